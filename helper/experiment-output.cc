@@ -1,0 +1,95 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "experiment-output.h"
+
+#include "ns3/fatal-error.h"
+
+#include <sys/resource.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace ns3
+{
+
+double
+PeakRssMb()
+{
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss / 1024.0; // ru_maxrss is in KB on Linux
+}
+
+ExperimentOutput::ExperimentOutput(const std::string& experiment,
+                                   int argc,
+                                   char** argv,
+                                   const std::string& outdir)
+    : m_dir(outdir.empty() ? "results/" + experiment : outdir),
+      m_start(std::chrono::steady_clock::now())
+{
+    std::error_code ec;
+    std::filesystem::create_directories(m_dir, ec);
+    if (ec)
+    {
+        NS_FATAL_ERROR("cannot create output directory '" << m_dir << "': " << ec.message());
+    }
+    std::string args;
+    for (int i = 1; i < argc; ++i)
+    {
+        args += (i > 1 ? " " : "") + std::string(argv[i]);
+    }
+    m_summary["experiment"] = experiment;
+    m_summary["args"] = args;
+    m_summary["seed"] = 0;
+    m_summary["systems"] = nlohmann::json::object();
+}
+
+const std::string&
+ExperimentOutput::GetDirectory() const
+{
+    return m_dir;
+}
+
+std::string
+ExperimentOutput::Path(const std::string& file) const
+{
+    return (std::filesystem::path(m_dir) / file).string();
+}
+
+void
+ExperimentOutput::SetSeed(uint64_t seed)
+{
+    m_summary["seed"] = seed;
+}
+
+nlohmann::json&
+ExperimentOutput::Systems()
+{
+    return m_summary["systems"];
+}
+
+nlohmann::json&
+ExperimentOutput::Root()
+{
+    return m_summary;
+}
+
+std::string
+ExperimentOutput::WriteSummary(double simulatedSeconds)
+{
+    m_summary["simulated_seconds"] = simulatedSeconds;
+    m_summary["wall_seconds"] =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    m_summary["peak_rss_mb"] = PeakRssMb();
+    std::string path = Path("summary.json");
+    std::ofstream out(path);
+    if (!out)
+    {
+        NS_FATAL_ERROR("cannot write " << path);
+    }
+    out << m_summary.dump(2) << "\n";
+    return path;
+}
+
+} // namespace ns3

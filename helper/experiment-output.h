@@ -1,0 +1,62 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef BULLET_EXPERIMENT_OUTPUT_H
+#define BULLET_EXPERIMENT_OUTPUT_H
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace ns3
+{
+
+/// Peak resident set size of this process so far, in MB (getrusage).
+double PeakRssMb();
+
+/**
+ * \ingroup bullet
+ * \brief The result directory of one experiment run, in the layout every example shares.
+ *
+ * Writes DIR/summary.json with the common keys (experiment, args, seed, simulated_seconds,
+ * wall_seconds, peak_rss_mb) plus whatever the example puts under Systems() or Root();
+ * CSV and PNG files go beside it (Path()). See doc/results-format.md.
+ */
+class ExperimentOutput
+{
+  public:
+    /**
+     * \param experiment the example's name (default directory results/<experiment>/)
+     * \param argc,argv the program's command line, recorded as "args"
+     * \param outdir the directory to write into; empty means results/<experiment>
+     */
+    ExperimentOutput(const std::string& experiment,
+                     int argc,
+                     char** argv,
+                     const std::string& outdir = "");
+
+    /// The output directory (created on construction).
+    const std::string& GetDirectory() const;
+    /// DIR/<file>.
+    std::string Path(const std::string& file) const;
+
+    void SetSeed(uint64_t seed);
+    /// The "systems" object: one entry per system that ran.
+    nlohmann::json& Systems();
+    /// The whole summary object, for example-specific keys.
+    nlohmann::json& Root();
+
+    /// Fills in the cost of the run and writes summary.json; returns its path.
+    std::string WriteSummary(double simulatedSeconds);
+
+  private:
+    std::string m_dir;
+    nlohmann::json m_summary;
+    std::chrono::steady_clock::time_point m_start;
+};
+
+} // namespace ns3
+
+#endif // BULLET_EXPERIMENT_OUTPUT_H
