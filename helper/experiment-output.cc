@@ -5,10 +5,9 @@
 
 #include "ns3/fatal-error.h"
 
-#include <sys/resource.h>
-
 #include <filesystem>
 #include <fstream>
+#include <sys/resource.h>
 
 namespace ns3
 {
@@ -21,12 +20,10 @@ PeakRssMb()
     return usage.ru_maxrss / 1024.0; // ru_maxrss is in KB on Linux
 }
 
-ExperimentOutput::ExperimentOutput(const std::string& experiment,
-                                   int argc,
-                                   char** argv,
+ExperimentOutput::ExperimentOutput(const std::string& experiment, int argc, char** argv,
                                    const std::string& outdir)
-    : m_dir(outdir.empty() ? "results/" + experiment : outdir),
-      m_start(std::chrono::steady_clock::now())
+    : m_dir(outdir.empty() ? "results/" + experiment : outdir)
+    , m_start(std::chrono::steady_clock::now())
 {
     std::error_code ec;
     std::filesystem::create_directories(m_dir, ec);
@@ -79,8 +76,8 @@ std::string
 ExperimentOutput::WriteSummary(double simulatedSeconds)
 {
     m_summary["simulated_seconds"] = simulatedSeconds;
-    m_summary["wall_seconds"] =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+    m_summary["wall_seconds"]
+        = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
     m_summary["peak_rss_mb"] = PeakRssMb();
     std::string path = Path("summary.json");
     std::ofstream out(path);

@@ -4,10 +4,9 @@
 #ifndef BULLET_EXPERIMENT_OUTPUT_H
 #define BULLET_EXPERIMENT_OUTPUT_H
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace ns3
@@ -26,15 +25,13 @@ double PeakRssMb();
  */
 class ExperimentOutput
 {
-  public:
+public:
     /**
      * \param experiment the example's name (default directory results/<experiment>/)
      * \param argc,argv the program's command line, recorded as "args"
      * \param outdir the directory to write into; empty means results/<experiment>
      */
-    ExperimentOutput(const std::string& experiment,
-                     int argc,
-                     char** argv,
+    ExperimentOutput(const std::string& experiment, int argc, char** argv,
                      const std::string& outdir = "");
 
     /// The output directory (created on construction).
@@ -51,7 +48,7 @@ class ExperimentOutput
     /// Fills in the cost of the run and writes summary.json; returns its path.
     std::string WriteSummary(double simulatedSeconds);
 
-  private:
+private:
     std::string m_dir;
     nlohmann::json m_summary;
     std::chrono::steady_clock::time_point m_start;
