@@ -1,0 +1,337 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "topology-helper.h"
+
+#include "ns3/drop-tail-queue.h"
+#include "ns3/error-model.h"
+#include "ns3/internet-stack-helper.h"
+#include "ns3/ipv4-nix-vector-helper.h"
+#include "ns3/ipv4-routing-helper.h"
+#include "ns3/ipv4.h"
+#include "ns3/log.h"
+#include "ns3/point-to-point-channel.h"
+#include "ns3/point-to-point-helper.h"
+
+#include <stdexcept>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("TopologyHelper");
+
+namespace
+{
+
+/// Installs an (unconfigured) OverlayStaticRouting on each node; Build() configures it.
+class OverlayRoutingHelper : public Ipv4RoutingHelper
+{
+public:
+    OverlayRoutingHelper*
+    Copy() const override
+    {
+        return new OverlayRoutingHelper(*this);
+    }
+
+    Ptr<Ipv4RoutingProtocol>
+    Create(Ptr<Node> node) const override
+    {
+        return CreateObject<OverlayStaticRouting>();
+    }
+};
+
+constexpr uint32_t kAddressBase = 0x0a000000; // 10.0.0.0, one /30 per link
+constexpr uint32_t kMaxLinks = (1u << 22) - 1;
+
+Ipv4Address
+LinkAddress(uint32_t link, bool aSide)
+{
+    return Ipv4Address(kAddressBase + 4 * link + (aSide ? 1 : 2));
+}
+
+} // namespace
+
+NS_OBJECT_ENSURE_REGISTERED(SimulatedNetwork);
+
+TypeId
+SimulatedNetwork::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::SimulatedNetwork").SetParent<Object>().SetGroupName("Bullet");
+    return tid;
+}
+
+const TopologySpec&
+SimulatedNetwork::GetSpec() const
+{
+    return m_spec;
+}
+
+uint32_t
+SimulatedNetwork::GetNClients() const
+{
+    return m_clients.GetN();
+}
+
+Ptr<Node>
+SimulatedNetwork::GetClient(uint32_t client) const
+{
+    return m_clients.Get(client);
+}
+
+NodeContainer
+SimulatedNetwork::GetClients() const
+{
+    return m_clients;
+}
+
+NodeContainer
+SimulatedNetwork::GetRouters() const
+{
+    return m_routers;
+}
+
+Ipv4Address
+SimulatedNetwork::GetClientAddress(uint32_t client) const
+{
+    return m_clientAddress.at(client);
+}
+
+int64_t
+SimulatedNetwork::FindClient(Ipv4Address address) const
+{
+    return m_table->FindDestination(address);
+}
+
+Ptr<PointToPointNetDevice>
+SimulatedNetwork::GetDevice(uint32_t link, bool aSide) const
+{
+    return m_devices.at(2 * link + (aSide ? 0 : 1));
+}
+
+void
+SimulatedNetwork::SetLinkRate(uint32_t link, bool fromA, DataRate rate)
+{
+    GetDevice(link, fromA)->SetDataRate(rate);
+    (fromA ? m_spec.links[link].rateAtoB : m_spec.links[link].rateBtoA) = rate.GetBitRate();
+}
+
+DataRate
+SimulatedNetwork::GetLinkRate(uint32_t link, bool fromA) const
+{
+    const auto& l = m_spec.links.at(link);
+    return DataRate(uint64_t(fromA ? l.rateAtoB : l.rateBtoA));
+}
+
+std::vector<SimulatedNetwork::Hop>
+SimulatedNetwork::GetPath(uint32_t src, uint32_t dst) const
+{
+    std::vector<Hop> hops;
+    uint32_t at = m_spec.ClientVertex(src);
+    for (uint32_t link : m_table->GetPath(at, dst))
+    {
+        const auto& l = m_spec.links[link];
+        bool fromA = l.a == at;
+        hops.push_back({link, fromA});
+        at = fromA ? l.b : l.a;
+    }
+    return hops;
+}
+
+double
+SimulatedNetwork::GetPathDelayMs(uint32_t src, uint32_t dst) const
+{
+    double ms = 0;
+    for (const auto& hop : GetPath(src, dst))
+    {
+        ms += m_spec.links[hop.link].delayMs;
+    }
+    return ms;
+}
+
+double
+SimulatedNetwork::GetRttMs(uint32_t a, uint32_t b) const
+{
+    return GetPathDelayMs(a, b) + GetPathDelayMs(b, a);
+}
+
+Ptr<const OverlayRouteTable>
+SimulatedNetwork::GetRouteTable() const
+{
+    return m_table;
+}
+
+void
+SimulatedNetwork::DoDispose()
+{
+    m_devices.clear();
+    m_table = nullptr;
+    Object::DoDispose();
+}
+
+TopologyHelper::TopologyHelper() = default;
+
+void
+TopologyHelper::SetRouting(const std::string& routing)
+{
+    if (routing != "overlay" && routing != "nix")
+    {
+        throw std::invalid_argument("unknown routing '" + routing + "' (overlay or nix)");
+    }
+    m_routing = routing;
+}
+
+void
+TopologyHelper::SetQueueSize(uint32_t packets)
+{
+    m_queuePackets = packets;
+}
+
+void
+TopologyHelper::SetErrorModelStreamBase(int64_t stream)
+{
+    m_streamBase = stream;
+}
+
+Ptr<SimulatedNetwork>
+TopologyHelper::Build(const TopologySpec& spec) const
+{
+    const uint32_t nVertices = spec.GetNVertices();
+    if (spec.links.size() > kMaxLinks)
+    {
+        throw std::invalid_argument("too many links for the 10.0.0.0/8 address plan");
+    }
+    for (const auto& l : spec.links)
+    {
+        if (l.a >= nVertices || l.b >= nVertices || l.a == l.b)
+        {
+            throw std::invalid_argument("topology spec: bad link endpoints");
+        }
+        if (!(l.rateAtoB > 0 && l.rateBtoA > 0 && l.delayMs >= 0))
+        {
+            throw std::invalid_argument("topology spec: link rates must be > 0, delays >= 0");
+        }
+    }
+
+    Ptr<SimulatedNetwork> net = CreateObject<SimulatedNetwork>();
+    net->m_spec = spec;
+    net->m_routers.Create(spec.nRouters);
+    net->m_clients.Create(spec.GetNClients());
+    auto node = [&](uint32_t v)
+    {
+        return v < spec.nRouters ? net->m_routers.Get(v) : net->m_clients.Get(v - spec.nRouters);
+    };
+
+    InternetStackHelper stack;
+    stack.SetIpv6StackInstall(false);
+    if (m_routing == "nix")
+    {
+        stack.SetRoutingHelper(Ipv4NixVectorHelper());
+    }
+    else
+    {
+        stack.SetRoutingHelper(OverlayRoutingHelper());
+    }
+    stack.Install(net->m_routers);
+    stack.Install(net->m_clients);
+
+    PointToPointHelper p2p;
+    p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize",
+                 QueueSizeValue(QueueSize(QueueSizeUnit::PACKETS, m_queuePackets)));
+    net->m_devices.resize(2 * spec.links.size());
+    const Ipv4Mask mask("255.255.255.252");
+    for (uint32_t k = 0; k < spec.links.size(); ++k)
+    {
+        const auto& l = spec.links[k];
+        NetDeviceContainer devs = p2p.Install(node(l.a), node(l.b));
+        auto da = DynamicCast<PointToPointNetDevice>(devs.Get(0));
+        auto db = DynamicCast<PointToPointNetDevice>(devs.Get(1));
+        da->SetDataRate(DataRate(uint64_t(l.rateAtoB)));
+        db->SetDataRate(DataRate(uint64_t(l.rateBtoA)));
+        da->GetChannel()->SetAttribute("Delay", TimeValue(MilliSeconds(l.delayMs)));
+        // Loss in direction a->b happens on b's receive side, and vice versa.
+        for (auto [dev, loss, stream] : {std::tuple{db, l.lossAtoB, m_streamBase + 2 * k},
+                                         std::tuple{da, l.lossBtoA, m_streamBase + 2 * k + 1}})
+        {
+            if (loss > 0)
+            {
+                Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
+                em->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
+                em->SetRate(loss);
+                em->AssignStreams(stream);
+                dev->SetReceiveErrorModel(em);
+            }
+        }
+        for (auto [dev, aSide] : {std::pair{da, true}, std::pair{db, false}})
+        {
+            Ptr<Ipv4> ipv4 = dev->GetNode()->GetObject<Ipv4>();
+            int32_t iface = ipv4->AddInterface(dev);
+            ipv4->AddAddress(iface, Ipv4InterfaceAddress(LinkAddress(k, aSide), mask));
+            ipv4->SetUp(iface);
+        }
+        net->m_devices[2 * k] = da;
+        net->m_devices[2 * k + 1] = db;
+    }
+
+    // Routes lead to the clients only, as in ModelNet.
+    std::vector<std::pair<uint32_t, uint32_t>> pairs;
+    pairs.reserve(spec.links.size());
+    for (const auto& l : spec.links)
+    {
+        pairs.emplace_back(l.a, l.b);
+    }
+    std::vector<uint32_t> destinations;
+    for (uint32_t c = 0; c < spec.GetNClients(); ++c)
+    {
+        destinations.push_back(spec.ClientVertex(c));
+    }
+    net->m_table = Create<OverlayRouteTable>(nVertices, pairs, destinations);
+    std::vector<uint32_t> accessLink(spec.GetNClients(), kMaxLinks + 1);
+    for (uint32_t k = 0; k < spec.links.size(); ++k)
+    {
+        for (uint32_t v : {spec.links[k].a, spec.links[k].b})
+        {
+            if (v >= spec.nRouters && accessLink[v - spec.nRouters] > kMaxLinks)
+            {
+                accessLink[v - spec.nRouters] = k;
+            }
+        }
+    }
+    for (uint32_t c = 0; c < spec.GetNClients(); ++c)
+    {
+        if (accessLink[c] > kMaxLinks)
+        {
+            throw std::invalid_argument("topology spec: client " + std::to_string(c)
+                                        + " has no access link");
+        }
+        bool aSide = spec.links[accessLink[c]].a == spec.ClientVertex(c);
+        net->m_clientAddress.push_back(LinkAddress(accessLink[c], aSide));
+        net->m_table->SetDestinationAddress(c, net->m_clientAddress.back());
+    }
+    if (m_routing == "overlay")
+    {
+        for (uint32_t v = 0; v < nVertices; ++v)
+        {
+            const auto& nbs = net->m_table->GetNeighbours(v);
+            std::vector<Ptr<Ipv4Route>> routes;
+            routes.reserve(nbs.size());
+            for (const auto& nb : nbs)
+            {
+                bool aSide = spec.links[nb.link].a == v;
+                Ptr<Ipv4Route> r = Create<Ipv4Route>();
+                r->SetSource(LinkAddress(nb.link, aSide));
+                r->SetGateway(LinkAddress(nb.link, !aSide));
+                r->SetOutputDevice(net->GetDevice(nb.link, aSide));
+                routes.push_back(r);
+            }
+            auto routing = DynamicCast<OverlayStaticRouting>(
+                node(v)->GetObject<Ipv4>()->GetRoutingProtocol());
+            NS_ABORT_MSG_UNLESS(routing, "node " << v << " lacks OverlayStaticRouting");
+            routing->Configure(net->m_table, v, std::move(routes));
+        }
+    }
+    NS_LOG_INFO("built " << spec.nRouters << " routers, " << spec.GetNClients() << " clients, "
+                         << spec.links.size() << " links");
+    return net;
+}
+
+} // namespace ns3

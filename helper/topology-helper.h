@@ -1,0 +1,112 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef BULLET_TOPOLOGY_HELPER_H
+#define BULLET_TOPOLOGY_HELPER_H
+
+#include "topology-spec.h"
+
+#include "ns3/data-rate.h"
+#include "ns3/ipv4-address.h"
+#include "ns3/node-container.h"
+#include "ns3/object.h"
+#include "ns3/overlay-routing.h"
+#include "ns3/point-to-point-net-device.h"
+
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup bullet
+ * \brief A TopologySpec built as ns-3 nodes, point-to-point links, addresses and routes.
+ *
+ * Gives experiments what the papers' tools knew about the network (clients, their
+ * addresses, routed paths and their delays, link devices) without the protocols ever seeing
+ * it: protocol agents only get their node and the addresses of peers.
+ */
+class SimulatedNetwork : public Object
+{
+public:
+    static TypeId GetTypeId();
+
+    const TopologySpec& GetSpec() const;
+    uint32_t GetNClients() const;
+    Ptr<Node> GetClient(uint32_t client) const;
+    NodeContainer GetClients() const;
+    NodeContainer GetRouters() const;
+    Ipv4Address GetClientAddress(uint32_t client) const;
+    /// The client an address belongs to, or -1.
+    int64_t FindClient(Ipv4Address address) const;
+
+    /// Device at end \p a (true) or b of link \p link.
+    Ptr<PointToPointNetDevice> GetDevice(uint32_t link, bool aSide) const;
+    /// Sets a link's rate in one direction (a->b when \p fromA).
+    void SetLinkRate(uint32_t link, bool fromA, DataRate rate);
+    DataRate GetLinkRate(uint32_t link, bool fromA) const;
+
+    /// One hop of a routed path: a link and the direction it is crossed in.
+    struct Hop
+    {
+        uint32_t link;
+        bool fromA; ///< crossed a->b
+    };
+
+    /// The links from client \p src to client \p dst along the route packets take.
+    std::vector<Hop> GetPath(uint32_t src, uint32_t dst) const;
+    /// One-way propagation delay from src to dst, in ms (no transmission or queueing).
+    double GetPathDelayMs(uint32_t src, uint32_t dst) const;
+    /// Propagation round-trip time between two clients, in ms.
+    double GetRttMs(uint32_t a, uint32_t b) const;
+
+    Ptr<const OverlayRouteTable> GetRouteTable() const;
+
+protected:
+    void DoDispose() override;
+
+private:
+    friend class TopologyHelper;
+    TopologySpec m_spec;
+    NodeContainer m_routers;
+    NodeContainer m_clients;
+    std::vector<Ptr<PointToPointNetDevice>> m_devices; ///< [2 * link + (aSide ? 0 : 1)]
+    std::vector<Ipv4Address> m_clientAddress;
+    Ptr<OverlayRouteTable> m_table;
+};
+
+/**
+ * \ingroup bullet
+ * \brief Builds a SimulatedNetwork: the ModelNet-like core every experiment runs on.
+ *
+ * Point-to-point links with each direction's rate, propagation delay and (if any) a
+ * receive-side RateErrorModel for its loss; drop-tail device queues of QueueSize packets
+ * and no queue disc (ModelNet's pipes); IPv4 with one /30 per link from 10.0.0.0/8
+ * (addresses added directly: Ipv4AddressHelper is quadratic in the number of networks);
+ * routing by OverlayStaticRouting (default) or Nix-vector (small graphs only).
+ */
+class TopologyHelper
+{
+public:
+    TopologyHelper();
+
+    /// "overlay" (precomputed min-hop routes between clients) or "nix".
+    void SetRouting(const std::string& routing);
+    /// Device queue size in packets (ModelNet: 10).
+    void SetQueueSize(uint32_t packets);
+    /// First RNG stream for the links' error models (two per link are used).
+    void SetErrorModelStreamBase(int64_t stream);
+
+    /// \throws std::invalid_argument on an inconsistent spec
+    Ptr<SimulatedNetwork> Build(const TopologySpec& spec) const;
+
+private:
+    std::string m_routing{"overlay"};
+    uint32_t m_queuePackets{10};
+    int64_t m_streamBase{1000000};
+};
+
+} // namespace ns3
+
+#endif // BULLET_TOPOLOGY_HELPER_H

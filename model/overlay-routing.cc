@@ -1,0 +1,292 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "overlay-routing.h"
+
+#include "ns3/ipv4.h"
+#include "ns3/log.h"
+#include "ns3/net-device.h"
+#include "ns3/output-stream-wrapper.h"
+
+#include <queue>
+#include <stdexcept>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("OverlayStaticRouting");
+
+OverlayRouteTable::OverlayRouteTable(uint32_t nVertices,
+                                     const std::vector<std::pair<uint32_t, uint32_t>>& links,
+                                     const std::vector<uint32_t>& destinations)
+    : m_nVertices(nVertices)
+    , m_adjacency(nVertices)
+    , m_destinations(destinations)
+    , m_nextHop(size_t(destinations.size()) * nVertices, kNoRoute)
+{
+    for (uint32_t k = 0; k < links.size(); ++k)
+    {
+        auto [a, b] = links[k];
+        if (a >= nVertices || b >= nVertices)
+        {
+            throw std::invalid_argument("route table: link endpoint out of range");
+        }
+        m_adjacency[a].push_back({b, k});
+        m_adjacency[b].push_back({a, k});
+    }
+    for (const auto& adj : m_adjacency)
+    {
+        if (adj.size() >= kNoRoute)
+        {
+            throw std::invalid_argument("route table: a vertex has 65535 or more links");
+        }
+    }
+    // BFS outwards from each destination: a vertex reached from u routes through u. The
+    // adjacency index of u at that vertex is found through the link index.
+    std::vector<uint32_t> frontier;
+    std::vector<uint32_t> next;
+    for (uint32_t d = 0; d < destinations.size(); ++d)
+    {
+        uint16_t* hop = &m_nextHop[size_t(d) * nVertices];
+        std::vector<bool> seen(nVertices, false);
+        seen[destinations[d]] = true;
+        frontier.assign(1, destinations[d]);
+        while (!frontier.empty())
+        {
+            next.clear();
+            for (uint32_t u : frontier)
+            {
+                for (const auto& nb : m_adjacency[u])
+                {
+                    if (seen[nb.vertex])
+                    {
+                        continue;
+                    }
+                    seen[nb.vertex] = true;
+                    const auto& back = m_adjacency[nb.vertex];
+                    for (uint16_t i = 0; i < back.size(); ++i)
+                    {
+                        if (back[i].link == nb.link)
+                        {
+                            hop[nb.vertex] = i;
+                            break;
+                        }
+                    }
+                    next.push_back(nb.vertex);
+                }
+            }
+            frontier.swap(next);
+        }
+    }
+}
+
+uint32_t
+OverlayRouteTable::GetNDestinations() const
+{
+    return m_destinations.size();
+}
+
+uint32_t
+OverlayRouteTable::GetDestinationVertex(uint32_t dest) const
+{
+    return m_destinations.at(dest);
+}
+
+const std::vector<OverlayRouteTable::Neighbour>&
+OverlayRouteTable::GetNeighbours(uint32_t vertex) const
+{
+    return m_adjacency.at(vertex);
+}
+
+uint16_t
+OverlayRouteTable::GetNextHop(uint32_t dest, uint32_t vertex) const
+{
+    return m_nextHop[size_t(dest) * m_nVertices + vertex];
+}
+
+std::vector<uint32_t>
+OverlayRouteTable::GetPath(uint32_t vertex, uint32_t dest) const
+{
+    std::vector<uint32_t> path;
+    uint32_t at = vertex;
+    while (at != m_destinations.at(dest))
+    {
+        uint16_t hop = GetNextHop(dest, at);
+        if (hop == kNoRoute || path.size() > m_nVertices)
+        {
+            return {};
+        }
+        path.push_back(m_adjacency[at][hop].link);
+        at = m_adjacency[at][hop].vertex;
+    }
+    return path;
+}
+
+void
+OverlayRouteTable::SetDestinationAddress(uint32_t dest, Ipv4Address address)
+{
+    m_addressToDest[address.Get()] = dest;
+}
+
+int64_t
+OverlayRouteTable::FindDestination(Ipv4Address address) const
+{
+    auto it = m_addressToDest.find(address.Get());
+    return it == m_addressToDest.end() ? -1 : int64_t(it->second);
+}
+
+NS_OBJECT_ENSURE_REGISTERED(OverlayStaticRouting);
+
+TypeId
+OverlayStaticRouting::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::OverlayStaticRouting")
+                            .SetParent<Ipv4RoutingProtocol>()
+                            .SetGroupName("Bullet")
+                            .AddConstructor<OverlayStaticRouting>();
+    return tid;
+}
+
+void
+OverlayStaticRouting::Configure(Ptr<const OverlayRouteTable> table, uint32_t vertex,
+                                std::vector<Ptr<Ipv4Route>> routes)
+{
+    NS_ASSERT(routes.size() == table->GetNeighbours(vertex).size());
+    m_table = table;
+    m_vertex = vertex;
+    m_routes = std::move(routes);
+}
+
+Ptr<Ipv4Route>
+OverlayStaticRouting::Lookup(Ipv4Address dest, bool& isSelf) const
+{
+    isSelf = false;
+    if (!m_table)
+    {
+        return nullptr;
+    }
+    int64_t d = m_table->FindDestination(dest);
+    if (d < 0)
+    {
+        return nullptr;
+    }
+    uint16_t hop = m_table->GetNextHop(d, m_vertex);
+    if (hop == OverlayRouteTable::kNoRoute)
+    {
+        isSelf = m_table->GetDestinationVertex(d) == m_vertex;
+        return nullptr;
+    }
+    return m_routes[hop];
+}
+
+Ptr<Ipv4Route>
+OverlayStaticRouting::RouteOutput(Ptr<Packet> p, const Ipv4Header& header, Ptr<NetDevice> oif,
+                                  Socket::SocketErrno& sockerr)
+{
+    bool isSelf;
+    Ptr<Ipv4Route> route = Lookup(header.GetDestination(), isSelf);
+    if (!route || (oif && route->GetOutputDevice() != oif))
+    {
+        NS_LOG_LOGIC("no route from vertex " << m_vertex << " to " << header.GetDestination());
+        sockerr = Socket::ERROR_NOROUTETOHOST;
+        return nullptr;
+    }
+    sockerr = Socket::ERROR_NOTERROR;
+    return route;
+}
+
+bool
+OverlayStaticRouting::RouteInput(Ptr<const Packet> p, const Ipv4Header& header,
+                                 Ptr<const NetDevice> idev, UnicastForwardCallback ucb,
+                                 MulticastForwardCallback mcb, LocalDeliverCallback lcb,
+                                 ErrorCallback ecb)
+{
+    int32_t iif = m_ipv4->GetInterfaceForDevice(idev);
+    bool isSelf;
+    Ptr<Ipv4Route> route = Lookup(header.GetDestination(), isSelf);
+    // Overlay hosts are known destinations, so a router never scans its (possibly thousands
+    // of) interfaces for them; anything else falls back to Ipv4's own check.
+    if (isSelf || (!route && m_ipv4->IsDestinationAddress(header.GetDestination(), iif)))
+    {
+        if (lcb.IsNull())
+        {
+            return false;
+        }
+        lcb(p, header, iif);
+        return true;
+    }
+    if (!route)
+    {
+        return false; // Ipv4L3Protocol drops it with DROP_NO_ROUTE
+    }
+    if (!m_ipv4->IsForwarding(iif))
+    {
+        ecb(p, header, Socket::ERROR_NOROUTETOHOST);
+        return true;
+    }
+    ucb(route, p, header);
+    return true;
+}
+
+void
+OverlayStaticRouting::NotifyInterfaceUp(uint32_t interface)
+{
+}
+
+void
+OverlayStaticRouting::NotifyInterfaceDown(uint32_t interface)
+{
+}
+
+void
+OverlayStaticRouting::NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress address)
+{
+}
+
+void
+OverlayStaticRouting::NotifyRemoveAddress(uint32_t interface, Ipv4InterfaceAddress address)
+{
+}
+
+void
+OverlayStaticRouting::SetIpv4(Ptr<Ipv4> ipv4)
+{
+    m_ipv4 = ipv4;
+}
+
+void
+OverlayStaticRouting::PrintRoutingTable(Ptr<OutputStreamWrapper> stream, Time::Unit unit) const
+{
+    std::ostream& os = *stream->GetStream();
+    os << "OverlayStaticRouting: vertex " << m_vertex << ", " << m_routes.size() << " neighbours, "
+       << (m_table ? m_table->GetNDestinations() : 0) << " destinations\n";
+    if (!m_table)
+    {
+        return;
+    }
+    for (uint32_t d = 0; d < m_table->GetNDestinations(); ++d)
+    {
+        uint16_t hop = m_table->GetNextHop(d, m_vertex);
+        os << "  to vertex " << m_table->GetDestinationVertex(d) << ": ";
+        if (hop == OverlayRouteTable::kNoRoute)
+        {
+            os << "-\n";
+        }
+        else
+        {
+            os << "via " << m_routes[hop]->GetGateway() << " dev "
+               << m_routes[hop]->GetOutputDevice()->GetIfIndex() << "\n";
+        }
+    }
+}
+
+void
+OverlayStaticRouting::DoDispose()
+{
+    m_ipv4 = nullptr;
+    m_table = nullptr;
+    m_routes.clear();
+    Ipv4RoutingProtocol::DoDispose();
+}
+
+} // namespace ns3

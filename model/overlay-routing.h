@@ -1,0 +1,120 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef BULLET_OVERLAY_ROUTING_H
+#define BULLET_OVERLAY_ROUTING_H
+
+#include "ns3/ipv4-address.h"
+#include "ns3/ipv4-route.h"
+#include "ns3/ipv4-routing-protocol.h"
+#include "ns3/simple-ref-count.h"
+
+#include <cstdint>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup bullet
+ * \brief Precomputed min-hop routes towards a set of destinations (the overlay's hosts).
+ *
+ * ModelNet precomputed routes only between its virtual nodes; this does the same. One BFS
+ * per destination over the physical graph stores, for every vertex, which of its neighbours
+ * is one hop closer (an adjacency index, two bytes). Memory is destinations x vertices x 2 B:
+ * 42 MB for 1,000 hosts on a 20,000-router topology, where global routing would need
+ * tables on every router and Nix-vector a BFS per source/destination pair.
+ */
+class OverlayRouteTable : public SimpleRefCount<OverlayRouteTable>
+{
+public:
+    static constexpr uint16_t kNoRoute = 0xffff;
+
+    struct Neighbour
+    {
+        uint32_t vertex;
+        uint32_t link;
+    };
+
+    /**
+     * \param nVertices vertices are 0..nVertices-1
+     * \param links undirected links (a, b); a link's index is its position
+     * \param destinations the vertices routes lead to
+     */
+    OverlayRouteTable(uint32_t nVertices, const std::vector<std::pair<uint32_t, uint32_t>>& links,
+                      const std::vector<uint32_t>& destinations);
+
+    uint32_t GetNDestinations() const;
+    uint32_t GetDestinationVertex(uint32_t dest) const;
+    const std::vector<Neighbour>& GetNeighbours(uint32_t vertex) const;
+
+    /// Index into GetNeighbours(vertex) of the next hop to \p dest; kNoRoute at dest itself
+    /// or when dest is unreachable.
+    uint16_t GetNextHop(uint32_t dest, uint32_t vertex) const;
+    /// Links (indices) from \p vertex to destination \p dest, in order; empty if none.
+    std::vector<uint32_t> GetPath(uint32_t vertex, uint32_t dest) const;
+
+    /// Registers the address packets for \p dest carry.
+    void SetDestinationAddress(uint32_t dest, Ipv4Address address);
+    /// The destination an address belongs to, or -1.
+    int64_t FindDestination(Ipv4Address address) const;
+
+private:
+    uint32_t m_nVertices;
+    std::vector<std::vector<Neighbour>> m_adjacency;
+    std::vector<uint32_t> m_destinations;
+    std::vector<uint16_t> m_nextHop; ///< [dest * m_nVertices + vertex]
+    std::unordered_map<uint32_t, uint32_t> m_addressToDest;
+};
+
+/**
+ * \ingroup bullet
+ * \brief IPv4 routing over an OverlayRouteTable shared by every node of a simulated network.
+ *
+ * Each node knows its vertex and one route per neighbour; a lookup is a hash of the
+ * destination address and one array read, whatever the node's degree.
+ */
+class OverlayStaticRouting : public Ipv4RoutingProtocol
+{
+public:
+    static TypeId GetTypeId();
+
+    /**
+     * \param table the shared route table
+     * \param vertex this node's vertex in the table
+     * \param routes one route per entry of table->GetNeighbours(vertex), same order
+     */
+    void Configure(Ptr<const OverlayRouteTable> table, uint32_t vertex,
+                   std::vector<Ptr<Ipv4Route>> routes);
+
+    Ptr<Ipv4Route> RouteOutput(Ptr<Packet> p, const Ipv4Header& header, Ptr<NetDevice> oif,
+                               Socket::SocketErrno& sockerr) override;
+    bool RouteInput(Ptr<const Packet> p, const Ipv4Header& header, Ptr<const NetDevice> idev,
+                    UnicastForwardCallback ucb, MulticastForwardCallback mcb,
+                    LocalDeliverCallback lcb, ErrorCallback ecb) override;
+    void NotifyInterfaceUp(uint32_t interface) override;
+    void NotifyInterfaceDown(uint32_t interface) override;
+    void NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress address) override;
+    void NotifyRemoveAddress(uint32_t interface, Ipv4InterfaceAddress address) override;
+    void SetIpv4(Ptr<Ipv4> ipv4) override;
+    void PrintRoutingTable(Ptr<OutputStreamWrapper> stream,
+                           Time::Unit unit = Time::S) const override;
+
+protected:
+    void DoDispose() override;
+
+private:
+    /// The route to \p dest's next hop, or null.
+    Ptr<Ipv4Route> Lookup(Ipv4Address dest, bool& isSelf) const;
+
+    Ptr<Ipv4> m_ipv4;
+    Ptr<const OverlayRouteTable> m_table;
+    uint32_t m_vertex{0};
+    std::vector<Ptr<Ipv4Route>> m_routes;
+};
+
+} // namespace ns3
+
+#endif // BULLET_OVERLAY_ROUTING_H

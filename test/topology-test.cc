@@ -1,0 +1,334 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "ns3/inet-socket-address.h"
+#include "ns3/ipv4.h"
+#include "ns3/node.h"
+#include "ns3/packet.h"
+#include "ns3/queue-disc.h"
+#include "ns3/queue.h"
+#include "ns3/simulator.h"
+#include "ns3/socket.h"
+#include "ns3/topology-helper.h"
+#include "ns3/traffic-control-layer.h"
+#include "ns3/udp-socket-factory.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+using namespace ns3;
+
+namespace
+{
+
+const InetTopology&
+Inet()
+{
+    static const InetTopology topo = InetTopology::Generate({3037, 0, 10000, 21});
+    return topo;
+}
+
+TopologySpec
+Annotate(const std::string& bw, const std::string& loss, uint32_t clients = 50)
+{
+    InetAnnotation a;
+    a.clients = clients;
+    a.bandwidth = bw;
+    a.loss = loss;
+    a.seed = 4;
+    return AnnotateInet(Inet(), a);
+}
+
+} // namespace
+
+TEST(TopologySpec, DegreeOneRuleClassifiesLinks)
+{
+    auto spec = Annotate("medium", "none");
+    auto degree = Inet().GetDegrees();
+    std::set<uint32_t> stubs;
+    for (uint32_t r : spec.clientRouter)
+    {
+        EXPECT_EQ(degree[r], 1u) << "clients attach to degree-1 stubs";
+        EXPECT_TRUE(stubs.insert(r).second) << "distinct stubs while they last";
+    }
+    for (const auto& l : spec.links)
+    {
+        bool clientLink = l.a >= spec.nRouters || l.b >= spec.nRouters;
+        if (clientLink)
+        {
+            EXPECT_EQ(l.cls, LinkClass::ClientStub);
+            EXPECT_EQ(l.delayMs, 1.0);
+            continue;
+        }
+        bool stubEnd = degree[l.a] == 1 || degree[l.b] == 1;
+        EXPECT_EQ(l.cls, stubEnd ? LinkClass::TransitStub : LinkClass::TransitTransit);
+    }
+    auto count = spec.CountByClass();
+    EXPECT_EQ(count[0], 50u);
+    EXPECT_EQ(count[1], 0u) << "no stub-stub links under the degree-1 rule";
+}
+
+TEST(TopologySpec, ThresholdAndGatewayRules)
+{
+    InetAnnotation a;
+    a.clients = 30;
+    a.stubRule = StubRule::DegreeThreshold;
+    a.stubDegreeThreshold = 3;
+    auto spec = AnnotateInet(Inet(), a);
+    EXPECT_GT(spec.CountByClass()[1], 0u) << "threshold 3 yields stub-stub links";
+    a.stubRule = StubRule::RandomGateways;
+    a.gateways = 10;
+    spec = AnnotateInet(Inet(), a);
+    std::set<uint32_t> gateways(spec.clientRouter.begin(), spec.clientRouter.end());
+    EXPECT_EQ(gateways.size(), 10u) << "30 clients spread over 10 gateways";
+    for (const auto& l : spec.links)
+    {
+        if (l.a < spec.nRouters && l.b < spec.nRouters)
+        {
+            bool gw = gateways.count(l.a) || gateways.count(l.b);
+            EXPECT_EQ(l.cls, gw ? LinkClass::TransitStub : LinkClass::TransitTransit);
+        }
+    }
+}
+
+TEST(TopologySpec, BandwidthsInsideProfileRanges)
+{
+    for (const auto& name : BandwidthProfile::Names())
+    {
+        auto profile = BandwidthProfile::ByName(name);
+        auto spec = Annotate(name, "none");
+        std::array<double, kLinkClasses> lo;
+        std::array<double, kLinkClasses> hi;
+        lo.fill(1e18);
+        hi.fill(0);
+        for (const auto& l : spec.links)
+        {
+            auto [min, max] = profile.kbps[uint32_t(l.cls)];
+            EXPECT_GE(l.rateAtoB, min * 1000);
+            EXPECT_LE(l.rateAtoB, max * 1000);
+            EXPECT_EQ(l.rateAtoB, l.rateBtoA);
+            lo[uint32_t(l.cls)] = std::min(lo[uint32_t(l.cls)], l.rateAtoB);
+            hi[uint32_t(l.cls)] = std::max(hi[uint32_t(l.cls)], l.rateAtoB);
+        }
+        if (name == "medium")
+        {
+            // Uniform draws cover the transit-transit range (thousands of links).
+            EXPECT_LT(lo[3], 5100e3);
+            EXPECT_GT(hi[3], 9900e3);
+        }
+    }
+    EXPECT_THROW(BandwidthProfile::ByName("huge"), std::invalid_argument);
+}
+
+TEST(TopologySpec, Bullet2003LossProfileStatistics)
+{
+    auto spec = Annotate("medium", "bullet2003", 200);
+    uint32_t overloaded = 0;
+    double sumTransit = 0;
+    double sumOther = 0;
+    uint32_t nTransit = 0;
+    uint32_t nOther = 0;
+    for (const auto& l : spec.links)
+    {
+        EXPECT_EQ(l.lossAtoB, l.lossBtoA);
+        if (l.lossAtoB >= 0.05)
+        {
+            EXPECT_LE(l.lossAtoB, 0.10);
+            ++overloaded;
+        }
+        else if (l.cls == LinkClass::TransitTransit)
+        {
+            EXPECT_LE(l.lossAtoB, 0.001);
+            sumTransit += l.lossAtoB;
+            ++nTransit;
+        }
+        else
+        {
+            EXPECT_LE(l.lossAtoB, 0.003);
+            sumOther += l.lossAtoB;
+            ++nOther;
+        }
+    }
+    EXPECT_NEAR(double(overloaded) / spec.links.size(), 0.05, 0.001);
+    EXPECT_NEAR(sumTransit / nTransit, 0.0005, 0.00005);
+    EXPECT_NEAR(sumOther / nOther, 0.0015, 0.0002);
+}
+
+TEST(TopologySpec, Bullet2008LossProfileStatistics)
+{
+    auto spec = Annotate("prime2008", "bullet2008", 200);
+    for (const auto& l : spec.links)
+    {
+        double max = l.cls == LinkClass::ClientStub       ? 0.003
+                     : l.cls == LinkClass::TransitTransit ? 0.005
+                                                          : 0;
+        EXPECT_LE(l.lossAtoB, max);
+        EXPECT_GE(l.lossAtoB, 0);
+    }
+    EXPECT_THROW(Annotate("medium", "lossy"), std::invalid_argument);
+}
+
+TEST(TopologySpec, FileDistributionMesh)
+{
+    MeshParams p;
+    p.participants = 20;
+    auto spec = MakeFileDistributionMesh(p);
+    EXPECT_EQ(spec.GetNClients(), 20u);
+    EXPECT_EQ(spec.links.size(), 20u * 19 / 2 + 20);
+    for (const auto& l : spec.links)
+    {
+        if (l.cls == LinkClass::TransitTransit)
+        {
+            EXPECT_EQ(l.rateAtoB, 2e6);
+            EXPECT_GE(l.delayMs, 5);
+            EXPECT_LE(l.delayMs, 200);
+            EXPECT_LE(l.lossAtoB, 0.03);
+        }
+        else
+        {
+            EXPECT_EQ(l.rateAtoB, 6e6);
+            EXPECT_EQ(l.delayMs, 1);
+        }
+    }
+}
+
+namespace
+{
+
+/// Sends one small UDP datagram between client pairs and records one-way delays.
+struct DelayProbe
+{
+    std::map<std::pair<uint32_t, uint32_t>, double> delayMs;
+
+    void
+    Run(Ptr<SimulatedNetwork> net, const std::vector<std::pair<uint32_t, uint32_t>>& pairs)
+    {
+        for (uint32_t c = 0; c < net->GetNClients(); ++c)
+        {
+            Ptr<Socket> rx = Socket::CreateSocket(net->GetClient(c), UdpSocketFactory::GetTypeId());
+            rx->Bind(InetSocketAddress(Ipv4Address::GetAny(), 9));
+            rx->SetRecvCallback(
+                [this, net, c](Ptr<Socket> s)
+                {
+                    Address from;
+                    while (Ptr<Packet> p = s->RecvFrom(from))
+                    {
+                        uint32_t src
+                            = net->FindClient(InetSocketAddress::ConvertFrom(from).GetIpv4());
+                        delayMs[{src, c}] = Simulator::Now().GetSeconds() * 1000 - 1000 * (1 + src);
+                    }
+                });
+        }
+        for (auto [a, b] : pairs)
+        {
+            Ptr<Socket> tx = Socket::CreateSocket(net->GetClient(a), UdpSocketFactory::GetTypeId());
+            InetSocketAddress to(net->GetClientAddress(b), 9);
+            // Client a sends at t = 1 + a seconds: one packet in flight per sender.
+            Simulator::Schedule(Seconds(1 + a),
+                                [tx, to]()
+                                {
+                                    tx->SendTo(Create<Packet>(22), 0, to);
+                                });
+        }
+        Simulator::Stop(Seconds(2 + net->GetNClients()));
+        Simulator::Run();
+    }
+};
+
+} // namespace
+
+TEST(TopologyHelper, OverlayRoutesDeliverWithExactPathDelay)
+{
+    auto spec = Annotate("medium", "none", 12);
+    Ptr<SimulatedNetwork> net = TopologyHelper().Build(spec);
+    std::vector<std::pair<uint32_t, uint32_t>> pairs;
+    for (uint32_t a = 0; a < 12; ++a)
+    {
+        pairs.emplace_back(a, (a + 5) % 12);
+    }
+    DelayProbe probe;
+    probe.Run(net, pairs);
+    ASSERT_EQ(probe.delayMs.size(), pairs.size()) << "every probe delivered";
+    for (auto [a, b] : pairs)
+    {
+        // 22 B payload + 8 UDP + 20 IPv4 + 2 PPP = 52 B serialised on every hop.
+        double expected = 0;
+        for (const auto& hop : net->GetPath(a, b))
+        {
+            const auto& l = spec.links[hop.link];
+            expected += l.delayMs + 52 * 8 / (hop.fromA ? l.rateAtoB : l.rateBtoA) * 1000;
+        }
+        EXPECT_NEAR(probe.delayMs[std::make_pair(a, b)], expected, 1e-3) << a << "->" << b;
+        EXPECT_GE(net->GetPath(a, b).size(), 3u);
+    }
+    // ModelNet's pipes: drop-tail device queues of 10 packets, no queue disc.
+    Ptr<Node> router = net->GetRouters().Get(spec.clientRouter[0]);
+    auto tc = router->GetObject<TrafficControlLayer>();
+    for (uint32_t i = 0; i < router->GetNDevices(); ++i)
+    {
+        if (tc)
+        {
+            EXPECT_FALSE(tc->GetRootQueueDiscOnDevice(router->GetDevice(i)));
+        }
+    }
+    EXPECT_EQ(net->GetDevice(0, true)->GetQueue()->GetMaxSize(), QueueSize("10p"));
+    Simulator::Destroy();
+}
+
+TEST(TopologyHelper, NixVectorRoutingAlsoDelivers)
+{
+    auto spec = Annotate("high", "none", 6);
+    TopologyHelper helper;
+    helper.SetRouting("nix");
+    Ptr<SimulatedNetwork> net = helper.Build(spec);
+    DelayProbe probe;
+    probe.Run(net, {{0, 3}, {1, 4}, {2, 5}});
+    EXPECT_EQ(probe.delayMs.size(), 3u);
+    Simulator::Destroy();
+}
+
+TEST(TopologyHelper, LinkLossDropsTheConfiguredShare)
+{
+    // Two clients on a 3-router line; the middle link loses 20% in one direction.
+    TopologySpec spec;
+    spec.nRouters = 2;
+    spec.clientRouter = {0, 1};
+    spec.links = {{0, 1, LinkClass::TransitTransit, 10e6, 10e6, 5, 0.2, 0},
+                  {2, 0, LinkClass::ClientStub, 10e6, 10e6, 1, 0, 0},
+                  {3, 1, LinkClass::ClientStub, 10e6, 10e6, 1, 0, 0}};
+    Ptr<SimulatedNetwork> net = TopologyHelper().Build(spec);
+    uint32_t received[2] = {0, 0};
+    for (uint32_t c = 0; c < 2; ++c)
+    {
+        Ptr<Socket> rx = Socket::CreateSocket(net->GetClient(c), UdpSocketFactory::GetTypeId());
+        rx->Bind(InetSocketAddress(Ipv4Address::GetAny(), 9));
+        rx->SetRecvCallback(
+            [&received, c](Ptr<Socket> s)
+            {
+                while (s->Recv())
+                {
+                    ++received[c];
+                }
+            });
+    }
+    const uint32_t n = 5000;
+    for (uint32_t c = 0; c < 2; ++c)
+    {
+        Ptr<Socket> tx = Socket::CreateSocket(net->GetClient(c), UdpSocketFactory::GetTypeId());
+        InetSocketAddress to(net->GetClientAddress(1 - c), 9);
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            Simulator::Schedule(MilliSeconds(i),
+                                [tx, to]()
+                                {
+                                    tx->SendTo(Create<Packet>(100), 0, to);
+                                });
+        }
+    }
+    Simulator::Run();
+    EXPECT_NEAR(received[1] / double(n), 0.8, 0.02) << "a->b loses 20%";
+    EXPECT_EQ(received[0], n) << "b->a is lossless";
+    Simulator::Destroy();
+}
