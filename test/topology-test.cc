@@ -1,6 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
+#include "ns3/bandwidth-change.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4.h"
 #include "ns3/node.h"
@@ -330,5 +331,40 @@ TEST(TopologyHelper, LinkLossDropsTheConfiguredShare)
     Simulator::Run();
     EXPECT_NEAR(received[1] / double(n), 0.8, 0.02) << "a->b loses 20%";
     EXPECT_EQ(received[0], n) << "b->a is lossless";
+    Simulator::Destroy();
+}
+
+TEST(BandwidthChangeSchedule, HalvesChosenDirectionsCumulatively)
+{
+    MeshParams p;
+    p.participants = 10;
+    Ptr<SimulatedNetwork> net = TopologyHelper().Build(MakeFileDistributionMesh(p));
+    BandwidthChangeSchedule::Params params;
+    BandwidthChangeSchedule schedule(net, params);
+    // 5 participants x 4 of their 9 peers (floor of 50%) per round.
+    EXPECT_EQ(schedule.ApplyRound(), 5u * 4);
+    EXPECT_EQ(schedule.ApplyRound(), 5u * 4);
+    uint32_t halved = 0;
+    uint32_t quartered = 0;
+    const auto& spec = net->GetSpec();
+    for (uint32_t k = 0; k < spec.links.size(); ++k)
+    {
+        if (spec.links[k].cls != LinkClass::TransitTransit)
+        {
+            EXPECT_EQ(net->GetLinkRate(k, true).GetBitRate(), 6000000u);
+            continue;
+        }
+        for (bool fromA : {true, false})
+        {
+            uint64_t rate = net->GetLinkRate(k, fromA).GetBitRate();
+            DataRateValue device;
+            net->GetDevice(k, fromA)->GetAttribute("DataRate", device);
+            EXPECT_EQ(device.Get().GetBitRate(), rate);
+            halved += rate == 1000000;
+            quartered += rate == 500000;
+            EXPECT_TRUE(rate == 2000000 || rate == 1000000 || rate == 500000) << rate;
+        }
+    }
+    EXPECT_EQ(halved + 2 * quartered, 40u);
     Simulator::Destroy();
 }
