@@ -1,0 +1,265 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * inet-topology: generate (or read) an INET-3.0-style topology, build it as an ns-3 network
+ * with overlay clients, and report what it looks like and what it cost.
+ *
+ *   ./ns3 run "inet-topology --nodes=20000 --clients=1000 --seed=1 --output=topo.inet"
+ */
+#include "ns3/inet-topology.h"
+
+#include "ns3/command-line.h"
+#include "ns3/experiment-output.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/simulator.h"
+#include "ns3/socket.h"
+#include "ns3/topology-helper.h"
+#include "ns3/udp-socket-factory.h"
+
+#include <boost/random/mersenne_twister.hpp>
+#include <boost/random/uniform_int_distribution.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <iomanip>
+#include <iostream>
+
+using namespace ns3;
+
+namespace
+{
+
+double
+SecondsSince(std::chrono::steady_clock::time_point t0)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+/// Sends one datagram each way between random client pairs; returns the mean measured RTT
+/// (ms) and how many round trips completed.
+std::pair<double, uint32_t>
+ProbeRtts(Ptr<SimulatedNetwork> net, const std::vector<std::pair<uint32_t, uint32_t>>& pairs)
+{
+    double sum = 0;
+    uint32_t done = 0;
+    const Time spacing = Seconds(1);
+    for (uint32_t i = 0; i < pairs.size(); ++i)
+    {
+        auto [a, b] = pairs[i];
+        Ptr<Socket> sa = Socket::CreateSocket(net->GetClient(a), UdpSocketFactory::GetTypeId());
+        Ptr<Socket> sb = Socket::CreateSocket(net->GetClient(b), UdpSocketFactory::GetTypeId());
+        sa->Bind(InetSocketAddress(Ipv4Address::GetAny(), 10000 + i));
+        sb->Bind(InetSocketAddress(Ipv4Address::GetAny(), 10000 + i));
+        Time sent = spacing * (i + 1);
+        sb->SetRecvCallback(
+            [](Ptr<Socket> s)
+            {
+                Address from;
+                while (Ptr<Packet> p = s->RecvFrom(from))
+                {
+                    s->SendTo(p, 0, from); // echo
+                }
+            });
+        sa->SetRecvCallback(
+            [&sum, &done, sent](Ptr<Socket> s)
+            {
+                while (s->Recv())
+                {
+                    sum += (Simulator::Now() - sent).GetSeconds() * 1000;
+                    ++done;
+                }
+            });
+        InetSocketAddress to(net->GetClientAddress(b), 10000 + i);
+        Simulator::Schedule(sent,
+                            [sa, to]()
+                            {
+                                sa->SendTo(Create<Packet>(8), 0, to);
+                            });
+    }
+    Simulator::Stop(spacing * (pairs.size() + 2));
+    Simulator::Run();
+    return {done ? sum / done : 0, done};
+}
+
+} // namespace
+
+int
+main(int argc, char* argv[])
+{
+    uint32_t nodes = 20000;
+    uint64_t seed = 1;
+    double degreeOneFraction = 0;
+    std::string input;
+    std::string output;
+    uint32_t clients = 1000;
+    std::string profile = "medium";
+    std::string loss = "none";
+    std::string stubRule = "degree1";
+    uint32_t stubThreshold = 2;
+    bool perDirection = false;
+    std::string routing = "overlay";
+    bool build = true;
+    uint32_t rttPairs = 2000;
+    uint32_t probes = 20;
+    std::string outdir;
+
+    CommandLine cmd(__FILE__);
+    cmd.Usage("Generates (or reads) an INET-3.0-style topology, builds it as an ns-3 network "
+              "with overlay clients on degree-1 stubs, and reports its shape and cost.");
+    cmd.AddValue("nodes", "INET nodes to generate (>= 3037)", nodes);
+    cmd.AddValue("seed", "generator and annotation seed", seed);
+    cmd.AddValue("degreeOneFraction", "fraction of degree-1 nodes (0: INET's 0.292N+462)",
+                 degreeOneFraction);
+    cmd.AddValue("input", "read this INET file instead of generating", input);
+    cmd.AddValue("output", "write the INET topology to this file", output);
+    cmd.AddValue("clients", "overlay clients attached to stubs", clients);
+    cmd.AddValue("profile", "bandwidth profile: low|medium|high|prime2008", profile);
+    cmd.AddValue("loss", "loss profile: none|bullet2003|bullet2008", loss);
+    cmd.AddValue("stubRule", "which nodes are stubs: degree1|threshold|gateways", stubRule);
+    cmd.AddValue("stubThreshold", "stub := degree <= this, with --stubRule=threshold",
+                 stubThreshold);
+    cmd.AddValue("perDirection", "draw each link direction's rate and loss separately",
+                 perDirection);
+    cmd.AddValue("routing", "overlay (precomputed client routes) or nix", routing);
+    cmd.AddValue("build", "build the ns-3 network (false: only generate and report)", build);
+    cmd.AddValue("rttPairs", "client pairs sampled for the mean propagation RTT", rttPairs);
+    cmd.AddValue("probes", "client pairs whose RTT is also measured by simulated packets", probes);
+    cmd.AddValue("outdir", "result directory (default results/inet-topology)", outdir);
+    cmd.Parse(argc, argv);
+
+    try
+    {
+        ExperimentOutput out("inet-topology", argc, argv, outdir);
+        out.SetSeed(seed);
+        auto& report = out.Root()["topology"];
+
+        auto t0 = std::chrono::steady_clock::now();
+        InetTopology topo = input.empty()
+                                ? InetTopology::Generate({nodes, degreeOneFraction, 10000, seed})
+                                : InetTopology::ReadFile(input);
+        double generateSeconds = SecondsSince(t0);
+        double generateRss = PeakRssMb();
+        if (!output.empty())
+        {
+            topo.WriteFile(output);
+        }
+
+        auto degree = topo.GetDegrees();
+        uint32_t n = topo.GetNNodes();
+        uint32_t ones = std::count(degree.begin(), degree.end(), 1u);
+        std::vector<uint32_t> sorted(degree);
+        std::sort(sorted.rbegin(), sorted.rend());
+        double fit = InetTopology::FitCcdfExponent(degree);
+
+        std::cout << std::fixed << std::setprecision(3);
+        std::cout << (input.empty() ? "generated" : "read " + input) << ": " << n << " nodes, "
+                  << topo.GetNLinks()
+                  << " links, connected: " << (topo.IsConnected() ? "yes" : "NO") << "\n";
+        std::cout << "  degree-1 fraction   " << double(ones) / n << "  (INET law "
+                  << double(InetTopology::DefaultDegreeOneCount(n)) / n << ")\n";
+        std::cout << "  top degrees         " << sorted[0] << " " << sorted[1] << " " << sorted[2]
+                  << " " << sorted[3] << " " << sorted[4] << "\n";
+        std::cout << "  CCDF exponent       " << fit << "  (INET law "
+                  << (n >= InetTopology::kMinNodes ? InetTopology::CcdfExponent(n) : NAN)
+                  << "; degree frequency exponent ~ " << fit - 1 << ")\n";
+        std::cout << "  generate            " << generateSeconds << " s, peak RSS " << generateRss
+                  << " MB\n";
+        report["nodes"] = n;
+        report["links"] = topo.GetNLinks();
+        report["degree_one_fraction"] = double(ones) / n;
+        report["ccdf_exponent_fit"] = fit;
+        report["top_degrees"] = std::vector<uint32_t>(sorted.begin(), sorted.begin() + 5);
+        report["generate_seconds"] = generateSeconds;
+        report["generate_peak_rss_mb"] = generateRss;
+
+        if (build)
+        {
+            InetAnnotation a;
+            a.clients = clients;
+            a.bandwidth = profile;
+            a.loss = loss;
+            a.stubRule = StubRuleByName(stubRule);
+            a.stubDegreeThreshold = stubThreshold;
+            a.perDirection = perDirection;
+            a.seed = seed;
+            auto t1 = std::chrono::steady_clock::now();
+            TopologySpec spec = AnnotateInet(topo, a);
+            std::cout << "building the ns-3 network (" << spec.GetNVertices() << " nodes, "
+                      << spec.links.size() << " links, routing " << routing << ") ..." << std::endl;
+            TopologyHelper helper;
+            helper.SetRouting(routing);
+            Ptr<SimulatedNetwork> net = helper.Build(spec);
+            double buildSeconds = SecondsSince(t1);
+            double buildRss = PeakRssMb();
+
+            auto count = spec.CountByClass();
+            std::cout << "  links per class    ";
+            for (uint32_t c = 0; c < kLinkClasses; ++c)
+            {
+                std::cout << " " << ToString(LinkClass(c)) << "=" << count[c];
+                report["links_per_class"][ToString(LinkClass(c))] = count[c];
+            }
+            std::cout << "\n";
+
+            boost::random::mt19937_64 rng(seed);
+            boost::random::uniform_int_distribution<uint32_t> pick(0, clients - 1);
+            std::vector<std::pair<uint32_t, uint32_t>> pairs;
+            double sumRtt = 0;
+            double sumHops = 0;
+            uint32_t sampled = 0;
+            for (uint32_t i = 0; i < rttPairs && clients > 1; ++i)
+            {
+                uint32_t x = pick(rng);
+                uint32_t y = pick(rng);
+                if (x == y)
+                {
+                    continue;
+                }
+                sumRtt += net->GetRttMs(x, y);
+                sumHops += net->GetPath(x, y).size();
+                ++sampled;
+                if (pairs.size() < probes)
+                {
+                    pairs.emplace_back(x, y);
+                }
+            }
+            double meanRtt = sampled ? sumRtt / sampled : 0;
+            std::cout << "  client RTT          " << meanRtt << " ms mean propagation over "
+                      << sampled << " pairs, " << (sampled ? sumHops / sampled : 0)
+                      << " hops mean\n";
+            std::cout << "  build               " << buildSeconds << " s, peak RSS " << buildRss
+                      << " MB\n";
+            report["clients"] = clients;
+            report["profile"] = profile;
+            report["loss"] = loss;
+            report["routing"] = routing;
+            report["mean_client_rtt_ms"] = meanRtt;
+            report["mean_client_hops"] = sampled ? sumHops / sampled : 0;
+            report["build_seconds"] = buildSeconds;
+            report["build_peak_rss_mb"] = buildRss;
+
+            if (!pairs.empty())
+            {
+                double expected = 0;
+                for (auto [x, y] : pairs)
+                {
+                    expected += net->GetRttMs(x, y);
+                }
+                auto [measured, done] = ProbeRtts(net, pairs);
+                std::cout << "  probed RTT          " << measured << " ms measured by " << done
+                          << "/" << pairs.size() << " simulated round trips (propagation "
+                          << expected / pairs.size() << " ms)\n";
+                report["probed_rtt_ms"] = measured;
+                report["probed_round_trips"] = done;
+            }
+            Simulator::Destroy();
+        }
+        std::cout << "wrote " << out.WriteSummary(Simulator::Now().GetSeconds()) << "\n";
+    }
+    catch (const std::exception& e)
+    {
+        std::cerr << "inet-topology: error: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}
