@@ -1,0 +1,238 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "control-channel.h"
+
+#include "ns3/inet-socket-address.h"
+#include "ns3/ipv4.h"
+#include "ns3/log.h"
+#include "ns3/uinteger.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("ControlChannel");
+
+NS_OBJECT_ENSURE_REGISTERED(ControlChannel);
+NS_OBJECT_ENSURE_REGISTERED(ControlHeader);
+NS_OBJECT_ENSURE_REGISTERED(UdpControlChannel);
+
+TypeId
+ControlChannel::GetTypeId()
+{
+    static TypeId tid
+        = TypeId("ns3::ControlChannel")
+              .SetParent<Object>()
+              .SetGroupName("Bullet")
+              .AddTraceSource("Tx", "A control message was sent: (peer, type, wire bytes)",
+                              MakeTraceSourceAccessor(&ControlChannel::m_txTrace),
+                              "ns3::ControlChannel::MessageTracedCallback")
+              .AddTraceSource("Rx", "A control message was received: (peer, type, wire bytes)",
+                              MakeTraceSourceAccessor(&ControlChannel::m_rxTrace),
+                              "ns3::ControlChannel::MessageTracedCallback")
+              .AddTraceSource("Rejected", "A malformed or unknown control message was dropped",
+                              MakeTraceSourceAccessor(&ControlChannel::m_rejectTrace),
+                              "ns3::ControlChannel::RejectTracedCallback");
+    return tid;
+}
+
+void
+ControlChannel::Register(uint16_t type, Handler handler)
+{
+    NS_ABORT_MSG_IF(m_handlers.count(type), "control message type " << type << " registered twice");
+    m_handlers[type] = handler;
+}
+
+uint64_t
+ControlChannel::GetRejectedCount() const
+{
+    return m_rejected;
+}
+
+void
+ControlChannel::DoDispose()
+{
+    m_handlers.clear();
+    Object::DoDispose();
+}
+
+void
+ControlChannel::Deliver(Ipv4Address from, uint16_t type, Ptr<Packet> message, uint32_t wireBytes)
+{
+    m_rxTrace(from, type, wireBytes);
+    auto it = m_handlers.find(type);
+    if (it == m_handlers.end())
+    {
+        Reject(from, "unknown message type " + std::to_string(type));
+        return;
+    }
+    it->second(from, message);
+}
+
+void
+ControlChannel::Reject(Ipv4Address from, const std::string& why)
+{
+    ++m_rejected;
+    NS_LOG_WARN("dropped control message from " << from << ": " << why);
+    m_rejectTrace(from, why);
+}
+
+void
+ControlChannel::NotifySent(Ipv4Address peer, uint16_t type, uint32_t wireBytes)
+{
+    m_txTrace(peer, type, wireBytes);
+}
+
+TypeId
+ControlHeader::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::ControlHeader")
+                            .SetParent<CheckedHeader>()
+                            .SetGroupName("Bullet")
+                            .AddConstructor<ControlHeader>();
+    return tid;
+}
+
+TypeId
+ControlHeader::GetInstanceTypeId() const
+{
+    return GetTypeId();
+}
+
+void
+ControlHeader::SetType(uint16_t type)
+{
+    m_type = type;
+}
+
+uint16_t
+ControlHeader::GetType() const
+{
+    return m_type;
+}
+
+uint32_t
+ControlHeader::GetSerializedSize() const
+{
+    return 4;
+}
+
+void
+ControlHeader::Serialize(Buffer::Iterator start) const
+{
+    start.WriteU8(kMagic);
+    start.WriteU8(kVersion);
+    start.WriteHtonU16(m_type);
+}
+
+void
+ControlHeader::Print(std::ostream& os) const
+{
+    os << "control type=" << m_type;
+}
+
+void
+ControlHeader::DoDeserialize(WireReader& reader)
+{
+    uint8_t magic = reader.ReadU8();
+    uint8_t version = reader.ReadU8();
+    m_type = reader.ReadNtohU16();
+    if (reader.Ok() && (magic != kMagic || version != kVersion))
+    {
+        reader.Fail("not a bullet control message (magic/version)");
+    }
+}
+
+TypeId
+UdpControlChannel::GetTypeId()
+{
+    static TypeId tid
+        = TypeId("ns3::UdpControlChannel")
+              .SetParent<ControlChannel>()
+              .SetGroupName("Bullet")
+              .AddConstructor<UdpControlChannel>()
+              .AddAttribute("Port", "UDP port of the control channel", UintegerValue(7000),
+                            MakeUintegerAccessor(&UdpControlChannel::m_port),
+                            MakeUintegerChecker<uint16_t>());
+    return tid;
+}
+
+void
+UdpControlChannel::Start(Ptr<Node> node)
+{
+    Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
+    NS_ABORT_MSG_UNLESS(ipv4 && ipv4->GetNInterfaces() > 1,
+                        "UdpControlChannel needs a node with an IPv4 interface");
+    m_local = ipv4->GetAddress(1, 0).GetLocal();
+    m_socket = Socket::CreateSocket(node, TypeId::LookupByName("ns3::UdpSocketFactory"));
+    if (m_socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0)
+    {
+        NS_FATAL_ERROR("UdpControlChannel: cannot bind port " << m_port);
+    }
+    m_socket->SetRecvCallback(MakeCallback(&UdpControlChannel::HandleRead, this));
+}
+
+void
+UdpControlChannel::Stop()
+{
+    if (m_socket)
+    {
+        m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+        m_socket->Close();
+        m_socket = nullptr;
+    }
+}
+
+bool
+UdpControlChannel::Send(Ipv4Address peer, uint16_t type, Ptr<const Packet> message)
+{
+    if (!m_socket)
+    {
+        return false;
+    }
+    Ptr<Packet> p = message->Copy();
+    ControlHeader h;
+    h.SetType(type);
+    p->AddHeader(h);
+    uint32_t bytes = p->GetSize() + 28; // UDP + IPv4 headers
+    if (m_socket->SendTo(p, 0, InetSocketAddress(peer, m_port)) < 0)
+    {
+        return false;
+    }
+    NotifySent(peer, type, bytes);
+    return true;
+}
+
+Ipv4Address
+UdpControlChannel::GetLocalAddress() const
+{
+    return m_local;
+}
+
+void
+UdpControlChannel::HandleRead(Ptr<Socket> socket)
+{
+    Address from;
+    while (Ptr<Packet> p = socket->RecvFrom(from))
+    {
+        Ipv4Address peer = InetSocketAddress::ConvertFrom(from).GetIpv4();
+        uint32_t bytes = p->GetSize() + 28;
+        ControlHeader h;
+        p->RemoveHeader(h);
+        if (!h.IsValid())
+        {
+            Reject(peer, h.GetError());
+            continue;
+        }
+        Deliver(peer, h.GetType(), p, bytes);
+    }
+}
+
+void
+UdpControlChannel::DoDispose()
+{
+    Stop();
+    ControlChannel::DoDispose();
+}
+
+} // namespace ns3
