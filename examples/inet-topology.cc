@@ -26,8 +26,7 @@
 
 using namespace ns3;
 
-namespace
-{
+namespace {
 
 double
 SecondsSince(std::chrono::steady_clock::time_point t0)
@@ -51,30 +50,24 @@ ProbeRtts(Ptr<SimulatedNetwork> net, const std::vector<std::pair<uint32_t, uint3
         sa->Bind(InetSocketAddress(Ipv4Address::GetAny(), 10000 + i));
         sb->Bind(InetSocketAddress(Ipv4Address::GetAny(), 10000 + i));
         Time sent = spacing * (i + 1);
-        sb->SetRecvCallback(
-            [](Ptr<Socket> s)
+        sb->SetRecvCallback([](Ptr<Socket> s) {
+            Address from;
+            while (Ptr<Packet> p = s->RecvFrom(from))
             {
-                Address from;
-                while (Ptr<Packet> p = s->RecvFrom(from))
-                {
-                    s->SendTo(p, 0, from); // echo
-                }
-            });
-        sa->SetRecvCallback(
-            [&sum, &done, sent](Ptr<Socket> s)
+                s->SendTo(p, 0, from); // echo
+            }
+        });
+        sa->SetRecvCallback([&sum, &done, sent](Ptr<Socket> s) {
+            while (s->Recv())
             {
-                while (s->Recv())
-                {
-                    sum += (Simulator::Now() - sent).GetSeconds() * 1000;
-                    ++done;
-                }
-            });
+                sum += (Simulator::Now() - sent).GetSeconds() * 1000;
+                ++done;
+            }
+        });
         InetSocketAddress to(net->GetClientAddress(b), 10000 + i);
-        Simulator::Schedule(sent,
-                            [sa, to]()
-                            {
-                                sa->SendTo(Create<Packet>(8), 0, to);
-                            });
+        Simulator::Schedule(sent, [sa, to]() {
+            sa->SendTo(Create<Packet>(8), 0, to);
+        });
     }
     Simulator::Stop(spacing * (pairs.size() + 2));
     Simulator::Run();

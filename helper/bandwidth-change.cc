@@ -11,8 +11,7 @@
 #include <numeric>
 #include <stdexcept>
 
-namespace ns3
-{
+namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("BandwidthChangeSchedule");
 
@@ -51,11 +50,9 @@ BandwidthChangeSchedule::Start(Time start, Time stop)
     m_stop = stop;
     for (Time t = start + m_params.period; t <= stop; t += m_params.period)
     {
-        Simulator::Schedule(t - Simulator::Now(),
-                            [this]()
-                            {
-                                ApplyRound();
-                            });
+        Simulator::Schedule(t - Simulator::Now(), [this]() {
+            ApplyRound();
+        });
     }
 }
 
@@ -64,8 +61,7 @@ BandwidthChangeSchedule::ApplyRound()
 {
     const auto& spec = m_net->GetSpec();
     const uint32_t n = spec.GetNClients();
-    auto pick = [this](std::vector<uint32_t>& v, size_t k)
-    {
+    auto pick = [this](std::vector<uint32_t>& v, size_t k) {
         for (size_t i = 0; i < k; ++i)
         {
             std::swap(v[i],

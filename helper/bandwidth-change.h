@@ -12,8 +12,7 @@
 
 #include <map>
 
-namespace ns3
-{
+namespace ns3 {
 
 /**
  * \ingroup bullet
@@ -26,7 +25,7 @@ namespace ns3
  */
 class BandwidthChangeSchedule
 {
-public:
+  public:
     struct Params
     {
         Time period{Seconds(20)};
@@ -44,7 +43,7 @@ public:
     /// Applies one round now; returns how many link directions were changed.
     uint32_t ApplyRound();
 
-private:
+  private:
     Ptr<SimulatedNetwork> m_net;
     Params m_params;
     boost::random::mt19937_64 m_rng;

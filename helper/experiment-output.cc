@@ -9,8 +9,7 @@
 #include <fstream>
 #include <sys/resource.h>
 
-namespace ns3
-{
+namespace ns3 {
 
 double
 PeakRssMb()

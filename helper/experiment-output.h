@@ -9,8 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace ns3
-{
+namespace ns3 {
 
 /// Peak resident set size of this process so far, in MB (getrusage).
 double PeakRssMb();
@@ -25,7 +24,7 @@ double PeakRssMb();
  */
 class ExperimentOutput
 {
-public:
+  public:
     /**
      * \param experiment the example's name (default directory results/<experiment>/)
      * \param argc,argv the program's command line, recorded as "args"
@@ -48,7 +47,7 @@ public:
     /// Fills in the cost of the run and writes summary.json; returns its path.
     std::string WriteSummary(double simulatedSeconds);
 
-private:
+  private:
     std::string m_dir;
     nlohmann::json m_summary;
     std::chrono::steady_clock::time_point m_start;

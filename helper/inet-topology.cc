@@ -19,13 +19,11 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace ns3
-{
+namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("InetTopology");
 
-namespace
-{
+namespace {
 
 // INET-3.0's fitted constants (see doc/topologies.md).
 constexpr double kGrowthRate = 0.0281; // s0: P(t) = 3037 e^(s0 t), t in months
@@ -47,7 +45,7 @@ using Rng = boost::random::mt19937_64;
  */
 class DegreeClassSampler
 {
-public:
+  public:
     DegreeClassSampler(const std::vector<uint32_t>& classOf, uint32_t nClasses)
         : m_classOf(classOf)
         , m_members(nClasses)
@@ -113,7 +111,7 @@ public:
         return v[boost::random::uniform_int_distribution<size_t>(0, v.size() - 1)(rng)];
     }
 
-private:
+  private:
     const std::vector<uint32_t>& m_classOf;
     std::vector<std::vector<uint32_t>> m_members;
     std::vector<int64_t> m_pos;
@@ -306,8 +304,7 @@ InetTopology::Generate(const Params& params)
     }
     std::vector<int64_t> freeDegree(target.begin(), target.end());
     std::vector<std::vector<uint32_t>> adj(n);
-    auto connect = [&](uint32_t a, uint32_t b)
-    {
+    auto connect = [&](uint32_t a, uint32_t b) {
         adj[a].push_back(b);
         adj[b].push_back(a);
         --freeDegree[a];
@@ -315,8 +312,7 @@ InetTopology::Generate(const Params& params)
     };
     DegreeClassSampler open(classOf, nClasses);
     uint32_t forced = 0;
-    auto anyOf = [&](uint32_t end)
-    {
+    auto anyOf = [&](uint32_t end) {
         ++forced;
         return boost::random::uniform_int_distribution<uint32_t>(0, end - 1)(rng);
     };
@@ -425,8 +421,7 @@ InetTopology::Read(std::istream& in, const std::string& source)
     std::string line;
     uint64_t lineNo = 0;
     // Reads the next non-blank line; false at end of input.
-    auto next = [&]()
-    {
+    auto next = [&]() {
         while (std::getline(in, line))
         {
             ++lineNo;

@@ -10,8 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace ns3
-{
+namespace ns3 {
 
 /**
  * \ingroup bullet
@@ -29,7 +28,7 @@ namespace ns3
  */
 class InetTopology
 {
-public:
+  public:
     struct Node
     {
         double x;
@@ -98,7 +97,7 @@ public:
     /// Least-squares slope of log P(D > d) against log d over degrees d >= 2.
     static double FitCcdfExponent(const std::vector<uint32_t>& degrees);
 
-private:
+  private:
     std::vector<Node> m_nodes;
     std::vector<Link> m_links;
 };

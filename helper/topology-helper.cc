@@ -15,18 +15,16 @@
 
 #include <stdexcept>
 
-namespace ns3
-{
+namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("TopologyHelper");
 
-namespace
-{
+namespace {
 
 /// Installs an (unconfigured) OverlayStaticRouting on each node; Build() configures it.
 class OverlayRoutingHelper : public Ipv4RoutingHelper
 {
-public:
+  public:
     OverlayRoutingHelper*
     Copy() const override
     {
@@ -216,8 +214,7 @@ TopologyHelper::Build(const TopologySpec& spec) const
     net->m_spec = spec;
     net->m_routers.Create(spec.nRouters);
     net->m_clients.Create(spec.GetNClients());
-    auto node = [&](uint32_t v)
-    {
+    auto node = [&](uint32_t v) {
         return v < spec.nRouters ? net->m_routers.Get(v) : net->m_clients.Get(v - spec.nRouters);
     };
 

@@ -16,8 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace ns3
-{
+namespace ns3 {
 
 /**
  * \ingroup bullet
@@ -29,7 +28,7 @@ namespace ns3
  */
 class SimulatedNetwork : public Object
 {
-public:
+  public:
     static TypeId GetTypeId();
 
     const TopologySpec& GetSpec() const;
@@ -63,10 +62,10 @@ public:
 
     Ptr<const OverlayRouteTable> GetRouteTable() const;
 
-protected:
+  protected:
     void DoDispose() override;
 
-private:
+  private:
     friend class TopologyHelper;
     TopologySpec m_spec;
     NodeContainer m_routers;
@@ -88,7 +87,7 @@ private:
  */
 class TopologyHelper
 {
-public:
+  public:
     TopologyHelper();
 
     /// "overlay" (precomputed min-hop routes between clients) or "nix".
@@ -101,7 +100,7 @@ public:
     /// \throws std::invalid_argument on an inconsistent spec
     Ptr<SimulatedNetwork> Build(const TopologySpec& spec) const;
 
-private:
+  private:
     std::string m_routing{"overlay"};
     uint32_t m_queuePackets{10};
     int64_t m_streamBase{1000000};

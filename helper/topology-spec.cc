@@ -12,11 +12,9 @@
 #include <numeric>
 #include <stdexcept>
 
-namespace ns3
-{
+namespace ns3 {
 
-namespace
-{
+namespace {
 
 using Rng = boost::random::mt19937_64;
 
@@ -216,8 +214,7 @@ AnnotateInet(const InetTopology& topo, const InetAnnotation& params)
         spec.clientRouter.push_back(attach[c % attach.size()]);
     }
 
-    auto drawRate = [&](LinkClass cls)
-    {
+    auto drawRate = [&](LinkClass cls) {
         auto [lo, hi] = bw.kbps[static_cast<uint32_t>(cls)];
         return Uniform(linkRng, lo, hi) * 1000.0;
     };
@@ -263,8 +260,7 @@ AnnotateInet(const InetTopology& topo, const InetAnnotation& params)
                 overloaded[order[i]] = true;
             }
         }
-        auto range = [&](size_t i) -> std::pair<double, double>
-        {
+        auto range = [&](size_t i) -> std::pair<double, double> {
             LinkClass cls = spec.links[i].cls;
             if (params.loss == "bullet2003")
             {

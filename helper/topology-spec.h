@@ -12,8 +12,7 @@
 #include <utility>
 #include <vector>
 
-namespace ns3
-{
+namespace ns3 {
 
 /**
  * \ingroup bullet

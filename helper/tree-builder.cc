@@ -15,8 +15,7 @@
 #include <queue>
 #include <stdexcept>
 
-namespace ns3
-{
+namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("TreeBuilder");
 
@@ -231,8 +230,7 @@ TreeBuilder::Bottleneck(OverlayThroughputModel& model, uint32_t root, uint32_t m
     std::vector<bool> inTree(n, false);
     std::vector<uint32_t> children(n, 0);
     std::priority_queue<Candidate> heap;
-    auto join = [&](uint32_t v)
-    {
+    auto join = [&](uint32_t v) {
         inTree[v] = true;
         for (uint32_t w = 0; w < n; ++w)
         {

@@ -10,8 +10,7 @@
 #include <functional>
 #include <vector>
 
-namespace ns3
-{
+namespace ns3 {
 
 /**
  * \ingroup bullet
@@ -42,7 +41,7 @@ struct TreeSpec
  */
 class OverlayThroughputModel
 {
-public:
+  public:
     /// bit/s a TCP-friendly flow gets for a round-trip time (s) and loss event rate.
     using FormulaBps = std::function<double(double rttSeconds, double loss)>;
 
@@ -66,7 +65,7 @@ public:
     double GetThroughput(uint32_t a, uint32_t b) const;
     void ClearFlows();
 
-private:
+  private:
     double FairShare(uint32_t a, uint32_t b, uint32_t extra) const;
 
     Ptr<SimulatedNetwork> m_net;
@@ -81,7 +80,7 @@ private:
  */
 class TreeBuilder
 {
-public:
+  public:
     /// A uniformly random tree: nodes join in random order under a random node with fewer
     /// than \p maxChildren children.
     static TreeSpec Random(uint32_t nodes, uint32_t root, uint32_t maxChildren, uint64_t seed);

@@ -3,8 +3,7 @@
  */
 #include "checked-header.h"
 
-namespace ns3
-{
+namespace ns3 {
 
 WireReader::WireReader(Buffer::Iterator start)
     : m_it(start)

@@ -8,8 +8,7 @@
 #include "ns3/log.h"
 #include "ns3/uinteger.h"
 
-namespace ns3
-{
+namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("ControlChannel");
 

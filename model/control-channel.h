@@ -16,8 +16,7 @@
 
 #include <map>
 
-namespace ns3
-{
+namespace ns3 {
 
 /**
  * \ingroup bullet
@@ -30,7 +29,7 @@ namespace ns3
  */
 class ControlChannel : public Object
 {
-public:
+  public:
     static TypeId GetTypeId();
 
     /// Receives (sender, message without the channel's own header).
@@ -53,14 +52,14 @@ public:
     /// (peer, type, bytes on the wire including headers below the application)
     using MessageTracedCallback = void (*)(Ipv4Address peer, uint16_t type, uint32_t bytes);
 
-protected:
+  protected:
     void DoDispose() override;
     /// Dispatches a received message to its handler (or counts it as rejected).
     void Deliver(Ipv4Address from, uint16_t type, Ptr<Packet> message, uint32_t wireBytes);
     void Reject(Ipv4Address from, const std::string& why);
     void NotifySent(Ipv4Address peer, uint16_t type, uint32_t wireBytes);
 
-private:
+  private:
     std::map<uint16_t, Handler> m_handlers;
     uint64_t m_rejected{0};
     TracedCallback<Ipv4Address, uint16_t, uint32_t> m_txTrace;
@@ -74,7 +73,7 @@ private:
  */
 class ControlHeader : public CheckedHeader
 {
-public:
+  public:
     static constexpr uint8_t kMagic = 0xb7;
     static constexpr uint8_t kVersion = 1;
 
@@ -88,10 +87,10 @@ public:
     void Serialize(Buffer::Iterator start) const override;
     void Print(std::ostream& os) const override;
 
-protected:
+  protected:
     void DoDeserialize(WireReader& reader) override;
 
-private:
+  private:
     uint16_t m_type{0};
 };
 
@@ -101,7 +100,7 @@ private:
  */
 class UdpControlChannel : public ControlChannel
 {
-public:
+  public:
     static TypeId GetTypeId();
 
     void Start(Ptr<Node> node) override;
@@ -109,10 +108,10 @@ public:
     bool Send(Ipv4Address peer, uint16_t type, Ptr<const Packet> message) override;
     Ipv4Address GetLocalAddress() const override;
 
-protected:
+  protected:
     void DoDispose() override;
 
-private:
+  private:
     void HandleRead(Ptr<Socket> socket);
 
     uint16_t m_port{0};

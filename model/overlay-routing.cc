@@ -11,8 +11,7 @@
 #include <queue>
 #include <stdexcept>
 
-namespace ns3
-{
+namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("OverlayStaticRouting");
 

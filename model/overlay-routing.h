@@ -14,8 +14,7 @@
 #include <utility>
 #include <vector>
 
-namespace ns3
-{
+namespace ns3 {
 
 /**
  * \ingroup bullet
@@ -29,7 +28,7 @@ namespace ns3
  */
 class OverlayRouteTable : public SimpleRefCount<OverlayRouteTable>
 {
-public:
+  public:
     static constexpr uint16_t kNoRoute = 0xffff;
 
     struct Neighbour
@@ -61,7 +60,7 @@ public:
     /// The destination an address belongs to, or -1.
     int64_t FindDestination(Ipv4Address address) const;
 
-private:
+  private:
     uint32_t m_nVertices;
     std::vector<std::vector<Neighbour>> m_adjacency;
     std::vector<uint32_t> m_destinations;
@@ -78,7 +77,7 @@ private:
  */
 class OverlayStaticRouting : public Ipv4RoutingProtocol
 {
-public:
+  public:
     static TypeId GetTypeId();
 
     /**
@@ -102,10 +101,10 @@ public:
     void PrintRoutingTable(Ptr<OutputStreamWrapper> stream,
                            Time::Unit unit = Time::S) const override;
 
-protected:
+  protected:
     void DoDispose() override;
 
-private:
+  private:
     /// The route to \p dest's next hop, or null.
     Ptr<Ipv4Route> Lookup(Ipv4Address dest, bool& isSelf) const;
 

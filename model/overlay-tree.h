@@ -12,8 +12,7 @@
 
 #include <vector>
 
-namespace ns3
-{
+namespace ns3 {
 
 /**
  * \ingroup bullet
@@ -24,7 +23,7 @@ namespace ns3
  */
 class OverlayTree : public Object
 {
-public:
+  public:
     static TypeId GetTypeId();
 
     /// Starts the tree's protocol (if any) on a node's control channel.
@@ -38,7 +37,7 @@ public:
     const std::vector<Ipv4Address>& GetChildren() const;
     bool IsChild(Ipv4Address node) const;
 
-protected:
+  protected:
     void DoDispose() override;
     void SetRoot(bool root);
     void SetParent(Ipv4Address parent);
@@ -46,7 +45,7 @@ protected:
     void AddChild(Ipv4Address child);
     void RemoveChild(Ipv4Address child);
 
-private:
+  private:
     bool m_root{false};
     bool m_hasParent{false};
     Ipv4Address m_parent;
@@ -61,7 +60,7 @@ private:
  */
 class StaticTree : public OverlayTree
 {
-public:
+  public:
     static TypeId GetTypeId();
 
     /// \param parent ignored for the root

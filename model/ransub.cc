@@ -11,8 +11,7 @@
 
 #include <algorithm>
 
-namespace ns3
-{
+namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("RanSub");
 
@@ -504,11 +503,9 @@ RanSub::HandleCollect(Ipv4Address from, Ptr<Packet> p)
     }
     m_reported.insert(from);
     const auto& children = m_tree->GetChildren();
-    bool all = std::all_of(children.begin(), children.end(),
-                           [this](Ipv4Address c)
-                           {
-                               return m_reported.count(c) > 0;
-                           });
+    bool all = std::all_of(children.begin(), children.end(), [this](Ipv4Address c) {
+        return m_reported.count(c) > 0;
+    });
     if (all)
     {
         SendCollect();
@@ -551,11 +548,9 @@ RanSub::TreeChanged()
     if (m_collecting)
     {
         const auto& children = m_tree->GetChildren();
-        bool all = std::all_of(children.begin(), children.end(),
-                               [this](Ipv4Address c)
-                               {
-                                   return m_reported.count(c) > 0;
-                               });
+        bool all = std::all_of(children.begin(), children.end(), [this](Ipv4Address c) {
+            return m_reported.count(c) > 0;
+        });
         if (all)
         {
             SendCollect();

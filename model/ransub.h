@@ -16,8 +16,7 @@
 #include <set>
 #include <vector>
 
-namespace ns3
-{
+namespace ns3 {
 
 /// A member of a RanSub set: a node and the opaque state it published (e.g. a summary ticket).
 struct RanSubMember
@@ -60,7 +59,7 @@ struct RanSubSet
  */
 class RanSubHeader : public CheckedHeader
 {
-public:
+  public:
     static constexpr uint32_t kMaxMembers = 255;
     static constexpr uint32_t kMaxPayload = 4096;
 
@@ -76,7 +75,7 @@ public:
     void Serialize(Buffer::Iterator start) const override;
     void Print(std::ostream& os) const override;
 
-protected:
+  protected:
     void DoDeserialize(WireReader& reader) override;
 };
 
@@ -96,7 +95,7 @@ protected:
  */
 class RanSub : public Object
 {
-public:
+  public:
     enum Mode
     {
         NON_DESCENDANTS,
@@ -132,10 +131,10 @@ public:
     /// (epoch, members delivered)
     using DeliverTracedCallback = void (*)(uint32_t epoch, uint32_t members);
 
-protected:
+  protected:
     void DoDispose() override;
 
-private:
+  private:
     struct ChildState
     {
         uint32_t epoch{0};

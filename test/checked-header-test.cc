@@ -10,13 +10,12 @@
 
 using namespace ns3;
 
-namespace
-{
+namespace {
 
 /// A count-prefixed list of 32-bit values: the shape of most Bullet messages.
 class ListHeader : public CheckedHeader
 {
-public:
+  public:
     std::vector<uint32_t> values;
 
     TypeId
@@ -47,7 +46,7 @@ public:
         os << "n=" << values.size();
     }
 
-protected:
+  protected:
     void
     DoDeserialize(WireReader& r) override
     {

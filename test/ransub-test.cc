@@ -112,13 +112,12 @@ TEST(RanSubHeader, RoundTripAndMalformedInput)
     EXPECT_NE(bad.GetError().find("members for population"), std::string::npos) << bad.GetError();
 }
 
-namespace
-{
+namespace {
 
 /// N overlay nodes on a star network, a static random tree, RanSub on every node.
 class RanSubScenario
 {
-public:
+  public:
     RanSubScenario(uint32_t n, RanSub::Mode mode, bool detection, uint32_t fanOut = 3)
         : tree(TreeBuilder::Random(n, 0, fanOut, 5))
     {
@@ -149,16 +148,12 @@ public:
             rs->SetAttribute("Mode", EnumValue(mode));
             rs->SetAttribute("FailureDetection", BooleanValue(detection));
             rs->AssignStreams(100 + v);
-            rs->SetPayloadCallback(
-                [v]()
-                {
-                    return std::vector<uint8_t>{uint8_t(v)};
-                });
-            rs->SetDeliverCallback(
-                [this, v](uint32_t epoch, const std::vector<RanSubMember>& m)
-                {
-                    deliveries.push_back({v, epoch, m});
-                });
+            rs->SetPayloadCallback([v]() {
+                return std::vector<uint8_t>{uint8_t(v)};
+            });
+            rs->SetDeliverCallback([this, v](uint32_t epoch, const std::vector<RanSubMember>& m) {
+                deliveries.push_back({v, epoch, m});
+            });
             rs->Start(st, channel);
             channels.push_back(channel);
             ransub.push_back(rs);
@@ -346,17 +341,14 @@ TEST(RanSub, FailureDetectionKeepsEpochsGoingAndRecountsTheTree)
     RanSubScenario s(40, RanSub::NON_DESCENDANTS, true);
     // Fail the root's child with the largest subtree at 20 s.
     auto rootChildren = s.tree.Children()[s.tree.root];
-    uint32_t failed = *std::max_element(rootChildren.begin(), rootChildren.end(),
-                                        [&](uint32_t a, uint32_t b)
-                                        {
-                                            return s.Subtree(a).size() < s.Subtree(b).size();
-                                        });
+    uint32_t failed
+        = *std::max_element(rootChildren.begin(), rootChildren.end(), [&](uint32_t a, uint32_t b) {
+              return s.Subtree(a).size() < s.Subtree(b).size();
+          });
     uint32_t lost = s.Subtree(failed).size();
-    Simulator::Schedule(Seconds(20),
-                        [&s, failed]()
-                        {
-                            s.Fail(failed);
-                        });
+    Simulator::Schedule(Seconds(20), [&s, failed]() {
+        s.Fail(failed);
+    });
     Simulator::Stop(Seconds(61));
     Simulator::Run();
     EXPECT_EQ(s.ransub[s.tree.root]->GetEpoch(), 13u) << "epochs keep their period";
@@ -376,11 +368,9 @@ TEST(RanSub, WithoutFailureDetectionAFailureStallsRanSub)
 {
     RanSubScenario s(40, RanSub::NON_DESCENDANTS, false);
     uint32_t failed = s.tree.Children()[s.tree.root].front();
-    Simulator::Schedule(Seconds(20),
-                        [&s, failed]()
-                        {
-                            s.Fail(failed);
-                        });
+    Simulator::Schedule(Seconds(20), [&s, failed]() {
+        s.Fail(failed);
+    });
     Simulator::Stop(Seconds(61));
     Simulator::Run();
     // Epoch 5 starts at 20.1 s just after the failure; its collect never completes.

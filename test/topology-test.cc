@@ -21,8 +21,7 @@
 
 using namespace ns3;
 
-namespace
-{
+namespace {
 
 const InetTopology&
 Inet()
@@ -195,8 +194,7 @@ TEST(TopologySpec, FileDistributionMesh)
     }
 }
 
-namespace
-{
+namespace {
 
 /// Sends one small UDP datagram between client pairs and records one-way delays.
 struct DelayProbe
@@ -210,28 +208,23 @@ struct DelayProbe
         {
             Ptr<Socket> rx = Socket::CreateSocket(net->GetClient(c), UdpSocketFactory::GetTypeId());
             rx->Bind(InetSocketAddress(Ipv4Address::GetAny(), 9));
-            rx->SetRecvCallback(
-                [this, net, c](Ptr<Socket> s)
+            rx->SetRecvCallback([this, net, c](Ptr<Socket> s) {
+                Address from;
+                while (Ptr<Packet> p = s->RecvFrom(from))
                 {
-                    Address from;
-                    while (Ptr<Packet> p = s->RecvFrom(from))
-                    {
-                        uint32_t src
-                            = net->FindClient(InetSocketAddress::ConvertFrom(from).GetIpv4());
-                        delayMs[{src, c}] = Simulator::Now().GetSeconds() * 1000 - 1000 * (1 + src);
-                    }
-                });
+                    uint32_t src = net->FindClient(InetSocketAddress::ConvertFrom(from).GetIpv4());
+                    delayMs[{src, c}] = Simulator::Now().GetSeconds() * 1000 - 1000 * (1 + src);
+                }
+            });
         }
         for (auto [a, b] : pairs)
         {
             Ptr<Socket> tx = Socket::CreateSocket(net->GetClient(a), UdpSocketFactory::GetTypeId());
             InetSocketAddress to(net->GetClientAddress(b), 9);
             // Client a sends at t = 1 + a seconds: one packet in flight per sender.
-            Simulator::Schedule(Seconds(1 + a),
-                                [tx, to]()
-                                {
-                                    tx->SendTo(Create<Packet>(22), 0, to);
-                                });
+            Simulator::Schedule(Seconds(1 + a), [tx, to]() {
+                tx->SendTo(Create<Packet>(22), 0, to);
+            });
         }
         Simulator::Stop(Seconds(2 + net->GetNClients()));
         Simulator::Run();
@@ -305,14 +298,12 @@ TEST(TopologyHelper, LinkLossDropsTheConfiguredShare)
     {
         Ptr<Socket> rx = Socket::CreateSocket(net->GetClient(c), UdpSocketFactory::GetTypeId());
         rx->Bind(InetSocketAddress(Ipv4Address::GetAny(), 9));
-        rx->SetRecvCallback(
-            [&received, c](Ptr<Socket> s)
+        rx->SetRecvCallback([&received, c](Ptr<Socket> s) {
+            while (s->Recv())
             {
-                while (s->Recv())
-                {
-                    ++received[c];
-                }
-            });
+                ++received[c];
+            }
+        });
     }
     const uint32_t n = 5000;
     for (uint32_t c = 0; c < 2; ++c)
@@ -321,11 +312,9 @@ TEST(TopologyHelper, LinkLossDropsTheConfiguredShare)
         InetSocketAddress to(net->GetClientAddress(1 - c), 9);
         for (uint32_t i = 0; i < n; ++i)
         {
-            Simulator::Schedule(MilliSeconds(i),
-                                [tx, to]()
-                                {
-                                    tx->SendTo(Create<Packet>(100), 0, to);
-                                });
+            Simulator::Schedule(MilliSeconds(i), [tx, to]() {
+                tx->SendTo(Create<Packet>(100), 0, to);
+            });
         }
     }
     Simulator::Run();
