@@ -15,8 +15,10 @@ NS_LOG_COMPONENT_DEFINE("SummaryTicket");
 
 // ---------------------------------------------------------------------------- MinWisePermutations
 
-MinWisePermutations::MinWisePermutations(uint32_t numPermutations, uint64_t seed)
+MinWisePermutations::MinWisePermutations(uint32_t numPermutations, uint64_t seed,
+                                         KeyMapping mapping)
     : m_seed(seed)
+    , m_mapping(mapping)
 {
     NS_LOG_FUNCTION(this << numPermutations << seed);
     NS_ASSERT_MSG(numPermutations >= 1 && numPermutations <= 255,
@@ -47,9 +49,32 @@ MinWisePermutations::GetSeed() const
     return m_seed;
 }
 
+MinWisePermutations::KeyMapping
+MinWisePermutations::GetKeyMapping() const
+{
+    return m_mapping;
+}
+
+uint32_t
+MinWisePermutations::Scramble(uint32_t x)
+{
+    // Each step is invertible (xor with a right shift of itself; multiplication by an odd
+    // constant modulo 2^32), so the whole is a bijection.
+    x ^= x >> 16;
+    x *= 0x7feb352dU;
+    x ^= x >> 15;
+    x *= 0x846ca68bU;
+    x ^= x >> 16;
+    return x;
+}
+
 uint64_t
 MinWisePermutations::Apply(uint32_t j, uint32_t x) const
 {
+    if (m_mapping == SCRAMBLED)
+    {
+        x = Scramble(x);
+    }
     unsigned __int128 v = static_cast<unsigned __int128>(m_a[j]) * x + m_b[j];
     return static_cast<uint64_t>(v % UNIVERSE);
 }

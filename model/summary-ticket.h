@@ -34,16 +34,35 @@ public:
     /// Default seed: "Bullet" in ASCII. Any value works if all nodes use the same one.
     static constexpr uint64_t DEFAULT_SEED = 0x42756c6c6574ULL;
 
+    /// What P_j is applied to.
+    enum KeyMapping
+    {
+        /// P_j(x), exactly the paper's form.
+        PLAIN,
+        /**
+         * P_j(S(x)) with S a fixed bijective scramble of 32-bit keys. Still one permutation
+         * per entry, but working sets are runs of consecutive sequence numbers, and on those
+         * the plain linear family is measurably biased (it underestimates resemblance by about
+         * 0.05, see summary-ticket-test.cc); scrambling first removes the bias.
+         */
+        SCRAMBLED,
+    };
+
     /// \p numPermutations permutations drawn deterministically from \p seed.
-    MinWisePermutations(uint32_t numPermutations, uint64_t seed = DEFAULT_SEED);
+    MinWisePermutations(uint32_t numPermutations, uint64_t seed = DEFAULT_SEED,
+                        KeyMapping mapping = SCRAMBLED);
 
     uint32_t GetSize() const;
     uint64_t GetSeed() const;
-    /// P_j(x).
+    KeyMapping GetKeyMapping() const;
+    /// The permuted value of \p x under permutation j: P_j(x), or P_j(S(x)) when scrambled.
     uint64_t Apply(uint32_t j, uint32_t x) const;
+    /// S: a bijection of 32-bit keys (xor-shift / odd-multiply rounds), fixed for all nodes.
+    static uint32_t Scramble(uint32_t x);
 
 private:
     uint64_t m_seed;
+    KeyMapping m_mapping;
     std::vector<uint64_t> m_a; //!< in [1, |U| - 1]
     std::vector<uint64_t> m_b; //!< in [0, |U| - 1]
 };
