@@ -50,10 +50,9 @@ BloomHash::Mix64(uint64_t x)
 }
 
 void
-BloomHash::Indices(uint32_t key, uint32_t k, uint32_t m, std::vector<uint32_t>& out)
+BloomHash::Indices(uint32_t key, uint32_t k, uint32_t m, IndexArray& out)
 {
-    NS_ASSERT(m > 0);
-    out.resize(k);
+    NS_ASSERT(m > 0 && k <= MAX_HASHES);
     uint64_t h = Mix64(key);
     // Enhanced double hashing, in its incremental form: a_i = h1 + i h2 + (i^3 - i)/6.
     uint64_t a = (h & 0xffffffffULL) % m;
@@ -80,11 +79,11 @@ BloomFilter::BloomFilter(uint32_t numBits, uint8_t numHashes)
 void
 BloomFilter::Insert(uint32_t key)
 {
-    std::vector<uint32_t> idx;
+    BloomHash::IndexArray idx;
     BloomHash::Indices(key, m_numHashes, m_numBits, idx);
-    for (uint32_t i : idx)
+    for (uint32_t j = 0; j < m_numHashes; ++j)
     {
-        m_bits[i / 8] |= uint8_t(1u << (i % 8));
+        m_bits[idx[j] / 8] |= uint8_t(1u << (idx[j] % 8));
     }
     ++m_population;
 }
@@ -92,13 +91,16 @@ BloomFilter::Insert(uint32_t key)
 bool
 BloomFilter::Contains(uint32_t key) const
 {
-    std::vector<uint32_t> idx;
+    BloomHash::IndexArray idx;
     BloomHash::Indices(key, m_numHashes, m_numBits, idx);
-    return std::all_of(idx.begin(), idx.end(),
-                       [this](uint32_t i)
-                       {
-                           return (m_bits[i / 8] >> (i % 8)) & 1u;
-                       });
+    for (uint32_t j = 0; j < m_numHashes; ++j)
+    {
+        if (((m_bits[idx[j] / 8] >> (idx[j] % 8)) & 1u) == 0)
+        {
+            return false;
+        }
+    }
+    return true;
 }
 
 uint32_t
@@ -215,9 +217,11 @@ CountingBloomFilter::CountingBloomFilter(uint32_t numCells, uint8_t numHashes)
 void
 CountingBloomFilter::Insert(uint32_t key)
 {
-    BloomHash::Indices(key, m_numHashes, m_numCells, m_scratch);
-    for (uint32_t i : m_scratch)
+    BloomHash::IndexArray idx;
+    BloomHash::Indices(key, m_numHashes, m_numCells, idx);
+    for (uint32_t j = 0; j < m_numHashes; ++j)
     {
+        uint32_t i = idx[j];
         if (m_counters[i] != std::numeric_limits<uint16_t>::max())
         {
             ++m_counters[i];
@@ -233,12 +237,15 @@ CountingBloomFilter::Insert(uint32_t key)
 bool
 CountingBloomFilter::Remove(uint32_t key)
 {
-    if (!Contains(key)) // also fills m_scratch with the key's cells
+    if (!Contains(key))
     {
         return false;
     }
-    for (uint32_t i : m_scratch)
+    BloomHash::IndexArray idx;
+    BloomHash::Indices(key, m_numHashes, m_numCells, idx);
+    for (uint32_t j = 0; j < m_numHashes; ++j)
     {
+        uint32_t i = idx[j];
         if (m_counters[i] != std::numeric_limits<uint16_t>::max())
         {
             --m_counters[i];
@@ -252,12 +259,16 @@ CountingBloomFilter::Remove(uint32_t key)
 bool
 CountingBloomFilter::Contains(uint32_t key) const
 {
-    BloomHash::Indices(key, m_numHashes, m_numCells, m_scratch);
-    return std::all_of(m_scratch.begin(), m_scratch.end(),
-                       [this](uint32_t i)
-                       {
-                           return m_counters[i] != 0;
-                       });
+    BloomHash::IndexArray idx;
+    BloomHash::Indices(key, m_numHashes, m_numCells, idx);
+    for (uint32_t j = 0; j < m_numHashes; ++j)
+    {
+        if (m_counters[idx[j]] == 0)
+        {
+            return false;
+        }
+    }
+    return true;
 }
 
 void

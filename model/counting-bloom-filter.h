@@ -8,6 +8,7 @@
 
 #include "ns3/buffer.h"
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -27,8 +28,13 @@ namespace ns3
 class BloomHash
 {
 public:
-    /// Fills \p out with the \p k cell indices of \p key in a filter of \p m cells.
-    static void Indices(uint32_t key, uint32_t k, uint32_t m, std::vector<uint32_t>& out);
+    /// Largest number of hash functions (cells per key) supported.
+    static constexpr uint32_t MAX_HASHES = 32;
+    /// Room for the cell indices of one key (no allocation on the per-packet path).
+    using IndexArray = std::array<uint32_t, MAX_HASHES>;
+
+    /// Writes the \p k (<= MAX_HASHES) cell indices of \p key in a filter of \p m cells.
+    static void Indices(uint32_t key, uint32_t k, uint32_t m, IndexArray& out);
     /// SplitMix64's finaliser: a bijective, well-mixing function of 64 bits.
     static uint64_t Mix64(uint64_t x);
 };
@@ -48,7 +54,7 @@ class BloomFilter
 {
 public:
     /// Largest k accepted on the wire (far above any optimum for a useful filter).
-    static constexpr uint8_t MAX_HASHES = 32;
+    static constexpr uint8_t MAX_HASHES = BloomHash::MAX_HASHES;
 
     /// An empty filter of \p numBits cells and \p numHashes hash functions.
     BloomFilter(uint32_t numBits = 8, uint8_t numHashes = 1);
@@ -144,7 +150,6 @@ private:
     uint8_t m_numHashes;
     uint32_t m_population{0};
     std::vector<uint16_t> m_counters;
-    mutable std::vector<uint32_t> m_scratch; //!< index buffer, reused to avoid allocation
 };
 
 } // namespace ns3

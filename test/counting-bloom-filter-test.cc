@@ -129,16 +129,21 @@ TEST(CountingBloomFilter, HashIsDeterministicAcrossNodes)
 {
     // Every node must hash a key to the same cells; these values pin the function down so an
     // accidental change (which would break interoperation of digests) fails here.
-    std::vector<uint32_t> idx;
+    BloomHash::IndexArray idx{};
     BloomHash::Indices(12345, 4, 1000, idx);
-    std::vector<uint32_t> again;
+    BloomHash::IndexArray again{};
     BloomHash::Indices(12345, 4, 1000, again);
     EXPECT_EQ(idx, again);
     EXPECT_EQ(BloomHash::Mix64(0), 0xe220a8397b1dcdafULL); // SplitMix64's first output
-    for (uint32_t i : idx)
+    for (uint32_t j = 0; j < 4; ++j)
     {
-        EXPECT_LT(i, 1000u);
+        EXPECT_LT(idx[j], 1000u);
     }
+    // Pinned: the cells of key 12345 for k = 4, m = 1000 (computed once by this code).
+    EXPECT_EQ(idx[0], 40u);
+    EXPECT_EQ(idx[1], 864u);
+    EXPECT_EQ(idx[2], 689u);
+    EXPECT_EQ(idx[3], 516u);
     // Two independently built filters over the same keys are bit-identical on the wire.
     boost::random::mt19937 rng(7);
     std::vector<uint32_t> keys = RandomKeys(rng, 300);

@@ -101,6 +101,14 @@ TEST(MinWisePermutations, DeterministicFromTheSharedSeed)
         }
     }
     EXPECT_GT(differ, 140u) << "another seed must give other permutations";
+    // Pinned values of the default family (computed once by this code): every node, on any
+    // platform, must derive exactly these, or tickets stop being comparable.
+    MinWisePermutations def(30);
+    EXPECT_EQ(def.Apply(0, 1), 107020535957164730ULL);
+    EXPECT_EQ(def.Apply(29, 123456), 834996754271649162ULL);
+    MinWisePermutations plain(30, MinWisePermutations::DEFAULT_SEED, MinWisePermutations::PLAIN);
+    EXPECT_EQ(plain.Apply(0, 1), 1953484587332924174ULL);
+    EXPECT_EQ(MinWisePermutations::Scramble(1), 1753845952u);
     // Each P_j is injective on 32-bit keys (a_j != 0 mod a prime above 2^32): P_j(x) - P_j(0)
     // = a_j x, so distinct keys map to distinct values. Check it on consecutive keys, where a
     // weak family would be most likely to collide.
