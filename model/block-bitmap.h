@@ -30,10 +30,13 @@ public:
 
     /// Marks \p block held; returns true if it was not held before.
     bool Set(uint32_t block);
+    /// True if \p block is held (false beyond the file).
     bool Has(uint32_t block) const;
+    /// N, the number of blocks in the file.
     uint32_t GetNumBlocks() const;
     /// Number of blocks held.
     uint32_t Count() const;
+    /// True once every block is held.
     bool IsComplete() const;
     /// The highest block held, if any (returns false when empty).
     bool GetHighest(uint32_t& block) const;
@@ -42,12 +45,13 @@ public:
     /// The held blocks, ascending.
     std::vector<uint32_t> GetBlocks() const;
 
+    /// Same file size and same blocks.
     bool operator==(const BlockBitmap& other) const;
 
 private:
-    uint32_t m_numBlocks;
-    uint32_t m_count{0};
-    std::vector<uint64_t> m_words;
+    uint32_t m_numBlocks;          //!< N
+    uint32_t m_count{0};           //!< blocks held
+    std::vector<uint64_t> m_words; //!< bit b of word b/64 is block b
 };
 
 /**
@@ -81,7 +85,9 @@ public:
 
     /// True if the summary covers the whole file.
     bool IsExact() const;
+    /// N, the number of blocks in the file.
     uint32_t GetNumBlocks() const;
+    /// First block the window covers.
     uint32_t GetFirstBlock() const;
     /// Number of blocks the window covers.
     uint32_t GetNumBits() const;
@@ -94,19 +100,21 @@ public:
     /// Blocks the summary shows held that \p mine lacks: the peer's known usefulness to us.
     uint32_t CountUsefulTo(const BlockBitmap& mine) const;
 
+    /// Bytes of the wire form: 10 + ceil(bits/8).
     uint32_t GetSerializedSize() const;
     /// Writes the wire form at \p it and advances it past what was written.
     void Serialize(Buffer::Iterator& it) const;
     /// Reads a wire form; on malformed input returns false and leaves the summary unchanged.
     bool Deserialize(WireReader& reader);
 
+    /// Same file, window and bits.
     bool operator==(const BlockSummary& other) const;
 
 private:
-    uint32_t m_numBlocks{1};
-    uint32_t m_firstBlock{0};
-    uint32_t m_numBits{1};
-    std::vector<uint8_t> m_bits{0};
+    uint32_t m_numBlocks{1};        //!< N
+    uint32_t m_firstBlock{0};       //!< first block covered
+    uint32_t m_numBits{1};          //!< blocks covered
+    std::vector<uint8_t> m_bits{0}; //!< ceil(bits/8) bytes, padding bits zero
 };
 
 /**
@@ -127,9 +135,13 @@ public:
     /// An empty diff for a file of one block; mostly a target for Deserialize().
     BitmapDiff();
 
+    /// True if the diff announces nothing.
     bool IsEmpty() const;
+    /// N, the number of blocks in the file.
     uint32_t GetNumBlocks() const;
+    /// Lowest block announced (0 if empty).
     uint32_t GetFirstBlock() const;
+    /// Span from the lowest to the highest block announced (0 if empty).
     uint32_t GetNumBits() const;
     /// Number of blocks announced.
     uint32_t Count() const;
@@ -139,21 +151,23 @@ public:
     /// with \p view unchanged, if the diff is for a file of another size.
     bool ApplyTo(BlockBitmap& view) const;
 
+    /// Bytes of the wire form: 12 + ceil(bits/8).
     uint32_t GetSerializedSize() const;
     /// Writes the wire form at \p it and advances it past what was written.
     void Serialize(Buffer::Iterator& it) const;
     /// Reads a wire form; on malformed input returns false and leaves the diff unchanged.
     bool Deserialize(WireReader& reader);
 
+    /// Same file, range and bits.
     bool operator==(const BitmapDiff& other) const;
 
 private:
     friend class BitmapDiffSender;
 
-    uint32_t m_numBlocks{1};
-    uint32_t m_firstBlock{0};
-    uint32_t m_numBits{0};
-    std::vector<uint8_t> m_bits;
+    uint32_t m_numBlocks{1};     //!< N
+    uint32_t m_firstBlock{0};    //!< lowest block announced
+    uint32_t m_numBits{0};       //!< span of the range
+    std::vector<uint8_t> m_bits; //!< ceil(bits/8) bytes, padding bits zero
 };
 
 /**
@@ -171,10 +185,12 @@ public:
     /// Default span limit: 8000 blocks, a 1000-byte bitmap that fits one packet (our choice).
     static constexpr uint32_t DEFAULT_MAX_BITS = 8000;
 
+    /// State for a file of \p numBlocks blocks; a diff spans at most \p maxBits blocks.
     BitmapDiffSender(uint32_t numBlocks, uint32_t maxBits = DEFAULT_MAX_BITS);
 
     /// Number of blocks in \p have not yet announced to this peer.
     uint32_t CountPending(const BlockBitmap& have) const;
+    /// True if \p have holds a block not yet announced to this peer.
     bool HasPending(const BlockBitmap& have) const;
     /// The next diff (empty if nothing is pending); its blocks count as announced from now on.
     BitmapDiff MakeDiff(const BlockBitmap& have);
@@ -182,8 +198,8 @@ public:
     const BlockBitmap& GetAnnounced() const;
 
 private:
-    uint32_t m_maxBits;
-    BlockBitmap m_announced;
+    uint32_t m_maxBits;      //!< span limit of one diff
+    BlockBitmap m_announced; //!< blocks this peer has been told about
 };
 
 } // namespace ns3

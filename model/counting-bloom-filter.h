@@ -64,7 +64,9 @@ public:
     /// True if all k bits of \p key are set: never false for an inserted key.
     bool Contains(uint32_t key) const;
 
+    /// m, the number of cells (bits).
     uint32_t GetNumBits() const;
+    /// k, the number of hash functions.
     uint8_t GetNumHashes() const;
     /// Keys the sender says the filter represents.
     uint32_t GetPopulation() const;
@@ -73,6 +75,7 @@ public:
     /// (1 - e^{-kn/m})^k for this filter's m, k and n: what a receiver of it should expect.
     double GetExpectedFalsePositiveRate() const;
 
+    /// Bytes of the wire form: 9 + ceil(m/8).
     uint32_t GetSerializedSize() const;
     /// Writes the wire form at \p it and advances it past what was written.
     void Serialize(Buffer::Iterator& it) const;
@@ -82,15 +85,16 @@ public:
      */
     bool Deserialize(WireReader& reader);
 
+    /// Same geometry, population and bits.
     bool operator==(const BloomFilter& other) const;
 
 private:
     friend class CountingBloomFilter;
 
-    uint32_t m_numBits;
-    uint8_t m_numHashes;
-    uint32_t m_population{0};
-    std::vector<uint8_t> m_bits;
+    uint32_t m_numBits;          //!< m
+    uint8_t m_numHashes;         //!< k
+    uint32_t m_population{0};    //!< n, as announced by the sender
+    std::vector<uint8_t> m_bits; //!< ceil(m/8) bytes, padding bits zero
 };
 
 /**
@@ -128,7 +132,9 @@ public:
 
     /// Keys inserted minus keys removed: the n of the false-positive formula.
     uint32_t GetPopulation() const;
+    /// m, the number of counters.
     uint32_t GetNumCells() const;
+    /// k, the number of hash functions.
     uint8_t GetNumHashes() const;
     /// The counter of one cell (for tests and diagnostics).
     uint16_t GetCounter(uint32_t cell) const;
@@ -146,10 +152,10 @@ public:
     static uint32_t CellsFor(uint32_t n, double p);
 
 private:
-    uint32_t m_numCells;
-    uint8_t m_numHashes;
-    uint32_t m_population{0};
-    std::vector<uint16_t> m_counters;
+    uint32_t m_numCells;              //!< m
+    uint8_t m_numHashes;              //!< k
+    uint32_t m_population{0};         //!< keys inserted minus keys removed
+    std::vector<uint16_t> m_counters; //!< one saturating counter per cell
 };
 
 } // namespace ns3

@@ -52,8 +52,11 @@ public:
     MinWisePermutations(uint32_t numPermutations, uint64_t seed = DEFAULT_SEED,
                         KeyMapping mapping = SCRAMBLED);
 
+    /// Number of permutations (= entries of a ticket).
     uint32_t GetSize() const;
+    /// The shared seed the family was derived from.
     uint64_t GetSeed() const;
+    /// Whether keys are scrambled before P_j.
     KeyMapping GetKeyMapping() const;
     /// The permuted value of \p x under permutation j: P_j(x), or P_j(S(x)) when scrambled.
     uint64_t Apply(uint32_t j, uint32_t x) const;
@@ -61,8 +64,8 @@ public:
     static uint32_t Scramble(uint32_t x);
 
 private:
-    uint64_t m_seed;
-    KeyMapping m_mapping;
+    uint64_t m_seed;           //!< shared seed
+    KeyMapping m_mapping;      //!< plain or scrambled keys
     std::vector<uint64_t> m_a; //!< in [1, |U| - 1]
     std::vector<uint64_t> m_b; //!< in [0, |U| - 1]
 };
@@ -96,9 +99,11 @@ public:
 
     /// True when no key has been inserted.
     bool IsEmpty() const;
+    /// Entries of a nonempty ticket (the number of permutations).
     uint32_t GetNumEntries() const;
     /// Entry j (the key with the smallest P_j); the ticket must not be empty.
     uint32_t GetEntry(uint32_t j) const;
+    /// The family the ticket is built with.
     const std::shared_ptr<const MinWisePermutations>& GetPermutations() const;
 
     /**
@@ -108,17 +113,19 @@ public:
      */
     double Resemblance(const SummaryTicket& other) const;
 
+    /// Bytes of the wire form: 1 + 4 x entries (121 by default, 1 if empty).
     uint32_t GetSerializedSize() const;
     /// Writes the wire form at \p it and advances it past what was written.
     void Serialize(Buffer::Iterator& it) const;
     /// Reads a wire form; on malformed input returns false and leaves the ticket unchanged.
     bool Deserialize(WireReader& reader);
 
+    /// Same entries (and family size).
     bool operator==(const SummaryTicket& other) const;
 
 private:
-    std::shared_ptr<const MinWisePermutations> m_perms;
-    std::vector<uint32_t> m_entries; //!< empty, or one key per permutation
+    std::shared_ptr<const MinWisePermutations> m_perms; //!< shared, immutable permutations
+    std::vector<uint32_t> m_entries;                    //!< empty, or one key per permutation
 };
 
 } // namespace ns3

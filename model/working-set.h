@@ -78,7 +78,9 @@ public:
     uint32_t GetHigh() const;
     /// Number of sequence numbers held in the window (= the filter's population).
     uint32_t GetSize() const;
+    /// True if no packet is held in the window.
     bool IsEmpty() const;
+    /// Most sequence numbers tracked at once.
     uint32_t GetWindow() const;
     /// The held sequence numbers, ascending.
     std::vector<uint32_t> GetSequences() const;
@@ -93,14 +95,14 @@ public:
     const SummaryTicket& GetTicket() const;
 
 private:
-    uint32_t m_window;
-    uint32_t m_low{0};
-    uint32_t m_high{0};
-    bool m_any{false}; //!< something was ever inserted (so m_high is meaningful)
-    std::set<uint32_t> m_held;
-    CountingBloomFilter m_filter;
-    mutable SummaryTicket m_ticket;
-    mutable bool m_ticketStale{false};
+    uint32_t m_window;                 //!< window width in sequence numbers
+    uint32_t m_low{0};                 //!< window start
+    uint32_t m_high{0};                //!< highest sequence number received
+    bool m_any{false};                 //!< something was ever inserted (so m_high is meaningful)
+    std::set<uint32_t> m_held;         //!< exact membership within the window
+    CountingBloomFilter m_filter;      //!< the digest of m_held
+    mutable SummaryTicket m_ticket;    //!< min-wise ticket of m_held (when not stale)
+    mutable bool m_ticketStale{false}; //!< a clean-up removed keys: rebuild before use
 };
 
 } // namespace ns3
