@@ -78,6 +78,10 @@ bool
 BlockBitmap::Set(uint32_t block)
 {
     NS_ASSERT_MSG(block < m_numBlocks, "block " << block << " beyond the file");
+    if (block >= m_numBlocks)
+    {
+        return false; // release builds: ignore rather than write out of bounds
+    }
     uint64_t mask = uint64_t(1) << (block % 64);
     uint64_t& w = m_words[block / 64];
     if (w & mask)
@@ -168,7 +172,7 @@ BlockSummary
 BlockSummary::Make(const BlockBitmap& have, uint32_t budgetBytes)
 {
     NS_ASSERT_MSG(have.GetNumBlocks() >= 1, "a file has at least one block");
-    NS_ASSERT_MSG(budgetBytes >= 1 && budgetBytes * 8 <= 0xffff, "budget out of range");
+    NS_ASSERT_MSG(budgetBytes >= 1 && uint64_t(budgetBytes) * 8 <= 0xffff, "budget out of range");
     uint32_t budgetBits = budgetBytes * 8;
     BlockSummary s;
     s.m_numBlocks = have.GetNumBlocks();
