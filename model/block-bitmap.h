@@ -28,7 +28,7 @@ public:
     /// An empty bitmap of a file of \p numBlocks blocks.
     explicit BlockBitmap(uint32_t numBlocks = 0);
 
-    /// Marks \p block held; returns true if it was not held before.
+    /// Marks \p block held; returns true if it was not held before (false beyond the file).
     bool Set(uint32_t block);
     /// True if \p block is held (false beyond the file).
     bool Has(uint32_t block) const;

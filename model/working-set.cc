@@ -95,7 +95,7 @@ WorkingSet::Advance(uint32_t newLow)
     }
     for (auto it = m_held.begin(); it != end; ++it)
     {
-        bool removed = m_filter.Remove(*it);
+        [[maybe_unused]] bool removed = m_filter.Remove(*it);
         NS_ASSERT_MSG(removed, "a held key must be in the filter");
     }
     m_held.erase(m_held.begin(), end);
