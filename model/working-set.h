@@ -1,0 +1,110 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef BULLET_WORKING_SET_H
+#define BULLET_WORKING_SET_H
+
+#include "counting-bloom-filter.h"
+#include "summary-ticket.h"
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup bullet
+ * \brief A closed range [low, high] of sequence numbers: what a receiver asks its senders for.
+ */
+struct SequenceRange
+{
+    uint32_t low;  //!< first sequence number of interest
+    uint32_t high; //!< last sequence number of interest (high >= low)
+};
+
+/**
+ * \ingroup bullet
+ * \brief The packets a Bullet node holds in a sliding window [low, high] of sequence numbers.
+ *
+ * SOSP 2003, Sec. 3.1: each node keeps a working set of received sequence numbers and a Bloom
+ * filter describing it; because the filter has a fixed size m, the node periodically removes
+ * the lower sequence numbers so that the population n, hence the false-positive rate, stays
+ * bounded, and "a node will attempt to recover packets for a finite amount of time". Here the
+ * window is at most GetWindow() sequence numbers wide: receiving a sequence number beyond
+ * low + window - 1 slides low forward and removes what fell behind from the counting filter
+ * (Advance() does the same on demand). The summary ticket is kept up to date incrementally on
+ * insertion and rebuilt from the remaining keys, lazily, after a clean-up.
+ *
+ * The exact membership is kept too (a node knows which packets it has); the filter is what
+ * it tells others. Sequence numbers are assumed not to wrap.
+ */
+class WorkingSet
+{
+public:
+    /// Default window: 1000 sequence numbers (our choice; the papers give no value).
+    static constexpr uint32_t DEFAULT_WINDOW = 1000;
+    /// Default target false-positive rate of a full window's filter (our choice).
+    static constexpr double DEFAULT_FALSE_POSITIVE_RATE = 0.01;
+
+    /**
+     * Sizes the filter for a full window at the target rate (CellsFor, OptimalNumHashes).
+     * \param window most sequence numbers tracked at once (the population bound).
+     * \param targetFalsePositiveRate false-positive rate of the filter when the window is full.
+     * \param perms permutations of the summary ticket; null for the default 30 entries.
+     */
+    explicit WorkingSet(uint32_t window = DEFAULT_WINDOW,
+                        double targetFalsePositiveRate = DEFAULT_FALSE_POSITIVE_RATE,
+                        std::shared_ptr<const MinWisePermutations> perms = nullptr);
+    /// With an explicit filter geometry (m cells, k hashes).
+    WorkingSet(uint32_t window, uint32_t numCells, uint8_t numHashes,
+               std::shared_ptr<const MinWisePermutations> perms = nullptr);
+
+    /**
+     * Records packet \p seq. Returns false if it was already held or is behind the window
+     * (too old to matter). May slide the window forward.
+     */
+    bool Insert(uint32_t seq);
+    /// True if packet \p seq is held (exact, not the filter's answer).
+    bool Contains(uint32_t seq) const;
+    /// Slides the window start to \p newLow (if ahead of low) and drops what fell behind.
+    void Advance(uint32_t newLow);
+
+    /// Window start: nothing below it is tracked.
+    uint32_t GetLow() const;
+    /// Highest sequence number received so far (0 if none).
+    uint32_t GetHigh() const;
+    /// Number of sequence numbers held in the window (= the filter's population).
+    uint32_t GetSize() const;
+    /// True if no packet is held in the window.
+    bool IsEmpty() const;
+    /// Most sequence numbers tracked at once.
+    uint32_t GetWindow() const;
+    /// The held sequence numbers, ascending.
+    std::vector<uint32_t> GetSequences() const;
+
+    /// The local counting filter.
+    const CountingBloomFilter& GetFilter() const;
+    /// The filter reduced to one bit per cell, for a peering request or refresh.
+    BloomFilter GetBloomFilter() const;
+    /// [low, max(low, high)]: the range the filter covers and the receiver asks for.
+    SequenceRange GetRequestRange() const;
+    /// The min-wise ticket of the current window (rebuilt here if a clean-up invalidated it).
+    const SummaryTicket& GetTicket() const;
+
+private:
+    uint32_t m_window;                 //!< window width in sequence numbers
+    uint32_t m_low{0};                 //!< window start
+    uint32_t m_high{0};                //!< highest sequence number received
+    bool m_any{false};                 //!< something was ever inserted (so m_high is meaningful)
+    std::set<uint32_t> m_held;         //!< exact membership within the window
+    CountingBloomFilter m_filter;      //!< the digest of m_held
+    mutable SummaryTicket m_ticket;    //!< min-wise ticket of m_held (when not stale)
+    mutable bool m_ticketStale{false}; //!< a clean-up removed keys: rebuild before use
+};
+
+} // namespace ns3
+
+#endif // BULLET_WORKING_SET_H
