@@ -11,8 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace ns3
-{
+namespace ns3 {
 
 /**
  * \ingroup bullet
@@ -24,7 +23,7 @@ namespace ns3
  */
 class BlockBitmap
 {
-public:
+  public:
     /// An empty bitmap of a file of \p numBlocks blocks.
     explicit BlockBitmap(uint32_t numBlocks = 0);
 
@@ -48,7 +47,7 @@ public:
     /// Same file size and same blocks.
     bool operator==(const BlockBitmap& other) const;
 
-private:
+  private:
     uint32_t m_numBlocks;          //!< N
     uint32_t m_count{0};           //!< blocks held
     std::vector<uint64_t> m_words; //!< bit b of word b/64 is block b
@@ -74,7 +73,7 @@ private:
  */
 class BlockSummary
 {
-public:
+  public:
     /// 120 bytes of bitmap, the summary size of both papers.
     static constexpr uint32_t DEFAULT_BUDGET_BYTES = 120;
 
@@ -110,7 +109,7 @@ public:
     /// Same file, window and bits.
     bool operator==(const BlockSummary& other) const;
 
-private:
+  private:
     uint32_t m_numBlocks{1};        //!< N
     uint32_t m_firstBlock{0};       //!< first block covered
     uint32_t m_numBits{1};          //!< blocks covered
@@ -131,7 +130,7 @@ private:
  */
 class BitmapDiff
 {
-public:
+  public:
     /// An empty diff for a file of one block; mostly a target for Deserialize().
     BitmapDiff();
 
@@ -161,7 +160,7 @@ public:
     /// Same file, range and bits.
     bool operator==(const BitmapDiff& other) const;
 
-private:
+  private:
     friend class BitmapDiffSender;
 
     uint32_t m_numBlocks{1};     //!< N
@@ -181,7 +180,7 @@ private:
  */
 class BitmapDiffSender
 {
-public:
+  public:
     /// Default span limit: 8000 blocks, a 1000-byte bitmap that fits one packet (our choice).
     static constexpr uint32_t DEFAULT_MAX_BITS = 8000;
 
@@ -197,7 +196,7 @@ public:
     /// Everything announced so far: the peer's view of us once it applied every diff.
     const BlockBitmap& GetAnnounced() const;
 
-private:
+  private:
     uint32_t m_maxBits;      //!< span limit of one diff
     BlockBitmap m_announced; //!< blocks this peer has been told about
 };

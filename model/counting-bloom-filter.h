@@ -12,8 +12,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace ns3
-{
+namespace ns3 {
 
 /**
  * \ingroup bullet
@@ -27,7 +26,7 @@ namespace ns3
  */
 class BloomHash
 {
-public:
+  public:
     /// Largest number of hash functions (cells per key) supported.
     static constexpr uint32_t MAX_HASHES = 32;
     /// Room for the cell indices of one key (no allocation on the per-packet path).
@@ -52,7 +51,7 @@ public:
  */
 class BloomFilter
 {
-public:
+  public:
     /// Largest k accepted on the wire (far above any optimum for a useful filter).
     static constexpr uint8_t MAX_HASHES = BloomHash::MAX_HASHES;
 
@@ -88,7 +87,7 @@ public:
     /// Same geometry, population and bits.
     bool operator==(const BloomFilter& other) const;
 
-private:
+  private:
     friend class CountingBloomFilter;
 
     uint32_t m_numBits;          //!< m
@@ -110,7 +109,7 @@ private:
  */
 class CountingBloomFilter
 {
-public:
+  public:
     /**
      * \param numCells m, the number of counters (and of bits in the wire form).
      * \param numHashes k, the number of hash functions (1..BloomFilter::MAX_HASHES).
@@ -151,7 +150,7 @@ public:
     /// Cells needed for rate \p p with \p n keys at the optimal k: ceil(-n ln p / (ln 2)^2).
     static uint32_t CellsFor(uint32_t n, double p);
 
-private:
+  private:
     uint32_t m_numCells;              //!< m
     uint8_t m_numHashes;              //!< k
     uint32_t m_population{0};         //!< keys inserted minus keys removed

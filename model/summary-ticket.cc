@@ -8,8 +8,7 @@
 #include "ns3/assert.h"
 #include "ns3/log.h"
 
-namespace ns3
-{
+namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("SummaryTicket");
 
@@ -25,8 +24,7 @@ MinWisePermutations::MinWisePermutations(uint32_t numPermutations, uint64_t seed
                   "a ticket has 1..255 entries (its count travels in one byte)");
     // A SplitMix64 sequence: state advances by the golden-ratio increment, outputs are mixed.
     uint64_t state = seed;
-    auto next = [&state]()
-    {
+    auto next = [&state]() {
         state += 0x9e3779b97f4a7c15ULL;
         return BloomHash::Mix64(state);
     };

@@ -12,8 +12,7 @@
 #include <memory>
 #include <vector>
 
-namespace ns3
-{
+namespace ns3 {
 
 /**
  * \ingroup bullet
@@ -28,7 +27,7 @@ namespace ns3
  */
 class MinWisePermutations
 {
-public:
+  public:
     /// |U|, the prime modulus.
     static constexpr uint64_t UNIVERSE = (uint64_t(1) << 61) - 1;
     /// Default seed: "Bullet" in ASCII. Any value works if all nodes use the same one.
@@ -63,7 +62,7 @@ public:
     /// S: a bijection of 32-bit keys (xor-shift / odd-multiply rounds), fixed for all nodes.
     static uint32_t Scramble(uint32_t x);
 
-private:
+  private:
     uint64_t m_seed;           //!< shared seed
     KeyMapping m_mapping;      //!< plain or scrambled keys
     std::vector<uint64_t> m_a; //!< in [1, |U| - 1]
@@ -85,7 +84,7 @@ private:
  */
 class SummaryTicket
 {
-public:
+  public:
     /// 30 entries x 4 bytes = the 120-byte ticket of SOSP 2003, Sec. 3.1.
     static constexpr uint32_t DEFAULT_ENTRIES = 30;
 
@@ -123,7 +122,7 @@ public:
     /// Same entries (and family size).
     bool operator==(const SummaryTicket& other) const;
 
-private:
+  private:
     std::shared_ptr<const MinWisePermutations> m_perms; //!< shared, immutable permutations
     std::vector<uint32_t> m_entries;                    //!< empty, or one key per permutation
 };

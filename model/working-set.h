@@ -12,8 +12,7 @@
 #include <set>
 #include <vector>
 
-namespace ns3
-{
+namespace ns3 {
 
 /**
  * \ingroup bullet
@@ -43,7 +42,7 @@ struct SequenceRange
  */
 class WorkingSet
 {
-public:
+  public:
     /// Default window: 1000 sequence numbers (our choice; the papers give no value).
     static constexpr uint32_t DEFAULT_WINDOW = 1000;
     /// Default target false-positive rate of a full window's filter (our choice).
@@ -94,7 +93,7 @@ public:
     /// The min-wise ticket of the current window (rebuilt here if a clean-up invalidated it).
     const SummaryTicket& GetTicket() const;
 
-private:
+  private:
     uint32_t m_window;                 //!< window width in sequence numbers
     uint32_t m_low{0};                 //!< window start
     uint32_t m_high{0};                //!< highest sequence number received

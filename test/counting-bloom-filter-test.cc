@@ -18,8 +18,7 @@
 using namespace ns3;
 using namespace bullet_test;
 
-namespace
-{
+namespace {
 
 /// \p n distinct random keys with the top bit clear (queries use keys with it set, so a
 /// query can never hit an inserted key).
@@ -49,7 +48,7 @@ Filled(const std::vector<uint32_t>& keys, uint32_t m, uint8_t k)
 /// A peering request as a protocol would write it: the range asked for, then the filter.
 class RequestHeader : public CheckedHeader
 {
-public:
+  public:
     uint32_t low{0};
     uint32_t high{0};
     BloomFilter filter;
@@ -80,7 +79,7 @@ public:
         os << "[" << low << ", " << high << "] m=" << filter.GetNumBits();
     }
 
-protected:
+  protected:
     void
     DoDeserialize(WireReader& r) override
     {

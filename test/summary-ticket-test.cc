@@ -19,8 +19,7 @@
 using namespace ns3;
 using namespace bullet_test;
 
-namespace
-{
+namespace {
 
 std::shared_ptr<const MinWisePermutations>
 Perms(uint32_t n = SummaryTicket::DEFAULT_ENTRIES,
@@ -137,11 +136,9 @@ TEST(SummaryTicket, EntriesAreTheMinWiseKeys)
     EXPECT_EQ(t.GetNumEntries(), 30u);
     for (uint32_t j = 0; j < 30; ++j)
     {
-        uint32_t best = *std::min_element(keys.begin(), keys.end(),
-                                          [&](uint32_t a, uint32_t b)
-                                          {
-                                              return perms->Apply(j, a) < perms->Apply(j, b);
-                                          });
+        uint32_t best = *std::min_element(keys.begin(), keys.end(), [&](uint32_t a, uint32_t b) {
+            return perms->Apply(j, a) < perms->Apply(j, b);
+        });
         EXPECT_EQ(t.GetEntry(j), best) << "entry " << j;
     }
     // Incremental insertion does not depend on order.
@@ -197,8 +194,7 @@ TEST(SummaryTicket, ResemblanceTracksJaccardOfRandomSets)
         boost::random::uniform_int_distribution<uint32_t> key;
         for (double target : {0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0})
         {
-            auto make = [&](std::set<uint32_t>& a, std::set<uint32_t>& b)
-            {
+            auto make = [&](std::set<uint32_t>& a, std::set<uint32_t>& b) {
                 uint32_t c = static_cast<uint32_t>(std::lround(500 * target));
                 uint32_t d = static_cast<uint32_t>(std::lround(250 * (1 - target)));
                 std::set<uint32_t> all;
@@ -250,8 +246,7 @@ TEST(SummaryTicket, ResemblanceTracksJaccardOfStreamingWindows)
             for (uint32_t offset : {0u, 100u, 300u, 500u, 800u, 1000u})
             {
                 boost::random::bernoulli_distribution<> lost(loss);
-                auto make = [&](std::set<uint32_t>& a, std::set<uint32_t>& b)
-                {
+                auto make = [&](std::set<uint32_t>& a, std::set<uint32_t>& b) {
                     uint32_t start = base(rng);
                     for (uint32_t s = start; s < start + 1000; ++s)
                     {

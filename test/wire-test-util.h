@@ -16,8 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace bullet_test
-{
+namespace bullet_test {
 
 /// The wire bytes of \p obj; fails the test if Serialize() writes other than
 /// GetSerializedSize() bytes.

@@ -15,8 +15,7 @@
 using namespace ns3;
 using namespace bullet_test;
 
-namespace
-{
+namespace {
 
 /// The filter a node would have built from scratch over exactly \p ws's packets.
 BloomFilter
@@ -148,8 +147,7 @@ TEST(WorkingSet, TicketFollowsTheWindow)
     WorkingSet ws(300, 0.01);
     boost::random::mt19937 rng(41);
     boost::random::bernoulli_distribution<> lost(0.3);
-    auto scratchTicket = [&ws]()
-    {
+    auto scratchTicket = [&ws]() {
         SummaryTicket t(ws.GetTicket().GetPermutations());
         for (uint32_t s : ws.GetSequences())
         {
