@@ -1,6 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
+#include "star-network.h"
+
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/ipv4.h"
@@ -121,15 +123,7 @@ class RanSubScenario
     RanSubScenario(uint32_t n, RanSub::Mode mode, bool detection, uint32_t fanOut = 3)
         : tree(TreeBuilder::Random(n, 0, fanOut, 5))
     {
-        TopologySpec spec;
-        spec.nRouters = 1;
-        for (uint32_t c = 0; c < n; ++c)
-        {
-            spec.clientRouter.push_back(0);
-            spec.links.push_back(
-                {spec.ClientVertex(c), 0, LinkClass::ClientStub, 10e6, 10e6, 5, 0, 0});
-        }
-        net = TopologyHelper().Build(spec);
+        net = StarNetwork(n);
         auto children = tree.Children();
         for (uint32_t v = 0; v < n; ++v)
         {
@@ -191,11 +185,10 @@ class RanSubScenario
         return out;
     }
 
-    /// Makes a node silent: its only interface goes down.
     void
     Fail(uint32_t v)
     {
-        net->GetClient(v)->GetObject<Ipv4>()->SetDown(1);
+        FailClient(net, v);
     }
 
     struct Delivery

@@ -1,0 +1,103 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef BULLET_RANDOM_TREE_H
+#define BULLET_RANDOM_TREE_H
+
+#include "overlay-tree.h"
+
+#include "ns3/event-id.h"
+#include "ns3/nstime.h"
+#include "ns3/random-variable-stream.h"
+
+#include <map>
+
+namespace ns3 {
+
+/**
+ * \ingroup bullet
+ * \brief The tree messages of RandomTree: a type and, for joins, the joining node.
+ */
+class TreeHeader : public CheckedHeader
+{
+  public:
+    static TypeId GetTypeId();
+    TypeId GetInstanceTypeId() const override;
+
+    Ipv4Address joiner; ///< JOIN only: the node that wants a parent
+
+    uint32_t GetSerializedSize() const override;
+    void Serialize(Buffer::Iterator start) const override;
+    void Print(std::ostream& os) const override;
+
+  protected:
+    void DoDeserialize(WireReader& reader) override;
+};
+
+/**
+ * \ingroup bullet
+ * \brief The online random tree of the Bullet papers' experiments (as MACEDON's RandTree).
+ *
+ * A joining node sends JOIN to the bootstrap node (the source, which is the root). A node
+ * accepts a join while it has fewer than MaxChildren children, otherwise forwards it to a
+ * random child, so the tree grows randomly downwards. Parents and children exchange
+ * heartbeats; a child silent for ChildTimeout is dropped, and a node whose parent is silent
+ * for ParentTimeout rejoins through the bootstrap node, bringing its subtree with it. With
+ * Recovery off the tree never repairs itself (the 2003 paper's worst case, Section 4.6).
+ */
+class RandomTree : public OverlayTree
+{
+  public:
+    static constexpr uint16_t kJoin = 10;
+    static constexpr uint16_t kAccept = 11;
+    static constexpr uint16_t kHeartbeatToChild = 12;
+    static constexpr uint16_t kHeartbeatToParent = 13;
+    static constexpr uint16_t kLeave = 14;
+
+    static TypeId GetTypeId();
+    RandomTree();
+
+    /// The node joins go to; the node whose address this is becomes the root.
+    void SetBootstrap(Ipv4Address bootstrap);
+
+    void Start(Ptr<ControlChannel> channel) override;
+    /// Leaves gracefully: tells parent and children.
+    void Stop() override;
+
+    int64_t AssignStreams(int64_t stream);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    void SendJoin();
+    void Heartbeat();
+    void HandleJoin(Ipv4Address from, Ptr<Packet> p);
+    void HandleAccept(Ipv4Address from, Ptr<Packet> p);
+    void HandleHeartbeatToChild(Ipv4Address from, Ptr<Packet> p);
+    void HandleHeartbeatToParent(Ipv4Address from, Ptr<Packet> p);
+    void HandleLeave(Ipv4Address from, Ptr<Packet> p);
+    void Send(Ipv4Address to, uint16_t type, Ipv4Address joiner = Ipv4Address());
+
+    uint32_t m_maxChildren;
+    Time m_heartbeat;
+    Time m_childTimeout;
+    Time m_parentTimeout;
+    Time m_joinTimeout;
+    bool m_recovery;
+
+    Ipv4Address m_bootstrap;
+    Ipv4Address m_self;
+    Ptr<ControlChannel> m_channel;
+    Ptr<UniformRandomVariable> m_rng;
+    std::map<Ipv4Address, Time> m_lastHeardChild;
+    Time m_lastHeardParent;
+    bool m_joining{false};
+    bool m_running{false};
+    EventId m_joinTimer;
+    EventId m_heartbeatTimer;
+};
+
+} // namespace ns3
+
+#endif // BULLET_RANDOM_TREE_H

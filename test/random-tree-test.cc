@@ -1,0 +1,183 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "star-network.h"
+
+#include "ns3/boolean.h"
+#include "ns3/random-tree.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+using namespace ns3;
+
+namespace {
+
+class TreeScenario
+{
+  public:
+    TreeScenario(uint32_t n, uint32_t maxChildren)
+        : net(StarNetwork(n))
+    {
+        Ptr<UniformRandomVariable> start = CreateObject<UniformRandomVariable>();
+        start->SetStream(7);
+        for (uint32_t v = 0; v < n; ++v)
+        {
+            auto channel = CreateObject<UdpControlChannel>();
+            auto tree = CreateObject<RandomTree>();
+            tree->SetAttribute("MaxChildren", UintegerValue(maxChildren));
+            tree->SetBootstrap(net->GetClientAddress(0));
+            tree->AssignStreams(10 + v);
+            channel->Start(net->GetClient(v));
+            // Nodes arrive over the first 10 s; the bootstrap node first.
+            Simulator::Schedule(Seconds(v == 0 ? 0 : start->GetValue(0.1, 10)), [tree, channel]() {
+                tree->Start(channel);
+            });
+            trees.push_back(tree);
+        }
+    }
+
+    ~TreeScenario()
+    {
+        Simulator::Destroy();
+    }
+
+    uint32_t
+    Index(Ipv4Address a) const
+    {
+        return net->FindClient(a);
+    }
+
+    /// Checks parent/child agreement and that every live node reaches the root; returns
+    /// the number of nodes in the tree.
+    uint32_t
+    CheckTree(const std::set<uint32_t>& dead = {}) const
+    {
+        uint32_t reached = 0;
+        for (uint32_t v = 0; v < trees.size(); ++v)
+        {
+            if (dead.count(v))
+            {
+                continue;
+            }
+            for (const auto& c : trees[v]->GetChildren())
+            {
+                EXPECT_EQ(dead.count(Index(c)), 0u) << v << " still lists dead child " << Index(c);
+                EXPECT_TRUE(trees[Index(c)]->HasParent());
+                EXPECT_EQ(Index(trees[Index(c)]->GetParent()), v) << "child disagrees";
+            }
+            uint32_t at = v;
+            uint32_t steps = 0;
+            while (at != 0 && trees[at]->HasParent() && steps <= trees.size())
+            {
+                uint32_t up = Index(trees[at]->GetParent());
+                EXPECT_TRUE(trees[up]->IsChild(net->GetClientAddress(at)))
+                    << up << " does not list " << at;
+                at = up;
+                ++steps;
+            }
+            EXPECT_EQ(at, 0u) << "node " << v << " does not reach the root";
+            reached += at == 0;
+        }
+        return reached;
+    }
+
+    Ptr<SimulatedNetwork> net;
+    std::vector<Ptr<RandomTree>> trees;
+};
+
+} // namespace
+
+TEST(RandomTree, JoinsBuildAConnectedTreeWithinTheFanOut)
+{
+    TreeScenario s(40, 3);
+    Simulator::Stop(Seconds(30));
+    Simulator::Run();
+    EXPECT_EQ(s.CheckTree(), 40u);
+    EXPECT_TRUE(s.trees[0]->IsRoot());
+    uint32_t depth1 = 0;
+    for (const auto& t : s.trees)
+    {
+        EXPECT_LE(t->GetChildren().size(), 3u);
+        depth1 += t->HasParent() && s.Index(t->GetParent()) == 0;
+    }
+    EXPECT_EQ(depth1, 3u) << "the full root forwarded later joins";
+}
+
+TEST(RandomTree, OrphansRejoinAfterAFailure)
+{
+    TreeScenario s(40, 3);
+    uint32_t failed = 0;
+    std::set<uint32_t> orphans;
+    Simulator::Schedule(Seconds(30), [&]() {
+        // Fail a child of the root that has children of its own.
+        for (const auto& c : s.trees[0]->GetChildren())
+        {
+            if (!s.trees[s.Index(c)]->GetChildren().empty())
+            {
+                failed = s.Index(c);
+                break;
+            }
+        }
+        ASSERT_NE(failed, 0u);
+        for (const auto& c : s.trees[failed]->GetChildren())
+        {
+            orphans.insert(s.Index(c));
+        }
+        FailClient(s.net, failed);
+    });
+    Simulator::Stop(Seconds(60));
+    Simulator::Run();
+    ASSERT_FALSE(orphans.empty());
+    EXPECT_EQ(s.CheckTree({failed}), 39u) << "everyone but the failed node is back in the tree";
+    for (uint32_t o : orphans)
+    {
+        EXPECT_NE(s.Index(s.trees[o]->GetParent()), failed);
+    }
+}
+
+TEST(RandomTree, GracefulLeaveAndRejoin)
+{
+    TreeScenario s(20, 2);
+    uint32_t leaver = 0;
+    Simulator::Schedule(Seconds(20), [&]() {
+        for (uint32_t v = 1; v < 20 && leaver == 0; ++v)
+        {
+            if (!s.trees[v]->GetChildren().empty())
+            {
+                leaver = v;
+            }
+        }
+        s.trees[leaver]->Stop();
+    });
+    Simulator::Schedule(Seconds(22), [&]() {
+        // Children heard the leave at once and rejoined; nobody waited for a timeout.
+        for (const auto& t : s.trees)
+        {
+            EXPECT_FALSE(t->IsChild(s.net->GetClientAddress(leaver)));
+        }
+    });
+    Simulator::Stop(Seconds(40));
+    Simulator::Run();
+    EXPECT_EQ(s.CheckTree({leaver}), 19u);
+}
+
+TEST(RandomTree, WithoutRecoveryOrphansStayOrphaned)
+{
+    TreeScenario s(30, 3);
+    for (const auto& t : s.trees)
+    {
+        t->SetAttribute("Recovery", BooleanValue(false));
+    }
+    uint32_t failed = 0;
+    Simulator::Schedule(Seconds(20), [&]() {
+        failed = s.Index(s.trees[0]->GetChildren().front());
+        FailClient(s.net, failed);
+    });
+    Simulator::Stop(Seconds(50));
+    Simulator::Run();
+    EXPECT_TRUE(s.trees[0]->IsChild(s.net->GetClientAddress(failed))) << "no failure detection";
+}
