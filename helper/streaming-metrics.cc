@@ -1,0 +1,267 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "streaming-metrics.h"
+
+#include "ns3/boolean.h"
+#include "ns3/dissemination-application.h"
+#include "ns3/simulator.h"
+
+#include <fstream>
+#include <stdexcept>
+
+namespace ns3 {
+
+StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationContainer& apps,
+                                   Time interval, uint32_t stressEvery)
+    : m_net(net)
+    , m_interval(interval)
+    , m_stressEvery(stressEvery)
+    , m_bins(apps.GetN())
+{
+    for (uint32_t i = 0; i < apps.GetN(); ++i)
+    {
+        auto app = DynamicCast<DisseminationApplication>(apps.Get(i));
+        NS_ABORT_MSG_UNLESS(app, "StreamingMetrics needs DisseminationApplications");
+        BooleanValue source;
+        app->GetAttribute("Source", source);
+        if (source.Get())
+        {
+            m_source = i;
+        }
+        app->TraceConnectWithoutContext(
+            "DataRx",
+            Callback<void, Ipv4Address, uint32_t, uint32_t, bool, bool>(
+                [this, i](Ipv4Address, uint32_t, uint32_t bytes, bool fromParent, bool dup) {
+                    Bin& b = At(i);
+                    b.rawBytes += bytes;
+                    ++b.packets;
+                    if (dup)
+                    {
+                        ++b.duplicates;
+                    }
+                    else
+                    {
+                        b.usefulBytes += bytes;
+                    }
+                    if (fromParent)
+                    {
+                        b.parentBytes += bytes;
+                    }
+                }));
+        app->TraceConnectWithoutContext("ControlTx",
+                                        Callback<void, Ipv4Address, uint16_t, uint32_t>(
+                                            [this, i](Ipv4Address, uint16_t, uint32_t bytes) {
+                                                At(i).controlBytes += bytes;
+                                            }));
+        app->TraceConnectWithoutContext("DataTx",
+                                        Callback<void, Ipv4Address, uint32_t, uint32_t>(
+                                            [this, i](Ipv4Address to, uint32_t seq, uint32_t) {
+                                                if (m_stressEvery > 0 && seq % m_stressEvery == 0)
+                                                {
+                                                    int64_t dst = m_net->FindClient(to);
+                                                    if (dst >= 0)
+                                                    {
+                                                        m_stressHops[seq].emplace_back(i, dst);
+                                                    }
+                                                }
+                                            }));
+    }
+}
+
+StreamingMetrics::Bin&
+StreamingMetrics::At(uint32_t node)
+{
+    auto& bins = m_bins[node];
+    size_t k = Simulator::Now().GetNanoSeconds() / m_interval.GetNanoSeconds();
+    if (bins.size() <= k)
+    {
+        bins.resize(k + 1);
+    }
+    return bins[k];
+}
+
+const std::vector<StreamingMetrics::Bin>&
+StreamingMetrics::GetBins(uint32_t node) const
+{
+    return m_bins.at(node);
+}
+
+Time
+StreamingMetrics::GetInterval() const
+{
+    return m_interval;
+}
+
+double
+StreamingMetrics::MeanKbps(uint32_t node, Time start, Time end, uint64_t Bin::*field) const
+{
+    size_t first = start.GetNanoSeconds() / m_interval.GetNanoSeconds();
+    size_t last = end.GetNanoSeconds() / m_interval.GetNanoSeconds(); // exclusive
+    if (last <= first)
+    {
+        return 0;
+    }
+    uint64_t bytes = 0;
+    const auto& bins = m_bins[node];
+    for (size_t k = first; k < last && k < bins.size(); ++k)
+    {
+        bytes += bins[k].*field;
+    }
+    return bytes * 8.0 / 1000.0 / ((last - first) * m_interval.GetSeconds());
+}
+
+void
+StreamingMetrics::WriteNodeSeries(const std::string& path) const
+{
+    std::ofstream out(path);
+    if (!out)
+    {
+        throw std::runtime_error("cannot write " + path);
+    }
+    out << "time_s,node,raw_kbps,useful_kbps,from_parent_kbps,control_kbps,duplicates\n";
+    const double k = 8.0 / 1000.0 / m_interval.GetSeconds();
+    for (uint32_t n = 0; n < m_bins.size(); ++n)
+    {
+        for (size_t t = 0; t < m_bins[n].size(); ++t)
+        {
+            const Bin& b = m_bins[n][t];
+            out << t * m_interval.GetSeconds() << "," << n << "," << b.rawBytes * k << ","
+                << b.usefulBytes * k << "," << b.parentBytes * k << "," << b.controlBytes * k << ","
+                << b.duplicates << "\n";
+        }
+    }
+}
+
+void
+StreamingMetrics::WriteMeanSeries(const std::string& path) const
+{
+    std::ofstream out(path);
+    if (!out)
+    {
+        throw std::runtime_error("cannot write " + path);
+    }
+    out << "time_s,raw_kbps,useful_kbps,from_parent_kbps,control_kbps\n";
+    size_t len = 0;
+    for (const auto& bins : m_bins)
+    {
+        len = std::max(len, bins.size());
+    }
+    const double k = 8.0 / 1000.0 / m_interval.GetSeconds();
+    const double receivers = std::max<size_t>(1, m_bins.size() - 1);
+    for (size_t t = 0; t < len; ++t)
+    {
+        double raw = 0;
+        double useful = 0;
+        double parent = 0;
+        double control = 0;
+        for (uint32_t n = 0; n < m_bins.size(); ++n)
+        {
+            if (t >= m_bins[n].size())
+            {
+                continue;
+            }
+            const Bin& b = m_bins[n][t];
+            control += b.controlBytes * k / m_bins.size();
+            if (n == m_source)
+            {
+                continue;
+            }
+            raw += b.rawBytes * k / receivers;
+            useful += b.usefulBytes * k / receivers;
+            parent += b.parentBytes * k / receivers;
+        }
+        out << t * m_interval.GetSeconds() << "," << raw << "," << useful << "," << parent << ","
+            << control << "\n";
+    }
+}
+
+void
+StreamingMetrics::WriteNodeSummary(const std::string& path, Time start, Time end) const
+{
+    std::ofstream out(path);
+    if (!out)
+    {
+        throw std::runtime_error("cannot write " + path);
+    }
+    out << "node,useful_kbps,raw_kbps,from_parent_kbps\n";
+    for (uint32_t n = 0; n < m_bins.size(); ++n)
+    {
+        if (n != m_source)
+        {
+            out << n << "," << MeanKbps(n, start, end, &Bin::usefulBytes) << ","
+                << MeanKbps(n, start, end, &Bin::rawBytes) << ","
+                << MeanKbps(n, start, end, &Bin::parentBytes) << "\n";
+        }
+    }
+}
+
+nlohmann::json
+StreamingMetrics::Summary(Time start, Time end) const
+{
+    double useful = 0;
+    double raw = 0;
+    double parent = 0;
+    double control = 0;
+    uint64_t packets = 0;
+    uint64_t duplicates = 0;
+    size_t first = start.GetNanoSeconds() / m_interval.GetNanoSeconds();
+    size_t last = end.GetNanoSeconds() / m_interval.GetNanoSeconds();
+    const double receivers = std::max<size_t>(1, m_bins.size() - 1);
+    for (uint32_t n = 0; n < m_bins.size(); ++n)
+    {
+        control += MeanKbps(n, start, end, &Bin::controlBytes) / m_bins.size();
+        if (n == m_source)
+        {
+            continue;
+        }
+        useful += MeanKbps(n, start, end, &Bin::usefulBytes) / receivers;
+        raw += MeanKbps(n, start, end, &Bin::rawBytes) / receivers;
+        parent += MeanKbps(n, start, end, &Bin::parentBytes) / receivers;
+        for (size_t k = first; k < last && k < m_bins[n].size(); ++k)
+        {
+            packets += m_bins[n][k].packets;
+            duplicates += m_bins[n][k].duplicates;
+        }
+    }
+    // Link stress of each sampled packet: copies per physical link (and direction) it used,
+    // averaged over those links; then averaged over packets (2003 Section 4.2).
+    double stressSum = 0;
+    uint32_t stressMax = 0;
+    uint32_t sampled = 0;
+    for (const auto& [seq, hops] : m_stressHops)
+    {
+        std::map<std::pair<uint32_t, bool>, uint32_t> copies;
+        for (auto [from, to] : hops)
+        {
+            for (const auto& hop : m_net->GetPath(from, to))
+            {
+                ++copies[{hop.link, hop.fromA}];
+            }
+        }
+        if (copies.empty())
+        {
+            continue;
+        }
+        uint64_t total = 0;
+        for (const auto& [link, n] : copies)
+        {
+            total += n;
+            stressMax = std::max(stressMax, n);
+        }
+        stressSum += double(total) / copies.size();
+        ++sampled;
+    }
+    nlohmann::json j;
+    j["useful_kbps"] = useful;
+    j["raw_kbps"] = raw;
+    j["from_parent_kbps"] = parent;
+    j["duplicate_fraction"] = packets ? double(duplicates) / packets : 0.0;
+    j["control_kbps"] = control;
+    j["link_stress_mean"] = sampled ? stressSum / sampled : 0.0;
+    j["link_stress_max"] = stressMax;
+    j["window_s"] = {start.GetSeconds(), end.GetSeconds()};
+    return j;
+}
+
+} // namespace ns3

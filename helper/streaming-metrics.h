@@ -1,0 +1,76 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef BULLET_STREAMING_METRICS_H
+#define BULLET_STREAMING_METRICS_H
+
+#include "topology-helper.h"
+
+#include "ns3/application-container.h"
+#include "ns3/nstime.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace ns3 {
+
+/**
+ * \ingroup bullet
+ * \brief The papers' streaming measures, from the applications' traces: per node and per
+ * interval, raw, useful (first copies) and from-parent bandwidth, duplicates, control
+ * traffic; and link stress of sampled packets over the physical routes.
+ */
+class StreamingMetrics
+{
+  public:
+    /**
+     * \param net the network (client i runs apps.Get(i))
+     * \param apps DisseminationApplications, one per client
+     * \param interval bin width of the time series
+     * \param stressEvery sequence numbers divisible by this are traced for link stress
+     */
+    StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationContainer& apps,
+                     Time interval = Seconds(1), uint32_t stressEvery = 20);
+
+    struct Bin
+    {
+        uint64_t rawBytes{0};
+        uint64_t usefulBytes{0};
+        uint64_t parentBytes{0};
+        uint32_t packets{0};
+        uint32_t duplicates{0};
+        uint64_t controlBytes{0};
+    };
+
+    /// Bins of client \p node (index = time / interval).
+    const std::vector<Bin>& GetBins(uint32_t node) const;
+    Time GetInterval() const;
+
+    /// Per-node rows: time_s,node,raw_kbps,useful_kbps,from_parent_kbps,control_kbps,duplicates
+    void WriteNodeSeries(const std::string& path) const;
+    /// Means over receivers: time_s,raw_kbps,useful_kbps,from_parent_kbps,control_kbps
+    void WriteMeanSeries(const std::string& path) const;
+    /// Per node over [start, end): node,useful_kbps (for CDFs)
+    void WriteNodeSummary(const std::string& path, Time start, Time end) const;
+
+    /// The results-format keys of a streaming system over [start, end).
+    nlohmann::json Summary(Time start, Time end) const;
+
+  private:
+    Bin& At(uint32_t node);
+    double MeanKbps(uint32_t node, Time start, Time end, uint64_t Bin::*field) const;
+
+    Ptr<SimulatedNetwork> m_net;
+    uint32_t m_source{0};
+    Time m_interval;
+    uint32_t m_stressEvery;
+    std::vector<std::vector<Bin>> m_bins;
+    /// seq -> (from client, to client) overlay hops of the sampled packets
+    std::map<uint32_t, std::vector<std::pair<uint32_t, uint32_t>>> m_stressHops;
+};
+
+} // namespace ns3
+
+#endif // BULLET_STREAMING_METRICS_H

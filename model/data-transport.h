@@ -1,0 +1,85 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef BULLET_DATA_TRANSPORT_H
+#define BULLET_DATA_TRANSPORT_H
+
+#include "ns3/callback.h"
+#include "ns3/ipv4-address.h"
+#include "ns3/node.h"
+#include "ns3/object.h"
+#include "ns3/packet.h"
+#include "ns3/socket.h"
+#include "ns3/traced-callback.h"
+
+namespace ns3 {
+
+/**
+ * \ingroup bullet
+ * \brief How a dissemination protocol moves data packets to overlay peers: one small
+ * interface, interchangeable transports (TFRC, UDP, TCP), chosen by attribute.
+ *
+ * Send() is non-blocking, as Bullet's disjoint send routine needs (2003 Section 3.3): it
+ * succeeds only if the transport can take the packet now, and otherwise fails at once so the
+ * caller can give the packet to someone else.
+ */
+class DataTransport : public Object
+{
+  public:
+    static TypeId GetTypeId();
+
+    /// Receives (sender, payload).
+    using RecvCallback = Callback<void, Ipv4Address, Ptr<Packet>>;
+
+    virtual void Start(Ptr<Node> node) = 0;
+    virtual void Stop() = 0;
+    /// Takes the packet for \p peer now, or returns false.
+    virtual bool Send(Ipv4Address peer, Ptr<Packet> packet) = 0;
+    /// Releases per-peer state (a peer left).
+    virtual void Close(Ipv4Address peer) = 0;
+
+    void SetRecvCallback(RecvCallback cb);
+
+    /// (peer, payload bytes) for each accepted send
+    using PeerBytesTracedCallback = void (*)(Ipv4Address peer, uint32_t bytes);
+
+  protected:
+    void DoDispose() override;
+    /// Subclasses hand received payloads here.
+    void Deliver(Ipv4Address from, Ptr<Packet> packet);
+    void NotifySent(Ipv4Address peer, uint32_t bytes);
+    void NotifyRefused(Ipv4Address peer, uint32_t bytes);
+
+  private:
+    RecvCallback m_recv;
+    TracedCallback<Ipv4Address, uint32_t> m_txTrace;
+    TracedCallback<Ipv4Address, uint32_t> m_refusedTrace;
+};
+
+/**
+ * \ingroup bullet
+ * \brief Plain UDP, no congestion control: a send fails only when the socket refuses it.
+ */
+class UdpDataTransport : public DataTransport
+{
+  public:
+    static TypeId GetTypeId();
+
+    void Start(Ptr<Node> node) override;
+    void Stop() override;
+    bool Send(Ipv4Address peer, Ptr<Packet> packet) override;
+    void Close(Ipv4Address peer) override;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    void HandleRead(Ptr<Socket> socket);
+
+    uint16_t m_port{0};
+    Ptr<Socket> m_socket;
+};
+
+} // namespace ns3
+
+#endif // BULLET_DATA_TRANSPORT_H
