@@ -22,8 +22,8 @@ TfrcEquation::CalcX(double s, double rtt, double p)
     }
     const double b = 1.0;
     const double tRto = 4.0 * rtt;
-    double denom = rtt * std::sqrt(2.0 * b * p / 3.0) +
-                   tRto * (3.0 * std::sqrt(3.0 * b * p / 8.0)) * p * (1.0 + 32.0 * p * p);
+    double denom = rtt * std::sqrt(2.0 * b * p / 3.0)
+                   + tRto * (3.0 * std::sqrt(3.0 * b * p / 8.0)) * p * (1.0 + 32.0 * p * p);
     return s / denom;
 }
 

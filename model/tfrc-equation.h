@@ -23,7 +23,7 @@ namespace ns3
  */
 class TfrcEquation
 {
-  public:
+public:
     /**
      * \brief Allowed rate in bytes/s.
      * \param s segment size in bytes

@@ -187,8 +187,8 @@ TfrcFeedbackHeader::DoDeserialize(WireReader& r)
 void
 TfrcFeedbackHeader::Print(std::ostream& os) const
 {
-    os << "TFRC feedback echo=" << m_echoNs << "ns delay=" << m_delayUs
-       << "us X_recv=" << m_xRecv << "B/s p=" << GetLossEventRate();
+    os << "TFRC feedback echo=" << m_echoNs << "ns delay=" << m_delayUs << "us X_recv=" << m_xRecv
+       << "B/s p=" << GetLossEventRate();
 }
 
 void

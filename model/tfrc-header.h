@@ -6,6 +6,8 @@
 
 #include "ns3/checked-header.h"
 #include "ns3/nstime.h"
+#include "ns3/packet.h"
+#include "ns3/ptr.h"
 
 namespace ns3
 {
@@ -37,7 +39,7 @@ uint8_t TfrcPeekType(Ptr<const Packet> packet);
  */
 class TfrcDataHeader : public CheckedHeader
 {
-  public:
+public:
     static TypeId GetTypeId();
     TypeId GetInstanceTypeId() const override;
     uint32_t GetSerializedSize() const override;
@@ -54,10 +56,10 @@ class TfrcDataHeader : public CheckedHeader
     void SetRtt(Time rtt);
     Time GetRtt() const;
 
-  protected:
+protected:
     void DoDeserialize(WireReader& reader) override;
 
-  private:
+private:
     uint32_t m_seq{0};
     uint64_t m_timestampNs{0};
     uint32_t m_rttUs{0};
@@ -73,7 +75,7 @@ class TfrcDataHeader : public CheckedHeader
  */
 class TfrcFeedbackHeader : public CheckedHeader
 {
-  public:
+public:
     static TypeId GetTypeId();
     TypeId GetInstanceTypeId() const override;
     uint32_t GetSerializedSize() const override;
@@ -93,10 +95,10 @@ class TfrcFeedbackHeader : public CheckedHeader
     void SetLossEventRate(double p);
     double GetLossEventRate() const;
 
-  protected:
+protected:
     void DoDeserialize(WireReader& reader) override;
 
-  private:
+private:
     uint64_t m_echoNs{0};
     uint32_t m_delayUs{0};
     uint32_t m_xRecv{0};

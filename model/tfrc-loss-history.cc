@@ -20,9 +20,9 @@ const uint64_t kMaxHoles = 4096;
 } // namespace
 
 TfrcLossHistory::TfrcLossHistory(uint32_t nIntervals, uint32_t ndupack)
-    : m_n(std::max<uint32_t>(nIntervals, 1)),
-      m_ndupack(std::max<uint32_t>(ndupack, 1)),
-      m_weights(Weights(m_n))
+    : m_n(std::max<uint32_t>(nIntervals, 1))
+    , m_ndupack(std::max<uint32_t>(ndupack, 1))
+    , m_weights(Weights(m_n))
 {
 }
 
@@ -159,8 +159,7 @@ TfrcLossHistory::DeclareLost(uint64_t seq, Time lossTime, Time rtt, bool& newEve
     }
     if (seq <= m_eventStartSeq || lossTime - m_eventStartTime <= rtt)
     {
-        NS_LOG_DEBUG("loss of " << seq << " merged into the event starting at "
-                                << m_eventStartSeq);
+        NS_LOG_DEBUG("loss of " << seq << " merged into the event starting at " << m_eventStartSeq);
         return; // part of the current loss event
     }
     m_closed.push_front(double(seq - m_eventStartSeq));

@@ -38,7 +38,7 @@ namespace ns3
  */
 class TfrcLossHistory
 {
-  public:
+public:
     /**
      * \param nIntervals number n of closed loss intervals kept (RFC: 8)
      * \param ndupack number of later packets that make a gap a loss (RFC: 3)
@@ -79,12 +79,12 @@ class TfrcLossHistory
     uint64_t GetLostPackets() const;
     uint64_t GetHighestSeq() const;
 
-  private:
+private:
     /// A sequence number not (yet) received.
     struct Hole
     {
-        Time lossTime;      ///< interpolated time the packet would have arrived
-        uint32_t later{0};  ///< packets received with a higher sequence number
+        Time lossTime;     ///< interpolated time the packet would have arrived
+        uint32_t later{0}; ///< packets received with a higher sequence number
     };
 
     void DeclareLost(uint64_t seq, Time lossTime, Time rtt, bool& newEvent);

@@ -15,9 +15,9 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("TfrcReceiver");
 
 TfrcReceiver::TfrcReceiver(const TfrcReceiverConfig& config)
-    : m_cfg(config),
-      m_history(config.historyLength, config.ndupack),
-      m_rtt(config.initialRtt)
+    : m_cfg(config)
+    , m_history(config.historyLength, config.ndupack)
+    , m_rtt(config.initialRtt)
 {
     m_history.SetFirstIntervalCallback(MakeCallback(&TfrcReceiver::SynthesiseFirstInterval, this));
 }

@@ -19,8 +19,8 @@ namespace ns3
  */
 struct TfrcReceiverConfig
 {
-    uint32_t historyLength{8};   ///< n loss intervals (RFC 5348 section 5.4)
-    uint32_t ndupack{3};         ///< later packets before a gap is a loss (section 5.1)
+    uint32_t historyLength{8};          ///< n loss intervals (RFC 5348 section 5.4)
+    uint32_t ndupack{3};                ///< later packets before a gap is a loss (section 5.1)
     Time initialRtt{MilliSeconds(100)}; ///< used while the sender reports no RTT yet
 };
 
@@ -35,7 +35,7 @@ struct TfrcReceiverConfig
  */
 class TfrcReceiver
 {
-  public:
+public:
     explicit TfrcReceiver(const TfrcReceiverConfig& config = TfrcReceiverConfig());
 
     /**
@@ -62,7 +62,7 @@ class TfrcReceiver
     const TfrcLossHistory& GetLossHistory() const;
     uint64_t GetPacketsReceived() const;
 
-  private:
+private:
     /// Receive rate over (now - window, now], bytes/s.
     double RateOver(Time now, Time window) const;
     /// First loss interval synthesis (section 6.3.1).
@@ -73,8 +73,8 @@ class TfrcReceiver
     Time m_rtt;
     bool m_first{true};
     bool m_dataSinceFeedback{false};
-    Time m_lastTimestamp;   ///< sender timestamp of the last data packet
-    Time m_lastArrival;     ///< when it arrived
+    Time m_lastTimestamp; ///< sender timestamp of the last data packet
+    Time m_lastArrival;   ///< when it arrived
     Time m_lastFeedback;
     Time m_firstArrival;
     bool m_haveFeedback{false};

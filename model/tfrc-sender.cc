@@ -18,8 +18,8 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("TfrcSender");
 
 TfrcSender::TfrcSender(const TfrcSenderConfig& config)
-    : m_cfg(config),
-      m_x(config.segmentSize) // one packet per second until the first RTT sample (4.2)
+    : m_cfg(config)
+    , m_x(config.segmentSize) // one packet per second until the first RTT sample (4.2)
 {
 }
 
@@ -106,9 +106,11 @@ TfrcSender::OnFeedback(Time now, const TfrcFeedbackHeader& fb, bool dataLimited)
     else
     {
         // Update X_recv_set: add X_recv, forget entries older than two RTTs.
-        m_recvSet.erase(std::remove_if(m_recvSet.begin(),
-                                       m_recvSet.end(),
-                                       [&](const RecvEntry& e) { return now - e.at > m_rtt * 2; }),
+        m_recvSet.erase(std::remove_if(m_recvSet.begin(), m_recvSet.end(),
+                                       [&](const RecvEntry& e)
+                                       {
+                                           return now - e.at > m_rtt * 2;
+                                       }),
                         m_recvSet.end());
         m_recvSet.push_back(RecvEntry{now, xRecv});
         recvLimit = 2 * MaxRecvSet();

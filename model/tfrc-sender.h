@@ -20,10 +20,10 @@ class TfrcFeedbackHeader;
  */
 struct TfrcSenderConfig
 {
-    uint32_t segmentSize{1460};          ///< s, bytes (RFC 5348 section 4.1)
-    double rttSmoothing{0.9};            ///< q of the RTT EWMA (section 4.3)
-    Time tMbi{Seconds(64)};              ///< maximum back-off interval t_mbi (section 4.3)
-    Time initialNoFeedback{Seconds(2)};  ///< nofeedback timeout before any RTT sample (4.2)
+    uint32_t segmentSize{1460};         ///< s, bytes (RFC 5348 section 4.1)
+    double rttSmoothing{0.9};           ///< q of the RTT EWMA (section 4.3)
+    Time tMbi{Seconds(64)};             ///< maximum back-off interval t_mbi (section 4.3)
+    Time initialNoFeedback{Seconds(2)}; ///< nofeedback timeout before any RTT sample (4.2)
 };
 
 /**
@@ -38,7 +38,7 @@ struct TfrcSenderConfig
  */
 class TfrcSender
 {
-  public:
+public:
     explicit TfrcSender(const TfrcSenderConfig& config = TfrcSenderConfig());
 
     /**
@@ -70,7 +70,7 @@ class TfrcSender
     /// Time between packets of \p size bytes at the current rate (s/X).
     Time GetInterPacketInterval(uint32_t size) const;
 
-  private:
+private:
     double InitialRate() const;
     double MinRate() const;
     /// Computes X from p, recv_limit and slow start (step 5 of section 4.3).
@@ -86,11 +86,11 @@ class TfrcSender
     };
 
     TfrcSenderConfig m_cfg;
-    double m_x;             ///< allowed rate, bytes/s
-    Time m_rtt;             ///< R
+    double m_x; ///< allowed rate, bytes/s
+    Time m_rtt; ///< R
     bool m_haveRtt{false};
     double m_p{0};
-    Time m_tld;             ///< time last doubled (slow start)
+    Time m_tld;                       ///< time last doubled (slow start)
     std::vector<RecvEntry> m_recvSet; ///< X_recv_set; empty means {infinity}
 };
 

@@ -26,39 +26,36 @@ NS_OBJECT_ENSURE_REGISTERED(TfrcFlow);
 TypeId
 TfrcFlow::GetTypeId()
 {
-    static TypeId tid =
-        TypeId("ns3::TfrcFlow")
-            .SetParent<Object>()
-            .SetGroupName("Bullet")
-            .AddTraceSource("SendingRate",
-                            "Allowed sending rate X of this flow's sender, bits/s",
-                            MakeTraceSourceAccessor(&TfrcFlow::m_rate),
-                            "ns3::TracedValueCallback::Double")
-            .AddTraceSource("Rtt",
-                            "Smoothed RTT R of this flow's sender",
-                            MakeTraceSourceAccessor(&TfrcFlow::m_rtt),
-                            "ns3::TracedValueCallback::Time")
-            .AddTraceSource("LossEventRate",
-                            "Loss event rate p the peer reports for our data",
-                            MakeTraceSourceAccessor(&TfrcFlow::m_p),
-                            "ns3::TracedValueCallback::Double")
-            .AddTraceSource("ReceiveRate",
-                            "Receive rate X_recv measured here on the peer's data, bits/s",
-                            MakeTraceSourceAccessor(&TfrcFlow::m_recvRate),
-                            "ns3::TracedValueCallback::Double")
-            .AddTraceSource("ReceiverLossEventRate",
-                            "Loss event rate p measured here on the peer's data",
-                            MakeTraceSourceAccessor(&TfrcFlow::m_recvP),
-                            "ns3::TracedValueCallback::Double");
+    static TypeId tid
+        = TypeId("ns3::TfrcFlow")
+              .SetParent<Object>()
+              .SetGroupName("Bullet")
+              .AddTraceSource("SendingRate", "Allowed sending rate X of this flow's sender, bits/s",
+                              MakeTraceSourceAccessor(&TfrcFlow::m_rate),
+                              "ns3::TracedValueCallback::Double")
+              .AddTraceSource("Rtt", "Smoothed RTT R of this flow's sender",
+                              MakeTraceSourceAccessor(&TfrcFlow::m_rtt),
+                              "ns3::TracedValueCallback::Time")
+              .AddTraceSource("LossEventRate", "Loss event rate p the peer reports for our data",
+                              MakeTraceSourceAccessor(&TfrcFlow::m_p),
+                              "ns3::TracedValueCallback::Double")
+              .AddTraceSource("ReceiveRate",
+                              "Receive rate X_recv measured here on the peer's data, bits/s",
+                              MakeTraceSourceAccessor(&TfrcFlow::m_recvRate),
+                              "ns3::TracedValueCallback::Double")
+              .AddTraceSource(
+                  "ReceiverLossEventRate", "Loss event rate p measured here on the peer's data",
+                  MakeTraceSourceAccessor(&TfrcFlow::m_recvP), "ns3::TracedValueCallback::Double");
     return tid;
 }
 
 TfrcFlow::TfrcFlow()
-    : m_rate(0),
-      m_rtt(Time(0)),
-      m_p(0),
-      m_recvRate(0),
-      m_recvP(0)
+    : m_peer(Ipv4Address::GetAny(), 0)
+    , m_rate(0)
+    , m_rtt(Time(0))
+    , m_p(0)
+    , m_recvRate(0)
+    , m_recvP(0)
 {
 }
 
@@ -174,14 +171,13 @@ TfrcFlow::TrySend()
     }
     if (!m_timeoutEvent.IsRunning())
     {
-        m_timeoutEvent =
-            Simulator::Schedule(m_socket->m_flowTimeout, &TfrcFlow::CheckTimeout, this);
+        m_timeoutEvent
+            = Simulator::Schedule(m_socket->m_flowTimeout, &TfrcFlow::CheckTimeout, this);
     }
     if (!m_noFeedbackEvent.IsRunning())
     {
         m_noFeedbackEvent = Simulator::Schedule(m_sender->GetNoFeedbackTimeout(),
-                                                &TfrcFlow::NoFeedbackExpired,
-                                                this);
+                                                &TfrcFlow::NoFeedbackExpired, this);
     }
     // Pace at s/X: the next packet may leave one inter-packet interval after this one.
     m_nextSendTime = std::max(m_nextSendTime, now) + m_sender->GetInterPacketInterval(size);
@@ -207,9 +203,8 @@ TfrcFlow::NoFeedbackExpired()
     m_sender->OnNoFeedbackTimer(Simulator::Now(), !m_sentSinceTimer);
     m_sentSinceTimer = false;
     UpdateTraces();
-    m_noFeedbackEvent = Simulator::Schedule(m_sender->GetNoFeedbackTimeout(),
-                                            &TfrcFlow::NoFeedbackExpired,
-                                            this);
+    m_noFeedbackEvent
+        = Simulator::Schedule(m_sender->GetNoFeedbackTimeout(), &TfrcFlow::NoFeedbackExpired, this);
 }
 
 void
@@ -228,9 +223,8 @@ TfrcFlow::ReceiveFeedback(const TfrcFeedbackHeader& fb)
     m_dataLimited = false;
     m_sentSinceTimer = false;
     m_noFeedbackEvent.Cancel();
-    m_noFeedbackEvent = Simulator::Schedule(m_sender->GetNoFeedbackTimeout(),
-                                            &TfrcFlow::NoFeedbackExpired,
-                                            this);
+    m_noFeedbackEvent
+        = Simulator::Schedule(m_sender->GetNoFeedbackTimeout(), &TfrcFlow::NoFeedbackExpired, this);
     // A rate increase takes effect for the next packet; a decrease must not wait for a slot
     // computed at the old, higher rate (it is later anyway), so nothing to reschedule.
     UpdateTraces();
@@ -255,8 +249,7 @@ TfrcFlow::ReceiveData(Ptr<Packet> packet, const TfrcDataHeader& hdr, uint32_t wi
     else if (!m_feedbackEvent.IsRunning())
     {
         m_feedbackEvent = Simulator::Schedule(m_receiver->GetFeedbackInterval(),
-                                              &TfrcFlow::FeedbackTimerExpired,
-                                              this);
+                                              &TfrcFlow::FeedbackTimerExpired, this);
     }
 }
 
@@ -285,8 +278,7 @@ TfrcFlow::SendFeedback()
     m_socket->Transmit(p, m_peer);
     m_feedbackEvent.Cancel();
     m_feedbackEvent = Simulator::Schedule(m_receiver->GetFeedbackInterval(),
-                                          &TfrcFlow::FeedbackTimerExpired,
-                                          this);
+                                          &TfrcFlow::FeedbackTimerExpired, this);
 }
 
 void
@@ -299,8 +291,8 @@ TfrcFlow::CheckTimeout()
     Time deadline = m_awaitingSince + m_socket->m_flowTimeout;
     if (Simulator::Now() < deadline)
     {
-        m_timeoutEvent =
-            Simulator::Schedule(deadline - Simulator::Now(), &TfrcFlow::CheckTimeout, this);
+        m_timeoutEvent
+            = Simulator::Schedule(deadline - Simulator::Now(), &TfrcFlow::CheckTimeout, this);
         return;
     }
     NS_LOG_INFO("flow to " << m_peer.GetIpv4() << ":" << m_peer.GetPort() << " timed out");
@@ -379,80 +371,70 @@ NS_OBJECT_ENSURE_REGISTERED(TfrcSocket);
 TypeId
 TfrcSocket::GetTypeId()
 {
-    static TypeId tid =
-        TypeId("ns3::TfrcSocket")
-            .SetParent<Object>()
-            .SetGroupName("Bullet")
-            .AddConstructor<TfrcSocket>()
-            .AddAttribute("SegmentSize",
-                          "s, the segment size in bytes the throughput equation assumes "
-                          "(RFC 5348 4.1); send datagrams of about this size",
-                          UintegerValue(1460),
-                          MakeUintegerAccessor(&TfrcSocket::m_segmentSize),
-                          MakeUintegerChecker<uint32_t>(1))
-            .AddAttribute("QueueDepth",
-                          "Packets a flow accepts ahead of its pacer; Send() fails beyond this",
-                          UintegerValue(4),
-                          MakeUintegerAccessor(&TfrcSocket::m_queueDepth),
-                          MakeUintegerChecker<uint32_t>(1))
-            .AddAttribute("RttSmoothing",
-                          "q, the weight of the old RTT in R = q*R + (1-q)*sample (RFC 5348 4.3)",
-                          DoubleValue(0.9),
-                          MakeDoubleAccessor(&TfrcSocket::m_rttSmoothing),
-                          MakeDoubleChecker<double>(0, 1))
-            .AddAttribute("MaxBackoffInterval",
-                          "t_mbi: the rate never falls below one segment per t_mbi (RFC 5348 4.3)",
-                          TimeValue(Seconds(64)),
-                          MakeTimeAccessor(&TfrcSocket::m_tMbi),
-                          MakeTimeChecker(MilliSeconds(1)))
-            .AddAttribute("Ndupack",
-                          "Later packets that must arrive before a gap counts as a loss "
-                          "(RFC 5348 5.1)",
-                          UintegerValue(3),
-                          MakeUintegerAccessor(&TfrcSocket::m_ndupack),
-                          MakeUintegerChecker<uint32_t>(1))
-            .AddAttribute("HistoryLength",
-                          "n, the number of loss intervals averaged (RFC 5348 5.4)",
-                          UintegerValue(8),
-                          MakeUintegerAccessor(&TfrcSocket::m_historyLength),
-                          MakeUintegerChecker<uint32_t>(1, 64))
-            .AddAttribute("FlowTimeout",
-                          "A flow that sent data and heard nothing from its peer for this long "
-                          "is reported through the FlowTimeout trace/callback and removed",
-                          TimeValue(Seconds(10)),
-                          MakeTimeAccessor(&TfrcSocket::m_flowTimeout),
-                          MakeTimeChecker(MilliSeconds(1)))
-            .AddAttribute("InitialRtt",
-                          "RTT the receiver assumes (feedback period) until the sender's "
-                          "first estimate arrives in its data headers",
-                          TimeValue(MilliSeconds(100)),
-                          MakeTimeAccessor(&TfrcSocket::m_initialRtt),
-                          MakeTimeChecker(MicroSeconds(1)))
-            .AddAttribute("InitialNoFeedbackTimeout",
-                          "Nofeedback timeout before the first RTT sample (RFC 5348 4.2)",
-                          TimeValue(Seconds(2)),
-                          MakeTimeAccessor(&TfrcSocket::m_initialNoFeedback),
-                          MakeTimeChecker(MilliSeconds(1)))
-            .AddTraceSource("Tx",
-                            "A data packet (TFRC header included) left for a peer",
-                            MakeTraceSourceAccessor(&TfrcSocket::m_txTrace),
-                            "ns3::TfrcSocket::PacketPeerTracedCallback")
-            .AddTraceSource("Rx",
-                            "An application payload was received from a peer",
-                            MakeTraceSourceAccessor(&TfrcSocket::m_rxTrace),
-                            "ns3::TfrcSocket::PacketPeerTracedCallback")
-            .AddTraceSource("Drop",
-                            "A non-blocking send was refused (flow full or not open)",
-                            MakeTraceSourceAccessor(&TfrcSocket::m_dropTrace),
-                            "ns3::TfrcSocket::PacketPeerTracedCallback")
-            .AddTraceSource("Malformed",
-                            "A datagram was rejected as truncated or garbled",
-                            MakeTraceSourceAccessor(&TfrcSocket::m_malformedTrace),
-                            "ns3::TfrcSocket::PacketPeerTracedCallback")
-            .AddTraceSource("FlowTimeout",
-                            "A flow's peer did not answer within FlowTimeout; the flow is gone",
-                            MakeTraceSourceAccessor(&TfrcSocket::m_flowTimeoutTrace),
-                            "ns3::TfrcSocket::PeerTracedCallback");
+    static TypeId tid
+        = TypeId("ns3::TfrcSocket")
+              .SetParent<Object>()
+              .SetGroupName("Bullet")
+              .AddConstructor<TfrcSocket>()
+              .AddAttribute("SegmentSize",
+                            "s, the segment size in bytes the throughput equation assumes "
+                            "(RFC 5348 4.1); send datagrams of about this size",
+                            UintegerValue(1460), MakeUintegerAccessor(&TfrcSocket::m_segmentSize),
+                            MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute("QueueDepth",
+                            "Packets a flow accepts ahead of its pacer; Send() fails beyond this",
+                            UintegerValue(4), MakeUintegerAccessor(&TfrcSocket::m_queueDepth),
+                            MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute("RttSmoothing",
+                            "q, the weight of the old RTT in R = q*R + (1-q)*sample (RFC 5348 4.3)",
+                            DoubleValue(0.9), MakeDoubleAccessor(&TfrcSocket::m_rttSmoothing),
+                            MakeDoubleChecker<double>(0, 1))
+              .AddAttribute(
+                  "MaxBackoffInterval",
+                  "t_mbi: the rate never falls below one segment per t_mbi (RFC 5348 4.3)",
+                  TimeValue(Seconds(64)), MakeTimeAccessor(&TfrcSocket::m_tMbi),
+                  MakeTimeChecker(MilliSeconds(1)))
+              .AddAttribute("Ndupack",
+                            "Later packets that must arrive before a gap counts as a loss "
+                            "(RFC 5348 5.1)",
+                            UintegerValue(3), MakeUintegerAccessor(&TfrcSocket::m_ndupack),
+                            MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute("HistoryLength",
+                            "n, the number of loss intervals averaged (RFC 5348 5.4)",
+                            UintegerValue(8), MakeUintegerAccessor(&TfrcSocket::m_historyLength),
+                            MakeUintegerChecker<uint32_t>(1, 64))
+              .AddAttribute("FlowTimeout",
+                            "A flow that sent data and heard nothing from its peer for this long "
+                            "is reported through the FlowTimeout trace/callback and removed",
+                            TimeValue(Seconds(10)), MakeTimeAccessor(&TfrcSocket::m_flowTimeout),
+                            MakeTimeChecker(MilliSeconds(1)))
+              .AddAttribute("InitialRtt",
+                            "RTT the receiver assumes (feedback period) until the sender's "
+                            "first estimate arrives in its data headers",
+                            TimeValue(MilliSeconds(100)),
+                            MakeTimeAccessor(&TfrcSocket::m_initialRtt),
+                            MakeTimeChecker(MicroSeconds(1)))
+              .AddAttribute("InitialNoFeedbackTimeout",
+                            "Nofeedback timeout before the first RTT sample (RFC 5348 4.2)",
+                            TimeValue(Seconds(2)),
+                            MakeTimeAccessor(&TfrcSocket::m_initialNoFeedback),
+                            MakeTimeChecker(MilliSeconds(1)))
+              .AddTraceSource("Tx", "A data packet (TFRC header included) left for a peer",
+                              MakeTraceSourceAccessor(&TfrcSocket::m_txTrace),
+                              "ns3::TfrcSocket::PacketPeerTracedCallback")
+              .AddTraceSource("Rx", "An application payload was received from a peer",
+                              MakeTraceSourceAccessor(&TfrcSocket::m_rxTrace),
+                              "ns3::TfrcSocket::PacketPeerTracedCallback")
+              .AddTraceSource("Drop", "A non-blocking send was refused (flow full or not open)",
+                              MakeTraceSourceAccessor(&TfrcSocket::m_dropTrace),
+                              "ns3::TfrcSocket::PacketPeerTracedCallback")
+              .AddTraceSource("Malformed", "A datagram was rejected as truncated or garbled",
+                              MakeTraceSourceAccessor(&TfrcSocket::m_malformedTrace),
+                              "ns3::TfrcSocket::PacketPeerTracedCallback")
+              .AddTraceSource("FlowTimeout",
+                              "A flow's peer did not answer within FlowTimeout; the flow is gone",
+                              MakeTraceSourceAccessor(&TfrcSocket::m_flowTimeoutTrace),
+                              "ns3::TfrcSocket::PeerTracedCallback");
     return tid;
 }
 
@@ -692,8 +674,7 @@ TfrcSocket::HandleRead(Ptr<Socket> socket)
             {
                 ++m_malformed;
                 m_malformedTrace(packet, peer);
-                NS_LOG_WARN("malformed feedback from " << peer.GetIpv4() << ": "
-                                                       << fb.GetError());
+                NS_LOG_WARN("malformed feedback from " << peer.GetIpv4() << ": " << fb.GetError());
                 continue;
             }
             Ptr<TfrcFlow> flow = GetFlow(peer);

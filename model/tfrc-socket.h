@@ -40,7 +40,7 @@ class TfrcSocket;
  */
 class TfrcFlow : public Object
 {
-  public:
+public:
     static TypeId GetTypeId();
     TfrcFlow();
     ~TfrcFlow() override;
@@ -74,10 +74,10 @@ class TfrcFlow : public Object
     uint64_t GetPacketsReceived() const;
     uint64_t GetBytesReceived() const;
 
-  protected:
+protected:
     void DoDispose() override;
 
-  private:
+private:
     friend class TfrcSocket;
 
     void Setup(TfrcSocket* socket, const InetSocketAddress& peer);
@@ -103,9 +103,9 @@ class TfrcFlow : public Object
     EventId m_noFeedbackEvent;
     EventId m_feedbackEvent;
     EventId m_timeoutEvent;
-    bool m_dataLimited{false};   ///< idle or data-limited since the last feedback
+    bool m_dataLimited{false}; ///< idle or data-limited since the last feedback
     bool m_sentSinceTimer{false};
-    bool m_awaitingPeer{false};  ///< data sent and nothing heard from the peer since
+    bool m_awaitingPeer{false}; ///< data sent and nothing heard from the peer since
     Time m_awaitingSince;
 
     uint64_t m_packetsSent{0};
@@ -114,11 +114,11 @@ class TfrcFlow : public Object
     uint64_t m_packetsReceived{0};
     uint64_t m_bytesReceived{0};
 
-    TracedValue<double> m_rate;        ///< X, bits/s
-    TracedValue<Time> m_rtt;           ///< R
-    TracedValue<double> m_p;           ///< p reported by the peer
-    TracedValue<double> m_recvRate;    ///< X_recv measured here, bits/s
-    TracedValue<double> m_recvP;       ///< p measured here
+    TracedValue<double> m_rate;     ///< X, bits/s
+    TracedValue<Time> m_rtt;        ///< R
+    TracedValue<double> m_p;        ///< p reported by the peer
+    TracedValue<double> m_recvRate; ///< X_recv measured here, bits/s
+    TracedValue<double> m_recvP;    ///< p measured here
 };
 
 /**
@@ -140,7 +140,7 @@ class TfrcFlow : public Object
  */
 class TfrcSocket : public Object
 {
-  public:
+public:
     static TypeId GetTypeId();
     TfrcSocket();
     ~TfrcSocket() override;
@@ -188,10 +188,10 @@ class TfrcSocket : public Object
     /// TracedCallback signature for flow events.
     typedef void (*PeerTracedCallback)(const Address& peer);
 
-  protected:
+protected:
     void DoDispose() override;
 
-  private:
+private:
     friend class TfrcFlow;
 
     static uint64_t Key(const InetSocketAddress& a);
