@@ -180,7 +180,9 @@ TfrcFlow::TrySend()
                                                 &TfrcFlow::NoFeedbackExpired, this);
     }
     // Pace at s/X: the next packet may leave one inter-packet interval after this one.
-    m_nextSendTime = std::max(m_nextSendTime, now) + m_sender->GetInterPacketInterval(size);
+    m_lastSendTime = std::max(m_nextSendTime, now);
+    m_lastSendSize = size;
+    m_nextSendTime = m_lastSendTime + m_sender->GetInterPacketInterval(size);
     m_socket->Transmit(wire, m_peer);
     if (!m_queue.empty())
     {
@@ -194,6 +196,25 @@ TfrcFlow::TrySend()
 }
 
 void
+TfrcFlow::Repace()
+{
+    if (!m_sender || m_packetsSent == 0)
+    {
+        return;
+    }
+    // The gap after the last packet follows the new rate: a packet waiting for a slot
+    // computed at 1 packet/s must not wait that long once the first feedback raised X.
+    m_nextSendTime = m_lastSendTime + m_sender->GetInterPacketInterval(m_lastSendSize);
+    if (m_pacerEvent.IsRunning())
+    {
+        m_pacerEvent.Cancel();
+        Time now = Simulator::Now();
+        m_pacerEvent
+            = Simulator::Schedule(std::max(m_nextSendTime, now) - now, &TfrcFlow::TrySend, this);
+    }
+}
+
+void
 TfrcFlow::NoFeedbackExpired()
 {
     if (!m_sender)
@@ -202,6 +223,7 @@ TfrcFlow::NoFeedbackExpired()
     }
     m_sender->OnNoFeedbackTimer(Simulator::Now(), !m_sentSinceTimer);
     m_sentSinceTimer = false;
+    Repace();
     UpdateTraces();
     m_noFeedbackEvent
         = Simulator::Schedule(m_sender->GetNoFeedbackTimeout(), &TfrcFlow::NoFeedbackExpired, this);
@@ -225,8 +247,7 @@ TfrcFlow::ReceiveFeedback(const TfrcFeedbackHeader& fb)
     m_noFeedbackEvent.Cancel();
     m_noFeedbackEvent
         = Simulator::Schedule(m_sender->GetNoFeedbackTimeout(), &TfrcFlow::NoFeedbackExpired, this);
-    // A rate increase takes effect for the next packet; a decrease must not wait for a slot
-    // computed at the old, higher rate (it is later anyway), so nothing to reschedule.
+    Repace();
     UpdateTraces();
 }
 

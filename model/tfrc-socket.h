@@ -83,6 +83,8 @@ private:
     void Setup(TfrcSocket* socket, const InetSocketAddress& peer);
     void EnsureSender();
     void TrySend();
+    /// Recomputes the next departure after a rate change.
+    void Repace();
     void NoFeedbackExpired();
     void FeedbackTimerExpired();
     void SendFeedback();
@@ -99,6 +101,8 @@ private:
     std::deque<Ptr<Packet>> m_queue;
     uint32_t m_nextSeq{0};
     Time m_nextSendTime;
+    Time m_lastSendTime;
+    uint32_t m_lastSendSize{0};
     EventId m_pacerEvent;
     EventId m_noFeedbackEvent;
     EventId m_feedbackEvent;
