@@ -16,10 +16,12 @@
 #include "ns3/command-line.h"
 #include "ns3/experiment-output.h"
 #include "ns3/tfrc-dumbbell-scenario.h"
+#include "ns3/tfrc-equation.h"
 
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 
 using namespace ns3;
 
@@ -68,35 +70,41 @@ main(int argc, char** argv)
     TfrcDumbbellResult r = RunTfrcDumbbell(cfg);
 
     std::ofstream csv(out.Path("flows.csv"));
-    csv << "type,index,throughput_kbps,rtt_ms,loss_event_rate,sends_rejected\n";
-    std::cout << std::fixed << std::setprecision(4);
-    std::cout << "type  idx  throughput_kbps   rtt_ms  loss_event_rate\n";
+    csv << "type,index,throughput_kbps,rtt_ms,loss_event_rate,equation_kbps,sends_rejected\n";
+    std::cout << std::fixed << std::setprecision(4) << std::left;
+    std::cout << "type  idx  throughput_kbps  rtt_ms    loss_event_rate  equation_kbps\n";
     nlohmann::json tfrcList = nlohmann::json::array();
     nlohmann::json tcpList = nlohmann::json::array();
+    auto fmt = [](double v)
+    {
+        std::ostringstream os;
+        os << std::setprecision(6) << v;
+        return os.str();
+    };
     for (const auto& f : r.flows)
     {
-        std::cout << std::left << std::setw(5) << f.type << " " << std::setw(4) << f.index << " "
-                  << std::setw(16) << f.throughputKbps << " " << std::setw(8) << f.rttMs << " ";
-        if (f.lossEventRate >= 0)
+        // For TFRC: the TCP response function at the flow's measured RTT and loss event rate.
+        double eqKbps = -1;
+        if (f.lossEventRate > 0 && f.rttMs > 0)
         {
-            std::cout << f.lossEventRate;
+            eqKbps
+                = TfrcEquation::CalcX(cfg.segmentSize, f.rttMs / 1000, f.lossEventRate) * 8 / 1000;
         }
-        else
-        {
-            std::cout << "-";
-        }
-        std::cout << "\n";
-        csv << f.type << "," << f.index << "," << f.throughputKbps << "," << f.rttMs << ",";
-        if (f.lossEventRate >= 0)
-        {
-            csv << f.lossEventRate;
-        }
-        csv << "," << f.sendsRejected << "\n";
+        std::string p = f.lossEventRate >= 0 ? fmt(f.lossEventRate) : "-";
+        std::string eq = eqKbps >= 0 ? fmt(eqKbps) : "-";
+        std::cout << std::setw(5) << f.type << " " << std::setw(4) << f.index << " "
+                  << std::setw(16) << f.throughputKbps << " " << std::setw(9) << f.rttMs << " "
+                  << std::setw(16) << p << " " << eq << "\n";
+        csv << f.type << "," << f.index << "," << f.throughputKbps << "," << f.rttMs << ","
+            << (f.lossEventRate >= 0 ? fmt(f.lossEventRate) : "") << ","
+            << (eqKbps >= 0 ? fmt(eqKbps) : "") << "," << f.sendsRejected << "\n";
         nlohmann::json j
             = {{"index", f.index}, {"throughput_kbps", f.throughputKbps}, {"rtt_ms", f.rttMs}};
         if (f.type == "tfrc")
         {
             j["loss_event_rate"] = f.lossEventRate;
+            j["equation_kbps"] = eqKbps >= 0 ? nlohmann::json(eqKbps) : nlohmann::json();
+            j["sends_rejected"] = f.sendsRejected;
             tfrcList.push_back(j);
         }
         else
@@ -116,7 +124,9 @@ main(int argc, char** argv)
     {
         out.Systems()["tcp"] = {{"throughput_kbps", r.meanTcpKbps}, {"flows", tcpList}};
     }
-    out.Root()["friendliness_ratio"] = r.friendlinessRatio;
+    // null unless both kinds of flow ran
+    out.Root()["friendliness_ratio"]
+        = (tcpFlows > 0 && tfrcFlows > 0) ? nlohmann::json(r.friendlinessRatio) : nlohmann::json();
     out.Root()["window_s"] = {cfg.warmup.GetSeconds(), duration};
     out.Root()["bottleneck"] = bottleneck;
     out.Root()["loss"] = loss;
