@@ -158,20 +158,23 @@ TfrcSender::OnNoFeedbackTimer(Time now, bool idle)
     double before = m_x;
     if (!m_haveRtt)
     {
-        // No feedback at all yet: halve (unless idle, when nothing was learned).
+        // No feedback at all yet: halve, unless the sender was idle all along (then the
+        // silence says nothing about the path).
         if (!idle)
         {
             m_x = std::max(m_x / 2, MinRate());
         }
     }
-    else if (idle && MaxRecvSet() < InitialRate())
+    else if (idle
+             && ((m_p > 0 && MaxRecvSet() < InitialRate())
+                 || (m_p == 0 && m_x < 2 * InitialRate())))
     {
-        // Idle sender: an idle period must not push the rate below the initial rate.
-        m_x = std::max(std::min(m_x, InitialRate()), MinRate());
+        // An idle sender already at or near the initial (recover) rate keeps it: idleness
+        // must not push the rate below what a restart would use.
     }
     else if (m_p == 0)
     {
-        // No loss yet (RFC 3448 erratum 1458 carried into RFC 5348): simply halve.
+        // No loss yet (RFC 3448 erratum 1458, kept in RFC 5348): simply halve.
         m_x = std::max(m_x / 2, MinRate());
     }
     else

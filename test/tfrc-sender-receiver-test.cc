@@ -128,6 +128,23 @@ TEST(TfrcSender, NoFeedbackWithLossUsesUpdateLimits)
     EXPECT_LT(s.GetRate(), before);
 }
 
+TEST(TfrcSender, IdleSenderNearInitialRateIsNotCut)
+{
+    TfrcSender s;
+    Time now = Seconds(1);
+    s.OnFeedback(now, Feedback(now, MilliSeconds(100), 1e9, 0), false);
+    double init = s.GetRate(); // W_init/R: the recover rate
+    s.OnNoFeedbackTimer(now + Seconds(1), true);
+    EXPECT_DOUBLE_EQ(s.GetRate(), init) << "idle, p == 0 and X < 2*recover_rate: kept";
+    s.OnNoFeedbackTimer(now + Seconds(2), false);
+    EXPECT_DOUBLE_EQ(s.GetRate(), init / 2) << "not idle: halved";
+
+    // Before any feedback an idle sender keeps its rate too.
+    TfrcSender t;
+    t.OnNoFeedbackTimer(Seconds(2), true);
+    EXPECT_DOUBLE_EQ(t.GetRate(), 1460);
+}
+
 TEST(TfrcSender, NoFeedbackTimeoutIsMaxOfFourRttAndTwoPackets)
 {
     TfrcSender s;
