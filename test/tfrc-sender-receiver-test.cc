@@ -128,6 +128,21 @@ TEST(TfrcSender, NoFeedbackWithLossUsesUpdateLimits)
     EXPECT_LT(s.GetRate(), before);
 }
 
+TEST(TfrcSender, DataLimitedSenderKeepsMaxReceiveRateAndDecaysItOnLoss)
+{
+    TfrcSender s;
+    s.OnFeedback(Seconds(1), Feedback(Seconds(1), MilliSeconds(100), 40000, 0), false);
+    EXPECT_NEAR(s.GetRate(), 43800, 1e-6);
+    // Data-limited: the low X_recv (the application sent little) does not pull the limit
+    // down; X_recv_set collapses to its maximum, 40000, and the limit is twice that.
+    s.OnFeedback(Seconds(1.5), Feedback(Seconds(1.5), MilliSeconds(100), 10000, 0), true);
+    EXPECT_NEAR(s.GetRate(), 80000, 1e-6);
+    // A new loss in a data-limited interval halves what is remembered (20000) and, for this
+    // round, the limit is max(X_recv_set) itself, not twice it.
+    s.OnFeedback(Seconds(2), Feedback(Seconds(2), MilliSeconds(100), 10000, 0.01), true);
+    EXPECT_NEAR(s.GetRate(), 20000, 1e-6);
+}
+
 TEST(TfrcSender, IdleSenderNearInitialRateIsNotCut)
 {
     TfrcSender s;
