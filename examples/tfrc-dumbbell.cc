@@ -38,6 +38,7 @@ main(int argc, char** argv)
     double delayMs = cfg.bottleneckDelay.GetMilliSeconds();
     uint32_t queue = cfg.queuePackets;
     uint32_t seed = 1;
+    bool red = false;
     std::string outdir;
 
     CommandLine cmd(__FILE__);
@@ -50,7 +51,8 @@ main(int argc, char** argv)
     cmd.AddValue("warmup", "seconds excluded from the throughput measurement", warmup);
     cmd.AddValue("bottleneck", "bottleneck data rate", bottleneck);
     cmd.AddValue("delay", "bottleneck one-way delay, ms", delayMs);
-    cmd.AddValue("queue", "bottleneck drop-tail queue, packets", queue);
+    cmd.AddValue("queue", "bottleneck buffer, packets", queue);
+    cmd.AddValue("red", "RED instead of drop-tail at the bottleneck", red);
     cmd.AddValue("seed", "RNG run number", seed);
     cmd.AddValue("outdir", "output directory (default results/tfrc-dumbbell)", outdir);
     cmd.Parse(argc, argv);
@@ -64,6 +66,7 @@ main(int argc, char** argv)
     cfg.bottleneckDelay = MilliSeconds(delayMs);
     cfg.queuePackets = queue;
     cfg.run = seed;
+    cfg.red = red;
 
     ExperimentOutput out("tfrc-dumbbell", argc, argv, outdir);
     out.SetSeed(seed);
@@ -130,6 +133,8 @@ main(int argc, char** argv)
     out.Root()["window_s"] = {cfg.warmup.GetSeconds(), duration};
     out.Root()["bottleneck"] = bottleneck;
     out.Root()["loss"] = loss;
+    out.Root()["queue"] = red ? "red" : "droptail";
+    out.Root()["queue_packets"] = queue;
     std::cout << "wrote " << out.WriteSummary(duration) << "\n";
     return 0;
 }

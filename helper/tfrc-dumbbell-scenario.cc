@@ -107,8 +107,11 @@ RunTfrcDumbbell(const TfrcDumbbellConfig& c)
     PointToPointHelper bottleneck;
     bottleneck.SetDeviceAttribute("DataRate", StringValue(c.bottleneckRate));
     bottleneck.SetChannelAttribute("Delay", TimeValue(c.bottleneckDelay));
+    // Drop-tail: the device queue is the buffer. RED: a queue disc holds the backlog and the
+    // device keeps only a couple of packets, as in a router with a short transmit ring.
+    uint32_t deviceQueue = c.red ? 2 : c.queuePackets;
     bottleneck.SetQueue("ns3::DropTailQueue", "MaxSize",
-                        QueueSizeValue(QueueSize(QueueSizeUnit::PACKETS, c.queuePackets)));
+                        QueueSizeValue(QueueSize(QueueSizeUnit::PACKETS, deviceQueue)));
     // The dumbbell is built by hand: point-to-point-layout is not among the module's
     // link dependencies. Left leaf i -- left router == right router -- right leaf i.
     NodeContainer routers(2);
@@ -140,7 +143,7 @@ RunTfrcDumbbell(const TfrcDumbbellConfig& c)
     }
     Ipv4GlobalRoutingHelper::PopulateRoutingTables();
 
-    // Only the bottleneck's drop-tail queue may buffer: a default queue disc would add 1000
+    // Only the configured bottleneck buffer may queue: the default queue disc would add 1000
     // packets of queueing in front of it.
     Ptr<NetDevice> leftBottleneck = core.Get(0);
     Ptr<NetDevice> rightBottleneck = core.Get(1);
@@ -151,6 +154,18 @@ RunTfrcDumbbell(const TfrcDumbbellConfig& c)
         {
             TrafficControlHelper tch;
             tch.Uninstall(dev);
+        }
+        if (c.red)
+        {
+            double q = c.queuePackets;
+            TrafficControlHelper tch;
+            tch.SetRootQueueDisc(
+                "ns3::RedQueueDisc", "MaxSize",
+                QueueSizeValue(QueueSize(QueueSizeUnit::PACKETS, c.queuePackets)), "MinTh",
+                DoubleValue(std::max(1.0, q / 5)), "MaxTh", DoubleValue(std::max(3.0, 3 * q / 5)),
+                "LinkBandwidth", DataRateValue(DataRate(c.bottleneckRate)), "LinkDelay",
+                TimeValue(c.bottleneckDelay), "MeanPktSize", UintegerValue(c.segmentSize + 28));
+            tch.Install(dev);
         }
     }
     if (c.loss > 0)

@@ -31,7 +31,11 @@ struct TfrcDumbbellConfig
     Time bottleneckDelay{MilliSeconds(20)};
     std::string accessRate{"100Mbps"};
     Time accessDelay{MilliSeconds(1)};
-    uint32_t queuePackets{25};  ///< drop-tail queue at the bottleneck, packets
+    uint32_t queuePackets{25}; ///< bottleneck buffer, packets
+    /// RED at the bottleneck (thresholds queuePackets/5 and 3*queuePackets/5) instead of
+    /// drop-tail. Drop-tail with few flows penalises bursty TCP against a paced TFRC flow
+    /// (phase effects); RED removes that bias.
+    bool red{false};
     uint32_t segmentSize{1460}; ///< TFRC s (datagram size); TCP MSS is s - 12
     uint32_t seed{1};
     uint32_t run{1};
