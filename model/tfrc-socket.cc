@@ -461,7 +461,12 @@ TfrcSocket::GetTypeId()
 
 TfrcSocket::TfrcSocket() = default;
 
-TfrcSocket::~TfrcSocket() = default;
+TfrcSocket::~TfrcSocket()
+{
+    // A socket released without Dispose() must not leave the UDP socket or its flows' timers
+    // calling back into freed memory.
+    CloseAll();
+}
 
 void
 TfrcSocket::DoDispose()

@@ -321,3 +321,29 @@ TEST(TfrcSocket, MalformedDatagramsAreCountedAndDropped)
     EXPECT_EQ(a->GetNFlows(), 0u) << "garbage must not open flows";
     Simulator::Destroy();
 }
+
+TEST(TfrcSocket, ReleasedSocketLeavesNoDanglingCallbacks)
+{
+    Star star(1);
+    Ptr<TfrcSocket> b = star.Open(1);
+    Inbox inbox;
+    b->SetRecvCallback(MakeCallback(&Inbox::Receive, &inbox));
+    Ptr<TfrcFlow> keptFlow;
+    Simulator::Schedule(Seconds(1),
+                        [&]()
+                        {
+                            Ptr<TfrcSocket> a = star.Open(0);
+                            keptFlow = a->Connect(star.Peer(1));
+                            for (int i = 0; i < 4; ++i)
+                            {
+                                a->Send(star.Peer(1), Create<Packet>(100));
+                            }
+                            // a is released here with packets queued and timers pending.
+                        });
+    Simulator::Stop(Seconds(5));
+    Simulator::Run();
+    EXPECT_FALSE(keptFlow->CanSend()) << "a flow of a released socket is closed";
+    EXPECT_FALSE(keptFlow->Send(Create<Packet>(10)));
+    EXPECT_LE(inbox.sizes[star.addr[0]].size(), 1u) << "only the packet sent at once got out";
+    Simulator::Destroy();
+}
