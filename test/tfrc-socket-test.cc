@@ -4,6 +4,7 @@
 // TfrcSocket behaviour in small simulations: non-blocking sends, multiplexing of flows on one
 // socket, data in both directions, flow timeouts and malformed datagrams.
 #include "ns3/core-module.h"
+#include "ns3/error-model.h"
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
@@ -345,5 +346,81 @@ TEST(TfrcSocket, ReleasedSocketLeavesNoDanglingCallbacks)
     EXPECT_FALSE(keptFlow->CanSend()) << "a flow of a released socket is closed";
     EXPECT_FALSE(keptFlow->Send(Create<Packet>(10)));
     EXPECT_LE(inbox.sizes[star.addr[0]].size(), 1u) << "only the packet sent at once got out";
+    Simulator::Destroy();
+}
+
+TEST(TfrcSocket, TracesReportRateRttLossAndPackets)
+{
+    Star star(1);
+    // 2% random loss on what b receives.
+    Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
+    em->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
+    em->SetRate(0.02);
+    star.nodes.Get(1)->GetDevice(1)->SetAttribute("ReceiveErrorModel", PointerValue(em));
+    Ptr<TfrcSocket> a = star.Open(0);
+    Ptr<TfrcSocket> b = star.Open(1);
+    uint32_t tx = 0;
+    uint32_t rx = 0;
+    auto count = +[](uint32_t* n, Ptr<const Packet>, const Address&)
+    {
+        ++*n;
+    };
+    a->TraceConnectWithoutContext("Tx", MakeCallback(count).Bind(&tx));
+    b->TraceConnectWithoutContext("Rx", MakeCallback(count).Bind(&rx));
+    Ptr<TfrcFlow> flow = a->Connect(star.Peer(1));
+    std::vector<double> rates;
+    std::vector<Time> rtts;
+    std::vector<double> ps;
+    flow->TraceConnectWithoutContext("SendingRate",
+                                     MakeCallback(+[](std::vector<double>* v, double, double x)
+                                                  {
+                                                      v->push_back(x);
+                                                  })
+                                         .Bind(&rates));
+    flow->TraceConnectWithoutContext("Rtt", MakeCallback(+[](std::vector<Time>* v, Time, Time r)
+                                                         {
+                                                             v->push_back(r);
+                                                         })
+                                                .Bind(&rtts));
+    flow->TraceConnectWithoutContext("LossEventRate",
+                                     MakeCallback(+[](std::vector<double>* v, double, double p)
+                                                  {
+                                                      v->push_back(p);
+                                                  })
+                                         .Bind(&ps));
+    // Keep the flow full.
+    a->SetSendReadyCallback(
+        MakeCallback(+[](Ptr<TfrcSocket> s, InetSocketAddress peer, const Address&)
+                     {
+                         while (s->Send(peer, Create<Packet>(1000)))
+                         {
+                         }
+                     })
+            .Bind(a, star.Peer(1)));
+    Simulator::Schedule(Seconds(1),
+                        [&]()
+                        {
+                            while (a->Send(star.Peer(1), Create<Packet>(1000)))
+                            {
+                            }
+                        });
+    Simulator::Stop(Seconds(20));
+    Simulator::Run();
+    ASSERT_FALSE(rates.empty());
+    ASSERT_FALSE(rtts.empty());
+    ASSERT_FALSE(ps.empty());
+    EXPECT_GT(*std::max_element(rates.begin(), rates.end()), 1e6) << "ramped up past 1 Mbit/s";
+    EXPECT_GE(rtts.back(), MilliSeconds(10));
+    EXPECT_LT(rtts.back(), MilliSeconds(100));
+    EXPECT_GT(ps.back(), 0.005);
+    EXPECT_LT(ps.back(), 0.04);
+    EXPECT_EQ(tx, flow->GetPacketsSent());
+    Ptr<TfrcFlow> atB = b->GetFlow(InetSocketAddress(star.addr[0], kPort));
+    ASSERT_TRUE(atB);
+    EXPECT_EQ(rx, atB->GetPacketsReceived());
+    EXPECT_LT(rx, tx) << "some were lost";
+    EXPECT_GT(rx, 0.9 * tx);
+    EXPECT_NEAR(atB->GetReceiverLossEventRate(), flow->GetLossEventRate(), 0.5 * ps.back())
+        << "the sender uses the p the receiver measured";
     Simulator::Destroy();
 }
