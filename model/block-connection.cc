@@ -209,15 +209,30 @@ BlockConnection::Opened()
 }
 
 void
+BlockConnection::StartConnect()
+{
+    NS_LOG_FUNCTION(this);
+    if (m_state != CONNECTING)
+    {
+        return; // closed before the dial started
+    }
+    if (m_socket->Bind() != 0 || m_socket->Connect(m_peer) != 0)
+    {
+        Fail("cannot start connecting, errno " + std::to_string(m_socket->GetErrno()), false);
+    }
+}
+
+void
 BlockConnection::ConnectSucceeded(Ptr<Socket> socket)
 {
     NS_LOG_FUNCTION(this << socket);
     Ptr<BlockConnection> self = this;
     m_state = OPEN;
-    m_transport->ConnectionOpened(this);
+    // The hello goes first: queue it before the protocol hears the peer is up and sends.
+    Opened();
     if (m_state == OPEN)
     {
-        Opened();
+        m_transport->ConnectionOpened(this);
     }
 }
 
@@ -225,6 +240,12 @@ void
 BlockConnection::ConnectFailed(Ptr<Socket> socket)
 {
     NS_LOG_FUNCTION(this << socket);
+    ConnectFailure(socket);
+}
+
+void
+BlockConnection::ConnectFailure(Ptr<Socket> socket)
+{
     std::ostringstream reason;
     reason << "connecting to " << InetSocketAddress::ConvertFrom(m_peer).GetIpv4() << ":"
            << InetSocketAddress::ConvertFrom(m_peer).GetPort() << " failed, errno "
@@ -505,6 +526,11 @@ BlockConnection::NormalClose(Ptr<Socket> socket)
 {
     NS_LOG_FUNCTION(this << socket);
     Ptr<BlockConnection> self = this;
+    if (m_state == CONNECTING)
+    {
+        ConnectFailure(socket); // reset while connecting
+        return;
+    }
     DataReady(socket); // deliver what arrived before the FIN
     Fail("closed by peer", false);
 }
@@ -513,6 +539,11 @@ void
 BlockConnection::ErrorClose(Ptr<Socket> socket)
 {
     NS_LOG_FUNCTION(this << socket);
+    if (m_state == CONNECTING)
+    {
+        ConnectFailure(socket);
+        return;
+    }
     Fail("connection error, errno " + std::to_string(socket->GetErrno()), false);
 }
 

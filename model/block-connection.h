@@ -110,8 +110,12 @@ private:
     /// Drops every queued message.
     void ClearQueues();
 
+    /// Binds and dials the peer (scheduled by BlockTransport::Connect()).
+    void StartConnect();
     void ConnectSucceeded(Ptr<Socket> socket);
     void ConnectFailed(Ptr<Socket> socket);
+    /// Reports a connection attempt that did not succeed (refused, reset or timed out).
+    void ConnectFailure(Ptr<Socket> socket);
     void SendReady(Ptr<Socket> socket, uint32_t available);
     void DataReady(Ptr<Socket> socket);
     void NormalClose(Ptr<Socket> socket);

@@ -8,6 +8,7 @@
 #include "ns3/ipv4-address.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
+#include "ns3/simulator.h"
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/trace-source-accessor.h"
 #include "ns3/uinteger.h"
@@ -272,10 +273,9 @@ BlockTransport::Connect(const Address& peer)
     entry.connections.push_back(conn);
     entry.active = conn;
     conn->Setup(this, socket, peer, true);
-    if (socket->Bind() != 0 || socket->Connect(peer) != 0)
-    {
-        conn->Fail("cannot start connecting, errno " + std::to_string(socket->GetErrno()), false);
-    }
+    // Dial from an event of its own: Connect() may be called before the simulation starts,
+    // when the nodes' stacks are not initialised yet, or from inside a socket callback.
+    Simulator::ScheduleNow(&BlockConnection::StartConnect, conn);
     return conn;
 }
 
