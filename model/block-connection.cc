@@ -39,10 +39,11 @@ void
 BlockConnection::DoDispose()
 {
     NS_LOG_FUNCTION(this);
-    if (m_state != CLOSED)
-    {
-        Shutdown();
-    }
+    // Only detach: at dispose time the node's TCP stack may already be gone, so the socket
+    // is not closed here (BlockTransport::Close()/CloseAll() close sockets while running).
+    DetachSocket();
+    m_state = CLOSED;
+    ClearQueues();
     m_transport = nullptr;
     m_socket = nullptr;
     Object::DoDispose();
@@ -258,7 +259,12 @@ BlockConnection::Enqueue(uint16_t type, Ptr<const Packet> body, bool block, int6
 {
     NS_LOG_FUNCTION(this << type << body->GetSize() << block << inFront);
     Ptr<BlockConnection> self = this;
-    Pending p{type, body->Copy(), block, 0, Simulator::Now(), Time()};
+    Ptr<Packet> copy = body->Copy();
+    // Tags do not survive a byte stream meaningfully (TCP merges and splits packets), and a
+    // forwarded block would otherwise carry its old feedback tag into the next frame.
+    copy->RemoveAllPacketTags();
+    copy->RemoveAllByteTags();
+    Pending p{type, copy, block, 0, Simulator::Now(), Time()};
     uint32_t frameSize = (block ? BlockFrameHeader::BASE_SIZE + BlockFrameHeader::FEEDBACK_SIZE
                                 : BlockFrameHeader::BASE_SIZE)
                          + body->GetSize();
@@ -359,6 +365,7 @@ BlockConnection::Dequeue()
     m_currentOffset = 0;
     m_currentIsBlock = block;
     m_currentType = p.type;
+    m_currentBodySize = p.body->GetSize();
     if (block)
     {
         NS_LOG_LOGIC("block to " << m_peer << " in_front=" << p.inFront
@@ -419,7 +426,7 @@ BlockConnection::TrySend()
             {
                 ++m_blocksSent;
             }
-            m_transport->m_txTrace(m_peer, m_currentType, m_current->GetSize());
+            m_transport->m_txTrace(m_peer, m_currentType, m_currentBodySize);
             m_current = nullptr;
         }
     }
@@ -596,13 +603,22 @@ BlockConnection::CloseSocket()
     }
     if (m_socket)
     {
+        DetachSocket();
+        m_socket->Close();
+    }
+}
+
+void
+BlockConnection::DetachSocket()
+{
+    if (m_socket)
+    {
         m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
         m_socket->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
         m_socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
                                     MakeNullCallback<void, Ptr<Socket>>());
         m_socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
                                      MakeNullCallback<void, Ptr<Socket>>());
-        m_socket->Close();
     }
 }
 

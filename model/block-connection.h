@@ -107,6 +107,8 @@ private:
     void Shutdown();
     /// Detaches and closes the socket; the queues stay until the caller clears them.
     void CloseSocket();
+    /// Clears the socket's callbacks so that it can no longer call into this object.
+    void DetachSocket();
     /// Drops every queued message.
     void ClearQueues();
 
@@ -148,6 +150,7 @@ private:
     uint32_t m_currentOffset{0};
     bool m_currentIsBlock{false};
     uint16_t m_currentType{0};
+    uint32_t m_currentBodySize{0};
     bool m_sending{false}; //!< TrySend() is running (callbacks may re-enter)
 
     FrameDecoder m_decoder;

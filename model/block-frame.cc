@@ -301,6 +301,8 @@ FrameDecoder::Feed(Ptr<const Packet> data, std::vector<Frame>& out)
             break;
         }
         frame.body = m_buffer->CreateFragment(headerSize, frame.header.GetBodyLength());
+        frame.body->RemoveAllPacketTags();
+        frame.body->RemoveAllByteTags();
         m_buffer->RemoveAtStart(static_cast<uint32_t>(total));
         out.push_back(std::move(frame));
     }

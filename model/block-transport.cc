@@ -122,26 +122,24 @@ BlockTransport::DoDispose()
     m_peerUp = PeerCallback();
     m_peerDown = PeerCallback();
     m_blockDequeued = QueueCallback();
+    // Detach without closing: the node's TCP stack may already be disposed.
     for (auto& [peer, entry] : m_peers)
     {
         for (auto& conn : entry.connections)
         {
-            conn->Shutdown();
-            conn->m_transport = nullptr;
+            conn->Dispose();
         }
     }
     m_peers.clear();
     for (auto& conn : m_anonymous)
     {
-        conn->Shutdown();
-        conn->m_transport = nullptr;
+        conn->Dispose();
     }
     m_anonymous.clear();
     if (m_listener)
     {
         m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
                                       MakeNullCallback<void, Ptr<Socket>, const Address&>());
-        m_listener->Close();
         m_listener = nullptr;
     }
     m_node = nullptr;

@@ -193,66 +193,68 @@ PullResult
 RunPull(uint32_t outstanding, Time duration, Time warmup, uint32_t blockSize, uint32_t sndBuf,
         bool idleWhenEmpty = false, Time think = Time())
 {
-    Star net(1, "2Mbps", "20ms", sndBuf);
-    Ptr<BlockTransport> sender = net.agents[0];
-    Ptr<BlockTransport> receiver = net.agents[1];
-    sender->SetAttribute("IdleOnlyWhenSocketEmpty", BooleanValue(idleWhenEmpty));
-    Address hub = net.Id(0);
     PullResult result;
-    uint32_t nextRequest = 0;
-    uint32_t expected = 0;
-
-    auto request = [&]()
     {
-        if (Simulator::Now() < duration)
+        Star net(1, "2Mbps", "20ms", sndBuf);
+        Ptr<BlockTransport> sender = net.agents[0];
+        Ptr<BlockTransport> receiver = net.agents[1];
+        sender->SetAttribute("IdleOnlyWhenSocketEmpty", BooleanValue(idleWhenEmpty));
+        Address hub = net.Id(0);
+        uint32_t nextRequest = 0;
+        uint32_t expected = 0;
+
+        auto request = [&]()
         {
-            receiver->Send(hub, REQUEST, MakeControl(nextRequest++));
-        }
-    };
-    sender->SetReceiveCallback(BlockTransport::ReceiveCallback(
-        [&](const Address& peer, uint16_t type, Ptr<Packet> p)
-        {
-            IndexHeader h;
-            p->RemoveHeader(h);
-            sender->SendBlock(peer, BLOCK, MakeBlock(h.index, blockSize));
-        }));
-    receiver->SetReceiveCallback(BlockTransport::ReceiveCallback(
-        [&](const Address& peer, uint16_t type, Ptr<Packet> p)
-        {
-            BlockFeedbackTag tag;
-            EXPECT_TRUE(p->PeekPacketTag(tag));
-            bool ok;
-            uint32_t index = ReadBlock(p, &ok, blockSize);
-            result.intact = result.intact && ok && index == expected;
-            ++expected;
-            ++result.blocks;
-            if (Simulator::Now() >= warmup && Simulator::Now() < duration)
+            if (Simulator::Now() < duration)
             {
-                result.bytes += blockSize;
+                receiver->Send(hub, REQUEST, MakeControl(nextRequest++));
             }
-            (tag.wasted < Time() ? result.negWasted : result.posWasted)++;
-            result.maxInFront = std::max(result.maxInFront, tag.inFront);
-            if (think.IsZero())
+        };
+        sender->SetReceiveCallback(BlockTransport::ReceiveCallback(
+            [&](const Address& peer, uint16_t type, Ptr<Packet> p)
             {
-                request();
-            }
-            else
+                IndexHeader h;
+                p->RemoveHeader(h);
+                sender->SendBlock(peer, BLOCK, MakeBlock(h.index, blockSize));
+            }));
+        receiver->SetReceiveCallback(BlockTransport::ReceiveCallback(
+            [&](const Address& peer, uint16_t type, Ptr<Packet> p)
             {
-                Simulator::Schedule(think, request);
-            }
-        }));
-    receiver->SetPeerUpCallback(BlockTransport::PeerCallback(
-        [&](const Address&)
-        {
-            for (uint32_t i = 0; i < outstanding; ++i)
+                BlockFeedbackTag tag;
+                EXPECT_TRUE(p->PeekPacketTag(tag));
+                bool ok;
+                uint32_t index = ReadBlock(p, &ok, blockSize);
+                result.intact = result.intact && ok && index == expected;
+                ++expected;
+                ++result.blocks;
+                if (Simulator::Now() >= warmup && Simulator::Now() < duration)
+                {
+                    result.bytes += blockSize;
+                }
+                (tag.wasted < Time() ? result.negWasted : result.posWasted)++;
+                result.maxInFront = std::max(result.maxInFront, tag.inFront);
+                if (think.IsZero())
+                {
+                    request();
+                }
+                else
+                {
+                    Simulator::Schedule(think, request);
+                }
+            }));
+        receiver->SetPeerUpCallback(BlockTransport::PeerCallback(
+            [&](const Address&)
             {
-                request();
-            }
-        }));
-    receiver->Connect(hub);
-    Simulator::Stop(duration);
-    Simulator::Run();
-    result.idle = sender->GetIdleTime(net.Id(1));
+                for (uint32_t i = 0; i < outstanding; ++i)
+                {
+                    request();
+                }
+            }));
+        receiver->Connect(hub);
+        Simulator::Stop(duration);
+        Simulator::Run();
+        result.idle = sender->GetIdleTime(net.Id(1));
+    }
     Simulator::Destroy();
     return result;
 }
@@ -288,11 +290,15 @@ TEST_F(BlockTransportTest, BlocksArriveIntactInOrderAndTheQueueHoldsWhatTheSocke
             socketRoomAfterSubmit = sender->GetConnection(peer)->GetSocket()->GetTxAvailable();
         }));
     std::vector<uint32_t> order;
+    std::vector<Time> wasted;
     uint32_t damaged = 0;
     receiver->SetReceiveCallback(BlockTransport::ReceiveCallback(
         [&](const Address& peer, uint16_t type, Ptr<Packet> p)
         {
             EXPECT_EQ(type, BLOCK);
+            BlockFeedbackTag tag;
+            EXPECT_TRUE(p->PeekPacketTag(tag));
+            wasted.push_back(tag.wasted);
             EXPECT_EQ(peer, net.Id(1)) << "the acceptor names the peer by its hello";
             bool ok;
             order.push_back(ReadBlock(p, &ok, size));
@@ -312,11 +318,93 @@ TEST_F(BlockTransportTest, BlocksArriveIntactInOrderAndTheQueueHoldsWhatTheSocke
         EXPECT_EQ(order[i], i);
     }
     EXPECT_EQ(damaged, 0u);
+    // All were submitted at once, so each waited longer than the one before it; the last
+    // waited for 36 frames of 10 KB to drain at 2 Mb/s (~1.5 s).
+    ASSERT_EQ(wasted.size(), n);
+    for (uint32_t i = 1; i < n; ++i)
+    {
+        EXPECT_GE(wasted[i], wasted[i - 1]) << "block " << i;
+    }
+    EXPECT_EQ(wasted[0], Time());
+    EXPECT_GT(wasted[n - 1], Seconds(1.3));
+    EXPECT_LT(wasted[n - 1], Seconds(2.0));
     Ptr<BlockConnection> conn = sender->GetConnection(hub);
     EXPECT_EQ(conn->GetQueuedBlocks(), 0u) << "the queue drains fully";
     EXPECT_EQ(conn->GetQueuedBytes(), 0u);
     EXPECT_EQ(conn->GetBlocksSent(), n);
     EXPECT_EQ(receiver->GetConnection(net.Id(1))->GetMessagesReceived(), n);
+}
+
+TEST_F(BlockTransportTest, ControlMessagesOvertakeQueuedBlocks)
+{
+    Star net(1, "2Mbps", "20ms", 32768);
+    Ptr<BlockTransport> sender = net.agents[1];
+    Ptr<BlockTransport> receiver = net.agents[0];
+    sender->SetPeerUpCallback(BlockTransport::PeerCallback(
+        [&](const Address& peer)
+        {
+            for (uint32_t i = 0; i < 20; ++i)
+            {
+                sender->SendBlock(peer, BLOCK, MakeBlock(i, 10000));
+            }
+            sender->Send(peer, CTRL, MakeControl(999));
+            EXPECT_EQ(sender->GetConnection(peer)->GetQueuedControl(), 1u);
+            EXPECT_EQ(sender->GetQueuedBlocks(peer), 16u);
+        }));
+    std::vector<uint32_t> order;
+    receiver->SetReceiveCallback(BlockTransport::ReceiveCallback(
+        [&](const Address&, uint16_t type, Ptr<Packet> p)
+        {
+            IndexHeader h;
+            p->RemoveHeader(h);
+            order.push_back(h.index);
+        }));
+    sender->Connect(net.Id(0));
+    Simulator::Stop(Seconds(5));
+    Simulator::Run();
+    ASSERT_EQ(order.size(), 21u);
+    // Blocks 0-2 were in the socket and block 3 partly: the request goes right after them.
+    EXPECT_EQ(order[3], 3u);
+    EXPECT_EQ(order[4], 999u);
+    EXPECT_EQ(order[5], 4u);
+}
+
+TEST_F(BlockTransportTest, ForwardedBlockCarriesFreshFeedback)
+{
+    Star net(2);
+    Ptr<BlockTransport> hub = net.agents[0];
+    // Leaf 1 sends a block to the hub, which forwards the very packet it received (feedback
+    // tag included) to leaf 2 with its own in_front.
+    hub->SetReceiveCallback(BlockTransport::ReceiveCallback(
+        [&](const Address&, uint16_t, Ptr<Packet> p)
+        {
+            BlockFeedbackTag old;
+            EXPECT_TRUE(p->PeekPacketTag(old));
+            EXPECT_TRUE(hub->SendBlock(net.Id(2), BLOCK, p, 7));
+        }));
+    std::vector<uint32_t> inFront;
+    bool intact = false;
+    net.agents[2]->SetReceiveCallback(BlockTransport::ReceiveCallback(
+        [&](const Address& peer, uint16_t, Ptr<Packet> p)
+        {
+            EXPECT_EQ(peer, net.Id(0));
+            BlockFeedbackTag tag;
+            EXPECT_TRUE(p->PeekPacketTag(tag));
+            inFront.push_back(tag.inFront);
+            ReadBlock(p, &intact, 5000);
+        }));
+    net.agents[1]->SetPeerUpCallback(BlockTransport::PeerCallback(
+        [&](const Address& peer)
+        {
+            net.agents[1]->SendBlock(peer, BLOCK, MakeBlock(42, 5000));
+        }));
+    hub->Connect(net.Id(2));
+    net.agents[1]->Connect(net.Id(0));
+    Simulator::Stop(Seconds(3));
+    Simulator::Run();
+    ASSERT_EQ(inFront.size(), 1u);
+    EXPECT_EQ(inFront[0], 7u);
+    EXPECT_TRUE(intact);
 }
 
 TEST_F(BlockTransportTest, LongStreamReachesLinkRateWhenBlocksAreKeptInFront)
