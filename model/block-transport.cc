@@ -218,6 +218,14 @@ BlockTransport::GetMalformedCount() const
     return m_malformed;
 }
 
+Ptr<Packet>
+BlockTransport::MakeMessage(const Header& header, Ptr<const Packet> payload)
+{
+    Ptr<Packet> p = payload ? payload->Copy() : Create<Packet>();
+    p->AddHeader(header);
+    return p;
+}
+
 void
 BlockTransport::Listen(uint16_t port)
 {

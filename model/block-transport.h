@@ -7,6 +7,7 @@
 #include "ns3/address.h"
 #include "ns3/block-connection.h"
 #include "ns3/callback.h"
+#include "ns3/header.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/node.h"
 #include "ns3/object.h"
@@ -67,6 +68,14 @@ public:
      */
     void RegisterMessageType(uint16_t type);
     bool IsKnownType(uint16_t type) const;
+
+    /**
+     * \brief Builds a message: the protocol's control \p header followed by \p payload.
+     *
+     * The receiver gets the same packet back and removes the header itself, so the transport
+     * never needs to know the protocol's header types.
+     */
+    static Ptr<Packet> MakeMessage(const Header& header, Ptr<const Packet> payload = nullptr);
 
     /// Accepts connections on \p port; the port becomes part of this node's identity.
     void Listen(uint16_t port);

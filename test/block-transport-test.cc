@@ -85,21 +85,17 @@ MakeBlock(uint32_t index, uint32_t size)
     {
         bytes[j] = PatternByte(index, j);
     }
-    Ptr<Packet> p = Create<Packet>(bytes.data(), size);
     IndexHeader h;
     h.index = index;
-    p->AddHeader(h);
-    return p;
+    return BlockTransport::MakeMessage(h, Create<Packet>(bytes.data(), size));
 }
 
 Ptr<Packet>
 MakeControl(uint32_t index)
 {
-    Ptr<Packet> p = Create<Packet>();
     IndexHeader h;
     h.index = index;
-    p->AddHeader(h);
-    return p;
+    return BlockTransport::MakeMessage(h);
 }
 
 /// Removes the index header; returns the index, and whether the payload matches the pattern.
@@ -374,7 +370,7 @@ TEST_F(BlockTransportTest, ForwardedBlockCarriesFreshFeedback)
     Star net(2);
     Ptr<BlockTransport> hub = net.agents[0];
     // Leaf 1 sends a block to the hub, which forwards the very packet it received (feedback
-    // tag included) to leaf 2 with its own in_front.
+    // tag included) to leaf 2 with the in_front it chooses: the relay pattern of Bullet'.
     hub->SetReceiveCallback(BlockTransport::ReceiveCallback(
         [&](const Address&, uint16_t, Ptr<Packet> p)
         {
