@@ -747,7 +747,7 @@ TEST_F(BlockTransportTest, RefusedConnectReportsDownOnceAndNeverUp)
     EXPECT_FALSE(a->GetConnection(nobody));
 }
 
-TEST_F(BlockTransportTest, PeerCloseIsReportedOnceOnEachSide)
+TEST_F(BlockTransportTest, PeerCloseIsReportedOnceOnEachSideAndThePeerMayReturn)
 {
     Star net(1);
     Ptr<BlockTransport> hub = net.agents[0];
@@ -779,14 +779,34 @@ TEST_F(BlockTransportTest, PeerCloseIsReportedOnceOnEachSide)
                             leaf->Close(net.Id(0));
                             leaf->Close(net.Id(0)); // a second close is a no-op
                         });
+    std::vector<std::string> hubDownsBeforeReturn;
+    bool emptyBeforeReturn = false;
+    Simulator::Schedule(Seconds(5),
+                        [&]()
+                        {
+                            hubDownsBeforeReturn = hubDowns;
+                            emptyBeforeReturn = hub->GetPeers().empty();
+                            // The peer comes back: a new session, reported up again.
+                            leaf->Connect(net.Id(0));
+                            leaf->Send(net.Id(0), CTRL, MakeControl(8));
+                        });
+    uint32_t hubUps = 0;
+    hub->SetPeerUpCallback(BlockTransport::PeerCallback(
+        [&](const Address&)
+        {
+            ++hubUps;
+        }));
     Simulator::Stop(Seconds(10));
     Simulator::Run();
-    EXPECT_EQ(received, 1u) << "what was already in the socket is delivered before the FIN";
+    EXPECT_EQ(received, 2u) << "what was already in the socket is delivered before the FIN";
     ASSERT_EQ(leafDowns.size(), 1u);
     EXPECT_EQ(leafDowns[0], "closed locally");
-    ASSERT_EQ(hubDowns.size(), 1u);
-    EXPECT_EQ(hubDowns[0], "closed by peer");
-    EXPECT_TRUE(hub->GetPeers().empty());
+    ASSERT_EQ(hubDownsBeforeReturn.size(), 1u);
+    EXPECT_EQ(hubDownsBeforeReturn[0], "closed by peer");
+    EXPECT_TRUE(emptyBeforeReturn);
+    EXPECT_EQ(hubDowns.size(), 1u) << "the old session's connection is not reported again";
+    EXPECT_EQ(hubUps, 2u);
+    EXPECT_TRUE(hub->IsUp(net.Id(1)));
 }
 
 TEST_F(BlockTransportTest, BrokenLinkIsReportedOnceAfterRetransmissionsGiveUp)
