@@ -7,8 +7,8 @@ namespace ns3
 {
 
 WireReader::WireReader(Buffer::Iterator start)
-    : m_it(start)
-    , m_remaining(start.GetRemainingSize())
+    : m_it(start),
+      m_remaining(start.GetRemainingSize())
 {
 }
 
@@ -21,8 +21,8 @@ WireReader::Require(uint32_t size, const char* what)
     }
     if (size > m_remaining)
     {
-        m_error = std::string("truncated: ") + what + " needs " + std::to_string(size) + " bytes, "
-                  + std::to_string(m_remaining) + " left";
+        m_error = std::string("truncated: ") + what + " needs " + std::to_string(size) +
+                  " bytes, " + std::to_string(m_remaining) + " left";
         return false;
     }
     return true;

@@ -22,7 +22,7 @@ namespace ns3
  */
 class WireReader
 {
-public:
+  public:
     explicit WireReader(Buffer::Iterator start);
 
     uint8_t ReadU8();
@@ -42,7 +42,7 @@ public:
     uint32_t GetConsumed() const;
     uint32_t GetRemaining() const;
 
-private:
+  private:
     Buffer::Iterator m_it;
     uint32_t m_consumed{0};
     uint32_t m_remaining;
@@ -59,7 +59,7 @@ private:
  */
 class CheckedHeader : public Header
 {
-public:
+  public:
     static TypeId GetTypeId();
 
     uint32_t Deserialize(Buffer::Iterator start) final;
@@ -69,11 +69,11 @@ public:
     /// Why the last Deserialize() rejected its input (empty if it did not).
     const std::string& GetError() const;
 
-protected:
+  protected:
     /// Reads the fields; report inconsistencies with reader.Fail().
     virtual void DoDeserialize(WireReader& reader) = 0;
 
-private:
+  private:
     bool m_valid{true};
     std::string m_error;
 };

@@ -16,23 +16,20 @@ namespace
 /// A count-prefixed list of 32-bit values: the shape of most Bullet messages.
 class ListHeader : public CheckedHeader
 {
-public:
+  public:
     std::vector<uint32_t> values;
 
-    TypeId
-    GetInstanceTypeId() const override
+    TypeId GetInstanceTypeId() const override
     {
         return CheckedHeader::GetTypeId();
     }
 
-    uint32_t
-    GetSerializedSize() const override
+    uint32_t GetSerializedSize() const override
     {
         return 2 + 4 * values.size();
     }
 
-    void
-    Serialize(Buffer::Iterator it) const override
+    void Serialize(Buffer::Iterator it) const override
     {
         it.WriteHtonU16(values.size());
         for (uint32_t v : values)
@@ -41,15 +38,13 @@ public:
         }
     }
 
-    void
-    Print(std::ostream& os) const override
+    void Print(std::ostream& os) const override
     {
         os << "n=" << values.size();
     }
 
-protected:
-    void
-    DoDeserialize(WireReader& r) override
+  protected:
+    void DoDeserialize(WireReader& r) override
     {
         uint16_t n = r.ReadNtohU16();
         if (!r.Require(4u * n, "list entries"))
