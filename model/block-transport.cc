@@ -67,10 +67,13 @@ BlockTransport::GetTypeId()
                             Ipv4AddressValue(Ipv4Address::GetAny()),
                             MakeIpv4AddressAccessor(&BlockTransport::m_localAddress),
                             MakeIpv4AddressChecker())
-              .AddTraceSource("Tx", "A framed message was handed completely to the socket.",
+              .AddTraceSource("Tx",
+                              "A message was handed completely to the socket (bytes: message body, "
+                              "without the frame header).",
                               MakeTraceSourceAccessor(&BlockTransport::m_txTrace),
                               "ns3::BlockTransport::MessageTracedCallback")
-              .AddTraceSource("Rx", "A message was delivered to the protocol.",
+              .AddTraceSource("Rx",
+                              "A message was delivered to the protocol (bytes: message body).",
                               MakeTraceSourceAccessor(&BlockTransport::m_rxTrace),
                               "ns3::BlockTransport::MessageTracedCallback")
               .AddTraceSource("QueueLength",

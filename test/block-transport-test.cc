@@ -967,3 +967,31 @@ TEST_F(BlockTransportTest, MalformedInputClosesOnlyThatConnectionAndIsCounted)
     EXPECT_TRUE(hub->IsUp(net.Id(2)));
     EXPECT_EQ(hub->GetPeers().size(), 1u) << "the attacker that said hello is gone too";
 }
+
+TEST_F(BlockTransportTest, SendRefusesWhatItCannotCarry)
+{
+    Star net(1, "2Mbps", "20ms", 16384);
+    Ptr<BlockTransport> a = net.agents[0];
+    a->SetAttribute("MaxMessageSize", UintegerValue(20000));
+    a->SetAttribute("MaxQueueBytes", UintegerValue(50000));
+    Address b = net.Id(1);
+    EXPECT_FALSE(a->Send(b, CTRL, MakeControl(1))) << "no connection yet";
+    a->Connect(b);
+    EXPECT_FALSE(a->Send(b, 77, MakeControl(1))) << "unregistered type";
+    EXPECT_FALSE(a->Send(b, BlockTransport::HELLO_TYPE, MakeControl(1))) << "reserved type";
+    EXPECT_FALSE(a->SendBlock(b, BLOCK, MakeBlock(0, 20000))) << "over MaxMessageSize";
+    EXPECT_TRUE(a->SendBlock(b, BLOCK, MakeBlock(0, 19996)));
+    EXPECT_TRUE(a->SendBlock(b, BLOCK, MakeBlock(1, 19996)));
+    EXPECT_FALSE(a->SendBlock(b, BLOCK, MakeBlock(2, 19996))) << "over MaxQueueBytes";
+    EXPECT_EQ(a->GetQueuedBlocks(b), 2u) << "queued while connecting";
+    uint32_t got = 0;
+    net.agents[1]->SetReceiveCallback(BlockTransport::ReceiveCallback(
+        [&](const Address&, uint16_t, Ptr<Packet>)
+        {
+            ++got;
+        }));
+    Simulator::Stop(Seconds(3));
+    Simulator::Run();
+    EXPECT_EQ(got, 2u);
+    EXPECT_EQ(a->GetQueuedBlocks(b), 0u);
+}
