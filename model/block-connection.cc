@@ -241,6 +241,7 @@ void
 BlockConnection::ConnectFailed(Ptr<Socket> socket)
 {
     NS_LOG_FUNCTION(this << socket);
+    Ptr<BlockConnection> self = this;
     ConnectFailure(socket);
 }
 
@@ -546,6 +547,7 @@ void
 BlockConnection::ErrorClose(Ptr<Socket> socket)
 {
     NS_LOG_FUNCTION(this << socket);
+    Ptr<BlockConnection> self = this;
     if (m_state == CONNECTING)
     {
         ConnectFailure(socket);
@@ -605,6 +607,9 @@ BlockConnection::CloseSocket()
     {
         DetachSocket();
         m_socket->Close();
+        // This may run inside one of the socket's own callbacks, which carries on using the
+        // socket after we return; ours may be the last reference, so hold it one event longer.
+        Simulator::ScheduleNow([socket = m_socket]() {});
     }
 }
 
