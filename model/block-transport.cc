@@ -1,0 +1,560 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "block-transport.h"
+
+#include "ns3/boolean.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/ipv4-address.h"
+#include "ns3/ipv4.h"
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+#include "ns3/tcp-socket-factory.h"
+#include "ns3/trace-source-accessor.h"
+#include "ns3/uinteger.h"
+
+#include <algorithm>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("BlockTransport");
+
+NS_OBJECT_ENSURE_REGISTERED(BlockTransport);
+
+TypeId
+BlockTransport::GetTypeId()
+{
+    static TypeId tid
+        = TypeId("ns3::BlockTransport")
+              .SetParent<Object>()
+              .SetGroupName("Bullet")
+              .AddConstructor<BlockTransport>()
+              .AddAttribute("MaxMessageSize",
+                            "Largest message body (control header plus payload) in bytes; a "
+                            "longer incoming frame is malformed and closes its connection.",
+                            UintegerValue(1 << 20),
+                            MakeUintegerAccessor(&BlockTransport::m_maxMessageSize),
+                            MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute("MaxQueueBytes",
+                            "Safety limit on the bytes held in one connection's application "
+                            "queue; Send()/SendBlock() fail beyond it.",
+                            UintegerValue(64 << 20),
+                            MakeUintegerAccessor(&BlockTransport::m_maxQueueBytes),
+                            MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute("SndBufSize", "TCP send buffer of every connection, in bytes.",
+                            UintegerValue(131072),
+                            MakeUintegerAccessor(&BlockTransport::m_sndBufSize),
+                            MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute("RcvBufSize", "TCP receive buffer of every connection, in bytes.",
+                            UintegerValue(131072),
+                            MakeUintegerAccessor(&BlockTransport::m_rcvBufSize),
+                            MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute(
+                  "SegmentSize", "TCP maximum segment size of every connection, in bytes.",
+                  UintegerValue(1448), MakeUintegerAccessor(&BlockTransport::m_segmentSize),
+                  MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute("IdleOnlyWhenSocketEmpty",
+                            "If true, the pipe counts as idle only when no block is queued and "
+                            "the socket send buffer is empty (all data acknowledged); if false, "
+                            "as soon as no block is queued while the socket could take more.",
+                            BooleanValue(false),
+                            MakeBooleanAccessor(&BlockTransport::m_idleWhenEmpty),
+                            MakeBooleanChecker())
+              .AddAttribute("LocalAddress",
+                            "Address this node announces in its hello; the default (any) "
+                            "takes the node's first non-loopback IPv4 address.",
+                            Ipv4AddressValue(Ipv4Address::GetAny()),
+                            MakeIpv4AddressAccessor(&BlockTransport::m_localAddress),
+                            MakeIpv4AddressChecker())
+              .AddTraceSource("Tx",
+                              "A message was handed completely to the socket (bytes: message body, "
+                              "without the frame header).",
+                              MakeTraceSourceAccessor(&BlockTransport::m_txTrace),
+                              "ns3::BlockTransport::MessageTracedCallback")
+              .AddTraceSource("Rx",
+                              "A message was delivered to the protocol (bytes: message body).",
+                              MakeTraceSourceAccessor(&BlockTransport::m_rxTrace),
+                              "ns3::BlockTransport::MessageTracedCallback")
+              .AddTraceSource("QueueLength",
+                              "Blocks in a peer's application queue, on every change.",
+                              MakeTraceSourceAccessor(&BlockTransport::m_queueLengthTrace),
+                              "ns3::BlockTransport::CountTracedCallback")
+              .AddTraceSource("InFront", "in_front recorded for a block submitted to a peer.",
+                              MakeTraceSourceAccessor(&BlockTransport::m_inFrontTrace),
+                              "ns3::BlockTransport::CountTracedCallback")
+              .AddTraceSource("Idle", "An idle period of the pipe to a peer ended (its length).",
+                              MakeTraceSourceAccessor(&BlockTransport::m_idleTrace),
+                              "ns3::BlockTransport::TimeTracedCallback")
+              .AddTraceSource("Wasted",
+                              "wasted stamped into a block as it entered the socket: queue "
+                              "wait minus the idle period it ended.",
+                              MakeTraceSourceAccessor(&BlockTransport::m_wastedTrace),
+                              "ns3::BlockTransport::TimeTracedCallback")
+              .AddTraceSource("BlockFeedback",
+                              "in_front and wasted carried by a block received from a peer.",
+                              MakeTraceSourceAccessor(&BlockTransport::m_feedbackTrace),
+                              "ns3::BlockTransport::FeedbackTracedCallback")
+              .AddTraceSource("Malformed", "A connection was closed for malformed input.",
+                              MakeTraceSourceAccessor(&BlockTransport::m_malformedTrace),
+                              "ns3::BlockTransport::PeerEventTracedCallback")
+              .AddTraceSource("PeerUp", "A peer got its first usable connection.",
+                              MakeTraceSourceAccessor(&BlockTransport::m_peerUpTrace),
+                              "ns3::BlockTransport::PeerEventTracedCallback")
+              .AddTraceSource("PeerDown", "A peer lost its last connection (reported once).",
+                              MakeTraceSourceAccessor(&BlockTransport::m_peerDownTrace),
+                              "ns3::BlockTransport::PeerEventTracedCallback");
+    return tid;
+}
+
+BlockTransport::BlockTransport()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+BlockTransport::~BlockTransport()
+{
+    NS_LOG_FUNCTION(this);
+}
+
+void
+BlockTransport::DoDispose()
+{
+    NS_LOG_FUNCTION(this);
+    m_receive = ReceiveCallback();
+    m_peerUp = PeerCallback();
+    m_peerDown = PeerCallback();
+    m_blockDequeued = QueueCallback();
+    // Detach without closing: the node's TCP stack may already be disposed.
+    for (auto& [peer, entry] : m_peers)
+    {
+        for (auto& conn : entry.connections)
+        {
+            conn->Dispose();
+        }
+    }
+    m_peers.clear();
+    for (auto& conn : m_anonymous)
+    {
+        conn->Dispose();
+    }
+    m_anonymous.clear();
+    if (m_listener)
+    {
+        m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+                                      MakeNullCallback<void, Ptr<Socket>, const Address&>());
+        m_listener = nullptr;
+    }
+    m_node = nullptr;
+    Object::DoDispose();
+}
+
+void
+BlockTransport::SetNode(Ptr<Node> node)
+{
+    m_node = node;
+}
+
+Ptr<Node>
+BlockTransport::GetNode() const
+{
+    return m_node;
+}
+
+void
+BlockTransport::RegisterMessageType(uint16_t type)
+{
+    NS_ABORT_MSG_IF(type == HELLO_TYPE, "message type 0 is reserved for the transport's hello");
+    m_types.insert(type);
+}
+
+bool
+BlockTransport::IsKnownType(uint16_t type) const
+{
+    return m_types.count(type) != 0;
+}
+
+Ptr<Socket>
+BlockTransport::CreateSocket()
+{
+    NS_ABORT_MSG_IF(!m_node, "BlockTransport::SetNode() was not called");
+    Ptr<Socket> socket = Socket::CreateSocket(m_node, TcpSocketFactory::GetTypeId());
+    socket->SetAttribute("SndBufSize", UintegerValue(m_sndBufSize));
+    socket->SetAttribute("RcvBufSize", UintegerValue(m_rcvBufSize));
+    socket->SetAttribute("SegmentSize", UintegerValue(m_segmentSize));
+    return socket;
+}
+
+void
+BlockTransport::UpdateLocalIdentity()
+{
+    Ipv4Address address = m_localAddress;
+    if (address == Ipv4Address::GetAny())
+    {
+        Ptr<Ipv4> ipv4 = m_node->GetObject<Ipv4>();
+        NS_ABORT_MSG_IF(!ipv4, "BlockTransport needs an Internet stack on its node");
+        for (uint32_t i = 0; i < ipv4->GetNInterfaces() && address == Ipv4Address::GetAny(); ++i)
+        {
+            for (uint32_t j = 0; j < ipv4->GetNAddresses(i); ++j)
+            {
+                Ipv4Address a = ipv4->GetAddress(i, j).GetLocal();
+                if (!a.IsLocalhost())
+                {
+                    address = a;
+                    break;
+                }
+            }
+        }
+    }
+    m_identity = InetSocketAddress(address, m_port);
+}
+
+Address
+BlockTransport::GetLocalIdentity() const
+{
+    return m_identity;
+}
+
+uint64_t
+BlockTransport::GetMalformedCount() const
+{
+    return m_malformed;
+}
+
+Ptr<Packet>
+BlockTransport::MakeMessage(const Header& header, Ptr<const Packet> payload)
+{
+    Ptr<Packet> p = payload ? payload->Copy() : Create<Packet>();
+    p->AddHeader(header);
+    return p;
+}
+
+void
+BlockTransport::Listen(uint16_t port)
+{
+    NS_LOG_FUNCTION(this << port);
+    NS_ABORT_MSG_IF(m_listener, "BlockTransport already listens");
+    m_port = port;
+    UpdateLocalIdentity();
+    m_listener = CreateSocket();
+    if (m_listener->Bind(InetSocketAddress(Ipv4Address::GetAny(), port)) != 0
+        || m_listener->Listen() != 0)
+    {
+        NS_FATAL_ERROR("BlockTransport cannot listen on port " << port);
+    }
+    m_listener->SetAcceptCallback(MakeCallback(&BlockTransport::Accept, this),
+                                  MakeCallback(&BlockTransport::Accepted, this));
+}
+
+bool
+BlockTransport::Accept(Ptr<Socket> socket, const Address& from)
+{
+    return true;
+}
+
+void
+BlockTransport::Accepted(Ptr<Socket> socket, const Address& from)
+{
+    NS_LOG_FUNCTION(this << socket << from);
+    Ptr<BlockConnection> conn = CreateObject<BlockConnection>();
+    m_anonymous.insert(conn);
+    conn->Setup(this, socket, Address(), false);
+}
+
+Ptr<BlockConnection>
+BlockTransport::Connect(const Address& peer)
+{
+    NS_LOG_FUNCTION(this << peer);
+    NS_ABORT_MSG_UNLESS(InetSocketAddress::IsMatchingType(peer),
+                        "BlockTransport peers are InetSocketAddresses");
+    auto it = m_peers.find(peer);
+    if (it != m_peers.end() && it->second.active)
+    {
+        return it->second.active;
+    }
+    if (m_identity.IsInvalid())
+    {
+        UpdateLocalIdentity();
+    }
+    Ptr<Socket> socket = CreateSocket();
+    Ptr<BlockConnection> conn = CreateObject<BlockConnection>();
+    PeerEntry& entry = m_peers[peer];
+    entry.connections.push_back(conn);
+    entry.active = conn;
+    conn->Setup(this, socket, peer, true);
+    // Dial from an event of its own: Connect() may be called before the simulation starts,
+    // when the nodes' stacks are not initialised yet, or from inside a socket callback.
+    Simulator::ScheduleNow(&BlockConnection::StartConnect, conn);
+    return conn;
+}
+
+void
+BlockTransport::Close(const Address& peer)
+{
+    NS_LOG_FUNCTION(this << peer);
+    auto it = m_peers.find(peer);
+    if (it == m_peers.end())
+    {
+        return;
+    }
+    std::vector<Ptr<BlockConnection>> connections = it->second.connections;
+    m_peers.erase(it);
+    for (auto& conn : connections)
+    {
+        conn->Shutdown();
+    }
+    m_peerDownTrace(peer, "closed locally");
+    if (!m_peerDown.IsNull())
+    {
+        m_peerDown(peer);
+    }
+}
+
+void
+BlockTransport::CloseAll()
+{
+    NS_LOG_FUNCTION(this);
+    while (!m_peers.empty())
+    {
+        Close(m_peers.begin()->first);
+    }
+    std::set<Ptr<BlockConnection>> anonymous;
+    anonymous.swap(m_anonymous);
+    for (auto& conn : anonymous)
+    {
+        conn->Shutdown();
+    }
+    if (m_listener)
+    {
+        m_listener->SetAcceptCallback(MakeNullCallback<bool, Ptr<Socket>, const Address&>(),
+                                      MakeNullCallback<void, Ptr<Socket>, const Address&>());
+        m_listener->Close();
+        m_listener = nullptr;
+    }
+}
+
+bool
+BlockTransport::CheckSend(const Address& peer, uint16_t type, Ptr<const Packet> message) const
+{
+    if (!IsKnownType(type))
+    {
+        NS_LOG_WARN("not sending unregistered message type " << type);
+        return false;
+    }
+    if (message->GetSize() > m_maxMessageSize)
+    {
+        NS_LOG_WARN("message of " << message->GetSize() << " bytes exceeds MaxMessageSize "
+                                  << m_maxMessageSize);
+        return false;
+    }
+    Ptr<BlockConnection> conn = GetConnection(peer);
+    if (!conn)
+    {
+        NS_LOG_WARN("no connection to " << peer);
+        return false;
+    }
+    if (conn->GetQueuedBytes() + message->GetSize() > m_maxQueueBytes)
+    {
+        NS_LOG_WARN("queue to " << peer << " full (" << conn->GetQueuedBytes() << " bytes)");
+        return false;
+    }
+    return true;
+}
+
+bool
+BlockTransport::Send(const Address& peer, uint16_t type, Ptr<const Packet> message)
+{
+    NS_LOG_FUNCTION(this << peer << type << message->GetSize());
+    if (!CheckSend(peer, type, message))
+    {
+        return false;
+    }
+    GetConnection(peer)->Enqueue(type, message, false, -1);
+    return true;
+}
+
+bool
+BlockTransport::SendBlock(const Address& peer, uint16_t type, Ptr<const Packet> message,
+                          int64_t inFront)
+{
+    NS_LOG_FUNCTION(this << peer << type << message->GetSize() << inFront);
+    if (!CheckSend(peer, type, message))
+    {
+        return false;
+    }
+    GetConnection(peer)->Enqueue(type, message, true, inFront);
+    return true;
+}
+
+Ptr<BlockConnection>
+BlockTransport::GetConnection(const Address& peer) const
+{
+    auto it = m_peers.find(peer);
+    return it == m_peers.end() ? nullptr : it->second.active;
+}
+
+bool
+BlockTransport::IsUp(const Address& peer) const
+{
+    Ptr<BlockConnection> conn = GetConnection(peer);
+    return conn && conn->IsUp();
+}
+
+std::vector<Address>
+BlockTransport::GetPeers() const
+{
+    std::vector<Address> peers;
+    for (const auto& [peer, entry] : m_peers)
+    {
+        peers.push_back(peer);
+    }
+    return peers;
+}
+
+uint32_t
+BlockTransport::GetQueuedBlocks(const Address& peer) const
+{
+    Ptr<BlockConnection> conn = GetConnection(peer);
+    return conn ? conn->GetQueuedBlocks() : 0;
+}
+
+Time
+BlockTransport::GetIdleTime(const Address& peer) const
+{
+    Ptr<BlockConnection> conn = GetConnection(peer);
+    return conn ? conn->GetIdleTime() : Time();
+}
+
+void
+BlockTransport::SetReceiveCallback(ReceiveCallback cb)
+{
+    m_receive = cb;
+}
+
+void
+BlockTransport::SetPeerUpCallback(PeerCallback cb)
+{
+    m_peerUp = cb;
+}
+
+void
+BlockTransport::SetPeerDownCallback(PeerCallback cb)
+{
+    m_peerDown = cb;
+}
+
+void
+BlockTransport::SetBlockDequeuedCallback(QueueCallback cb)
+{
+    m_blockDequeued = cb;
+}
+
+void
+BlockTransport::ConnectionOpened(Ptr<BlockConnection> conn)
+{
+    NS_LOG_FUNCTION(this << conn);
+    MaybeUp(conn->GetPeer(), conn);
+}
+
+void
+BlockTransport::HelloReceived(Ptr<BlockConnection> conn, const Address& peer)
+{
+    NS_LOG_FUNCTION(this << conn << peer);
+    m_anonymous.erase(conn);
+    PeerEntry& entry = m_peers[peer];
+    entry.connections.push_back(conn);
+    if (!entry.active)
+    {
+        entry.active = conn;
+    }
+    MaybeUp(peer, conn);
+}
+
+void
+BlockTransport::MaybeUp(const Address& peer, Ptr<BlockConnection> conn)
+{
+    auto it = m_peers.find(peer);
+    if (it == m_peers.end())
+    {
+        return;
+    }
+    PeerEntry& entry = it->second;
+    if (entry.active != conn && !entry.active->IsUp())
+    {
+        // Both sides dialled: carry our messages on whichever connection works first.
+        entry.active->MoveQueueTo(conn);
+        entry.active = conn;
+    }
+    if (!entry.up)
+    {
+        entry.up = true;
+        NS_LOG_INFO("peer " << peer << " up");
+        m_peerUpTrace(peer, conn->IsOutgoing() ? "connected" : "accepted");
+        if (!m_peerUp.IsNull())
+        {
+            m_peerUp(peer);
+        }
+    }
+}
+
+void
+BlockTransport::MessageReceived(Ptr<BlockConnection> conn, uint16_t type, Ptr<Packet> message)
+{
+    m_rxTrace(conn->GetPeer(), type, message->GetSize());
+    if (!m_receive.IsNull())
+    {
+        m_receive(conn->GetPeer(), type, message);
+    }
+}
+
+void
+BlockTransport::ConnectionClosed(Ptr<BlockConnection> conn, const std::string& reason,
+                                 bool malformed)
+{
+    NS_LOG_FUNCTION(this << conn << reason << malformed);
+    const Address peer = conn->GetPeer();
+    if (malformed)
+    {
+        ++m_malformed;
+        m_malformedTrace(peer.IsInvalid() ? conn->m_remote : peer, reason);
+    }
+    if (m_anonymous.erase(conn) != 0)
+    {
+        return;
+    }
+    auto it = m_peers.find(peer);
+    if (it == m_peers.end())
+    {
+        return;
+    }
+    PeerEntry& entry = it->second;
+    auto& conns = entry.connections;
+    conns.erase(std::remove(conns.begin(), conns.end(), conn), conns.end());
+    if (conns.empty())
+    {
+        m_peers.erase(it);
+        NS_LOG_INFO("peer " << peer << " down: " << reason);
+        m_peerDownTrace(peer, reason);
+        if (!m_peerDown.IsNull())
+        {
+            m_peerDown(peer);
+        }
+        return;
+    }
+    if (entry.active == conn)
+    {
+        Ptr<BlockConnection> next = conns.front();
+        for (auto& c : conns)
+        {
+            if (c->IsUp())
+            {
+                next = c;
+                break;
+            }
+        }
+        entry.active = next;
+        conn->MoveQueueTo(next);
+    }
+}
+
+} // namespace ns3

@@ -1,0 +1,213 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef BULLET_BLOCK_TRANSPORT_H
+#define BULLET_BLOCK_TRANSPORT_H
+
+#include "ns3/address.h"
+#include "ns3/block-connection.h"
+#include "ns3/callback.h"
+#include "ns3/header.h"
+#include "ns3/ipv4-address.h"
+#include "ns3/node.h"
+#include "ns3/object.h"
+#include "ns3/packet.h"
+#include "ns3/socket.h"
+#include "ns3/traced-callback.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup bullet
+ * \brief One agent per node multiplexing typed messages to its peers over TCP.
+ *
+ * Bullet' exchanges joins, requests, diffs and blocks with a changing set of peers (TOCS 2008,
+ * Section 4). This agent gives the protocol one object per node for all of them: it listens,
+ * dials, frames messages (BlockFrameHeader) on each TCP byte stream and delivers them whole as
+ * (peer, type, packet). A peer is named by the endpoint it listens on (an InetSocketAddress),
+ * learned from the hello each side sends first, so an accepted connection is matched to the
+ * peer it belongs to.
+ *
+ * Each connection keeps an application queue in front of its socket buffer (see
+ * BlockConnection); the protocol decides its depth by how many blocks it submits, and reads
+ * the queue length, in_front, idle time and wasted values back to drive Bullet''s
+ * outstanding-request controller (Section 4.3.3.2).
+ *
+ * If both sides dial each other at once, both connections are kept: the first one usable
+ * carries this node's messages to the peer (so they stay in order) and both deliver. Every
+ * peer that appears (by Connect() or by an accepted hello) is reported down exactly once, when
+ * its last connection fails or closes or Close() is called, even if it never came up.
+ * Malformed input (bad magic, unknown type, a length over MaxMessageSize, a missing hello)
+ * closes the offending connection and fires the Malformed trace.
+ */
+class BlockTransport : public Object
+{
+public:
+    /// Message type reserved for the transport's hello.
+    static constexpr uint16_t HELLO_TYPE = 0;
+
+    static TypeId GetTypeId();
+    BlockTransport();
+    ~BlockTransport() override;
+
+    /// Node whose TCP stack the transport uses; required before Listen()/Connect().
+    void SetNode(Ptr<Node> node);
+    Ptr<Node> GetNode() const;
+
+    /**
+     * \brief Declares a message type the protocol uses.
+     *
+     * Frames of any other type are malformed: a stream that carries them is corrupt or foreign,
+     * and continuing to parse it would misinterpret everything after.
+     */
+    void RegisterMessageType(uint16_t type);
+    bool IsKnownType(uint16_t type) const;
+
+    /**
+     * \brief Builds a message: the protocol's control \p header followed by \p payload.
+     *
+     * The receiver gets the same packet back and removes the header itself, so the transport
+     * never needs to know the protocol's header types.
+     */
+    static Ptr<Packet> MakeMessage(const Header& header, Ptr<const Packet> payload = nullptr);
+
+    /// Accepts connections on \p port; the port becomes part of this node's identity.
+    void Listen(uint16_t port);
+    /**
+     * \brief Returns a connection to \p peer (an InetSocketAddress), dialling if there is none.
+     *
+     * Messages sent before it is established are queued.
+     */
+    Ptr<BlockConnection> Connect(const Address& peer);
+    /// Closes every connection to \p peer (queued messages are dropped); reports it down.
+    void Close(const Address& peer);
+    /// Closes everything, including the listening socket.
+    void CloseAll();
+
+    /**
+     * \brief Queues a control message (request, diff, join...) to \p peer.
+     *
+     * Control messages overtake queued blocks.
+     * \return false if there is no connection to \p peer, the type is not registered, or the
+     *         message or the queue would exceed its limit.
+     */
+    bool Send(const Address& peer, uint16_t type, Ptr<const Packet> message);
+    /**
+     * \brief Queues a block message to \p peer, behind the blocks already queued.
+     * \param inFront in_front to report to the receiver: the queue length the protocol read
+     *        (GetQueuedBlocks()) when the request arrived; negative means "now".
+     */
+    bool SendBlock(const Address& peer, uint16_t type, Ptr<const Packet> message,
+                   int64_t inFront = -1);
+
+    /// The connection carrying messages to \p peer (may still be connecting), or null.
+    Ptr<BlockConnection> GetConnection(const Address& peer) const;
+    /// True when \p peer has a connection able to carry messages now.
+    bool IsUp(const Address& peer) const;
+    /// Peers with at least one connection (up or connecting).
+    std::vector<Address> GetPeers() const;
+    /// Blocks in the application queue to \p peer (0 if none).
+    uint32_t GetQueuedBlocks(const Address& peer) const;
+    /// Idle time of the pipe to \p peer (see BlockConnection::GetIdleTime()).
+    Time GetIdleTime(const Address& peer) const;
+    /// This node's identity as its peers know it (after Listen() or the first Connect()).
+    Address GetLocalIdentity() const;
+    /// Connections closed for malformed input since creation.
+    uint64_t GetMalformedCount() const;
+
+    /// Message delivery: (peer, type, message without frame; block feedback as a tag).
+    typedef Callback<void, const Address&, uint16_t, Ptr<Packet>> ReceiveCallback;
+    /// Peer up or down.
+    typedef Callback<void, const Address&> PeerCallback;
+    /// A block left the queue for \p peer; the argument is the number still queued.
+    typedef Callback<void, const Address&, uint32_t> QueueCallback;
+
+    void SetReceiveCallback(ReceiveCallback cb);
+    void SetPeerUpCallback(PeerCallback cb);
+    void SetPeerDownCallback(PeerCallback cb);
+    /// Lets a pushing sender (the Bullet' source) refill a peer's queue as it drains.
+    void SetBlockDequeuedCallback(QueueCallback cb);
+
+    /// Trace signature: a message to or from a peer.
+    typedef void (*MessageTracedCallback)(const Address& peer, uint16_t type, uint32_t bytes);
+    /// Trace signature: a count for a peer (queue length, in_front).
+    typedef void (*CountTracedCallback)(const Address& peer, uint32_t value);
+    /// Trace signature: a duration for a peer (idle period, wasted).
+    typedef void (*TimeTracedCallback)(const Address& peer, Time value);
+    /// Trace signature: feedback carried by a received block (in_front, wasted).
+    typedef void (*FeedbackTracedCallback)(const Address& peer, uint32_t inFront, Time wasted);
+    /// Trace signature: a peer event with a reason.
+    typedef void (*PeerEventTracedCallback)(const Address& peer, const std::string& reason);
+
+protected:
+    void DoDispose() override;
+
+private:
+    friend class BlockConnection;
+
+    /// Connections to one peer.
+    struct PeerEntry
+    {
+        std::vector<Ptr<BlockConnection>> connections; //!< all, in creation order
+        Ptr<BlockConnection> active;                   //!< carries this node's messages
+        bool up{false};                                //!< PeerUp reported
+    };
+
+    Ptr<Socket> CreateSocket();
+    bool Accept(Ptr<Socket> socket, const Address& from);
+    void Accepted(Ptr<Socket> socket, const Address& from);
+    void UpdateLocalIdentity();
+    bool CheckSend(const Address& peer, uint16_t type, Ptr<const Packet> message) const;
+
+    // Called by BlockConnection.
+    void ConnectionOpened(Ptr<BlockConnection> conn);
+    void HelloReceived(Ptr<BlockConnection> conn, const Address& peer);
+    void MessageReceived(Ptr<BlockConnection> conn, uint16_t type, Ptr<Packet> message);
+    void ConnectionClosed(Ptr<BlockConnection> conn, const std::string& reason, bool malformed);
+    /// Up when a usable connection appears; makes it active if the active one is not usable.
+    void MaybeUp(const Address& peer, Ptr<BlockConnection> conn);
+
+    Ptr<Node> m_node;
+    Ptr<Socket> m_listener;
+    uint16_t m_port{0};
+    Ipv4Address m_localAddress;
+    Address m_identity;
+    std::set<uint16_t> m_types;
+    std::map<Address, PeerEntry> m_peers;
+    std::set<Ptr<BlockConnection>> m_anonymous; //!< accepted, waiting for the hello
+    uint64_t m_malformed{0};
+
+    // Attributes.
+    uint32_t m_maxMessageSize;
+    uint32_t m_maxQueueBytes;
+    uint32_t m_sndBufSize;
+    uint32_t m_rcvBufSize;
+    uint32_t m_segmentSize;
+    bool m_idleWhenEmpty;
+
+    ReceiveCallback m_receive;
+    PeerCallback m_peerUp;
+    PeerCallback m_peerDown;
+    QueueCallback m_blockDequeued;
+
+    TracedCallback<const Address&, uint16_t, uint32_t> m_txTrace;
+    TracedCallback<const Address&, uint16_t, uint32_t> m_rxTrace;
+    TracedCallback<const Address&, uint32_t> m_queueLengthTrace;
+    TracedCallback<const Address&, uint32_t> m_inFrontTrace;
+    TracedCallback<const Address&, Time> m_idleTrace;
+    TracedCallback<const Address&, Time> m_wastedTrace;
+    TracedCallback<const Address&, uint32_t, Time> m_feedbackTrace;
+    TracedCallback<const Address&, const std::string&> m_malformedTrace;
+    TracedCallback<const Address&, const std::string&> m_peerUpTrace;
+    TracedCallback<const Address&, const std::string&> m_peerDownTrace;
+};
+
+} // namespace ns3
+
+#endif // BULLET_BLOCK_TRANSPORT_H
