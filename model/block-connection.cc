@@ -11,8 +11,7 @@
 
 #include <sstream>
 
-namespace ns3
-{
+namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("BlockConnection");
 
@@ -162,12 +161,10 @@ BlockConnection::Setup(BlockTransport* transport, Ptr<Socket> socket, const Addr
     m_remote = peer;
     m_outgoing = outgoing;
     m_decoder.SetMaxBodySize(transport->m_maxMessageSize);
-    m_decoder.SetTypeFilter(
-        [this](uint16_t type)
-        {
-            return type == BlockTransport::HELLO_TYPE
-                   || (m_transport && m_transport->IsKnownType(type));
-        });
+    m_decoder.SetTypeFilter([this](uint16_t type) {
+        return type == BlockTransport::HELLO_TYPE
+               || (m_transport && m_transport->IsKnownType(type));
+    });
     socket->SetRecvCallback(MakeCallback(&BlockConnection::DataReady, this));
     socket->SetSendCallback(MakeCallback(&BlockConnection::SendReady, this));
     socket->SetCloseCallbacks(MakeCallback(&BlockConnection::NormalClose, this),

@@ -13,8 +13,7 @@
 
 #include <deque>
 
-namespace ns3
-{
+namespace ns3 {
 
 class BlockTransport;
 
@@ -39,7 +38,7 @@ class BlockTransport;
  */
 class BlockConnection : public Object
 {
-public:
+  public:
     /// Lifecycle of the TCP connection.
     enum State
     {
@@ -81,7 +80,7 @@ public:
     uint64_t GetBytesSent() const;        //!< frame bytes written to the socket
     uint64_t GetBytesReceived() const;    //!< bytes read from the socket
 
-private:
+  private:
     friend class BlockTransport;
 
     /// A message waiting in the application queue.

@@ -14,8 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace ns3
-{
+namespace ns3 {
 
 /**
  * \ingroup bullet
@@ -37,7 +36,7 @@ namespace ns3
  */
 class BlockFrameHeader : public CheckedHeader
 {
-public:
+  public:
     static constexpr uint8_t MAGIC = 0xB7;        //!< first byte of every frame
     static constexpr uint8_t FLAG_BLOCK = 0x01;   //!< frame carries a block and its feedback
     static constexpr uint32_t BASE_SIZE = 8;      //!< magic, flags, type, length
@@ -66,10 +65,10 @@ public:
     /// Bodies longer than this are rejected by Deserialize() (0: no limit).
     void SetMaxBodySize(uint32_t maxBody);
 
-protected:
+  protected:
     void DoDeserialize(WireReader& reader) override;
 
-private:
+  private:
     uint8_t m_flags{0};
     uint16_t m_type{0};
     uint32_t m_length{0};
@@ -88,7 +87,7 @@ private:
  */
 class BlockHelloHeader : public CheckedHeader
 {
-public:
+  public:
     static constexpr uint32_t SIZE = 6;
 
     static TypeId GetTypeId();
@@ -100,7 +99,7 @@ public:
     Ipv4Address address;
     uint16_t port{0};
 
-protected:
+  protected:
     void DoDeserialize(WireReader& reader) override;
 };
 
@@ -114,7 +113,7 @@ protected:
  */
 class BlockFeedbackTag : public Tag
 {
-public:
+  public:
     static TypeId GetTypeId();
     TypeId GetInstanceTypeId() const override;
     uint32_t GetSerializedSize() const override;
@@ -135,7 +134,7 @@ public:
  */
 class FrameDecoder
 {
-public:
+  public:
     /// One reassembled message.
     struct Frame
     {
@@ -163,7 +162,7 @@ public:
     /// A complete frame: header followed by \p body.
     static Ptr<Packet> Encode(BlockFrameHeader header, Ptr<const Packet> body);
 
-private:
+  private:
     Ptr<Packet> m_buffer{Create<Packet>()};
     uint32_t m_maxBody{0};
     std::function<bool(uint16_t)> m_known;

@@ -15,8 +15,7 @@
 
 #include <algorithm>
 
-namespace ns3
-{
+namespace ns3 {
 
 NS_LOG_COMPONENT_DEFINE("BlockTransport");
 

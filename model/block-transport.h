@@ -20,8 +20,7 @@
 #include <string>
 #include <vector>
 
-namespace ns3
-{
+namespace ns3 {
 
 /**
  * \ingroup bullet
@@ -48,7 +47,7 @@ namespace ns3
  */
 class BlockTransport : public Object
 {
-public:
+  public:
     /// Message type reserved for the transport's hello.
     static constexpr uint16_t HELLO_TYPE = 0;
 
@@ -145,10 +144,10 @@ public:
     /// Trace signature: a peer event with a reason.
     typedef void (*PeerEventTracedCallback)(const Address& peer, const std::string& reason);
 
-protected:
+  protected:
     void DoDispose() override;
 
-private:
+  private:
     friend class BlockConnection;
 
     /// Connections to one peer.

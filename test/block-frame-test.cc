@@ -10,8 +10,7 @@
 
 using namespace ns3;
 
-namespace
-{
+namespace {
 
 /// Bytes of a packet.
 std::vector<uint8_t>
@@ -186,11 +185,9 @@ TEST(BlockFrame, UnknownTypeAndFlagsAreMalformed)
     auto stream = Encode(SampleMessages(10));
     {
         FrameDecoder d;
-        d.SetTypeFilter(
-            [](uint16_t t)
-            {
-                return t != 3;
-            });
+        d.SetTypeFilter([](uint16_t t) {
+            return t != 3;
+        });
         std::vector<FrameDecoder::Frame> frames;
         EXPECT_FALSE(d.Feed(Slice(stream, 0, stream.size()), frames));
         EXPECT_EQ(frames.size(), 2u);

@@ -24,8 +24,7 @@
 
 using namespace ns3;
 
-namespace
-{
+namespace {
 
 constexpr uint16_t PORT = 7000;
 constexpr uint16_t REQUEST = 1;
@@ -35,7 +34,7 @@ constexpr uint16_t CTRL = 3;
 /// The control header of the test's messages: an index.
 class IndexHeader : public CheckedHeader
 {
-public:
+  public:
     uint32_t index{0};
 
     TypeId
@@ -62,7 +61,7 @@ public:
         os << "index=" << index;
     }
 
-protected:
+  protected:
     void
     DoDeserialize(WireReader& r) override
     {
@@ -162,7 +161,7 @@ struct Star
 
 class BlockTransportTest : public ::testing::Test
 {
-protected:
+  protected:
     void
     TearDown() override
     {
@@ -199,23 +198,20 @@ RunPull(uint32_t outstanding, Time duration, Time warmup, uint32_t blockSize, ui
         uint32_t nextRequest = 0;
         uint32_t expected = 0;
 
-        auto request = [&]()
-        {
+        auto request = [&]() {
             if (Simulator::Now() < duration)
             {
                 receiver->Send(hub, REQUEST, MakeControl(nextRequest++));
             }
         };
-        sender->SetReceiveCallback(BlockTransport::ReceiveCallback(
-            [&](const Address& peer, uint16_t type, Ptr<Packet> p)
-            {
+        sender->SetReceiveCallback(
+            BlockTransport::ReceiveCallback([&](const Address& peer, uint16_t type, Ptr<Packet> p) {
                 IndexHeader h;
                 p->RemoveHeader(h);
                 sender->SendBlock(peer, BLOCK, MakeBlock(h.index, blockSize));
             }));
-        receiver->SetReceiveCallback(BlockTransport::ReceiveCallback(
-            [&](const Address& peer, uint16_t type, Ptr<Packet> p)
-            {
+        receiver->SetReceiveCallback(
+            BlockTransport::ReceiveCallback([&](const Address& peer, uint16_t type, Ptr<Packet> p) {
                 BlockFeedbackTag tag;
                 EXPECT_TRUE(p->PeekPacketTag(tag));
                 bool ok;
@@ -238,14 +234,12 @@ RunPull(uint32_t outstanding, Time duration, Time warmup, uint32_t blockSize, ui
                     Simulator::Schedule(think, request);
                 }
             }));
-        receiver->SetPeerUpCallback(BlockTransport::PeerCallback(
-            [&](const Address&)
+        receiver->SetPeerUpCallback(BlockTransport::PeerCallback([&](const Address&) {
+            for (uint32_t i = 0; i < outstanding; ++i)
             {
-                for (uint32_t i = 0; i < outstanding; ++i)
-                {
-                    request();
-                }
-            }));
+                request();
+            }
+        }));
         receiver->Connect(hub);
         Simulator::Stop(duration);
         Simulator::Run();
@@ -269,28 +263,24 @@ TEST_F(BlockTransportTest, BlocksArriveIntactInOrderAndTheQueueHoldsWhatTheSocke
     uint32_t queuedAfterSubmit = 0;
     uint32_t socketRoomAfterSubmit = 1;
     uint32_t maxQueue = 0;
-    sender->TraceConnectWithoutContext("QueueLength", Callback<void, const Address&, uint32_t>(
-                                                          [&](const Address&, uint32_t q)
-                                                          {
-                                                              maxQueue = std::max(maxQueue, q);
-                                                          }));
-    sender->SetPeerUpCallback(BlockTransport::PeerCallback(
-        [&](const Address& peer)
-        {
-            EXPECT_EQ(peer, hub);
-            for (uint32_t i = 0; i < n; ++i)
-            {
-                ASSERT_TRUE(sender->SendBlock(peer, BLOCK, MakeBlock(i, size)));
-            }
-            queuedAfterSubmit = sender->GetQueuedBlocks(peer);
-            socketRoomAfterSubmit = sender->GetConnection(peer)->GetSocket()->GetTxAvailable();
+    sender->TraceConnectWithoutContext(
+        "QueueLength", Callback<void, const Address&, uint32_t>([&](const Address&, uint32_t q) {
+            maxQueue = std::max(maxQueue, q);
         }));
+    sender->SetPeerUpCallback(BlockTransport::PeerCallback([&](const Address& peer) {
+        EXPECT_EQ(peer, hub);
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            ASSERT_TRUE(sender->SendBlock(peer, BLOCK, MakeBlock(i, size)));
+        }
+        queuedAfterSubmit = sender->GetQueuedBlocks(peer);
+        socketRoomAfterSubmit = sender->GetConnection(peer)->GetSocket()->GetTxAvailable();
+    }));
     std::vector<uint32_t> order;
     std::vector<Time> wasted;
     uint32_t damaged = 0;
-    receiver->SetReceiveCallback(BlockTransport::ReceiveCallback(
-        [&](const Address& peer, uint16_t type, Ptr<Packet> p)
-        {
+    receiver->SetReceiveCallback(
+        BlockTransport::ReceiveCallback([&](const Address& peer, uint16_t type, Ptr<Packet> p) {
             EXPECT_EQ(type, BLOCK);
             BlockFeedbackTag tag;
             EXPECT_TRUE(p->PeekPacketTag(tag));
@@ -336,21 +326,18 @@ TEST_F(BlockTransportTest, ControlMessagesOvertakeQueuedBlocks)
     Star net(1, "2Mbps", "20ms", 32768);
     Ptr<BlockTransport> sender = net.agents[1];
     Ptr<BlockTransport> receiver = net.agents[0];
-    sender->SetPeerUpCallback(BlockTransport::PeerCallback(
-        [&](const Address& peer)
+    sender->SetPeerUpCallback(BlockTransport::PeerCallback([&](const Address& peer) {
+        for (uint32_t i = 0; i < 20; ++i)
         {
-            for (uint32_t i = 0; i < 20; ++i)
-            {
-                sender->SendBlock(peer, BLOCK, MakeBlock(i, 10000));
-            }
-            sender->Send(peer, CTRL, MakeControl(999));
-            EXPECT_EQ(sender->GetConnection(peer)->GetQueuedControl(), 1u);
-            EXPECT_EQ(sender->GetQueuedBlocks(peer), 16u);
-        }));
+            sender->SendBlock(peer, BLOCK, MakeBlock(i, 10000));
+        }
+        sender->Send(peer, CTRL, MakeControl(999));
+        EXPECT_EQ(sender->GetConnection(peer)->GetQueuedControl(), 1u);
+        EXPECT_EQ(sender->GetQueuedBlocks(peer), 16u);
+    }));
     std::vector<uint32_t> order;
-    receiver->SetReceiveCallback(BlockTransport::ReceiveCallback(
-        [&](const Address&, uint16_t type, Ptr<Packet> p)
-        {
+    receiver->SetReceiveCallback(
+        BlockTransport::ReceiveCallback([&](const Address&, uint16_t type, Ptr<Packet> p) {
             IndexHeader h;
             p->RemoveHeader(h);
             order.push_back(h.index);
@@ -371,29 +358,25 @@ TEST_F(BlockTransportTest, ForwardedBlockCarriesFreshFeedback)
     Ptr<BlockTransport> hub = net.agents[0];
     // Leaf 1 sends a block to the hub, which forwards the very packet it received (feedback
     // tag included) to leaf 2 with the in_front it chooses: the relay pattern of Bullet'.
-    hub->SetReceiveCallback(BlockTransport::ReceiveCallback(
-        [&](const Address&, uint16_t, Ptr<Packet> p)
-        {
+    hub->SetReceiveCallback(
+        BlockTransport::ReceiveCallback([&](const Address&, uint16_t, Ptr<Packet> p) {
             BlockFeedbackTag old;
             EXPECT_TRUE(p->PeekPacketTag(old));
             EXPECT_TRUE(hub->SendBlock(net.Id(2), BLOCK, p, 7));
         }));
     std::vector<uint32_t> inFront;
     bool intact = false;
-    net.agents[2]->SetReceiveCallback(BlockTransport::ReceiveCallback(
-        [&](const Address& peer, uint16_t, Ptr<Packet> p)
-        {
+    net.agents[2]->SetReceiveCallback(
+        BlockTransport::ReceiveCallback([&](const Address& peer, uint16_t, Ptr<Packet> p) {
             EXPECT_EQ(peer, net.Id(0));
             BlockFeedbackTag tag;
             EXPECT_TRUE(p->PeekPacketTag(tag));
             inFront.push_back(tag.inFront);
             ReadBlock(p, &intact, 5000);
         }));
-    net.agents[1]->SetPeerUpCallback(BlockTransport::PeerCallback(
-        [&](const Address& peer)
-        {
-            net.agents[1]->SendBlock(peer, BLOCK, MakeBlock(42, 5000));
-        }));
+    net.agents[1]->SetPeerUpCallback(BlockTransport::PeerCallback([&](const Address& peer) {
+        net.agents[1]->SendBlock(peer, BLOCK, MakeBlock(42, 5000));
+    }));
     hub->Connect(net.Id(2));
     net.agents[1]->Connect(net.Id(0));
     Simulator::Stop(Seconds(3));
@@ -414,26 +397,23 @@ TEST_F(BlockTransportTest, LongStreamReachesLinkRateWhenBlocksAreKeptInFront)
     Ptr<BlockTransport> receiver = net.agents[1];
     Address leaf = net.Id(1);
     uint32_t next = 0;
-    auto refill = [&](const Address& peer)
-    {
+    auto refill = [&](const Address& peer) {
         while (sender->GetQueuedBlocks(peer) < keep && Simulator::Now() < end)
         {
             sender->SendBlock(peer, BLOCK, MakeBlock(next++, size));
         }
     };
     // The Bullet' source's pattern: push another block whenever one leaves the queue.
-    sender->SetBlockDequeuedCallback(BlockTransport::QueueCallback(
-        [&](const Address& peer, uint32_t remaining)
-        {
+    sender->SetBlockDequeuedCallback(
+        BlockTransport::QueueCallback([&](const Address& peer, uint32_t remaining) {
             refill(peer);
         }));
     sender->SetPeerUpCallback(BlockTransport::PeerCallback(refill));
     uint64_t bytes = 0;
     uint32_t expected = 0;
     bool intact = true;
-    receiver->SetReceiveCallback(BlockTransport::ReceiveCallback(
-        [&](const Address&, uint16_t, Ptr<Packet> p)
-        {
+    receiver->SetReceiveCallback(
+        BlockTransport::ReceiveCallback([&](const Address&, uint16_t, Ptr<Packet> p) {
             bool ok;
             intact = intact && ReadBlock(p, &ok, size) == expected++ && ok;
             if (Simulator::Now() >= start)
@@ -466,17 +446,15 @@ TEST_F(BlockTransportTest, InFrontReflectsTheQueueDepthWhenTheRequestArrived)
     std::map<uint32_t, uint32_t> atRequest; // index -> queue length when its request arrived
     std::map<uint32_t, uint32_t> reported;  // index -> in_front the receiver got
     std::vector<uint32_t> traced;
-    sender->TraceConnectWithoutContext("InFront", Callback<void, const Address&, uint32_t>(
-                                                      [&](const Address&, uint32_t v)
-                                                      {
-                                                          traced.push_back(v);
-                                                      }));
+    sender->TraceConnectWithoutContext(
+        "InFront", Callback<void, const Address&, uint32_t>([&](const Address&, uint32_t v) {
+            traced.push_back(v);
+        }));
 
     // Requests 0..11 are answered at once (in_front measured by the transport); 100..105 are
     // answered 100 ms later with the in_front the protocol read on arrival.
-    sender->SetReceiveCallback(BlockTransport::ReceiveCallback(
-        [&](const Address& peer, uint16_t, Ptr<Packet> p)
-        {
+    sender->SetReceiveCallback(
+        BlockTransport::ReceiveCallback([&](const Address& peer, uint16_t, Ptr<Packet> p) {
             IndexHeader h;
             p->RemoveHeader(h);
             uint32_t q = sender->GetQueuedBlocks(peer);
@@ -487,16 +465,13 @@ TEST_F(BlockTransportTest, InFrontReflectsTheQueueDepthWhenTheRequestArrived)
             }
             else
             {
-                Simulator::Schedule(MilliSeconds(100),
-                                    [=]()
-                                    {
-                                        sender->SendBlock(peer, BLOCK, MakeBlock(h.index, size), q);
-                                    });
+                Simulator::Schedule(MilliSeconds(100), [=]() {
+                    sender->SendBlock(peer, BLOCK, MakeBlock(h.index, size), q);
+                });
             }
         }));
-    receiver->SetReceiveCallback(BlockTransport::ReceiveCallback(
-        [&](const Address&, uint16_t, Ptr<Packet> p)
-        {
+    receiver->SetReceiveCallback(
+        BlockTransport::ReceiveCallback([&](const Address&, uint16_t, Ptr<Packet> p) {
             BlockFeedbackTag tag;
             ASSERT_TRUE(p->PeekPacketTag(tag));
             bool ok;
@@ -504,22 +479,18 @@ TEST_F(BlockTransportTest, InFrontReflectsTheQueueDepthWhenTheRequestArrived)
             EXPECT_TRUE(ok);
             reported[index] = tag.inFront;
         }));
-    receiver->SetPeerUpCallback(BlockTransport::PeerCallback(
-        [&](const Address& peer)
+    receiver->SetPeerUpCallback(BlockTransport::PeerCallback([&](const Address& peer) {
+        for (uint32_t i = 0; i < 12; ++i)
         {
-            for (uint32_t i = 0; i < 12; ++i)
-            {
-                receiver->Send(peer, REQUEST, MakeControl(i));
-            }
-        }));
-    Simulator::Schedule(Seconds(3),
-                        [&]()
-                        {
-                            for (uint32_t i = 100; i < 106; ++i)
-                            {
-                                receiver->Send(hub, REQUEST, MakeControl(i));
-                            }
-                        });
+            receiver->Send(peer, REQUEST, MakeControl(i));
+        }
+    }));
+    Simulator::Schedule(Seconds(3), [&]() {
+        for (uint32_t i = 100; i < 106; ++i)
+        {
+            receiver->Send(hub, REQUEST, MakeControl(i));
+        }
+    });
     receiver->Connect(hub);
     Simulator::Stop(Seconds(6));
     Simulator::Run();
@@ -589,14 +560,11 @@ TEST_F(BlockTransportTest, SeveralPeersThroughOneAgent)
     Ptr<BlockTransport> hub = net.agents[0];
     std::map<Address, std::vector<uint32_t>> hubGot;
     uint32_t hubUps = 0;
-    hub->SetPeerUpCallback(BlockTransport::PeerCallback(
-        [&](const Address&)
-        {
-            ++hubUps;
-        }));
-    hub->SetReceiveCallback(BlockTransport::ReceiveCallback(
-        [&](const Address& peer, uint16_t type, Ptr<Packet> p)
-        {
+    hub->SetPeerUpCallback(BlockTransport::PeerCallback([&](const Address&) {
+        ++hubUps;
+    }));
+    hub->SetReceiveCallback(
+        BlockTransport::ReceiveCallback([&](const Address& peer, uint16_t type, Ptr<Packet> p) {
             EXPECT_EQ(type, CTRL);
             IndexHeader h;
             p->RemoveHeader(h);
@@ -607,17 +575,14 @@ TEST_F(BlockTransportTest, SeveralPeersThroughOneAgent)
     for (uint32_t i = 1; i <= leaves; ++i)
     {
         Ptr<BlockTransport> t = net.agents[i];
-        t->SetPeerUpCallback(BlockTransport::PeerCallback(
-            [=](const Address& peer)
+        t->SetPeerUpCallback(BlockTransport::PeerCallback([=](const Address& peer) {
+            for (uint32_t k = 0; k < perLeaf; ++k)
             {
-                for (uint32_t k = 0; k < perLeaf; ++k)
-                {
-                    t->Send(peer, CTRL, MakeControl(i * 100 + k));
-                }
-            }));
-        t->SetReceiveCallback(BlockTransport::ReceiveCallback(
-            [&, i](const Address& peer, uint16_t, Ptr<Packet> p)
-            {
+                t->Send(peer, CTRL, MakeControl(i * 100 + k));
+            }
+        }));
+        t->SetReceiveCallback(
+            BlockTransport::ReceiveCallback([&, i](const Address& peer, uint16_t, Ptr<Packet> p) {
                 EXPECT_EQ(peer, net.Id(0));
                 bool ok;
                 leafGot[i].push_back(ReadBlock(p, &ok, 3000));
@@ -654,19 +619,14 @@ TEST_F(BlockTransportTest, SimultaneousDialsKeepBothConnectionsAndReportOnce)
     std::map<Ptr<BlockTransport>, std::vector<uint32_t>> got;
     for (auto t : {a, b})
     {
-        t->SetPeerUpCallback(BlockTransport::PeerCallback(
-            [&, t](const Address&)
-            {
-                ++ups[t];
-            }));
-        t->SetPeerDownCallback(BlockTransport::PeerCallback(
-            [&, t](const Address&)
-            {
-                ++downs[t];
-            }));
-        t->SetReceiveCallback(BlockTransport::ReceiveCallback(
-            [&, t](const Address&, uint16_t, Ptr<Packet> p)
-            {
+        t->SetPeerUpCallback(BlockTransport::PeerCallback([&, t](const Address&) {
+            ++ups[t];
+        }));
+        t->SetPeerDownCallback(BlockTransport::PeerCallback([&, t](const Address&) {
+            ++downs[t];
+        }));
+        t->SetReceiveCallback(
+            BlockTransport::ReceiveCallback([&, t](const Address&, uint16_t, Ptr<Packet> p) {
                 IndexHeader h;
                 p->RemoveHeader(h);
                 got[t].push_back(h.index);
@@ -680,19 +640,15 @@ TEST_F(BlockTransportTest, SimultaneousDialsKeepBothConnectionsAndReportOnce)
         a->Send(net.Id(1), CTRL, MakeControl(i));
         b->Send(net.Id(0), CTRL, MakeControl(1000 + i));
     }
-    Simulator::Schedule(Seconds(2),
-                        [&]()
-                        {
-                            for (uint32_t i = 20; i < 40; ++i)
-                            {
-                                a->Send(net.Id(1), CTRL, MakeControl(i));
-                            }
-                        });
-    Simulator::Schedule(Seconds(3),
-                        [&]()
-                        {
-                            a->Close(net.Id(1));
-                        });
+    Simulator::Schedule(Seconds(2), [&]() {
+        for (uint32_t i = 20; i < 40; ++i)
+        {
+            a->Send(net.Id(1), CTRL, MakeControl(i));
+        }
+    });
+    Simulator::Schedule(Seconds(3), [&]() {
+        a->Close(net.Id(1));
+    });
     Simulator::Stop(Seconds(10));
     Simulator::Run();
 
@@ -722,14 +678,11 @@ TEST_F(BlockTransportTest, RefusedConnectReportsDownOnceAndNeverUp)
     Ptr<BlockTransport> a = net.agents[0];
     uint32_t ups = 0;
     std::vector<std::string> reasons;
-    a->SetPeerUpCallback(BlockTransport::PeerCallback(
-        [&](const Address&)
-        {
-            ++ups;
-        }));
+    a->SetPeerUpCallback(BlockTransport::PeerCallback([&](const Address&) {
+        ++ups;
+    }));
     a->TraceConnectWithoutContext("PeerDown", Callback<void, const Address&, const std::string&>(
-                                                  [&](const Address&, const std::string& why)
-                                                  {
+                                                  [&](const Address&, const std::string& why) {
                                                       reasons.push_back(why);
                                                   }));
     Address nobody = InetSocketAddress(InetSocketAddress::ConvertFrom(net.Id(1)).GetIpv4(),
@@ -755,47 +708,38 @@ TEST_F(BlockTransportTest, PeerCloseIsReportedOnceOnEachSideAndThePeerMayReturn)
     std::vector<std::string> hubDowns;
     std::vector<std::string> leafDowns;
     hub->TraceConnectWithoutContext("PeerDown", Callback<void, const Address&, const std::string&>(
-                                                    [&](const Address& p, const std::string& why)
-                                                    {
+                                                    [&](const Address& p, const std::string& why) {
                                                         EXPECT_EQ(p, net.Id(1));
                                                         hubDowns.push_back(why);
                                                     }));
     leaf->TraceConnectWithoutContext("PeerDown", Callback<void, const Address&, const std::string&>(
-                                                     [&](const Address&, const std::string& why)
-                                                     {
+                                                     [&](const Address&, const std::string& why) {
                                                          leafDowns.push_back(why);
                                                      }));
     uint32_t received = 0;
-    hub->SetReceiveCallback(BlockTransport::ReceiveCallback(
-        [&](const Address&, uint16_t, Ptr<Packet>)
-        {
+    hub->SetReceiveCallback(
+        BlockTransport::ReceiveCallback([&](const Address&, uint16_t, Ptr<Packet>) {
             ++received;
         }));
     leaf->Connect(net.Id(0));
-    Simulator::Schedule(Seconds(1),
-                        [&]()
-                        {
-                            leaf->Send(net.Id(0), CTRL, MakeControl(7));
-                            leaf->Close(net.Id(0));
-                            leaf->Close(net.Id(0)); // a second close is a no-op
-                        });
+    Simulator::Schedule(Seconds(1), [&]() {
+        leaf->Send(net.Id(0), CTRL, MakeControl(7));
+        leaf->Close(net.Id(0));
+        leaf->Close(net.Id(0)); // a second close is a no-op
+    });
     std::vector<std::string> hubDownsBeforeReturn;
     bool emptyBeforeReturn = false;
-    Simulator::Schedule(Seconds(5),
-                        [&]()
-                        {
-                            hubDownsBeforeReturn = hubDowns;
-                            emptyBeforeReturn = hub->GetPeers().empty();
-                            // The peer comes back: a new session, reported up again.
-                            leaf->Connect(net.Id(0));
-                            leaf->Send(net.Id(0), CTRL, MakeControl(8));
-                        });
+    Simulator::Schedule(Seconds(5), [&]() {
+        hubDownsBeforeReturn = hubDowns;
+        emptyBeforeReturn = hub->GetPeers().empty();
+        // The peer comes back: a new session, reported up again.
+        leaf->Connect(net.Id(0));
+        leaf->Send(net.Id(0), CTRL, MakeControl(8));
+    });
     uint32_t hubUps = 0;
-    hub->SetPeerUpCallback(BlockTransport::PeerCallback(
-        [&](const Address&)
-        {
-            ++hubUps;
-        }));
+    hub->SetPeerUpCallback(BlockTransport::PeerCallback([&](const Address&) {
+        ++hubUps;
+    }));
     Simulator::Stop(Seconds(10));
     Simulator::Run();
     EXPECT_EQ(received, 2u) << "what was already in the socket is delivered before the FIN";
@@ -816,34 +760,27 @@ TEST_F(BlockTransportTest, BrokenLinkIsReportedOnceAfterRetransmissionsGiveUp)
     Ptr<BlockTransport> leaf = net.agents[1];
     uint32_t downs = 0;
     Time downAt;
-    hub->SetPeerDownCallback(BlockTransport::PeerCallback(
-        [&](const Address& p)
-        {
-            EXPECT_EQ(p, net.Id(1));
-            ++downs;
-            downAt = Simulator::Now();
-        }));
+    hub->SetPeerDownCallback(BlockTransport::PeerCallback([&](const Address& p) {
+        EXPECT_EQ(p, net.Id(1));
+        ++downs;
+        downAt = Simulator::Now();
+    }));
     uint32_t next = 0;
-    auto push = [&](const Address& peer)
-    {
+    auto push = [&](const Address& peer) {
         while (hub->IsUp(peer) && hub->GetQueuedBlocks(peer) < 2)
         {
             hub->SendBlock(peer, BLOCK, MakeBlock(next++, 8192));
         }
     };
     hub->SetPeerUpCallback(BlockTransport::PeerCallback(push));
-    hub->SetBlockDequeuedCallback(BlockTransport::QueueCallback(
-        [&](const Address& p, uint32_t)
-        {
-            push(p);
-        }));
+    hub->SetBlockDequeuedCallback(BlockTransport::QueueCallback([&](const Address& p, uint32_t) {
+        push(p);
+    }));
     leaf->Connect(net.Id(0));
-    Simulator::Schedule(Seconds(2),
-                        [&]()
-                        {
-                            Ptr<Ipv4> ipv4 = net.nodes.Get(1)->GetObject<Ipv4>();
-                            ipv4->SetDown(1);
-                        });
+    Simulator::Schedule(Seconds(2), [&]() {
+        Ptr<Ipv4> ipv4 = net.nodes.Get(1)->GetObject<Ipv4>();
+        ipv4->SetDown(1);
+    });
     Simulator::Stop(Seconds(600));
     Simulator::Run();
     EXPECT_EQ(downs, 1u);
@@ -858,19 +795,16 @@ TEST_F(BlockTransportTest, MalformedInputClosesOnlyThatConnectionAndIsCounted)
     hub->SetAttribute("MaxMessageSize", UintegerValue(65536));
     std::vector<std::string> reasons;
     hub->TraceConnectWithoutContext("Malformed", Callback<void, const Address&, const std::string&>(
-                                                     [&](const Address&, const std::string& why)
-                                                     {
+                                                     [&](const Address&, const std::string& why) {
                                                          reasons.push_back(why);
                                                      }));
     uint32_t delivered = 0;
-    hub->SetReceiveCallback(BlockTransport::ReceiveCallback(
-        [&](const Address&, uint16_t, Ptr<Packet>)
-        {
+    hub->SetReceiveCallback(
+        BlockTransport::ReceiveCallback([&](const Address&, uint16_t, Ptr<Packet>) {
             ++delivered;
         }));
 
-    auto hello = [&](uint32_t leaf)
-    {
+    auto hello = [&](uint32_t leaf) {
         BlockHelloHeader h;
         h.address = InetSocketAddress::ConvertFrom(net.Id(leaf)).GetIpv4();
         h.port = 9;
@@ -880,8 +814,7 @@ TEST_F(BlockTransportTest, MalformedInputClosesOnlyThatConnectionAndIsCounted)
         f.SetType(BlockTransport::HELLO_TYPE);
         return FrameDecoder::Encode(f, body);
     };
-    auto frame = [](uint16_t type, uint32_t claimedLength)
-    {
+    auto frame = [](uint16_t type, uint32_t claimedLength) {
         BlockFrameHeader f;
         f.SetType(type);
         Ptr<Packet> p = FrameDecoder::Encode(f, Create<Packet>(16));
@@ -916,27 +849,19 @@ TEST_F(BlockTransportTest, MalformedInputClosesOnlyThatConnectionAndIsCounted)
         Ptr<Socket> s = Socket::CreateSocket(net.nodes.Get(1), TcpSocketFactory::GetTypeId());
         s->Bind();
         Ptr<Packet> attack = attacks[i];
-        s->SetConnectCallback(Callback<void, Ptr<Socket>>(
-                                  [attack](Ptr<Socket> sock)
-                                  {
-                                      sock->Send(attack);
-                                  }),
+        s->SetConnectCallback(Callback<void, Ptr<Socket>>([attack](Ptr<Socket> sock) {
+                                  sock->Send(attack);
+                              }),
                               MakeNullCallback<void, Ptr<Socket>>());
-        s->SetCloseCallbacks(Callback<void, Ptr<Socket>>(
-                                 [&rawClosed, i](Ptr<Socket>)
-                                 {
-                                     ++rawClosed[i];
-                                 }),
-                             Callback<void, Ptr<Socket>>(
-                                 [&rawClosed, i](Ptr<Socket>)
-                                 {
-                                     ++rawClosed[i];
-                                 }));
-        Simulator::Schedule(Seconds(0.1 * i),
-                            [s, &net]()
-                            {
-                                s->Connect(net.Id(0));
-                            });
+        s->SetCloseCallbacks(Callback<void, Ptr<Socket>>([&rawClosed, i](Ptr<Socket>) {
+                                 ++rawClosed[i];
+                             }),
+                             Callback<void, Ptr<Socket>>([&rawClosed, i](Ptr<Socket>) {
+                                 ++rawClosed[i];
+                             }));
+        Simulator::Schedule(Seconds(0.1 * i), [s, &net]() {
+            s->Connect(net.Id(0));
+        });
         raws.push_back(s);
     }
     // A well-behaved peer on the other leaf keeps talking throughout.
@@ -944,11 +869,9 @@ TEST_F(BlockTransportTest, MalformedInputClosesOnlyThatConnectionAndIsCounted)
     good->Connect(net.Id(0));
     for (uint32_t k = 0; k < 10; ++k)
     {
-        Simulator::Schedule(Seconds(0.5 + 0.2 * k),
-                            [&, k]()
-                            {
-                                good->Send(net.Id(0), CTRL, MakeControl(k));
-                            });
+        Simulator::Schedule(Seconds(0.5 + 0.2 * k), [&, k]() {
+            good->Send(net.Id(0), CTRL, MakeControl(k));
+        });
     }
     Simulator::Stop(Seconds(10));
     Simulator::Run();
@@ -985,9 +908,8 @@ TEST_F(BlockTransportTest, SendRefusesWhatItCannotCarry)
     EXPECT_FALSE(a->SendBlock(b, BLOCK, MakeBlock(2, 19996))) << "over MaxQueueBytes";
     EXPECT_EQ(a->GetQueuedBlocks(b), 2u) << "queued while connecting";
     uint32_t got = 0;
-    net.agents[1]->SetReceiveCallback(BlockTransport::ReceiveCallback(
-        [&](const Address&, uint16_t, Ptr<Packet>)
-        {
+    net.agents[1]->SetReceiveCallback(
+        BlockTransport::ReceiveCallback([&](const Address&, uint16_t, Ptr<Packet>) {
             ++got;
         }));
     Simulator::Stop(Seconds(3));
