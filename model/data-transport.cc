@@ -14,6 +14,8 @@ NS_LOG_COMPONENT_DEFINE("DataTransport");
 
 NS_OBJECT_ENSURE_REGISTERED(DataTransport);
 NS_OBJECT_ENSURE_REGISTERED(UdpDataTransport);
+NS_OBJECT_ENSURE_REGISTERED(TfrcDataTransport);
+NS_OBJECT_ENSURE_REGISTERED(TcpDataTransport);
 
 TypeId
 DataTransport::GetTypeId()
@@ -133,6 +135,178 @@ void
 UdpDataTransport::DoDispose()
 {
     Stop();
+    DataTransport::DoDispose();
+}
+
+TypeId
+TfrcDataTransport::GetTypeId()
+{
+    static TypeId tid
+        = TypeId("ns3::TfrcDataTransport")
+              .SetParent<DataTransport>()
+              .SetGroupName("Bullet")
+              .AddConstructor<TfrcDataTransport>()
+              .AddAttribute("Port", "UDP port of the TFRC socket", UintegerValue(7002),
+                            MakeUintegerAccessor(&TfrcDataTransport::m_port),
+                            MakeUintegerChecker<uint16_t>());
+    return tid;
+}
+
+void
+TfrcDataTransport::Start(Ptr<Node> node)
+{
+    m_socket = CreateObject<TfrcSocket>();
+    if (!m_socket->Bind(node, m_port))
+    {
+        NS_FATAL_ERROR("TfrcDataTransport: cannot bind port " << m_port);
+    }
+    m_socket->SetRecvCallback(MakeCallback(&TfrcDataTransport::HandleRecv, this));
+}
+
+void
+TfrcDataTransport::Stop()
+{
+    if (m_socket)
+    {
+        m_socket->CloseAll();
+        m_socket->Dispose();
+        m_socket = nullptr;
+    }
+}
+
+bool
+TfrcDataTransport::Send(Ipv4Address peer, Ptr<Packet> packet)
+{
+    uint32_t bytes = packet->GetSize();
+    InetSocketAddress to(peer, m_port);
+    if (!m_socket)
+    {
+        return false;
+    }
+    if (!m_socket->GetFlow(to))
+    {
+        m_socket->Connect(to);
+    }
+    if (!m_socket->Send(to, packet))
+    {
+        NotifyRefused(peer, bytes);
+        return false;
+    }
+    NotifySent(peer, bytes);
+    return true;
+}
+
+void
+TfrcDataTransport::Close(Ipv4Address peer)
+{
+    if (m_socket)
+    {
+        m_socket->Close(InetSocketAddress(peer, m_port));
+    }
+}
+
+Ptr<TfrcSocket>
+TfrcDataTransport::GetSocket() const
+{
+    return m_socket;
+}
+
+void
+TfrcDataTransport::HandleRecv(Ptr<Packet> packet, const Address& from)
+{
+    Deliver(InetSocketAddress::ConvertFrom(from).GetIpv4(), packet);
+}
+
+void
+TfrcDataTransport::DoDispose()
+{
+    Stop();
+    DataTransport::DoDispose();
+}
+
+TypeId
+TcpDataTransport::GetTypeId()
+{
+    static TypeId tid
+        = TypeId("ns3::TcpDataTransport")
+              .SetParent<DataTransport>()
+              .SetGroupName("Bullet")
+              .AddConstructor<TcpDataTransport>()
+              .AddAttribute("Port", "TCP port data connections listen on", UintegerValue(7003),
+                            MakeUintegerAccessor(&TcpDataTransport::m_port),
+                            MakeUintegerChecker<uint16_t>())
+              .AddAttribute("QueueLimit", "Packets allowed to wait in front of a peer's socket",
+                            UintegerValue(4), MakeUintegerAccessor(&TcpDataTransport::m_queueLimit),
+                            MakeUintegerChecker<uint32_t>());
+    return tid;
+}
+
+void
+TcpDataTransport::Start(Ptr<Node> node)
+{
+    m_transport = CreateObject<BlockTransport>();
+    m_transport->SetNode(node);
+    m_transport->RegisterMessageType(kDataType);
+    m_transport->SetReceiveCallback(MakeCallback(&TcpDataTransport::HandleRecv, this));
+    m_transport->Listen(m_port);
+}
+
+void
+TcpDataTransport::Stop()
+{
+    if (m_transport)
+    {
+        m_transport->CloseAll();
+        m_transport = nullptr;
+    }
+}
+
+bool
+TcpDataTransport::Send(Ipv4Address peer, Ptr<Packet> packet)
+{
+    uint32_t bytes = packet->GetSize();
+    InetSocketAddress to(peer, m_port);
+    if (!m_transport)
+    {
+        return false;
+    }
+    if (!m_transport->GetConnection(to))
+    {
+        m_transport->Connect(to);
+    }
+    if (m_transport->GetQueuedBlocks(to) >= m_queueLimit
+        || !m_transport->SendBlock(to, kDataType, packet))
+    {
+        NotifyRefused(peer, bytes);
+        return false;
+    }
+    NotifySent(peer, bytes);
+    return true;
+}
+
+void
+TcpDataTransport::Close(Ipv4Address peer)
+{
+    if (m_transport)
+    {
+        m_transport->Close(InetSocketAddress(peer, m_port));
+    }
+}
+
+void
+TcpDataTransport::HandleRecv(const Address& peer, uint16_t type, Ptr<Packet> packet)
+{
+    Deliver(InetSocketAddress::ConvertFrom(peer).GetIpv4(), packet);
+}
+
+void
+TcpDataTransport::DoDispose()
+{
+    if (m_transport)
+    {
+        m_transport->Dispose();
+        m_transport = nullptr;
+    }
     DataTransport::DoDispose();
 }
 

@@ -4,12 +4,14 @@
 #ifndef BULLET_DATA_TRANSPORT_H
 #define BULLET_DATA_TRANSPORT_H
 
+#include "ns3/block-transport.h"
 #include "ns3/callback.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/node.h"
 #include "ns3/object.h"
 #include "ns3/packet.h"
 #include "ns3/socket.h"
+#include "ns3/tfrc-socket.h"
 #include "ns3/traced-callback.h"
 
 namespace ns3 {
@@ -78,6 +80,61 @@ class UdpDataTransport : public DataTransport
 
     uint16_t m_port{0};
     Ptr<Socket> m_socket;
+};
+
+/**
+ * \ingroup bullet
+ * \brief TFRC (RFC 5348) without retransmissions: Bullet's transport (2003 Section 2.4).
+ *
+ * One TfrcSocket per node, one flow per peer. A send fails when the flow's queue in front of
+ * the pacer is full (TfrcSocket's QueueDepth attribute): the flow is at its TCP-friendly rate.
+ */
+class TfrcDataTransport : public DataTransport
+{
+  public:
+    static TypeId GetTypeId();
+
+    void Start(Ptr<Node> node) override;
+    void Stop() override;
+    bool Send(Ipv4Address peer, Ptr<Packet> packet) override;
+    void Close(Ipv4Address peer) override;
+    Ptr<TfrcSocket> GetSocket() const;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    void HandleRecv(Ptr<Packet> packet, const Address& from);
+
+    uint16_t m_port{0};
+    Ptr<TfrcSocket> m_socket;
+};
+
+/**
+ * \ingroup bullet
+ * \brief TCP through BlockTransport: a send fails while QueueLimit packets already wait in
+ * front of the peer's socket, so the protocol, not the socket buffer, decides what to send.
+ */
+class TcpDataTransport : public DataTransport
+{
+  public:
+    static TypeId GetTypeId();
+
+    void Start(Ptr<Node> node) override;
+    void Stop() override;
+    bool Send(Ipv4Address peer, Ptr<Packet> packet) override;
+    void Close(Ipv4Address peer) override;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    static constexpr uint16_t kDataType = 1;
+    void HandleRecv(const Address& peer, uint16_t type, Ptr<Packet> packet);
+
+    uint16_t m_port{0};
+    uint32_t m_queueLimit{0};
+    Ptr<BlockTransport> m_transport;
 };
 
 } // namespace ns3

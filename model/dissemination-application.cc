@@ -45,7 +45,7 @@ DisseminationApplication::GetTypeId()
                   TimeValue(Seconds(0)), MakeTimeAccessor(&DisseminationApplication::m_streamStart),
                   MakeTimeChecker(Seconds(0)))
               .AddAttribute("Transport", "DataTransport subclass that carries stream packets",
-                            TypeIdValue(UdpDataTransport::GetTypeId()),
+                            TypeIdValue(TfrcDataTransport::GetTypeId()),
                             MakeTypeIdAccessor(&DisseminationApplication::m_transportType),
                             MakeTypeIdChecker())
               .AddAttribute(

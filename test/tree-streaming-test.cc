@@ -1,0 +1,106 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "star-network.h"
+
+#include "ns3/dissemination-application.h"
+#include "ns3/dissemination-helper.h"
+#include "ns3/simulator.h"
+#include "ns3/streaming-metrics.h"
+#include "ns3/type-id.h"
+
+#include <gtest/gtest.h>
+
+using namespace ns3;
+
+namespace {
+
+/// 8 clients on a star; client 7's access link is slow.
+Ptr<SimulatedNetwork>
+Net(double slowBps)
+{
+    TopologySpec spec;
+    spec.nRouters = 1;
+    for (uint32_t c = 0; c < 8; ++c)
+    {
+        double rate = c == 7 ? slowBps : 10e6;
+        spec.clientRouter.push_back(0);
+        spec.links.push_back(
+            {spec.ClientVertex(c), 0, LinkClass::ClientStub, rate, rate, 10, 0, 0});
+    }
+    return TopologyHelper().Build(spec);
+}
+
+/// 0 -> {1, 2}; 1 -> {3, 4}; 2 -> {5, 7}; 7 -> {6}
+TreeSpec
+Tree()
+{
+    TreeSpec t;
+    t.root = 0;
+    t.parent = {TreeSpec::kNoParent, 0, 0, 1, 1, 2, 7, 2};
+    return t;
+}
+
+} // namespace
+
+class TreeStreamingTransports : public ::testing::TestWithParam<std::string>
+{
+};
+
+TEST_P(TreeStreamingTransports, UnconstrainedTreeDeliversTheStreamOnce)
+{
+    Ptr<SimulatedNetwork> net = Net(10e6);
+    DisseminationHelper helper("ns3::TreeStreamingApplication");
+    helper.SetAttribute("Transport", TypeIdValue(TypeId::LookupByName(GetParam())));
+    helper.SetAttribute("Rate", DataRateValue(DataRate("600kbps")));
+    ApplicationContainer apps = helper.InstallStaticTree(net, Tree());
+    StreamingMetrics metrics(net, apps);
+    apps.Start(Seconds(0));
+    apps.Stop(Seconds(30));
+    Simulator::Stop(Seconds(31));
+    Simulator::Run();
+    auto s = metrics.Summary(Seconds(10), Seconds(30));
+    EXPECT_NEAR(s["useful_kbps"].get<double>(), 600, 600 * 0.05) << GetParam();
+    EXPECT_DOUBLE_EQ(s["raw_kbps"].get<double>(), s["useful_kbps"].get<double>());
+    EXPECT_DOUBLE_EQ(s["from_parent_kbps"].get<double>(), s["useful_kbps"].get<double>());
+    EXPECT_EQ(s["duplicate_fraction"].get<double>(), 0.0);
+    EXPECT_EQ(s["control_kbps"].get<double>(), 0.0) << "a static tree needs no control";
+    // 7 tree edges = 14 link crossings, over 11 directed links: the uplinks of nodes 0, 1
+    // and 2 carry two copies each (two children), 7's uplink and all 7 downlinks one.
+    EXPECT_DOUBLE_EQ(s["link_stress_mean"].get<double>(), 14.0 / 11);
+    EXPECT_EQ(s["link_stress_max"].get<uint32_t>(), 2u);
+    Simulator::Destroy();
+}
+
+INSTANTIATE_TEST_SUITE_P(Transports, TreeStreamingTransports,
+                         ::testing::Values("ns3::TfrcDataTransport", "ns3::UdpDataTransport",
+                                           "ns3::TcpDataTransport"),
+                         [](const auto& info) {
+                             return info.param.substr(5);
+                         });
+
+TEST(TreeStreaming, BandwidthOnlyFallsDownAConstrainedTree)
+{
+    Ptr<SimulatedNetwork> net = Net(300e3); // client 7: 300 kbps access link
+    DisseminationHelper helper("ns3::TreeStreamingApplication");
+    ApplicationContainer apps = helper.InstallStaticTree(net, Tree());
+    StreamingMetrics metrics(net, apps);
+    apps.Start(Seconds(0));
+    apps.Stop(Seconds(60));
+    Simulator::Stop(Seconds(61));
+    Simulator::Run();
+    auto kbps = [&](uint32_t node) {
+        double bytes = 0;
+        const auto& bins = metrics.GetBins(node);
+        for (size_t t = 20; t < 60 && t < bins.size(); ++t)
+        {
+            bytes += bins[t].usefulBytes;
+        }
+        return bytes * 8 / 1000 / 40;
+    };
+    EXPECT_NEAR(kbps(5), 600, 30) << "an unconstrained sibling is unaffected";
+    EXPECT_LT(kbps(7), 300) << "TFRC stays under the 300 kbps access link";
+    EXPECT_GT(kbps(7), 150);
+    EXPECT_LE(kbps(6), kbps(7) + 1e-9) << "a child never gets more than its parent";
+    Simulator::Destroy();
+}
