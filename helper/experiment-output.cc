@@ -5,8 +5,10 @@
 
 #include "ns3/fatal-error.h"
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sys/resource.h>
 
 namespace ns3 {
@@ -86,6 +88,22 @@ ExperimentOutput::WriteSummary(double simulatedSeconds)
     }
     out << m_summary.dump(2) << "\n";
     return path;
+}
+
+bool
+ExperimentOutput::Plot(const std::string& script) const
+{
+    // Debian's matplotlib belongs to the system interpreter, which may not be first on PATH.
+    std::string python
+        = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+    std::string path = std::string(BULLET_SOURCE_DIR) + "/examples/" + script;
+    std::string cmd = python + " '" + path + "' '" + m_dir + "'";
+    if (std::system(cmd.c_str()) != 0)
+    {
+        std::cerr << "warning: plotting failed (" << cmd << "); the CSV files are complete\n";
+        return false;
+    }
+    return true;
 }
 
 } // namespace ns3

@@ -47,6 +47,12 @@ class ExperimentOutput
     /// Fills in the cost of the run and writes summary.json; returns its path.
     std::string WriteSummary(double simulatedSeconds);
 
+    /**
+     * Runs one of the module's matplotlib scripts (examples/<script>) on the directory.
+     * Plots are a convenience: if Python or matplotlib is missing, says so and returns false.
+     */
+    bool Plot(const std::string& script) const;
+
   private:
     std::string m_dir;
     nlohmann::json m_summary;

@@ -1,0 +1,93 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef BULLET_STREAMING_SCENARIO_H
+#define BULLET_STREAMING_SCENARIO_H
+
+#include "dissemination-helper.h"
+#include "experiment-output.h"
+#include "topology-spec.h"
+
+#include "ns3/nstime.h"
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace ns3 {
+
+class CommandLine;
+
+/**
+ * \ingroup bullet
+ * \brief The papers' streaming experiment ground, shared by the streaming examples: an
+ * INET topology with clients, a source, trees, and one run per system with its results.
+ *
+ * Each system runs on a freshly built copy of the same network (same seed, same links,
+ * same source), so systems are compared on identical ground.
+ */
+class StreamingScenario
+{
+  public:
+    struct Config
+    {
+        uint32_t topoNodes{5000};
+        uint32_t clients{100};
+        std::string profile{"medium"};
+        std::string loss{"none"};
+        uint64_t seed{1};
+        double rateKbps{600};
+        uint32_t packetSize{1000};
+        double duration{200};          ///< simulated seconds
+        double warmup{0};              ///< window start; 0 means 40% of the duration
+        std::string transport{"tfrc"}; ///< tfrc | udp | tcp
+        uint32_t fanOut{12};           ///< random trees (offline and online)
+        std::string stubRule{"degree1"};
+        bool quiet{false};
+
+        /// Adds the shared options to an example's command line.
+        void AddTo(CommandLine& cmd);
+        /// \throws std::invalid_argument on inconsistent values
+        void Validate() const;
+    };
+
+    explicit StreamingScenario(const Config& config);
+
+    const Config& GetConfig() const;
+    const TopologySpec& GetSpec() const;
+    uint32_t GetSource() const;
+    Time GetWindowStart() const;
+    Time GetWindowEnd() const;
+
+    /// Builds the network as ns-3 objects (call once per run; Simulator::Destroy between).
+    Ptr<SimulatedNetwork> BuildNetwork() const;
+    /// "random" (offline, fan-out limited) or "bottleneck" (greedy OMBT) over \p net.
+    TreeSpec MakeTree(const std::string& kind, Ptr<SimulatedNetwork> net) const;
+    /// The TypeId name of the configured data transport.
+    std::string TransportTypeName() const;
+
+    /// Configures the applications of one system (attributes, extra wiring).
+    using Customize = std::function<void(DisseminationHelper&)>;
+
+    /**
+     * Runs one system: builds the network, installs \p appType over the tree (\p tree:
+     * "random", "bottleneck", or "online" for the RandomTree protocol), runs, writes
+     * DIR/<name>-mean.csv, -nodes.csv, -per-node.csv, stores the summary under
+     * systems.<name> of \p out and returns it.
+     */
+    nlohmann::json RunSystem(const std::string& name, const std::string& appType,
+                             const std::string& tree, ExperimentOutput& out,
+                             const Customize& customize = nullptr) const;
+
+  private:
+    Config m_config;
+    TopologySpec m_spec;
+    uint32_t m_source{0};
+};
+
+/// Prints "name  useful raw from-parent dup control stress" rows for a set of systems.
+void PrintStreamingTable(const nlohmann::json& systems, std::ostream& os);
+
+} // namespace ns3
+
+#endif // BULLET_STREAMING_SCENARIO_H
