@@ -26,7 +26,8 @@
 
 using namespace ns3;
 
-namespace {
+namespace
+{
 
 double
 SecondsSince(std::chrono::steady_clock::time_point t0)

@@ -7,7 +7,8 @@
 #include "ns3/dissemination-application.h"
 #include "ns3/random-tree.h"
 
-namespace ns3 {
+namespace ns3
+{
 
 DisseminationHelper::DisseminationHelper(const std::string& appType)
 {

@@ -11,7 +11,8 @@
 #include <iostream>
 #include <sys/resource.h>
 
-namespace ns3 {
+namespace ns3
+{
 
 double
 PeakRssMb()

@@ -9,7 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace ns3 {
+namespace ns3
+{
 
 /// Peak resident set size of this process so far, in MB (getrusage).
 double PeakRssMb();

@@ -19,11 +19,13 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("InetTopology");
 
-namespace {
+namespace
+{
 
 // INET-3.0's fitted constants (see doc/topologies.md).
 constexpr double kGrowthRate = 0.0281; // s0: P(t) = 3037 e^(s0 t), t in months

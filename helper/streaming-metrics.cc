@@ -10,7 +10,8 @@
 #include <fstream>
 #include <stdexcept>
 
-namespace ns3 {
+namespace ns3
+{
 
 StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationContainer& apps,
                                    Time interval, uint32_t stressEvery)

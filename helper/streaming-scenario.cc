@@ -20,7 +20,8 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace ns3 {
+namespace ns3
+{
 
 void
 StreamingScenario::Config::AddTo(CommandLine& cmd)

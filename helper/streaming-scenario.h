@@ -14,7 +14,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-namespace ns3 {
+namespace ns3
+{
 
 class CommandLine;
 

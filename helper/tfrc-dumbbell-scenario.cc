@@ -12,11 +12,13 @@
 #include "ns3/tfrc-bulk-application.h"
 #include "ns3/traffic-control-module.h"
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("TfrcDumbbellScenario");
 
-namespace {
+namespace
+{
 
 /// Running mean of a time series sampled only inside the measurement window.
 struct WindowMean

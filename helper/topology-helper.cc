@@ -15,11 +15,13 @@
 
 #include <stdexcept>
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("TopologyHelper");
 
-namespace {
+namespace
+{
 
 /// Installs an (unconfigured) OverlayStaticRouting on each node; Build() configures it.
 class OverlayRoutingHelper : public Ipv4RoutingHelper

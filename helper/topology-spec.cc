@@ -12,9 +12,11 @@
 #include <numeric>
 #include <stdexcept>
 
-namespace ns3 {
+namespace ns3
+{
 
-namespace {
+namespace
+{
 
 using Rng = boost::random::mt19937_64;
 

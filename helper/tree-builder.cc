@@ -15,7 +15,8 @@
 #include <queue>
 #include <stdexcept>
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("TreeBuilder");
 

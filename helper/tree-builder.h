@@ -10,7 +10,8 @@
 #include <functional>
 #include <vector>
 
-namespace ns3 {
+namespace ns3
+{
 
 /**
  * \ingroup bullet

@@ -8,11 +8,13 @@
 
 #include <algorithm>
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("BlockBitmap");
 
-namespace {
+namespace
+{
 
 uint32_t
 BytesFor(uint32_t bits)

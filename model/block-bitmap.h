@@ -11,7 +11,8 @@
 #include <cstdint>
 #include <vector>
 
-namespace ns3 {
+namespace ns3
+{
 
 /**
  * \ingroup bullet

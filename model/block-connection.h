@@ -13,7 +13,8 @@
 
 #include <deque>
 
-namespace ns3 {
+namespace ns3
+{
 
 class BlockTransport;
 

@@ -5,7 +5,8 @@
 
 #include "ns3/log.h"
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("BlockFrame");
 

@@ -3,7 +3,8 @@
  */
 #include "checked-header.h"
 
-namespace ns3 {
+namespace ns3
+{
 
 WireReader::WireReader(Buffer::Iterator start)
     : m_it(start)

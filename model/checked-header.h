@@ -9,7 +9,8 @@
 
 #include <string>
 
-namespace ns3 {
+namespace ns3
+{
 
 /**
  * \ingroup bullet

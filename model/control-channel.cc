@@ -8,13 +8,15 @@
 #include "ns3/log.h"
 #include "ns3/uinteger.h"
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("ControlChannel");
 
 NS_OBJECT_ENSURE_REGISTERED(ControlChannel);
 NS_OBJECT_ENSURE_REGISTERED(ControlHeader);
 NS_OBJECT_ENSURE_REGISTERED(UdpControlChannel);
+NS_OBJECT_ENSURE_REGISTERED(TcpControlChannel);
 
 TypeId
 ControlChannel::GetTypeId()
@@ -40,6 +42,23 @@ ControlChannel::Register(uint16_t type, Handler handler)
 {
     NS_ABORT_MSG_IF(m_handlers.count(type), "control message type " << type << " registered twice");
     m_handlers[type] = handler;
+    DoRegister(type);
+}
+
+void
+ControlChannel::DoRegister(uint16_t type)
+{
+}
+
+std::vector<uint16_t>
+ControlChannel::GetTypes() const
+{
+    std::vector<uint16_t> types;
+    for (const auto& [type, handler] : m_handlers)
+    {
+        types.push_back(type);
+    }
+    return types;
 }
 
 uint64_t
@@ -231,6 +250,100 @@ void
 UdpControlChannel::DoDispose()
 {
     Stop();
+    ControlChannel::DoDispose();
+}
+
+TypeId
+TcpControlChannel::GetTypeId()
+{
+    static TypeId tid
+        = TypeId("ns3::TcpControlChannel")
+              .SetParent<ControlChannel>()
+              .SetGroupName("Bullet")
+              .AddConstructor<TcpControlChannel>()
+              .AddAttribute("Port", "TCP port control connections listen on", UintegerValue(7004),
+                            MakeUintegerAccessor(&TcpControlChannel::m_port),
+                            MakeUintegerChecker<uint16_t>());
+    return tid;
+}
+
+void
+TcpControlChannel::Start(Ptr<Node> node)
+{
+    Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
+    NS_ABORT_MSG_UNLESS(ipv4 && ipv4->GetNInterfaces() > 1,
+                        "TcpControlChannel needs a node with an IPv4 interface");
+    m_local = ipv4->GetAddress(1, 0).GetLocal();
+    m_transport = CreateObject<BlockTransport>();
+    m_transport->SetNode(node);
+    for (uint16_t type : GetTypes())
+    {
+        m_transport->RegisterMessageType(type);
+    }
+    m_transport->SetReceiveCallback(MakeCallback(&TcpControlChannel::HandleRecv, this));
+    m_transport->Listen(m_port);
+}
+
+void
+TcpControlChannel::Stop()
+{
+    if (m_transport)
+    {
+        m_transport->CloseAll();
+        m_transport = nullptr;
+    }
+}
+
+void
+TcpControlChannel::DoRegister(uint16_t type)
+{
+    if (m_transport)
+    {
+        m_transport->RegisterMessageType(type);
+    }
+}
+
+bool
+TcpControlChannel::Send(Ipv4Address peer, uint16_t type, Ptr<const Packet> message)
+{
+    if (!m_transport)
+    {
+        return false;
+    }
+    InetSocketAddress to(peer, m_port);
+    if (!m_transport->GetConnection(to))
+    {
+        m_transport->Connect(to);
+    }
+    if (!m_transport->Send(to, type, message))
+    {
+        return false;
+    }
+    // Frame header (8 B) plus TCP/IPv4 headers (40 B) of a segment, as control overhead.
+    NotifySent(peer, type, message->GetSize() + 8 + 40);
+    return true;
+}
+
+Ipv4Address
+TcpControlChannel::GetLocalAddress() const
+{
+    return m_local;
+}
+
+void
+TcpControlChannel::HandleRecv(const Address& peer, uint16_t type, Ptr<Packet> message)
+{
+    Deliver(InetSocketAddress::ConvertFrom(peer).GetIpv4(), type, message, message->GetSize() + 48);
+}
+
+void
+TcpControlChannel::DoDispose()
+{
+    if (m_transport)
+    {
+        m_transport->Dispose();
+        m_transport = nullptr;
+    }
     ControlChannel::DoDispose();
 }
 

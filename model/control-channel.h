@@ -4,6 +4,7 @@
 #ifndef BULLET_CONTROL_CHANNEL_H
 #define BULLET_CONTROL_CHANNEL_H
 
+#include "block-transport.h"
 #include "checked-header.h"
 
 #include "ns3/callback.h"
@@ -16,7 +17,8 @@
 
 #include <map>
 
-namespace ns3 {
+namespace ns3
+{
 
 /**
  * \ingroup bullet
@@ -54,6 +56,10 @@ class ControlChannel : public Object
 
   protected:
     void DoDispose() override;
+    /// Tells the transport about a newly registered type (if it needs to know).
+    virtual void DoRegister(uint16_t type);
+    /// The registered types.
+    std::vector<uint16_t> GetTypes() const;
     /// Dispatches a received message to its handler (or counts it as rejected).
     void Deliver(Ipv4Address from, uint16_t type, Ptr<Packet> message, uint32_t wireBytes);
     void Reject(Ipv4Address from, const std::string& why);
@@ -116,6 +122,33 @@ class UdpControlChannel : public ControlChannel
 
     uint16_t m_port{0};
     Ptr<Socket> m_socket;
+    Ipv4Address m_local;
+};
+
+/**
+ * \ingroup bullet
+ * \brief Control messages over TCP (a BlockTransport per node): reliable and ordered, as
+ * MACEDON's control traffic was, so a congested link delays control but never loses it.
+ */
+class TcpControlChannel : public ControlChannel
+{
+  public:
+    static TypeId GetTypeId();
+
+    void Start(Ptr<Node> node) override;
+    void Stop() override;
+    bool Send(Ipv4Address peer, uint16_t type, Ptr<const Packet> message) override;
+    Ipv4Address GetLocalAddress() const override;
+
+  protected:
+    void DoDispose() override;
+    void DoRegister(uint16_t type) override;
+
+  private:
+    void HandleRecv(const Address& peer, uint16_t type, Ptr<Packet> message);
+
+    uint16_t m_port{0};
+    Ptr<BlockTransport> m_transport;
     Ipv4Address m_local;
 };
 

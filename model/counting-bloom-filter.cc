@@ -10,11 +10,13 @@
 #include <cmath>
 #include <limits>
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("CountingBloomFilter");
 
-namespace {
+namespace
+{
 
 /// Bytes needed for \p bits bits.
 uint64_t

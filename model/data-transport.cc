@@ -8,7 +8,8 @@
 #include "ns3/socket.h"
 #include "ns3/uinteger.h"
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("DataTransport");
 
@@ -41,8 +42,24 @@ DataTransport::SetRecvCallback(RecvCallback cb)
 }
 
 void
+DataTransport::SetSendReadyCallback(Callback<void, Ipv4Address> cb)
+{
+    m_ready = cb;
+}
+
+void
+DataTransport::NotifyReady(Ipv4Address peer)
+{
+    if (!m_ready.IsNull())
+    {
+        m_ready(peer);
+    }
+}
+
+void
 DataTransport::DoDispose()
 {
+    m_ready = Callback<void, Ipv4Address>();
     m_recv = RecvCallback();
     Object::DoDispose();
 }
@@ -161,6 +178,7 @@ TfrcDataTransport::Start(Ptr<Node> node)
         NS_FATAL_ERROR("TfrcDataTransport: cannot bind port " << m_port);
     }
     m_socket->SetRecvCallback(MakeCallback(&TfrcDataTransport::HandleRecv, this));
+    m_socket->SetSendReadyCallback(MakeCallback(&TfrcDataTransport::HandleReady, this));
 }
 
 void
@@ -218,6 +236,12 @@ TfrcDataTransport::HandleRecv(Ptr<Packet> packet, const Address& from)
 }
 
 void
+TfrcDataTransport::HandleReady(const Address& peer)
+{
+    NotifyReady(InetSocketAddress::ConvertFrom(peer).GetIpv4());
+}
+
+void
 TfrcDataTransport::DoDispose()
 {
     Stop();
@@ -248,6 +272,7 @@ TcpDataTransport::Start(Ptr<Node> node)
     m_transport->SetNode(node);
     m_transport->RegisterMessageType(kDataType);
     m_transport->SetReceiveCallback(MakeCallback(&TcpDataTransport::HandleRecv, this));
+    m_transport->SetBlockDequeuedCallback(MakeCallback(&TcpDataTransport::HandleDequeued, this));
     m_transport->Listen(m_port);
 }
 
@@ -297,6 +322,15 @@ void
 TcpDataTransport::HandleRecv(const Address& peer, uint16_t type, Ptr<Packet> packet)
 {
     Deliver(InetSocketAddress::ConvertFrom(peer).GetIpv4(), packet);
+}
+
+void
+TcpDataTransport::HandleDequeued(const Address& peer, uint32_t remaining)
+{
+    if (remaining < m_queueLimit)
+    {
+        NotifyReady(InetSocketAddress::ConvertFrom(peer).GetIpv4());
+    }
 }
 
 void

@@ -14,7 +14,8 @@
 #include "ns3/tfrc-socket.h"
 #include "ns3/traced-callback.h"
 
-namespace ns3 {
+namespace ns3
+{
 
 /**
  * \ingroup bullet
@@ -41,6 +42,8 @@ class DataTransport : public Object
     virtual void Close(Ipv4Address peer) = 0;
 
     void SetRecvCallback(RecvCallback cb);
+    /// Called with a peer whose transport refused a send and can take packets again.
+    void SetSendReadyCallback(Callback<void, Ipv4Address> cb);
 
     /// (peer, payload bytes) for each accepted send
     using PeerBytesTracedCallback = void (*)(Ipv4Address peer, uint32_t bytes);
@@ -51,9 +54,11 @@ class DataTransport : public Object
     void Deliver(Ipv4Address from, Ptr<Packet> packet);
     void NotifySent(Ipv4Address peer, uint32_t bytes);
     void NotifyRefused(Ipv4Address peer, uint32_t bytes);
+    void NotifyReady(Ipv4Address peer);
 
   private:
     RecvCallback m_recv;
+    Callback<void, Ipv4Address> m_ready;
     TracedCallback<Ipv4Address, uint32_t> m_txTrace;
     TracedCallback<Ipv4Address, uint32_t> m_refusedTrace;
 };
@@ -105,6 +110,7 @@ class TfrcDataTransport : public DataTransport
 
   private:
     void HandleRecv(Ptr<Packet> packet, const Address& from);
+    void HandleReady(const Address& peer);
 
     uint16_t m_port{0};
     Ptr<TfrcSocket> m_socket;
@@ -131,6 +137,7 @@ class TcpDataTransport : public DataTransport
   private:
     static constexpr uint16_t kDataType = 1;
     void HandleRecv(const Address& peer, uint16_t type, Ptr<Packet> packet);
+    void HandleDequeued(const Address& peer, uint32_t remaining);
 
     uint16_t m_port{0};
     uint32_t m_queueLimit{0};

@@ -11,11 +11,13 @@
 #include "ns3/type-id.h"
 #include "ns3/uinteger.h"
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("DisseminationApplication");
 
-namespace {
+namespace
+{
 /// Packets further ahead than this of anything seen are rejected as malformed.
 constexpr uint32_t kMaxSequenceJump = 1u << 20;
 } // namespace
@@ -50,7 +52,7 @@ DisseminationApplication::GetTypeId()
                             MakeTypeIdChecker())
               .AddAttribute(
                   "ControlChannel", "ControlChannel subclass that carries control messages",
-                  TypeIdValue(UdpControlChannel::GetTypeId()),
+                  TypeIdValue(TcpControlChannel::GetTypeId()),
                   MakeTypeIdAccessor(&DisseminationApplication::m_channelType), MakeTypeIdChecker())
               .AddTraceSource("DataRx",
                               "A stream packet arrived: (from, seq, bytes, from parent, duplicate)",

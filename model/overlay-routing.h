@@ -14,7 +14,8 @@
 #include <utility>
 #include <vector>
 
-namespace ns3 {
+namespace ns3
+{
 
 /**
  * \ingroup bullet

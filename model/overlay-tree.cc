@@ -7,7 +7,8 @@
 
 #include <algorithm>
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("OverlayTree");
 

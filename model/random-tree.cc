@@ -8,7 +8,8 @@
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("RandomTree");
 

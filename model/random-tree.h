@@ -12,7 +12,8 @@
 
 #include <map>
 
-namespace ns3 {
+namespace ns3
+{
 
 /**
  * \ingroup bullet

@@ -16,7 +16,8 @@
 #include <set>
 #include <vector>
 
-namespace ns3 {
+namespace ns3
+{
 
 /// A member of a RanSub set: a node and the opaque state it published (e.g. a summary ticket).
 struct RanSubMember

@@ -3,7 +3,8 @@
  */
 #include "stream-header.h"
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_OBJECT_ENSURE_REGISTERED(StreamHeader);
 

@@ -8,7 +8,8 @@
 
 #include "ns3/nstime.h"
 
-namespace ns3 {
+namespace ns3
+{
 
 /**
  * \ingroup bullet

@@ -8,7 +8,8 @@
 #include "ns3/assert.h"
 #include "ns3/log.h"
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("SummaryTicket");
 

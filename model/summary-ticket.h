@@ -12,7 +12,8 @@
 #include <memory>
 #include <vector>
 
-namespace ns3 {
+namespace ns3
+{
 
 /**
  * \ingroup bullet

@@ -8,7 +8,8 @@
 #include "ns3/application.h"
 #include "ns3/tfrc-socket.h"
 
-namespace ns3 {
+namespace ns3
+{
 
 /**
  * \ingroup bullet

@@ -8,7 +8,8 @@
 #include <cmath>
 #include <limits>
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("TfrcEquation");
 

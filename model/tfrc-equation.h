@@ -6,7 +6,8 @@
 
 #include <cstdint>
 
-namespace ns3 {
+namespace ns3
+{
 
 /**
  * \ingroup bullet

@@ -9,7 +9,8 @@
 #include <algorithm>
 #include <cmath>
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("TfrcHeader");
 
@@ -24,7 +25,8 @@ TfrcPeekType(Ptr<const Packet> packet)
     return type;
 }
 
-namespace {
+namespace
+{
 uint32_t
 SaturateU32(double v)
 {

@@ -9,7 +9,8 @@
 #include "ns3/packet.h"
 #include "ns3/ptr.h"
 
-namespace ns3 {
+namespace ns3
+{
 
 /**
  * \ingroup bullet

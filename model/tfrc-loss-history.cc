@@ -7,11 +7,13 @@
 
 #include <algorithm>
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("TfrcLossHistory");
 
-namespace {
+namespace
+{
 /// Gaps wider than this are clipped: a peer that jumps ahead by millions must not make us
 /// allocate millions of holes (only the newest ones can still matter).
 const uint64_t kMaxHoles = 4096;

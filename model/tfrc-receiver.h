@@ -10,7 +10,8 @@
 
 #include <deque>
 
-namespace ns3 {
+namespace ns3
+{
 
 /**
  * \ingroup bullet

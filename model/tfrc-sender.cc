@@ -12,7 +12,8 @@
 #include <cmath>
 #include <limits>
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("TfrcSender");
 

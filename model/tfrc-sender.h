@@ -9,7 +9,8 @@
 #include <cstdint>
 #include <vector>
 
-namespace ns3 {
+namespace ns3
+{
 
 class TfrcFeedbackHeader;
 

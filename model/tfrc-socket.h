@@ -17,7 +17,8 @@
 #include <map>
 #include <memory>
 
-namespace ns3 {
+namespace ns3
+{
 
 class Node;
 class Packet;

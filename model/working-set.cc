@@ -8,11 +8,13 @@
 
 #include <algorithm>
 
-namespace ns3 {
+namespace ns3
+{
 
 NS_LOG_COMPONENT_DEFINE("WorkingSet");
 
-namespace {
+namespace
+{
 
 std::shared_ptr<const MinWisePermutations>
 OrDefault(std::shared_ptr<const MinWisePermutations> perms)

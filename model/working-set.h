@@ -12,7 +12,8 @@
 #include <set>
 #include <vector>
 
-namespace ns3 {
+namespace ns3
+{
 
 /**
  * \ingroup bullet

@@ -16,7 +16,8 @@
 using namespace ns3;
 using namespace bullet_test;
 
-namespace {
+namespace
+{
 
 /// A bitmap of \p n blocks holding each of \p blocks.
 BlockBitmap

@@ -10,7 +10,8 @@
 
 using namespace ns3;
 
-namespace {
+namespace
+{
 
 /// Bytes of a packet.
 std::vector<uint8_t>

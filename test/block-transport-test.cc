@@ -24,7 +24,8 @@
 
 using namespace ns3;
 
-namespace {
+namespace
+{
 
 constexpr uint16_t PORT = 7000;
 constexpr uint16_t REQUEST = 1;

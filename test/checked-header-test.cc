@@ -10,7 +10,8 @@
 
 using namespace ns3;
 
-namespace {
+namespace
+{
 
 /// A count-prefixed list of 32-bit values: the shape of most Bullet messages.
 class ListHeader : public CheckedHeader

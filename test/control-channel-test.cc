@@ -11,7 +11,8 @@
 
 using namespace ns3;
 
-namespace {
+namespace
+{
 
 Ptr<SimulatedNetwork>
 Pair()

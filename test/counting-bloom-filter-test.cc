@@ -18,7 +18,8 @@
 using namespace ns3;
 using namespace bullet_test;
 
-namespace {
+namespace
+{
 
 /// \p n distinct random keys with the top bit clear (queries use keys with it set, so a
 /// query can never hit an inserted key).

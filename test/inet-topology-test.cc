@@ -14,7 +14,8 @@
 
 using namespace ns3;
 
-namespace {
+namespace
+{
 
 const InetTopology&
 Topology5000()
@@ -158,7 +159,8 @@ TEST(InetTopology, ReadsOriginalGeneratorFormatAndComputesMissingLengths)
     EXPECT_EQ(topo.GetLinks()[1].length, 500u);
 }
 
-namespace {
+namespace
+{
 
 std::string
 ReadError(const std::string& text)

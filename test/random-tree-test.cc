@@ -14,7 +14,8 @@
 
 using namespace ns3;
 
-namespace {
+namespace
+{
 
 class TreeScenario
 {

@@ -114,7 +114,8 @@ TEST(RanSubHeader, RoundTripAndMalformedInput)
     EXPECT_NE(bad.GetError().find("members for population"), std::string::npos) << bad.GetError();
 }
 
-namespace {
+namespace
+{
 
 /// N overlay nodes on a star network, a static random tree, RanSub on every node.
 class RanSubScenario

@@ -7,7 +7,8 @@
 #include "ns3/ipv4.h"
 #include "ns3/topology-helper.h"
 
-namespace ns3 {
+namespace ns3
+{
 
 /// n clients on one router: the smallest network where overlay protocols talk over sockets.
 inline Ptr<SimulatedNetwork>

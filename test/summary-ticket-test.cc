@@ -19,7 +19,8 @@
 using namespace ns3;
 using namespace bullet_test;
 
-namespace {
+namespace
+{
 
 std::shared_ptr<const MinWisePermutations>
 Perms(uint32_t n = SummaryTicket::DEFAULT_ENTRIES,

@@ -10,7 +10,8 @@
 
 using namespace ns3;
 
-namespace {
+namespace
+{
 
 template<class H>
 std::vector<uint8_t>

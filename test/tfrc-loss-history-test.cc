@@ -7,7 +7,8 @@
 
 using namespace ns3;
 
-namespace {
+namespace
+{
 
 double
 FixedFirstInterval(double v, Time)

@@ -10,7 +10,8 @@
 
 using namespace ns3;
 
-namespace {
+namespace
+{
 
 /// Feedback that yields an RTT sample of exactly \p rtt when it arrives at \p now.
 TfrcFeedbackHeader

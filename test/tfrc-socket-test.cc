@@ -17,7 +17,8 @@
 
 using namespace ns3;
 
-namespace {
+namespace
+{
 
 const uint16_t kPort = 7000;
 

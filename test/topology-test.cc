@@ -21,7 +21,8 @@
 
 using namespace ns3;
 
-namespace {
+namespace
+{
 
 const InetTopology&
 Inet()
@@ -194,7 +195,8 @@ TEST(TopologySpec, FileDistributionMesh)
     }
 }
 
-namespace {
+namespace
+{
 
 /// Sends one small UDP datagram between client pairs and records one-way delays.
 struct DelayProbe

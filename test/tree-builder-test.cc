@@ -11,7 +11,8 @@
 
 using namespace ns3;
 
-namespace {
+namespace
+{
 
 /// Mathis et al.'s simple TCP model: enough to rank overlay links in these tests.
 double

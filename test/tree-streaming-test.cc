@@ -13,7 +13,8 @@
 
 using namespace ns3;
 
-namespace {
+namespace
+{
 
 /// 8 clients on a star; client 7's access link is slow.
 Ptr<SimulatedNetwork>

@@ -16,7 +16,8 @@
 #include <string>
 #include <vector>
 
-namespace bullet_test {
+namespace bullet_test
+{
 
 /// The wire bytes of \p obj; fails the test if Serialize() writes other than
 /// GetSerializedSize() bytes.

@@ -15,7 +15,8 @@
 using namespace ns3;
 using namespace bullet_test;
 
-namespace {
+namespace
+{
 
 /// The filter a node would have built from scratch over exactly \p ws's packets.
 BloomFilter

@@ -1,0 +1,420 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "star-network.h"
+
+#include "ns3/bullet-application.h"
+#include "ns3/dissemination-helper.h"
+#include "ns3/double.h"
+#include "ns3/simulator.h"
+#include "ns3/streaming-metrics.h"
+#include "ns3/uinteger.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+using namespace ns3;
+
+namespace
+{
+
+/// No child holds any packet yet.
+const ChildSendPolicy::HasFn kNone = [](const ChildSendPolicy::Child&) {
+    return false;
+};
+
+std::vector<ChildSendPolicy::Child>
+Children(const std::vector<double>& sf, double lf)
+{
+    std::vector<ChildSendPolicy::Child> out;
+    for (uint32_t i = 0; i < sf.size(); ++i)
+    {
+        ChildSendPolicy::Child c;
+        c.address = Ipv4Address(i + 1);
+        c.sendingFactor = sf[i];
+        c.limitingFactor = lf;
+        out.push_back(c);
+    }
+    return out;
+}
+
+} // namespace
+
+TEST(DisjointChildSend, OwnershipFollowsSendingFactors)
+{
+    DisjointChildSend policy;
+    auto children = Children({0.5, 0.3, 0.2}, 0.0); // no extra sends: ownership only
+    uint64_t total = 0;
+    std::map<uint32_t, uint32_t> got;
+    for (uint32_t seq = 0; seq < 1000; ++seq)
+    {
+        uint32_t receivers = 0;
+        policy.Send(
+            children, seq, 0.01, total,
+            [&](ChildSendPolicy::Child& c) {
+                ++got[c.address.Get()];
+                ++receivers;
+                return true;
+            },
+            kNone);
+        ASSERT_EQ(receivers, 1u) << "each packet owned by exactly one child";
+    }
+    EXPECT_EQ(total, 1000u);
+    EXPECT_NEAR(children[0].sent, 500, 2);
+    EXPECT_NEAR(children[1].sent, 300, 2);
+    EXPECT_NEAR(children[2].sent, 200, 2);
+}
+
+TEST(DisjointChildSend, RefusedOwnershipPassesToAChildThatAccepts)
+{
+    DisjointChildSend policy;
+    auto children = Children({0.6, 0.2, 0.2}, 0.0);
+    uint64_t total = 0;
+    for (uint32_t seq = 0; seq < 1000; ++seq)
+    {
+        bool sent = policy.Send(
+            children, seq, 0.01, total,
+            [&](ChildSendPolicy::Child& c) {
+                return c.address != Ipv4Address(1); // child 1's transport is always full
+            },
+            kNone);
+        ASSERT_TRUE(sent);
+    }
+    EXPECT_EQ(children[0].sent, 0u);
+    EXPECT_EQ(children[1].sent + children[2].sent, 1000u) << "every packet owned once";
+    // Figure 5 searches the children in order for a new owner, so the first one that
+    // accepts takes over every packet the full child was due; the last keeps its share.
+    EXPECT_NEAR(children[2].sent, 200, 2);
+    EXPECT_NEAR(children[1].sent, 800, 2);
+}
+
+namespace
+{
+
+/// Offers n packets to two children with sf 0.5 each, which can take the given fractions
+/// of the stream (token buckets). Returns the fractions each received and both received.
+struct CapacityRun
+{
+    double to1{0};
+    double to2{0};
+    double both{0};
+};
+
+CapacityRun
+RunCapacity(std::vector<ChildSendPolicy::Child>& children, double cap1, double cap2, uint32_t n)
+{
+    DisjointChildSend policy;
+    uint64_t total = 0;
+    double tokens[2] = {0, 0.5}; // out of phase, as independent flows are
+    CapacityRun out;
+    for (uint32_t seq = 0; seq < n; ++seq)
+    {
+        tokens[0] = std::min(tokens[0] + cap1, 5.0);
+        tokens[1] = std::min(tokens[1] + cap2, 5.0);
+        bool got[2] = {false, false};
+        policy.Send(
+            children, seq, 1.0 / 400, total,
+            [&](ChildSendPolicy::Child& c) {
+                uint32_t i = c.address.Get() - 1;
+                if (tokens[i] < 1)
+                {
+                    return false;
+                }
+                tokens[i] -= 1;
+                got[i] = true;
+                return true;
+            },
+            kNone);
+        out.to1 += got[0];
+        out.to2 += got[1];
+        out.both += got[0] && got[1];
+    }
+    out.to1 /= n;
+    out.to2 /= n;
+    out.both /= n;
+    return out;
+}
+
+} // namespace
+
+TEST(DisjointChildSend, AmpleChildrenGetEverythingScarceOnesDisjointShares)
+{
+    // Ample bandwidth: every child receives the whole stream, limiting factors stay at 1.
+    auto children = Children({0.5, 0.5}, 1.0);
+    CapacityRun r = RunCapacity(children, 5, 5, 20000);
+    EXPECT_EQ(r.to1, 1.0);
+    EXPECT_EQ(r.to2, 1.0);
+    EXPECT_EQ(children[0].limitingFactor, 1.0);
+    EXPECT_EQ(children[1].limitingFactor, 1.0);
+    // Not enough for the whole stream between them: nearly disjoint streams of what each can
+    // take ("each child will receive a completely disjoint data stream of packets it owns").
+    children = Children({0.5, 0.5}, 1.0);
+    r = RunCapacity(children, 0.3, 0.35, 20000);
+    EXPECT_NEAR(r.to1, 0.3, 0.02);
+    EXPECT_NEAR(r.to2, 0.35, 0.02);
+    EXPECT_LT(r.both, 0.05 * (r.to1 + r.to2)) << "overlap between the children's streams";
+    // In between: a child gets what it can take, the other everything.
+    children = Children({0.5, 0.5}, 1.0);
+    r = RunCapacity(children, 5, 0.7, 20000);
+    EXPECT_EQ(r.to1, 1.0);
+    EXPECT_NEAR(r.to2, 0.7, 0.02);
+}
+
+TEST(DisjointChildSend, SelectsExactlyAnLfFractionOfSequenceNumbers)
+{
+    for (double lf : {0.0, 0.1, 0.25, 0.33, 0.5, 0.9, 1.0})
+    {
+        uint32_t n = 0;
+        for (uint32_t seq = 0; seq < 10000; ++seq)
+        {
+            n += DisjointChildSend::Selects(lf, seq);
+        }
+        EXPECT_NEAR(n, lf * 10000, 1) << lf;
+    }
+}
+
+TEST(SendToAllChildren, OffersEveryPacketToEveryChild)
+{
+    SendToAllChildren policy;
+    auto children = Children({0.5, 0.5}, 0.0);
+    uint64_t total = 0;
+    uint32_t sends = 0;
+    for (uint32_t seq = 0; seq < 100; ++seq)
+    {
+        policy.Send(
+            children, seq, 0.01, total,
+            [&](ChildSendPolicy::Child&) {
+                ++sends;
+                return true;
+            },
+            kNone);
+    }
+    EXPECT_EQ(sends, 200u);
+}
+
+namespace
+{
+
+RanSubMember
+Member(uint32_t node, uint32_t from, uint32_t to, std::shared_ptr<const MinWisePermutations> perms)
+{
+    SummaryTicket t(perms);
+    for (uint32_t k = from; k < to; ++k)
+    {
+        t.Insert(k);
+    }
+    Buffer b;
+    b.AddAtStart(t.GetSerializedSize());
+    Buffer::Iterator it = b.Begin();
+    t.Serialize(it);
+    RanSubMember m;
+    m.node = Ipv4Address(node);
+    m.payload.resize(b.GetSize());
+    b.CopyData(m.payload.data(), m.payload.size());
+    return m;
+}
+
+} // namespace
+
+TEST(BulletPeering, ChoosesTheLeastResemblingEligibleCandidate)
+{
+    auto perms = std::make_shared<MinWisePermutations>(30);
+    SummaryTicket mine(perms);
+    for (uint32_t k = 0; k < 1000; ++k)
+    {
+        mine.Insert(k);
+    }
+    std::vector<RanSubMember> members{Member(1, 0, 1000, perms),    // identical
+                                      Member(2, 400, 1400, perms),  // J = 0.43
+                                      Member(3, 2000, 3000, perms), // disjoint
+                                      Member(4, 100, 1100, perms)}; // J = 0.82
+    members.push_back({Ipv4Address(5), {1, 2, 3}});                 // malformed ticket
+    Ipv4Address chosen;
+    double r = 0;
+    ASSERT_TRUE(BulletApplication::LeastResembling(
+        mine, members,
+        [](Ipv4Address) {
+            return true;
+        },
+        chosen, r));
+    EXPECT_EQ(chosen, Ipv4Address(3));
+    EXPECT_LT(r, 0.1);
+    ASSERT_TRUE(BulletApplication::LeastResembling(
+        mine, members,
+        [](Ipv4Address a) {
+            return a != Ipv4Address(3);
+        },
+        chosen, r));
+    EXPECT_EQ(chosen, Ipv4Address(2));
+    EXPECT_FALSE(BulletApplication::LeastResembling(
+        mine, {members.back()},
+        [](Ipv4Address) {
+            return true;
+        },
+        chosen, r));
+}
+
+TEST(BulletPeerHeader, RoundTripAndMalformedInput)
+{
+    BulletPeerHeader h;
+    h.filter = BloomFilter(800, 4);
+    h.filter.Insert(7);
+    h.low = 10;
+    h.high = 900;
+    h.senders = 4;
+    h.row = 3;
+    h.receivedKbps = 512;
+    Ptr<Packet> p = Create<Packet>();
+    p->AddHeader(h);
+    std::vector<uint8_t> bytes(p->GetSize());
+    p->CopyData(bytes.data(), bytes.size());
+    BulletPeerHeader back;
+    ASSERT_EQ(p->RemoveHeader(back), bytes.size());
+    EXPECT_TRUE(back.filter.Contains(7));
+    EXPECT_EQ(back.high, 900u);
+    EXPECT_EQ(back.row, 3u);
+    for (uint32_t cut = 0; cut < bytes.size(); ++cut)
+    {
+        BulletPeerHeader t;
+        EXPECT_EQ(Create<Packet>(bytes.data(), cut)->RemoveHeader(t), 0u) << cut;
+    }
+    h.row = 4; // row must be below the number of senders
+    Ptr<Packet> bad = Create<Packet>();
+    bad->AddHeader(h);
+    BulletPeerHeader t;
+    bad->RemoveHeader(t);
+    EXPECT_FALSE(t.IsValid());
+}
+
+namespace
+{
+
+/// 13 nodes on a star: the source's access link is 1.2 Mbps, the others' 3 Mbps. The source
+/// feeds 3 children, which feed 3 each, so the source's link caps every subtree at about a
+/// third of a 1 Mbps stream, while the mesh has capacity to spare (2003 Section 1's example).
+struct MeshScenario
+{
+    Ptr<SimulatedNetwork> net;
+    ApplicationContainer apps;
+    std::unique_ptr<StreamingMetrics> metrics;
+    TreeSpec tree;
+
+    MeshScenario(const std::string& app, const std::string& policy = "ns3::DisjointChildSend")
+    {
+        TopologySpec spec;
+        spec.nRouters = 1;
+        for (uint32_t c = 0; c < 13; ++c)
+        {
+            double rate = c == 0 ? 1.2e6 : 3e6;
+            spec.clientRouter.push_back(0);
+            spec.links.push_back(
+                {spec.ClientVertex(c), 0, LinkClass::ClientStub, rate, rate, 10, 0, 0});
+        }
+        net = TopologyHelper().Build(spec);
+        tree.root = 0;
+        tree.parent = {TreeSpec::kNoParent, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3};
+        DisseminationHelper helper(app);
+        helper.SetAttribute("Rate", DataRateValue(DataRate("1Mbps")));
+        if (app == "ns3::BulletApplication")
+        {
+            helper.SetAttribute("ChildSendPolicy", TypeIdValue(TypeId::LookupByName(policy)));
+        }
+        apps = helper.InstallStaticTree(net, tree);
+        metrics = std::make_unique<StreamingMetrics>(net, apps);
+        apps.Start(Seconds(0));
+        apps.Stop(Seconds(150));
+        Simulator::Stop(Seconds(151));
+    }
+
+    ~MeshScenario()
+    {
+        Simulator::Destroy();
+    }
+};
+
+} // namespace
+
+TEST(Bullet, PeersRecoverWhatTheConstrainedTreeCannotCarry)
+{
+    double treeUseful = 0;
+    {
+        MeshScenario tree("ns3::TreeStreamingApplication");
+        Simulator::Run();
+        treeUseful = tree.metrics->Summary(Seconds(75), Seconds(150))["useful_kbps"];
+    }
+    MeshScenario s("ns3::BulletApplication");
+    // Which peers sent each node each packet, to check that rows keep senders disjoint.
+    std::map<std::pair<uint32_t, uint32_t>, uint32_t> peerCopies;
+
+    for (uint32_t i = 0; i < 13; ++i)
+    {
+        s.apps.Get(i)->TraceConnectWithoutContext(
+            "DataRx", Callback<void, Ipv4Address, uint32_t, uint32_t, bool, bool>(
+                          [&, i](Ipv4Address, uint32_t seq, uint32_t, bool fromParent, bool) {
+                              if (!fromParent && Simulator::Now() > Seconds(75))
+                              {
+                                  ++peerCopies[{i, seq}];
+                              }
+                          }));
+    }
+    Simulator::Run();
+    auto summary = s.metrics->Summary(Seconds(75), Seconds(150));
+    double useful = summary["useful_kbps"];
+    double parent = summary["from_parent_kbps"];
+    EXPECT_LT(treeUseful, 450) << "the tree alone is capped by the source's uplink";
+    EXPECT_GT(useful, 1.15 * treeUseful) << "the mesh recovers what the tree cannot carry";
+    EXPECT_GT(useful, parent + 150) << "useful > from-parent: peers fill the holes";
+    // The paper reports under 10% duplicates at scale; this saturated 13-node mesh, where
+    // two thirds of the stream are recovered at every level, measures about 17% (parents
+    // relay recovered packets while their children recover the same ones). A regression
+    // bound, not the paper's figure: see doc/bullet.md.
+    EXPECT_LT(summary["duplicate_fraction"].get<double>(), 0.25);
+    uint32_t multiple = 0;
+    for (const auto& [key, n] : peerCopies)
+    {
+        multiple += n > 1;
+    }
+    // Rows keep senders apart; copies from two senders come from rows rotating or changing
+    // while packets of the old assignment are still queued (measured: about 6%).
+    EXPECT_LT(multiple, 0.10 * peerCopies.size());
+    // Each node found senders through RanSub.
+    for (uint32_t i = 1; i < 13; ++i)
+    {
+        auto app = DynamicCast<BulletApplication>(s.apps.Get(i));
+        EXPECT_FALSE(app->GetSenders().empty()) << "node " << i;
+    }
+}
+
+TEST(Bullet, RootShareFollowsDescendantCounts)
+{
+    // Source with children of 3, 2 and 1 descendants (itself included).
+    Ptr<SimulatedNetwork> net = StarNetwork(7, 10e6, 5);
+    TreeSpec tree;
+    tree.root = 0;
+    tree.parent = {TreeSpec::kNoParent, 0, 0, 0, 1, 1, 2};
+    DisseminationHelper helper("ns3::BulletApplication");
+    helper.SetAttribute("InitialLimitingFactor", DoubleValue(0.0));
+    helper.SetAttribute("MaxSenders", UintegerValue(0));
+    ApplicationContainer apps = helper.InstallStaticTree(net, tree);
+    apps.Start(Seconds(0));
+    apps.Stop(Seconds(30));
+    std::map<Ipv4Address, uint32_t> owned;
+    Simulator::Schedule(Seconds(29.9), [&]() {
+        for (const auto& c : DynamicCast<BulletApplication>(apps.Get(0))->GetChildState())
+        {
+            owned[c.address] = c.sent;
+            EXPECT_LT(c.limitingFactor, 0.01);
+        }
+    });
+    Simulator::Stop(Seconds(31));
+    Simulator::Run();
+    double total = owned[net->GetClientAddress(1)] + owned[net->GetClientAddress(2)]
+                   + owned[net->GetClientAddress(3)];
+    ASSERT_GT(total, 100);
+    EXPECT_NEAR(owned[net->GetClientAddress(1)] / total, 3.0 / 6, 0.02);
+    EXPECT_NEAR(owned[net->GetClientAddress(2)] / total, 2.0 / 6, 0.02);
+    EXPECT_NEAR(owned[net->GetClientAddress(3)] / total, 1.0 / 6, 0.02);
+    Simulator::Destroy();
+}
