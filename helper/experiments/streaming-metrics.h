@@ -4,10 +4,9 @@
 #ifndef BULLET_STREAMING_METRICS_H
 #define BULLET_STREAMING_METRICS_H
 
-#include "topology-helper.h"
-
 #include "ns3/application-container.h"
 #include "ns3/nstime.h"
+#include "ns3/topology-helper.h"
 
 #include <map>
 #include <nlohmann/json.hpp>

@@ -3,11 +3,10 @@
  */
 #include "streaming-scenario.h"
 
-#include "streaming-metrics.h"
-
 #include "ns3/command-line.h"
 #include "ns3/dissemination-application.h"
 #include "ns3/simulator.h"
+#include "ns3/streaming-metrics.h"
 #include "ns3/tfrc-equation.h"
 #include "ns3/uinteger.h"
 

@@ -4,7 +4,7 @@
 #ifndef BULLET_TOPOLOGY_SPEC_H
 #define BULLET_TOPOLOGY_SPEC_H
 
-#include "inet-topology.h"
+#include "ns3/inet-topology.h"
 
 #include <array>
 #include <cstdint>

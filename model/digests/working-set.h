@@ -4,8 +4,8 @@
 #ifndef BULLET_WORKING_SET_H
 #define BULLET_WORKING_SET_H
 
-#include "counting-bloom-filter.h"
-#include "summary-ticket.h"
+#include "ns3/counting-bloom-filter.h"
+#include "ns3/summary-ticket.h"
 
 #include <cstdint>
 #include <memory>

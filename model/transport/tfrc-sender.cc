@@ -3,10 +3,9 @@
  */
 #include "tfrc-sender.h"
 
-#include "tfrc-equation.h"
-#include "tfrc-header.h"
-
 #include "ns3/log.h"
+#include "ns3/tfrc-equation.h"
+#include "ns3/tfrc-header.h"
 
 #include <algorithm>
 #include <cmath>

@@ -3,11 +3,10 @@
  */
 #include "bullet-application.h"
 
-#include "stream-header.h"
-
 #include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
+#include "ns3/stream-header.h"
 #include "ns3/uinteger.h"
 
 #include <algorithm>

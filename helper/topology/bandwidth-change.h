@@ -4,9 +4,8 @@
 #ifndef BULLET_BANDWIDTH_CHANGE_H
 #define BULLET_BANDWIDTH_CHANGE_H
 
-#include "topology-helper.h"
-
 #include "ns3/nstime.h"
+#include "ns3/topology-helper.h"
 
 #include <boost/random/mersenne_twister.hpp>
 

@@ -4,14 +4,13 @@
 #ifndef BULLET_TOPOLOGY_HELPER_H
 #define BULLET_TOPOLOGY_HELPER_H
 
-#include "topology-spec.h"
-
 #include "ns3/data-rate.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/node-container.h"
 #include "ns3/object.h"
 #include "ns3/overlay-routing.h"
 #include "ns3/point-to-point-net-device.h"
+#include "ns3/topology-spec.h"
 
 #include <string>
 #include <vector>

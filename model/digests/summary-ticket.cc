@@ -3,9 +3,8 @@
  */
 #include "summary-ticket.h"
 
-#include "counting-bloom-filter.h"
-
 #include "ns3/assert.h"
+#include "ns3/counting-bloom-filter.h"
 #include "ns3/log.h"
 
 namespace ns3

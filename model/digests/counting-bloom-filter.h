@@ -4,9 +4,8 @@
 #ifndef BULLET_COUNTING_BLOOM_FILTER_H
 #define BULLET_COUNTING_BLOOM_FILTER_H
 
-#include "checked-header.h"
-
 #include "ns3/buffer.h"
+#include "ns3/checked-header.h"
 
 #include <array>
 #include <cstdint>

@@ -4,11 +4,10 @@
 #ifndef BULLET_DISSEMINATION_HELPER_H
 #define BULLET_DISSEMINATION_HELPER_H
 
-#include "topology-helper.h"
-#include "tree-builder.h"
-
 #include "ns3/application-container.h"
 #include "ns3/object-factory.h"
+#include "ns3/topology-helper.h"
+#include "ns3/tree-builder.h"
 
 #include <string>
 

@@ -4,10 +4,9 @@
 #ifndef BULLET_CONTROL_CHANNEL_H
 #define BULLET_CONTROL_CHANNEL_H
 
-#include "block-transport.h"
-#include "checked-header.h"
-
+#include "ns3/block-transport.h"
 #include "ns3/callback.h"
+#include "ns3/checked-header.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/node.h"
 #include "ns3/object.h"

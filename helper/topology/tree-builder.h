@@ -4,7 +4,7 @@
 #ifndef BULLET_TREE_BUILDER_H
 #define BULLET_TREE_BUILDER_H
 
-#include "topology-helper.h"
+#include "ns3/topology-helper.h"
 
 #include <cstdint>
 #include <functional>

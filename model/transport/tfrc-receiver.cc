@@ -3,9 +3,8 @@
  */
 #include "tfrc-receiver.h"
 
-#include "tfrc-equation.h"
-
 #include "ns3/log.h"
+#include "ns3/tfrc-equation.h"
 
 #include <algorithm>
 

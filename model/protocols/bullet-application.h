@@ -4,11 +4,11 @@
 #ifndef BULLET_BULLET_APPLICATION_H
 #define BULLET_BULLET_APPLICATION_H
 
-#include "child-send-policy.h"
-#include "counting-bloom-filter.h"
-#include "dissemination-application.h"
-#include "ransub.h"
-#include "working-set.h"
+#include "ns3/child-send-policy.h"
+#include "ns3/counting-bloom-filter.h"
+#include "ns3/dissemination-application.h"
+#include "ns3/ransub.h"
+#include "ns3/working-set.h"
 
 #include <deque>
 #include <functional>

@@ -4,9 +4,8 @@
 #ifndef BULLET_SUMMARY_TICKET_H
 #define BULLET_SUMMARY_TICKET_H
 
-#include "checked-header.h"
-
 #include "ns3/buffer.h"
+#include "ns3/checked-header.h"
 
 #include <cstdint>
 #include <memory>

@@ -4,12 +4,11 @@
 #ifndef BULLET_RANSUB_H
 #define BULLET_RANSUB_H
 
-#include "checked-header.h"
-#include "control-channel.h"
-#include "overlay-tree.h"
-
+#include "ns3/checked-header.h"
+#include "ns3/control-channel.h"
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"
+#include "ns3/overlay-tree.h"
 #include "ns3/random-variable-stream.h"
 
 #include <map>

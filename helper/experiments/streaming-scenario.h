@@ -4,11 +4,10 @@
 #ifndef BULLET_STREAMING_SCENARIO_H
 #define BULLET_STREAMING_SCENARIO_H
 
-#include "dissemination-helper.h"
-#include "experiment-output.h"
-#include "topology-spec.h"
-
+#include "ns3/dissemination-helper.h"
+#include "ns3/experiment-output.h"
 #include "ns3/nstime.h"
+#include "ns3/topology-spec.h"
 
 #include <functional>
 #include <nlohmann/json.hpp>

@@ -4,9 +4,8 @@
 #ifndef BULLET_BLOCK_BITMAP_H
 #define BULLET_BLOCK_BITMAP_H
 
-#include "checked-header.h"
-
 #include "ns3/buffer.h"
+#include "ns3/checked-header.h"
 
 #include <cstdint>
 #include <vector>

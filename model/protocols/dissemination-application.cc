@@ -3,11 +3,10 @@
  */
 #include "dissemination-application.h"
 
-#include "stream-header.h"
-
 #include "ns3/boolean.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
+#include "ns3/stream-header.h"
 #include "ns3/type-id.h"
 #include "ns3/uinteger.h"
 

@@ -3,8 +3,7 @@
  */
 #include "block-connection.h"
 
-#include "block-transport.h"
-
+#include "ns3/block-transport.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"

@@ -4,8 +4,7 @@
 #ifndef BULLET_STREAM_HEADER_H
 #define BULLET_STREAM_HEADER_H
 
-#include "checked-header.h"
-
+#include "ns3/checked-header.h"
 #include "ns3/nstime.h"
 
 namespace ns3

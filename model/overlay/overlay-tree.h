@@ -4,8 +4,7 @@
 #ifndef BULLET_OVERLAY_TREE_H
 #define BULLET_OVERLAY_TREE_H
 
-#include "control-channel.h"
-
+#include "ns3/control-channel.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/object.h"
 #include "ns3/traced-callback.h"

@@ -4,10 +4,9 @@
 #ifndef BULLET_RANDOM_TREE_H
 #define BULLET_RANDOM_TREE_H
 
-#include "overlay-tree.h"
-
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"
+#include "ns3/overlay-tree.h"
 #include "ns3/random-variable-stream.h"
 
 #include <map>

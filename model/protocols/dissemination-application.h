@@ -4,13 +4,12 @@
 #ifndef BULLET_DISSEMINATION_APPLICATION_H
 #define BULLET_DISSEMINATION_APPLICATION_H
 
-#include "control-channel.h"
-#include "data-transport.h"
-#include "overlay-tree.h"
-
 #include "ns3/application.h"
+#include "ns3/control-channel.h"
 #include "ns3/data-rate.h"
+#include "ns3/data-transport.h"
 #include "ns3/event-id.h"
+#include "ns3/overlay-tree.h"
 #include "ns3/traced-callback.h"
 
 #include <vector>
