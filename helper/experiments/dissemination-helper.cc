@@ -10,6 +10,12 @@
 namespace ns3
 {
 
+namespace
+{
+/// Random streams of the protocols: 8 per client from here (error models use 1,000,000+).
+constexpr int64_t kStreamBase = 10000;
+} // namespace
+
 DisseminationHelper::DisseminationHelper(const std::string& appType)
 {
     m_app.SetTypeId(appType);
@@ -33,6 +39,7 @@ DisseminationHelper::Create(Ptr<SimulatedNetwork> net, uint32_t client, bool sou
 {
     Ptr<DisseminationApplication> app = m_app.Create<DisseminationApplication>();
     app->SetAttribute("Source", BooleanValue(source));
+    app->AssignStreams(kStreamBase + 8 * client);
     net->GetClient(client)->AddApplication(app);
     return app;
 }
@@ -68,6 +75,7 @@ DisseminationHelper::InstallRandomTree(Ptr<SimulatedNetwork> net, uint32_t sourc
     {
         Ptr<RandomTree> tree = m_tree.Create<RandomTree>();
         tree->SetBootstrap(net->GetClientAddress(source));
+        tree->AssignStreams(kStreamBase + 8 * v + 4);
         Ptr<Application> app = Create(net, v, v == source);
         DynamicCast<DisseminationApplication>(app)->SetTree(tree);
         apps.Add(app);

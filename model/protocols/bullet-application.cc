@@ -10,6 +10,7 @@
 #include "ns3/uinteger.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace ns3
 {
@@ -104,6 +105,12 @@ BulletApplication::GetTypeId()
                             DoubleValue(0.5),
                             MakeDoubleAccessor(&BulletApplication::m_duplicateThreshold),
                             MakeDoubleChecker<double>(0, 1))
+              .AddAttribute("RecoveryWindow",
+                            "How much of the recent stream a node keeps and tries to recover "
+                            "(its working set spans this much time at the stream rate)",
+                            TimeValue(Seconds(20)),
+                            MakeTimeAccessor(&BulletApplication::m_recoveryWindow),
+                            MakeTimeChecker(MilliSeconds(100)))
               .AddAttribute("WorkingSetWindow",
                             "Sequence numbers a node keeps and tries to recover",
                             UintegerValue(1000), MakeUintegerAccessor(&BulletApplication::m_window),
@@ -142,6 +149,17 @@ BulletApplication::GetTypeId()
 }
 
 BulletApplication::BulletApplication() = default;
+
+int64_t
+BulletApplication::AssignStreams(int64_t stream)
+{
+    m_stream = stream;
+    if (m_ransub)
+    {
+        m_ransub->AssignStreams(stream + 1);
+    }
+    return 2;
+}
 
 Ptr<RanSub>
 BulletApplication::GetRanSub() const
@@ -195,6 +213,12 @@ BulletApplication::DoDispose()
 void
 BulletApplication::DoStart()
 {
+    DataRateValue rate;
+    GetAttribute("Rate", rate);
+    UintegerValue size;
+    GetAttribute("PacketSize", size);
+    m_window = std::max<uint32_t>(64, std::ceil(m_recoveryWindow.GetSeconds()
+                                                * rate.Get().GetBitRate() / (8.0 * size.Get())));
     auto perms = std::make_shared<MinWisePermutations>(m_ticketEntries);
     m_ws = std::make_unique<WorkingSet>(m_window, m_falsePositive, perms);
     m_created.assign(m_window, Time());
@@ -213,8 +237,16 @@ BulletApplication::DoStart()
     m_ransub = CreateObject<RanSub>();
     m_ransub->SetPayloadCallback(MakeCallback(&BulletApplication::TicketPayload, this));
     m_ransub->SetDeliverCallback(MakeCallback(&BulletApplication::OnRanSub, this));
+    if (m_stream >= 0)
+    {
+        m_ransub->AssignStreams(m_stream + 1);
+    }
     m_ransub->Start(GetTree(), channel);
-    m_refreshTimer = Simulator::Schedule(m_refreshPeriod, &BulletApplication::RefreshTick, this);
+    // A random phase: nodes refreshing in lockstep would recover, and relay, in bursts.
+    Ptr<UniformRandomVariable> phase = CreateObject<UniformRandomVariable>();
+    phase->SetStream(m_stream);
+    m_refreshTimer = Simulator::Schedule(m_refreshPeriod * phase->GetValue(0.5, 1.5),
+                                         &BulletApplication::RefreshTick, this);
 }
 
 void
@@ -524,6 +556,7 @@ BulletApplication::Pump(Ipv4Address receiver)
             return; // the flow is at its TCP-friendly rate: resume when it has room
         }
         r.bytesSent += bytes;
+        r.sentSinceRefresh.insert(seq);
         r.backlog.pop_front();
     }
 }
@@ -719,11 +752,15 @@ BulletApplication::HandleRefresh(Ipv4Address from, Ptr<Packet> p)
     r.row = h.senders ? h.row : 0;
     r.reportedKbps = h.receivedKbps;
     r.lastRefresh = Simulator::Now();
-    // What we hold of our row of the receiver's wanted range that its filter lacks.
+    // What we hold of our row of the receiver's wanted range that its filter lacks, less
+    // what we sent it since its last refresh (still in flight when it built the filter).
+    std::set<uint32_t> recent;
+    recent.swap(r.sentSinceRefresh);
     r.backlog.clear();
     for (uint32_t seq : m_ws->GetSequences())
     {
-        if (seq >= r.low && seq <= r.high && seq % r.senders == r.row && !r.filter.Contains(seq))
+        if (seq >= r.low && seq <= r.high && seq % r.senders == r.row && !r.filter.Contains(seq)
+            && !recent.count(seq))
         {
             r.backlog.push_back(seq);
         }

@@ -81,6 +81,8 @@ class BulletApplication : public DisseminationApplication
     BulletApplication();
 
     Ptr<RanSub> GetRanSub() const;
+    /// Fixes the random streams of the refresh phase and of RanSub's Compact.
+    int64_t AssignStreams(int64_t stream) override;
     std::vector<Ipv4Address> GetSenders() const;
     std::vector<Ipv4Address> GetReceivers() const;
     /// The children as the send policy sees them (factors, ownership counts).
@@ -123,7 +125,9 @@ class BulletApplication : public DisseminationApplication
         uint16_t row{0};
         uint32_t reportedKbps{0};
         std::deque<uint32_t> backlog; ///< packets to send, oldest first
-        uint64_t bytesSent{0};        ///< since the last evaluation
+        /// Sent since the last refresh: the refresh's filter may predate their arrival.
+        std::set<uint32_t> sentSinceRefresh;
+        uint64_t bytesSent{0}; ///< since the last evaluation
         Time lastRefresh;
     };
 
@@ -156,7 +160,8 @@ class BulletApplication : public DisseminationApplication
     Time m_refreshPeriod;
     uint32_t m_evaluationEpochs;
     double m_duplicateThreshold;
-    uint32_t m_window;
+    Time m_recoveryWindow;
+    uint32_t m_window{0}; ///< the recovery window in packets
     double m_falsePositive;
     uint32_t m_ticketEntries;
     double m_initialLimitingFactor;
@@ -190,6 +195,7 @@ class BulletApplication : public DisseminationApplication
     uint32_t m_refreshRound{0};
     Time m_lastEvaluation;
     EventId m_refreshTimer;
+    int64_t m_stream{-1};
 
     TracedCallback<Ipv4Address, const std::string&> m_peerDropTrace;
     TracedCallback<Ipv4Address> m_senderAddedTrace;

@@ -105,6 +105,12 @@ DisseminationApplication::IsSource() const
     return m_source;
 }
 
+int64_t
+DisseminationApplication::AssignStreams(int64_t stream)
+{
+    return 0;
+}
+
 bool
 DisseminationApplication::HasPacket(uint32_t seq) const
 {

@@ -39,6 +39,8 @@ class DisseminationApplication : public Application
     Ptr<DataTransport> GetTransport() const;
     Ipv4Address GetLocalAddress() const;
     bool IsSource() const;
+    /// Fixes the random streams the protocol uses; returns how many it took.
+    virtual int64_t AssignStreams(int64_t stream);
     /// Whether this node has received (or, at the source, created) packet \p seq.
     bool HasPacket(uint32_t seq) const;
 
