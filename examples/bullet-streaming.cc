@@ -95,19 +95,12 @@ main(int argc, char* argv[])
                 scenario.RunSystem(name, "ns3::TreeStreamingApplication", kind, out);
             }
         }
-        PrintStreamingTable(out.Systems(), std::cout);
-        std::cout << "steady-state window " << scenario.GetWindowStart().As(Time::S) << " to "
-                  << scenario.GetWindowEnd().As(Time::S) << "; stream " << config.rateKbps
-                  << " kbps. Paper (1000 clients, 20,000 nodes, medium): "
-                  << "Bullet ~500, bottleneck tree ~400, random tree <100 kbps.\n"
-                  << "results: " << out.GetDirectory() << std::endl;
         out.Root()["bullet_tree"] = tree;
         out.Root()["disjoint"] = disjoint;
-        out.WriteSummary(config.duration);
-        if (plot)
-        {
-            out.Plot("plot-streaming.py");
-        }
+        scenario.Finish(out, plot);
+        std::cout << "Paper (1000 clients, 20,000 nodes, medium): Bullet ~500, bottleneck tree "
+                     "~400, random tree <100 kbps; see doc/bullet.md."
+                  << std::endl;
     }
     catch (const std::exception& e)
     {

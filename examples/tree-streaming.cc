@@ -50,15 +50,7 @@ main(int argc, char* argv[])
                 scenario.RunSystem(name, "ns3::TreeStreamingApplication", kind, out);
             }
         }
-        PrintStreamingTable(out.Systems(), std::cout);
-        std::cout << "window " << scenario.GetWindowStart().As(Time::S) << " to "
-                  << scenario.GetWindowEnd().As(Time::S) << "; results in " << out.GetDirectory()
-                  << std::endl;
-        out.WriteSummary(config.duration);
-        if (plot)
-        {
-            out.Plot("plot-streaming.py");
-        }
+        scenario.Finish(out, plot);
     }
     catch (const std::exception& e)
     {

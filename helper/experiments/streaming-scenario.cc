@@ -215,6 +215,20 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
 }
 
 void
+StreamingScenario::Finish(ExperimentOutput& out, bool plot) const
+{
+    PrintStreamingTable(out.Systems(), std::cout);
+    std::cout << "steady-state window " << GetWindowStart().As(Time::S) << " to "
+              << GetWindowEnd().As(Time::S) << ", stream " << m_config.rateKbps
+              << " kbps; results in " << out.GetDirectory() << std::endl;
+    out.WriteSummary(m_config.duration);
+    if (plot)
+    {
+        out.Plot("plot-streaming.py");
+    }
+}
+
+void
 PrintStreamingTable(const nlohmann::json& systems, std::ostream& os)
 {
     std::ios saved(nullptr);

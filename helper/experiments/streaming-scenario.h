@@ -79,6 +79,10 @@ class StreamingScenario
                              const std::string& tree, ExperimentOutput& out,
                              const Customize& customize = nullptr) const;
 
+    /// Ends a run: prints the table of \p out's systems and the window, writes summary.json
+    /// and (if \p plot) the plots.
+    void Finish(ExperimentOutput& out, bool plot) const;
+
   private:
     Config m_config;
     TopologySpec m_spec;
