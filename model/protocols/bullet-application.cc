@@ -3,6 +3,7 @@
  */
 #include "bullet-application.h"
 
+#include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
@@ -92,6 +93,12 @@ BulletApplication::GetTypeId()
               .AddAttribute("MaxReceivers", "Peers a node sends to at most", UintegerValue(10),
                             MakeUintegerAccessor(&BulletApplication::m_maxReceivers),
                             MakeUintegerChecker<uint32_t>(0, 1000))
+              .AddAttribute("SourceAcceptsPeers",
+                            "Whether the source accepts peering requests; if not, its uplink "
+                            "carries only tree traffic (new data)",
+                            BooleanValue(true),
+                            MakeBooleanAccessor(&BulletApplication::m_sourceAcceptsPeers),
+                            MakeBooleanChecker())
               .AddAttribute(
                   "RefreshPeriod", "How often a receiver refreshes its senders' filters and rows",
                   TimeValue(Seconds(5)), MakeTimeAccessor(&BulletApplication::m_refreshPeriod),
@@ -685,7 +692,8 @@ BulletApplication::HandleRequest(Ipv4Address from, Ptr<Packet> p)
         NS_LOG_WARN("malformed peer request from " << from << ": " << h.GetError());
         return;
     }
-    if (m_receivers.count(from) == 0 && m_receivers.size() >= m_maxReceivers)
+    if ((IsSource() && !m_sourceAcceptsPeers)
+        || (m_receivers.count(from) == 0 && m_receivers.size() >= m_maxReceivers))
     {
         SendControl(from, kReject);
         return;

@@ -157,6 +157,7 @@ class BulletApplication : public DisseminationApplication
     // Attributes
     uint32_t m_maxSenders;
     uint32_t m_maxReceivers;
+    bool m_sourceAcceptsPeers;
     Time m_refreshPeriod;
     uint32_t m_evaluationEpochs;
     double m_duplicateThreshold;
