@@ -220,12 +220,9 @@ BulletApplication::DoDispose()
 void
 BulletApplication::DoStart()
 {
-    DataRateValue rate;
-    GetAttribute("Rate", rate);
-    UintegerValue size;
-    GetAttribute("PacketSize", size);
-    m_window = std::max<uint32_t>(64, std::ceil(m_recoveryWindow.GetSeconds()
-                                                * rate.Get().GetBitRate() / (8.0 * size.Get())));
+    m_window
+        = std::max<uint32_t>(64, std::ceil(m_recoveryWindow.GetSeconds() * GetRate().GetBitRate()
+                                           / (8.0 * GetPacketSize())));
     auto perms = std::make_shared<MinWisePermutations>(m_ticketEntries);
     m_ws = std::make_unique<WorkingSet>(m_window, m_falsePositive, perms);
     m_created.assign(m_window, Time());
@@ -472,9 +469,7 @@ BulletApplication::MakePacket(uint32_t seq) const
     StreamHeader h;
     h.seq = seq;
     h.created = m_created[seq % m_window];
-    UintegerValue size;
-    GetAttribute("PacketSize", size);
-    Ptr<Packet> p = Create<Packet>(size.Get() - h.GetSerializedSize());
+    Ptr<Packet> p = Create<Packet>(GetPacketSize() - h.GetSerializedSize());
     p->AddHeader(h);
     return p;
 }
@@ -526,9 +521,7 @@ BulletApplication::Disseminate(uint32_t seq, Ptr<const Packet> packet, Ipv4Addre
 void
 BulletApplication::Received(Ipv4Address from, uint32_t seq, bool duplicate)
 {
-    UintegerValue size;
-    GetAttribute("PacketSize", size);
-    m_bytesSinceRefresh += size.Get();
+    m_bytesSinceRefresh += GetPacketSize();
     for (auto& s : m_senders)
     {
         if (s.address == from)

@@ -105,6 +105,18 @@ DisseminationApplication::IsSource() const
     return m_source;
 }
 
+uint32_t
+DisseminationApplication::GetPacketSize() const
+{
+    return m_packetSize;
+}
+
+DataRate
+DisseminationApplication::GetRate() const
+{
+    return m_rate;
+}
+
 int64_t
 DisseminationApplication::AssignStreams(int64_t stream)
 {

@@ -39,6 +39,10 @@ class DisseminationApplication : public Application
     Ptr<DataTransport> GetTransport() const;
     Ipv4Address GetLocalAddress() const;
     bool IsSource() const;
+    /// Bytes per stream packet, stream header included.
+    uint32_t GetPacketSize() const;
+    /// The stream's rate at the source.
+    DataRate GetRate() const;
     /// Fixes the random streams the protocol uses; returns how many it took.
     virtual int64_t AssignStreams(int64_t stream);
     /// Whether this node has received (or, at the source, created) packet \p seq.
