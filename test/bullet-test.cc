@@ -303,16 +303,9 @@ struct MeshScenario
 
     MeshScenario(const std::string& app, const std::string& policy = "ns3::DisjointChildSend")
     {
-        TopologySpec spec;
-        spec.nRouters = 1;
-        for (uint32_t c = 0; c < 13; ++c)
-        {
-            double rate = c == 0 ? 1.2e6 : 3e6;
-            spec.clientRouter.push_back(0);
-            spec.links.push_back(
-                {spec.ClientVertex(c), 0, LinkClass::ClientStub, rate, rate, 10, 0, 0});
-        }
-        net = TopologyHelper().Build(spec);
+        std::vector<double> rates(13, 3e6);
+        rates[0] = 1.2e6;
+        net = StarNetwork(rates, 10);
         tree.root = 0;
         tree.parent = {TreeSpec::kNoParent, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3};
         DisseminationHelper helper(app);

@@ -1,6 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
+#include "star-network.h"
+
 #include "ns3/control-channel.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/simulator.h"
@@ -11,25 +13,9 @@
 
 using namespace ns3;
 
-namespace
-{
-
-Ptr<SimulatedNetwork>
-Pair()
-{
-    TopologySpec spec;
-    spec.nRouters = 1;
-    spec.clientRouter = {0, 0};
-    spec.links = {{1, 0, LinkClass::ClientStub, 1e6, 1e6, 2, 0, 0},
-                  {2, 0, LinkClass::ClientStub, 1e6, 1e6, 2, 0, 0}};
-    return TopologyHelper().Build(spec);
-}
-
-} // namespace
-
 TEST(UdpControlChannel, DeliversByTypeAndRejectsGarbage)
 {
-    Ptr<SimulatedNetwork> net = Pair();
+    Ptr<SimulatedNetwork> net = StarNetwork(2, 1e6, 2);
     auto a = CreateObject<UdpControlChannel>();
     auto b = CreateObject<UdpControlChannel>();
     a->Start(net->GetClient(0));

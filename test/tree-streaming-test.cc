@@ -20,16 +20,9 @@ namespace
 Ptr<SimulatedNetwork>
 Net(double slowBps)
 {
-    TopologySpec spec;
-    spec.nRouters = 1;
-    for (uint32_t c = 0; c < 8; ++c)
-    {
-        double rate = c == 7 ? slowBps : 10e6;
-        spec.clientRouter.push_back(0);
-        spec.links.push_back(
-            {spec.ClientVertex(c), 0, LinkClass::ClientStub, rate, rate, 10, 0, 0});
-    }
-    return TopologyHelper().Build(spec);
+    std::vector<double> rates(8, 10e6);
+    rates[7] = slowBps;
+    return StarNetwork(rates, 10);
 }
 
 /// 0 -> {1, 2}; 1 -> {3, 4}; 2 -> {5, 7}; 7 -> {6}
