@@ -40,6 +40,7 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
                     if (dup)
                     {
                         ++b.duplicates;
+                        b.parentDuplicates += fromParent;
                     }
                     else
                     {
@@ -206,6 +207,7 @@ StreamingMetrics::Summary(Time start, Time end) const
     double control = 0;
     uint64_t packets = 0;
     uint64_t duplicates = 0;
+    uint64_t parentDuplicates = 0;
     size_t first = start.GetNanoSeconds() / m_interval.GetNanoSeconds();
     size_t last = end.GetNanoSeconds() / m_interval.GetNanoSeconds();
     const double receivers = std::max<size_t>(1, m_bins.size() - 1);
@@ -223,6 +225,7 @@ StreamingMetrics::Summary(Time start, Time end) const
         {
             packets += m_bins[n][k].packets;
             duplicates += m_bins[n][k].duplicates;
+            parentDuplicates += m_bins[n][k].parentDuplicates;
         }
     }
     // Link stress of each sampled packet: copies per physical link (and direction) it used,
@@ -258,6 +261,7 @@ StreamingMetrics::Summary(Time start, Time end) const
     j["raw_kbps"] = raw;
     j["from_parent_kbps"] = parent;
     j["duplicate_fraction"] = packets ? double(duplicates) / packets : 0.0;
+    j["duplicates_from_parent"] = duplicates ? double(parentDuplicates) / duplicates : 0.0;
     j["control_kbps"] = control;
     j["link_stress_mean"] = sampled ? stressSum / sampled : 0.0;
     j["link_stress_max"] = stressMax;

@@ -41,6 +41,7 @@ class StreamingMetrics
         uint64_t parentBytes{0};
         uint32_t packets{0};
         uint32_t duplicates{0};
+        uint32_t parentDuplicates{0}; ///< duplicates that came from the parent
         uint64_t controlBytes{0};
     };
 
