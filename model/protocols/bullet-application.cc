@@ -93,6 +93,13 @@ BulletApplication::GetTypeId()
               .AddAttribute("MaxReceivers", "Peers a node sends to at most", UintegerValue(10),
                             MakeUintegerAccessor(&BulletApplication::m_maxReceivers),
                             MakeUintegerChecker<uint32_t>(0, 1000))
+              .AddAttribute("RelayRecovered",
+                            "Relay to a child packets older than the newest it reported (ones "
+                            "this node recovered from peers), as the paper does; false leaves "
+                            "their recovery to the child's own peers",
+                            BooleanValue(true),
+                            MakeBooleanAccessor(&BulletApplication::m_relayRecovered),
+                            MakeBooleanChecker())
               .AddAttribute("SourceAcceptsPeers",
                             "Whether the source accepts peering requests; if not, its uplink "
                             "carries only tree traffic (new data)",
@@ -491,7 +498,8 @@ BulletApplication::Disseminate(uint32_t seq, Ptr<const Packet> packet, Ipv4Addre
     auto has = [this, seq](const ChildSendPolicy::Child& c) {
         auto it = m_childHoldings.find(c.address);
         return it != m_childHoldings.end()
-               && (it->second.filter.Contains(seq) || it->second.sentSince.count(seq));
+               && ((!m_relayRecovered && seq <= it->second.high) || it->second.filter.Contains(seq)
+                   || it->second.sentSince.count(seq));
     };
     auto send = [this, seq, &packet](ChildSendPolicy::Child& c) {
         if (!SendData(c.address, packet, seq))
@@ -780,6 +788,7 @@ BulletApplication::HandleChildDigest(Ipv4Address from, Ptr<Packet> p)
     }
     ChildHoldings& c = m_childHoldings[from];
     c.filter = h.filter;
+    c.high = h.high;
     c.sentSince.clear();
 }
 

@@ -158,6 +158,7 @@ class BulletApplication : public DisseminationApplication
     uint32_t m_maxSenders;
     uint32_t m_maxReceivers;
     bool m_sourceAcceptsPeers;
+    bool m_relayRecovered;
     Time m_refreshPeriod;
     uint32_t m_evaluationEpochs;
     double m_duplicateThreshold;
@@ -179,6 +180,7 @@ class BulletApplication : public DisseminationApplication
     struct ChildHoldings
     {
         BloomFilter filter;
+        uint32_t high{0}; ///< the child's newest packet at its digest
         std::set<uint32_t> sentSince;
     };
 
