@@ -56,18 +56,22 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
                                             [this, i](Ipv4Address, uint16_t, uint32_t bytes) {
                                                 At(i).controlBytes += bytes;
                                             }));
-        app->TraceConnectWithoutContext("DataTx",
-                                        Callback<void, Ipv4Address, uint32_t, uint32_t>(
-                                            [this, i](Ipv4Address to, uint32_t seq, uint32_t) {
-                                                if (m_stressEvery > 0 && seq % m_stressEvery == 0)
-                                                {
-                                                    int64_t dst = m_net->FindClient(to);
-                                                    if (dst >= 0)
-                                                    {
-                                                        m_stressHops[seq].emplace_back(i, dst);
-                                                    }
-                                                }
-                                            }));
+        app->TraceConnectWithoutContext(
+            "DataTx", Callback<void, Ipv4Address, uint32_t, uint32_t>(
+                          [this, i](Ipv4Address to, uint32_t seq, uint32_t bytes) {
+                              int64_t dst = m_net->FindClient(to);
+                              if (dst < 0)
+                              {
+                                  return;
+                              }
+                              auto& pair = m_pairs[{i, uint32_t(dst)}];
+                              ++pair.first;
+                              pair.second += bytes;
+                              if (m_stressEvery > 0 && seq % m_stressEvery == 0)
+                              {
+                                  m_stressHops[seq].emplace_back(i, dst);
+                              }
+                          }));
     }
 }
 
@@ -175,6 +179,22 @@ StreamingMetrics::WriteMeanSeries(const std::string& path) const
         }
         out << t * m_interval.GetSeconds() << "," << raw << "," << useful << "," << parent << ","
             << control << "\n";
+    }
+}
+
+void
+StreamingMetrics::WritePairs(const std::string& path) const
+{
+    std::ofstream out(path);
+    if (!out)
+    {
+        throw std::runtime_error("cannot write " + path);
+    }
+    out << "from,to,packets,bytes\n";
+    for (const auto& [pair, count] : m_pairs)
+    {
+        out << pair.first << "," << pair.second << "," << count.first << "," << count.second
+            << "\n";
     }
 }
 

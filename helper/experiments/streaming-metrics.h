@@ -53,6 +53,8 @@ class StreamingMetrics
     void WriteNodeSeries(const std::string& path) const;
     /// Means over receivers: time_s,raw_kbps,useful_kbps,from_parent_kbps,control_kbps
     void WriteMeanSeries(const std::string& path) const;
+    /// The overlay's data traffic matrix: from,to,packets,bytes (client indices).
+    void WritePairs(const std::string& path) const;
     /// Per node over [start, end): node,useful_kbps (for CDFs)
     void WriteNodeSummary(const std::string& path, Time start, Time end) const;
 
@@ -70,6 +72,8 @@ class StreamingMetrics
     std::vector<std::vector<Bin>> m_bins;
     /// seq -> (from client, to client) overlay hops of the sampled packets
     std::map<uint32_t, std::vector<std::pair<uint32_t, uint32_t>>> m_stressHops;
+    /// (from, to) client pair -> (data packets, bytes) sent
+    std::map<std::pair<uint32_t, uint32_t>, std::pair<uint64_t, uint64_t>> m_pairs;
 };
 
 } // namespace ns3

@@ -205,6 +205,7 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     metrics.WriteMeanSeries(out.Path(name + "-mean.csv"));
     metrics.WriteNodeSeries(out.Path(name + "-nodes.csv"));
     metrics.WriteNodeSummary(out.Path(name + "-per-node.csv"), GetWindowStart(), end);
+    metrics.WritePairs(out.Path(name + "-pairs.csv"));
     nlohmann::json summary = metrics.Summary(GetWindowStart(), end);
     summary["tree"] = treeInfo;
     summary["wall_seconds"]

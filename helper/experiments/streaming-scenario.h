@@ -72,7 +72,7 @@ class StreamingScenario
     /**
      * Runs one system: builds the network, installs \p appType over the tree (\p tree:
      * "random", "bottleneck", or "online" for the RandomTree protocol), runs, writes
-     * DIR/<name>-mean.csv, -nodes.csv, -per-node.csv, stores the summary under
+     * DIR/<name>-mean.csv, -nodes.csv, -per-node.csv, -pairs.csv, stores the summary under
      * systems.<name> of \p out and returns it.
      */
     nlohmann::json RunSystem(const std::string& name, const std::string& appType,
