@@ -5,9 +5,12 @@
 
 #include "ns3/dissemination-application.h"
 #include "ns3/dissemination-helper.h"
+#include "ns3/inet-socket-address.h"
 #include "ns3/simulator.h"
+#include "ns3/socket.h"
 #include "ns3/streaming-metrics.h"
 #include "ns3/type-id.h"
+#include "ns3/udp-socket-factory.h"
 
 #include <gtest/gtest.h>
 
@@ -96,5 +99,34 @@ TEST(TreeStreaming, BandwidthOnlyFallsDownAConstrainedTree)
     EXPECT_LT(kbps(7), 300) << "TFRC stays under the 300 kbps access link";
     EXPECT_GT(kbps(7), 150);
     EXPECT_LE(kbps(6), kbps(7) + 1e-9) << "a child never gets more than its parent";
+    Simulator::Destroy();
+}
+
+TEST(TreeStreaming, MalformedDataFromARealHostIsDroppedAndCounted)
+{
+    Ptr<SimulatedNetwork> net = Net(10e6);
+    DisseminationHelper helper("ns3::TreeStreamingApplication");
+    helper.SetAttribute("Transport", TypeIdValue(UdpDataTransport::GetTypeId()));
+    ApplicationContainer apps = helper.InstallStaticTree(net, Tree());
+    StreamingMetrics metrics(net, apps);
+    apps.Start(Seconds(0));
+    apps.Stop(Seconds(10));
+    // Client 6 plays a misbehaving host: a truncated header, then a sequence number far
+    // beyond anything streamed, at node 3's data port.
+    Simulator::Schedule(Seconds(5), [net]() {
+        Ptr<Socket> raw = Socket::CreateSocket(net->GetClient(6), UdpSocketFactory::GetTypeId());
+        InetSocketAddress to(net->GetClientAddress(3), 7001);
+        uint8_t shortHeader[5] = {0, 0, 0, 1, 2};
+        raw->SendTo(Create<Packet>(shortHeader, 5), 0, to);
+        uint8_t farAhead[12] = {0xff, 0xff, 0xff, 0xf0, 0, 0, 0, 0, 0, 0, 0, 1};
+        raw->SendTo(Create<Packet>(farAhead, 12), 0, to);
+    });
+    Simulator::Stop(Seconds(11));
+    Simulator::Run();
+    auto app3 = DynamicCast<DisseminationApplication>(apps.Get(3));
+    EXPECT_EQ(app3->GetMalformedCount(), 2u);
+    EXPECT_FALSE(app3->HasPacket(0xfffffff0u));
+    // Node 3 kept receiving the stream around the garbage.
+    EXPECT_NEAR(metrics.Summary(Seconds(2), Seconds(10))["useful_kbps"].get<double>(), 600, 30);
     Simulator::Destroy();
 }

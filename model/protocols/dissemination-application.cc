@@ -105,6 +105,12 @@ DisseminationApplication::IsSource() const
     return m_source;
 }
 
+uint64_t
+DisseminationApplication::GetMalformedCount() const
+{
+    return m_malformed;
+}
+
 uint32_t
 DisseminationApplication::GetPacketSize() const
 {

@@ -45,6 +45,8 @@ class DisseminationApplication : public Application
     DataRate GetRate() const;
     /// Fixes the random streams the protocol uses; returns how many it took.
     virtual int64_t AssignStreams(int64_t stream);
+    /// Data packets dropped as malformed (bad header, implausible sequence number).
+    uint64_t GetMalformedCount() const;
     /// Whether this node has received (or, at the source, created) packet \p seq.
     bool HasPacket(uint32_t seq) const;
 
