@@ -482,12 +482,12 @@ BulletApplication::MakePacket(uint32_t seq) const
 }
 
 void
-BulletApplication::Disseminate(uint32_t seq, Ptr<const Packet> packet, Ipv4Address from)
+BulletApplication::Disseminate(const StreamHeader& header, Ptr<const Packet> packet,
+                               Ipv4Address from)
 {
-    StreamHeader h;
-    packet->PeekHeader(h);
+    const uint32_t seq = header.seq;
     m_ws->Insert(seq);
-    m_created[seq % m_window] = h.created;
+    m_created[seq % m_window] = header.created;
     ++m_epochPackets;
 
     if (m_children.size() != GetTree()->GetChildren().size())

@@ -105,7 +105,8 @@ class BulletApplication : public DisseminationApplication
     void DoDispose() override;
     void DoStart() override;
     void DoStop() override;
-    void Disseminate(uint32_t seq, Ptr<const Packet> packet, Ipv4Address from) override;
+    void Disseminate(const StreamHeader& header, Ptr<const Packet> packet,
+                     Ipv4Address from) override;
     void Received(Ipv4Address from, uint32_t seq, bool duplicate) override;
 
   private:

@@ -226,14 +226,20 @@ DisseminationApplication::Generate()
     h.created = Simulator::Now();
     Ptr<Packet> p = Create<Packet>(m_packetSize - h.GetSerializedSize());
     p->AddHeader(h);
+    MarkHeld(seq);
+    Disseminate(h, p, GetLocalAddress());
+    m_generate = Simulator::Schedule(m_rate.CalculateBytesTxTime(m_packetSize),
+                                     &DisseminationApplication::Generate, this);
+}
+
+void
+DisseminationApplication::MarkHeld(uint32_t seq)
+{
     if (m_have.size() <= seq)
     {
         m_have.resize(seq + 1024, false);
     }
     m_have[seq] = true;
-    Disseminate(seq, p, GetLocalAddress());
-    m_generate = Simulator::Schedule(m_rate.CalculateBytesTxTime(m_packetSize),
-                                     &DisseminationApplication::Generate, this);
 }
 
 void
@@ -259,16 +265,12 @@ DisseminationApplication::HandleData(Ipv4Address from, Ptr<Packet> packet)
     m_rxTrace(from, h.seq, packet->GetSize(), fromParent, duplicate);
     if (!duplicate)
     {
-        if (m_have.size() <= h.seq)
-        {
-            m_have.resize(h.seq + 1024, false);
-        }
-        m_have[h.seq] = true;
+        MarkHeld(h.seq);
     }
     Received(from, h.seq, duplicate);
     if (!duplicate)
     {
-        Disseminate(h.seq, packet, from);
+        Disseminate(h, packet, from);
     }
 }
 
@@ -283,11 +285,12 @@ TreeStreamingApplication::GetTypeId()
 }
 
 void
-TreeStreamingApplication::Disseminate(uint32_t seq, Ptr<const Packet> packet, Ipv4Address from)
+TreeStreamingApplication::Disseminate(const StreamHeader& header, Ptr<const Packet> packet,
+                                      Ipv4Address from)
 {
     for (const auto& child : GetTree()->GetChildren())
     {
-        SendData(child, packet, seq);
+        SendData(child, packet, header.seq);
     }
 }
 

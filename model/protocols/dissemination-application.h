@@ -10,6 +10,7 @@
 #include "ns3/data-transport.h"
 #include "ns3/event-id.h"
 #include "ns3/overlay-tree.h"
+#include "ns3/stream-header.h"
 #include "ns3/traced-callback.h"
 
 #include <vector>
@@ -66,8 +67,10 @@ class DisseminationApplication : public Application
     /// After the tree, channel and transport have started.
     virtual void DoStart();
     virtual void DoStop();
-    /// A packet this node holds for the first time (at the source: just created, from self).
-    virtual void Disseminate(uint32_t seq, Ptr<const Packet> packet, Ipv4Address from) = 0;
+    /// A packet this node holds for the first time (at the source: just created, from self);
+    /// \p header is the packet's stream header, already parsed.
+    virtual void Disseminate(const StreamHeader& header, Ptr<const Packet> packet, Ipv4Address from)
+        = 0;
     /// Every data packet received, new or not, after the traces (e.g. per-peer accounting).
     virtual void Received(Ipv4Address from, uint32_t seq, bool duplicate);
 
@@ -78,6 +81,8 @@ class DisseminationApplication : public Application
     void HandleData(Ipv4Address from, Ptr<Packet> packet);
     void ControlSent(Ipv4Address peer, uint16_t type, uint32_t bytes);
     void Generate();
+    /// Records that this node holds \p seq.
+    void MarkHeld(uint32_t seq);
 
     bool m_source;
     DataRate m_rate;
@@ -110,7 +115,8 @@ class TreeStreamingApplication : public DisseminationApplication
     static TypeId GetTypeId();
 
   protected:
-    void Disseminate(uint32_t seq, Ptr<const Packet> packet, Ipv4Address from) override;
+    void Disseminate(const StreamHeader& header, Ptr<const Packet> packet,
+                     Ipv4Address from) override;
 };
 
 } // namespace ns3

@@ -50,6 +50,15 @@ ControlChannel::DoRegister(uint16_t type)
 {
 }
 
+Ipv4Address
+ControlChannel::NodeAddress(Ptr<Node> node)
+{
+    Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
+    NS_ABORT_MSG_UNLESS(ipv4 && ipv4->GetNInterfaces() > 1,
+                        "a control channel needs a node with an IPv4 interface");
+    return ipv4->GetAddress(1, 0).GetLocal();
+}
+
 std::vector<uint16_t>
 ControlChannel::GetTypes() const
 {
@@ -178,10 +187,7 @@ UdpControlChannel::GetTypeId()
 void
 UdpControlChannel::Start(Ptr<Node> node)
 {
-    Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
-    NS_ABORT_MSG_UNLESS(ipv4 && ipv4->GetNInterfaces() > 1,
-                        "UdpControlChannel needs a node with an IPv4 interface");
-    m_local = ipv4->GetAddress(1, 0).GetLocal();
+    m_local = NodeAddress(node);
     m_socket = Socket::CreateSocket(node, TypeId::LookupByName("ns3::UdpSocketFactory"));
     if (m_socket->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port)) != 0)
     {
@@ -270,10 +276,7 @@ TcpControlChannel::GetTypeId()
 void
 TcpControlChannel::Start(Ptr<Node> node)
 {
-    Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
-    NS_ABORT_MSG_UNLESS(ipv4 && ipv4->GetNInterfaces() > 1,
-                        "TcpControlChannel needs a node with an IPv4 interface");
-    m_local = ipv4->GetAddress(1, 0).GetLocal();
+    m_local = NodeAddress(node);
     m_transport = CreateObject<BlockTransport>();
     m_transport->SetNode(node);
     for (uint16_t type : GetTypes())

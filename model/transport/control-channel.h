@@ -57,6 +57,8 @@ class ControlChannel : public Object
     void DoDispose() override;
     /// Tells the transport about a newly registered type (if it needs to know).
     virtual void DoRegister(uint16_t type);
+    /// The address a node is known by: that of its first non-loopback interface.
+    static Ipv4Address NodeAddress(Ptr<Node> node);
     /// The registered types.
     std::vector<uint16_t> GetTypes() const;
     /// Dispatches a received message to its handler (or counts it as rejected).

@@ -73,16 +73,17 @@ DataTransport::Deliver(Ipv4Address from, Ptr<Packet> packet)
     }
 }
 
-void
-DataTransport::NotifySent(Ipv4Address peer, uint32_t bytes)
+bool
+DataTransport::Send(Ipv4Address peer, Ptr<Packet> packet)
 {
+    uint32_t bytes = packet->GetSize();
+    if (!DoSend(peer, packet))
+    {
+        m_refusedTrace(peer, bytes);
+        return false;
+    }
     m_txTrace(peer, bytes);
-}
-
-void
-DataTransport::NotifyRefused(Ipv4Address peer, uint32_t bytes)
-{
-    m_refusedTrace(peer, bytes);
+    return true;
 }
 
 TypeId
@@ -121,16 +122,9 @@ UdpDataTransport::Stop()
 }
 
 bool
-UdpDataTransport::Send(Ipv4Address peer, Ptr<Packet> packet)
+UdpDataTransport::DoSend(Ipv4Address peer, Ptr<Packet> packet)
 {
-    uint32_t bytes = packet->GetSize();
-    if (!m_socket || m_socket->SendTo(packet, 0, InetSocketAddress(peer, m_port)) < 0)
-    {
-        NotifyRefused(peer, bytes);
-        return false;
-    }
-    NotifySent(peer, bytes);
-    return true;
+    return m_socket && m_socket->SendTo(packet, 0, InetSocketAddress(peer, m_port)) >= 0;
 }
 
 void
@@ -193,9 +187,8 @@ TfrcDataTransport::Stop()
 }
 
 bool
-TfrcDataTransport::Send(Ipv4Address peer, Ptr<Packet> packet)
+TfrcDataTransport::DoSend(Ipv4Address peer, Ptr<Packet> packet)
 {
-    uint32_t bytes = packet->GetSize();
     InetSocketAddress to(peer, m_port);
     if (!m_socket)
     {
@@ -205,13 +198,7 @@ TfrcDataTransport::Send(Ipv4Address peer, Ptr<Packet> packet)
     {
         m_socket->Connect(to);
     }
-    if (!m_socket->Send(to, packet))
-    {
-        NotifyRefused(peer, bytes);
-        return false;
-    }
-    NotifySent(peer, bytes);
-    return true;
+    return m_socket->Send(to, packet);
 }
 
 void
@@ -287,9 +274,8 @@ TcpDataTransport::Stop()
 }
 
 bool
-TcpDataTransport::Send(Ipv4Address peer, Ptr<Packet> packet)
+TcpDataTransport::DoSend(Ipv4Address peer, Ptr<Packet> packet)
 {
-    uint32_t bytes = packet->GetSize();
     InetSocketAddress to(peer, m_port);
     if (!m_transport)
     {
@@ -299,14 +285,8 @@ TcpDataTransport::Send(Ipv4Address peer, Ptr<Packet> packet)
     {
         m_transport->Connect(to);
     }
-    if (m_transport->GetQueuedBlocks(to) >= m_queueLimit
-        || !m_transport->SendBlock(to, kDataType, packet))
-    {
-        NotifyRefused(peer, bytes);
-        return false;
-    }
-    NotifySent(peer, bytes);
-    return true;
+    return m_transport->GetQueuedBlocks(to) < m_queueLimit
+           && m_transport->SendBlock(to, kDataType, packet);
 }
 
 void

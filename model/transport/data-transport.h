@@ -36,8 +36,8 @@ class DataTransport : public Object
 
     virtual void Start(Ptr<Node> node) = 0;
     virtual void Stop() = 0;
-    /// Takes the packet for \p peer now, or returns false.
-    virtual bool Send(Ipv4Address peer, Ptr<Packet> packet) = 0;
+    /// Takes the packet for \p peer now, or returns false; traces either way.
+    bool Send(Ipv4Address peer, Ptr<Packet> packet);
     /// Releases per-peer state (a peer left).
     virtual void Close(Ipv4Address peer) = 0;
 
@@ -52,8 +52,8 @@ class DataTransport : public Object
     void DoDispose() override;
     /// Subclasses hand received payloads here.
     void Deliver(Ipv4Address from, Ptr<Packet> packet);
-    void NotifySent(Ipv4Address peer, uint32_t bytes);
-    void NotifyRefused(Ipv4Address peer, uint32_t bytes);
+    /// The transport's own send: true if it took the packet now.
+    virtual bool DoSend(Ipv4Address peer, Ptr<Packet> packet) = 0;
     void NotifyReady(Ipv4Address peer);
 
   private:
@@ -74,11 +74,11 @@ class UdpDataTransport : public DataTransport
 
     void Start(Ptr<Node> node) override;
     void Stop() override;
-    bool Send(Ipv4Address peer, Ptr<Packet> packet) override;
     void Close(Ipv4Address peer) override;
 
   protected:
     void DoDispose() override;
+    bool DoSend(Ipv4Address peer, Ptr<Packet> packet) override;
 
   private:
     void HandleRead(Ptr<Socket> socket);
@@ -101,12 +101,12 @@ class TfrcDataTransport : public DataTransport
 
     void Start(Ptr<Node> node) override;
     void Stop() override;
-    bool Send(Ipv4Address peer, Ptr<Packet> packet) override;
     void Close(Ipv4Address peer) override;
     Ptr<TfrcSocket> GetSocket() const;
 
   protected:
     void DoDispose() override;
+    bool DoSend(Ipv4Address peer, Ptr<Packet> packet) override;
 
   private:
     void HandleRecv(Ptr<Packet> packet, const Address& from);
@@ -128,11 +128,11 @@ class TcpDataTransport : public DataTransport
 
     void Start(Ptr<Node> node) override;
     void Stop() override;
-    bool Send(Ipv4Address peer, Ptr<Packet> packet) override;
     void Close(Ipv4Address peer) override;
 
   protected:
     void DoDispose() override;
+    bool DoSend(Ipv4Address peer, Ptr<Packet> packet) override;
 
   private:
     static constexpr uint16_t kDataType = 1;
