@@ -6,6 +6,7 @@
 #include "ns3/bullet-application.h"
 #include "ns3/dissemination-helper.h"
 #include "ns3/double.h"
+#include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/streaming-metrics.h"
 #include "ns3/uinteger.h"
@@ -301,10 +302,11 @@ struct MeshScenario
     std::unique_ptr<StreamingMetrics> metrics;
     TreeSpec tree;
 
-    MeshScenario(const std::string& app, const std::string& policy = "ns3::DisjointChildSend")
+    MeshScenario(const std::string& app, const std::string& policy = "ns3::DisjointChildSend",
+                 double sourceLinkBps = 1.2e6)
     {
         std::vector<double> rates(13, 3e6);
-        rates[0] = 1.2e6;
+        rates[0] = sourceLinkBps;
         net = StarNetwork(rates, 10);
         tree.root = 0;
         tree.parent = {TreeSpec::kNoParent, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3};
@@ -360,11 +362,9 @@ TEST(Bullet, PeersRecoverWhatTheConstrainedTreeCannotCarry)
     EXPECT_LT(treeUseful, 450) << "the tree alone is capped by the source's uplink";
     EXPECT_GT(useful, 1.25 * treeUseful) << "the mesh recovers what the tree cannot carry";
     EXPECT_GT(useful, parent + 150) << "useful > from-parent: peers fill the holes";
-    // The paper reports under 10% duplicates at scale; this 13-node mesh, where two thirds of
-    // the stream are recovered at every level, measures 15-24% over RngRun 1-3 (parents
-    // relay recovered packets while their children recover the same ones). A regression
-    // bound, not the paper's figure: see doc/bullet.md.
-    EXPECT_LT(summary["duplicate_fraction"].get<double>(), 0.30);
+    // Two thirds of the stream are recovered at every level here; duplicates measured
+    // 5.4-11.0% over RngRun 1-4 (the steady-state test below holds the paper's 10%).
+    EXPECT_LT(summary["duplicate_fraction"].get<double>(), 0.14);
     uint32_t multiple = 0;
     for (const auto& [key, n] : peerCopies)
     {
@@ -380,6 +380,29 @@ TEST(Bullet, PeersRecoverWhatTheConstrainedTreeCannotCarry)
         auto app = DynamicCast<BulletApplication>(s.apps.Get(i));
         EXPECT_FALSE(app->GetSenders().empty()) << "node " << i;
     }
+}
+
+TEST(Bullet, DuplicatesStayUnderTenPercentInSteadyState)
+{
+    // The source's link carries about two thirds of the stream to each subtree; the mesh
+    // recovers the rest. Once the mesh has formed, duplicates average under the paper's 10%
+    // of received packets over three runs (measured 10.9%, 7.9%, 8.9%: the rest come from
+    // senders that learn of a rotated row late, see doc/bullet.md), none far above it.
+    double sum = 0;
+    for (uint32_t run : {1, 2, 3})
+    {
+        RngSeedManager::SetRun(run);
+        MeshScenario s("ns3::BulletApplication", "ns3::DisjointChildSend", 2.2e6);
+        Simulator::Run();
+        auto summary = s.metrics->Summary(Seconds(75), Seconds(150));
+        std::cout << "run " << run << ": " << summary.dump() << "\n";
+        double dup = summary["duplicate_fraction"].get<double>();
+        sum += dup;
+        EXPECT_LT(dup, 0.125) << "run " << run;
+        EXPECT_GT(summary["useful_kbps"].get<double>(), 900) << "run " << run;
+    }
+    RngSeedManager::SetRun(1);
+    EXPECT_LT(sum / 3, 0.10);
 }
 
 TEST(Bullet, RootShareFollowsDescendantCounts)

@@ -393,3 +393,47 @@ TEST(TfrcSocket, TracesReportRateRttLossAndPackets)
         << "the sender uses the p the receiver measured";
     Simulator::Destroy();
 }
+
+TEST(TfrcSocket, ReadyCallbackNeverFiresInsideSend)
+{
+    // With a queue of one packet every accepted Send frees the queue at once; a ready
+    // callback from inside Send would re-enter the caller's send loop.
+    Star star(1, "10Mbps");
+    Ptr<TfrcSocket> a = star.Open(0);
+    a->SetAttribute("QueueDepth", UintegerValue(1));
+    Ptr<TfrcSocket> b = star.Open(1);
+    a->Connect(star.Peer(1));
+    bool inSend = false;
+    uint32_t readyInside = 0;
+    uint32_t readyOutside = 0;
+    uint32_t sent = 0;
+    std::function<void()> pump = [&]() {
+        for (int i = 0; i < 50; ++i)
+        {
+            inSend = true;
+            bool ok = a->Send(star.Peer(1), Create<Packet>(500));
+            inSend = false;
+            if (!ok)
+            {
+                return;
+            }
+            ++sent;
+        }
+    };
+    a->SetSendReadyCallback(Callback<void, const Address&>([&](const Address&) {
+        (inSend ? readyInside : readyOutside)++;
+        if (sent < 2000)
+        {
+            pump();
+        }
+    }));
+    Simulator::Schedule(Seconds(0.1), [&]() {
+        pump();
+    });
+    Simulator::Stop(Seconds(20));
+    Simulator::Run();
+    EXPECT_EQ(readyInside, 0u);
+    EXPECT_GT(readyOutside, 10u) << "room is still announced once a refused send may retry";
+    EXPECT_GT(sent, 100u);
+    Simulator::Destroy();
+}

@@ -19,6 +19,7 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
     , m_interval(interval)
     , m_stressEvery(stressEvery)
     , m_bins(apps.GetN())
+    , m_firstFromPeer(apps.GetN())
 {
     for (uint32_t i = 0; i < apps.GetN(); ++i)
     {
@@ -33,18 +34,25 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
         app->TraceConnectWithoutContext(
             "DataRx",
             Callback<void, Ipv4Address, uint32_t, uint32_t, bool, bool>(
-                [this, i](Ipv4Address, uint32_t, uint32_t bytes, bool fromParent, bool dup) {
+                [this, i](Ipv4Address, uint32_t seq, uint32_t bytes, bool fromParent, bool dup) {
                     Bin& b = At(i);
+                    auto& first = m_firstFromPeer[i];
+                    if (first.size() <= seq)
+                    {
+                        first.resize(seq + 1024, false);
+                    }
                     b.rawBytes += bytes;
                     ++b.packets;
                     if (dup)
                     {
                         ++b.duplicates;
                         b.parentDuplicates += fromParent;
+                        b.peerAfterPeerDuplicates += !fromParent && first[seq];
                     }
                     else
                     {
                         b.usefulBytes += bytes;
+                        first[seq] = !fromParent;
                     }
                     if (fromParent)
                     {
@@ -228,6 +236,7 @@ StreamingMetrics::Summary(Time start, Time end) const
     uint64_t packets = 0;
     uint64_t duplicates = 0;
     uint64_t parentDuplicates = 0;
+    uint64_t peerAfterPeer = 0;
     size_t first = start.GetNanoSeconds() / m_interval.GetNanoSeconds();
     size_t last = end.GetNanoSeconds() / m_interval.GetNanoSeconds();
     const double receivers = std::max<size_t>(1, m_bins.size() - 1);
@@ -246,6 +255,7 @@ StreamingMetrics::Summary(Time start, Time end) const
             packets += m_bins[n][k].packets;
             duplicates += m_bins[n][k].duplicates;
             parentDuplicates += m_bins[n][k].parentDuplicates;
+            peerAfterPeer += m_bins[n][k].peerAfterPeerDuplicates;
         }
     }
     // Link stress of each sampled packet: copies per physical link (and direction) it used,
@@ -282,6 +292,7 @@ StreamingMetrics::Summary(Time start, Time end) const
     j["from_parent_kbps"] = parent;
     j["duplicate_fraction"] = packets ? double(duplicates) / packets : 0.0;
     j["duplicates_from_parent"] = duplicates ? double(parentDuplicates) / duplicates : 0.0;
+    j["duplicates_peer_after_peer"] = duplicates ? double(peerAfterPeer) / duplicates : 0.0;
     j["control_kbps"] = control;
     j["link_stress_mean"] = sampled ? stressSum / sampled : 0.0;
     j["link_stress_max"] = stressMax;

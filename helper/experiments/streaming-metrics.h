@@ -42,6 +42,9 @@ class StreamingMetrics
         uint32_t packets{0};
         uint32_t duplicates{0};
         uint32_t parentDuplicates{0}; ///< duplicates that came from the parent
+        /// duplicates from a peer of a packet whose first copy came from another peer:
+        /// senders' rows overlapped (changed while packets were in flight)
+        uint32_t peerAfterPeerDuplicates{0};
         uint64_t controlBytes{0};
     };
 
@@ -70,6 +73,8 @@ class StreamingMetrics
     Time m_interval;
     uint32_t m_stressEvery;
     std::vector<std::vector<Bin>> m_bins;
+    /// Per client and seq: whether its first copy came from a peer (duplicate causes).
+    std::vector<std::vector<bool>> m_firstFromPeer;
     /// seq -> (from client, to client) overlay hops of the sampled packets
     std::map<uint32_t, std::vector<std::pair<uint32_t, uint32_t>>> m_stressHops;
     /// (from, to) client pair -> (data packets, bytes) sent

@@ -5,6 +5,7 @@
 
 #include "ns3/boolean.h"
 #include "ns3/double.h"
+#include "ns3/enum.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/stream-header.h"
@@ -93,13 +94,28 @@ BulletApplication::GetTypeId()
               .AddAttribute("MaxReceivers", "Peers a node sends to at most", UintegerValue(10),
                             MakeUintegerAccessor(&BulletApplication::m_maxReceivers),
                             MakeUintegerChecker<uint32_t>(0, 1000))
-              .AddAttribute("RelayRecovered",
-                            "Relay to a child packets older than the newest it reported (ones "
-                            "this node recovered from peers), as the paper does; false leaves "
-                            "their recovery to the child's own peers",
-                            BooleanValue(true),
-                            MakeBooleanAccessor(&BulletApplication::m_relayRecovered),
-                            MakeBooleanChecker())
+              .AddAttribute(
+                  "RecoveredRelay",
+                  "Which packets a parent recovered from its peers it relays to a child that "
+                  "lacks them: All (the paper's behaviour; the child's peers may be sending the "
+                  "same ones), ParentRow (the default: the child counts its parent as one more row "
+                  "of its "
+                  "sequence matrix and the parent relays only that row, so parent and peers "
+                  "stay disjoint), or None (only packets newer than the child's newest)",
+                  EnumValue(BulletApplication::RELAY_PARENT_ROW),
+                  MakeEnumAccessor(&BulletApplication::m_recoveredRelay),
+                  MakeEnumChecker(BulletApplication::RELAY_ALL, "All",
+                                  BulletApplication::RELAY_PARENT_ROW, "ParentRow",
+                                  BulletApplication::RELAY_NONE, "None"))
+              .AddAttribute("RowRotation",
+                            "Refreshes between rotations of the senders' rows of the sequence "
+                            "matrix (Figure 4b), which move a hole one sender cannot fill to "
+                            "another; a sender that learns of its new row late sends some of its "
+                            "old row, which another sender now serves. 0 keeps rows until the "
+                            "number of senders changes",
+                            UintegerValue(1),
+                            MakeUintegerAccessor(&BulletApplication::m_rowRotation),
+                            MakeUintegerChecker<uint32_t>())
               .AddAttribute("SourceAcceptsPeers",
                             "Whether the source accepts peering requests; if not, its uplink "
                             "carries only tree traffic (new data)",
@@ -497,9 +513,19 @@ BulletApplication::Disseminate(const StreamHeader& header, Ptr<const Packet> pac
     double lfStep = 1.0 / std::max<uint32_t>(1, m_lastEpochPackets);
     auto has = [this, seq](const ChildSendPolicy::Child& c) {
         auto it = m_childHoldings.find(c.address);
-        return it != m_childHoldings.end()
-               && ((!m_relayRecovered && seq <= it->second.high) || it->second.filter.Contains(seq)
-                   || it->second.sentSince.count(seq));
+        if (it == m_childHoldings.end())
+        {
+            return false;
+        }
+        const ChildHoldings& h = it->second;
+        // A packet up to the child's newest at its digest is one this node recovered: the
+        // relay policy decides whether the child's own peers are left to supply it.
+        bool recovered = seq <= h.high;
+        bool leftToPeers
+            = recovered
+              && (m_recoveredRelay == RELAY_NONE
+                  || (m_recoveredRelay == RELAY_PARENT_ROW && h.rows > 0 && seq % h.rows != h.row));
+        return leftToPeers || h.filter.Contains(seq) || h.sentSince.count(seq);
     };
     auto send = [this, seq, &packet](ChildSendPolicy::Child& c) {
         if (!SendData(c.address, packet, seq))
@@ -559,13 +585,14 @@ BulletApplication::Pump(Ipv4Address receiver)
         }
         Ptr<Packet> p = MakePacket(seq);
         uint32_t bytes = p->GetSize();
+        r.backlog.pop_front(); // before sending: the transport's ready callback re-enters Pump
         if (!SendData(receiver, p, seq))
         {
+            r.backlog.push_front(seq);
             return; // the flow is at its TCP-friendly rate: resume when it has room
         }
         r.bytesSent += bytes;
         r.sentSinceRefresh.insert(seq);
-        r.backlog.pop_front();
     }
 }
 
@@ -605,11 +632,6 @@ void
 BulletApplication::RefreshTick()
 {
     SendRefreshes();
-    if (GetTree()->HasParent())
-    {
-        BulletPeerHeader h = MakeDigest();
-        SendControl(GetTree()->GetParent(), kChildDigest, &h);
-    }
     for (auto it = m_childHoldings.begin(); it != m_childHoldings.end();)
     {
         it = GetTree()->IsChild(it->first) ? std::next(it) : m_childHoldings.erase(it);
@@ -634,13 +656,23 @@ void
 BulletApplication::SendRefreshes()
 {
     BulletPeerHeader h = MakeDigest();
-    h.senders = m_senders.size();
+    // With ParentRow the parent is one more row of the matrix, after the senders'.
+    const bool parentRow = m_recoveredRelay == RELAY_PARENT_ROW && GetTree()->HasParent();
+    const uint16_t rows = m_senders.size() + (parentRow ? 1 : 0);
+    const uint32_t shift = m_rowRotation ? m_refreshRound / m_rowRotation : 0;
+    h.senders = rows;
     for (uint16_t i = 0; i < m_senders.size(); ++i)
     {
         // Rows rotate from one refresh to the next (Figure 4b), so a hole the sender of
         // one row cannot fill is asked of another sender in the next period.
-        h.row = (i + m_refreshRound) % m_senders.size();
+        h.row = (i + shift) % rows;
         SendControl(m_senders[i].address, kRefresh, &h);
+    }
+    if (GetTree()->HasParent())
+    {
+        h.senders = parentRow ? rows : 0;
+        h.row = parentRow ? (m_senders.size() + shift) % rows : 0;
+        SendControl(GetTree()->GetParent(), kChildDigest, &h);
     }
     m_bytesSinceRefresh = 0;
     m_lastRefreshSent = Simulator::Now();
@@ -723,7 +755,7 @@ BulletApplication::HandleAccept(Ipv4Address from, Ptr<Packet> p)
         return;
     }
     m_requestPending = false;
-    m_senders.push_back({from, 0, 0});
+    m_senders.push_back({from});
     m_senderAddedTrace(from);
     SendRefreshes(); // every sender's row changes with s
 }
@@ -789,6 +821,8 @@ BulletApplication::HandleChildDigest(Ipv4Address from, Ptr<Packet> p)
     ChildHoldings& c = m_childHoldings[from];
     c.filter = h.filter;
     c.high = h.high;
+    c.rows = h.senders;
+    c.row = h.row;
     c.sentSince.clear();
 }
 

@@ -77,6 +77,14 @@ class BulletApplication : public DisseminationApplication
     static constexpr uint16_t kDrop = 34;
     static constexpr uint16_t kChildDigest = 35;
 
+    /// Which recovered packets a parent relays to its children (RecoveredRelay attribute).
+    enum RecoveredRelay
+    {
+        RELAY_ALL,
+        RELAY_PARENT_ROW,
+        RELAY_NONE,
+    };
+
     static TypeId GetTypeId();
     BulletApplication();
 
@@ -159,7 +167,8 @@ class BulletApplication : public DisseminationApplication
     uint32_t m_maxSenders;
     uint32_t m_maxReceivers;
     bool m_sourceAcceptsPeers;
-    bool m_relayRecovered;
+    RecoveredRelay m_recoveredRelay;
+    uint32_t m_rowRotation;
     Time m_refreshPeriod;
     uint32_t m_evaluationEpochs;
     double m_duplicateThreshold;
@@ -182,6 +191,8 @@ class BulletApplication : public DisseminationApplication
     {
         BloomFilter filter;
         uint32_t high{0}; ///< the child's newest packet at its digest
+        uint16_t rows{0}; ///< ParentRow: rows of the child's matrix (0: none assigned)
+        uint16_t row{0};  ///< ParentRow: this node's row
         std::set<uint32_t> sentSince;
     };
 

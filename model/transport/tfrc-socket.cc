@@ -132,7 +132,11 @@ TfrcFlow::Send(Ptr<Packet> payload)
     m_queue.push_back(payload);
     if (!m_pacerEvent.IsRunning())
     {
+        // No ready callback from inside Send: the caller learns of room from the return
+        // value, and a callback here would re-enter its send loop.
+        m_inSend = true;
         TrySend();
+        m_inSend = false;
     }
     return true;
 }
@@ -188,7 +192,7 @@ TfrcFlow::TrySend()
     {
         m_pacerEvent = Simulator::Schedule(m_nextSendTime - now, &TfrcFlow::TrySend, this);
     }
-    if (wasFull && m_socket && !m_socket->m_sendReadyCb.IsNull())
+    if (wasFull && !m_inSend && m_socket && !m_socket->m_sendReadyCb.IsNull())
     {
         Ptr<TfrcFlow> self = this; // the callback may close the flow
         m_socket->m_sendReadyCb(m_peer);

@@ -108,6 +108,7 @@ class TfrcFlow : public Object
     EventId m_feedbackEvent;
     EventId m_timeoutEvent;
     bool m_dataLimited{false}; ///< idle or data-limited since the last feedback
+    bool m_inSend{false};      ///< inside Send(): the ready callback is not called
     bool m_sentSinceTimer{false};
     bool m_awaitingPeer{false}; ///< data sent and nothing heard from the peer since
     Time m_awaitingSince;
