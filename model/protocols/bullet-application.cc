@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace ns3
 {
@@ -556,6 +557,10 @@ void
 BulletApplication::Received(Ipv4Address from, uint32_t seq, bool duplicate)
 {
     m_bytesSinceRefresh += GetPacketSize();
+    if (GetTree()->HasParent() && GetTree()->GetParent() == from)
+    {
+        m_lastParentData = Simulator::Now();
+    }
     for (auto& s : m_senders)
     {
         if (s.address == from)
@@ -612,6 +617,12 @@ BulletApplication::MakeDigest() const
     SequenceRange range = m_ws->GetRequestRange();
     h.low = range.low;
     h.high = range.high;
+    if (!IsSource() && Simulator::Now() - m_lastParentData > m_refreshPeriod)
+    {
+        // The tree brings this node nothing new (its parent failed, or is starved): ask peers
+        // for newer packets of their rows too, not only for holes below the newest.
+        h.high = std::numeric_limits<uint32_t>::max();
+    }
     double seconds = std::max(1e-3, (Simulator::Now() - m_lastRefreshSent).GetSeconds());
     h.receivedKbps = uint32_t(m_bytesSinceRefresh * 8 / 1000.0 / seconds);
     return h;

@@ -207,6 +207,7 @@ class BulletApplication : public DisseminationApplication
     Ipv4Address m_pending;
     uint64_t m_bytesSinceRefresh{0};
     Time m_lastRefreshSent;
+    Time m_lastParentData; ///< when the tree last brought a packet
     uint32_t m_refreshRound{0};
     Time m_lastEvaluation;
     EventId m_refreshTimer;
