@@ -292,7 +292,13 @@ TEST_F(EmulationIntegration, ThreeNamespaceHostsSeeTheEmulatedPaths)
     StartEmulator({"--hosts=3", "--prefix=" + m_prefix, "--coreHops=2", "--accessRate=10Mbps",
                    "--accessDelay=5", "--coreRate=100Mbps", "--coreDelay=10", "--coreLoss=0.025",
                    "--queue=10", "--duration=55", "--hostmap=" + hostmapPath, "--outdir=" + m_dir,
-                   "--report=5", "--rtPriority=50"});
+                   "--report=5", "--rtPriority=50",
+                   // The measurements below are averages over seconds, which a few
+                   // late milliseconds cannot move by the tolerances; what would
+                   // invalidate them is an emulator behind for more than 1% of the time.
+                   // (The emulator's default, 0.1%, is for benchmarks; a busy shared
+                   // machine alone costs 0.1-0.3%.)
+                   "--lateFraction=0.01"});
     nlohmann::json map = WaitForHostMap(hostmapPath);
     ASSERT_FALSE(map.is_null());
     const std::string a1 = map["hosts"][1]["address"];
@@ -370,7 +376,8 @@ TEST_F(EmulationIntegration, ThreeNamespaceHostsSeeTheEmulatedPaths)
         EXPECT_NEAR(lost / n, p, 4 * sigma);
     }
 
-    // 4. The emulator kept up with real time throughout, or none of the above means much.
+    // 4. The emulator kept up with real time (at most 1% of its 1 ms lag samples later than
+    // 1 ms), or none of the above means much.
     int rc = StopEmulator();
     std::string log = Log();
     EXPECT_EQ(rc, 0) << log;
