@@ -3,9 +3,12 @@
 # staying within 1 ms of real time, for a number of hosts.
 #
 #   emulation/benchmark.sh [-H "2 8"] [-r "50 100 200"] [-n REPEATS] [-t SECONDS] [-p RTPRIO]
-#                          [-o DIR] [-d]
+#                          [-g GENPRIO] [-o DIR] [-d]
 #
 # -d runs the emulator with --distill=true (the two core links become one: 3-hop paths).
+# -g runs the iperf3 senders and receivers with SCHED_FIFO at GENPRIO (below the emulator's
+#    RTPRIO): on a shared machine an ordinary load generator is descheduled for milliseconds
+#    and then sends in bursts, which measures the machine's other jobs, not the emulator.
 # For each H: H namespace hosts on a dumbbell with two core links (so every path is
 # access, core, core, access: 4 simulated links and 5 simulated nodes); links are fast
 # (10 Gbit/s access, 100 Gbit/s core, 1 ms each) so that only the emulator's speed limits.
@@ -26,7 +29,8 @@ RTPRIO=50
 OUT="$TOP/results/emulator-benchmark"
 DISTILL=false
 REPEATS=1
-while getopts "H:r:n:t:p:o:d" opt; do
+GENPRIO=0
+while getopts "H:r:n:t:p:g:o:d" opt; do
     case $opt in
         H) HOSTS=$OPTARG ;;
         r) RATES=$OPTARG ;;
@@ -35,13 +39,16 @@ while getopts "H:r:n:t:p:o:d" opt; do
         o) OUT=$OPTARG ;;
         d) DISTILL=true ;;
         n) REPEATS=$OPTARG ;;
-        *) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+        g) GENPRIO=$OPTARG ;;
+        *) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
     esac
 done
 EMU="$TOP/build/bin/bullet-emulator"
 [[ -x $EMU ]] || { echo "benchmark: build first: ./ns3 build bullet-emulator" >&2; exit 1; }
 command -v iperf3 >/dev/null || { echo "benchmark: needs iperf3 (apt-get install iperf3)" >&2; exit 1; }
 mkdir -p "$OUT"
+GEN=()
+if ((GENPRIO > 0)); then GEN=(chrt -f "$GENPRIO"); fi
 P="bm$$"
 P=${P:0:10}
 emu_pid=""
@@ -77,7 +84,7 @@ for H in $HOSTS; do
         for ((i = 0; i < pairs; i++)); do
             j=$((i + pairs))
             dst="172.$((16 + (j >> 8))).$((j & 255)).2"
-            ip netns exec "${P}h$j" iperf3 -s -1 -D -p "$port"
+            ip netns exec "${P}h$j" "${GEN[@]}" iperf3 -s -1 -D -p "$port"
             # ARP and the server's start-up, before the measured traffic.
             for _ in $(seq 20); do
                 ip netns exec "${P}h$i" ping -c 1 -W 1 "$dst" >/dev/null 2>&1 && break
@@ -91,7 +98,7 @@ for H in $HOSTS; do
         for ((i = 0; i < pairs; i++)); do
             j=$((i + pairs))
             dst="172.$((16 + (j >> 8))).$((j & 255)).2"
-            ip netns exec "${P}h$i" iperf3 -c "$dst" -p "$port" -u -l 1000 -b "${per}M" \
+            ip netns exec "${P}h$i" "${GEN[@]}" iperf3 -c "$dst" -p "$port" -u -l 1000 -b "${per}M" \
                 -t "$SECONDS_" -J >"$run/iperf-$i.json" 2>&1 &
             clients+=($!)
         done
