@@ -6,9 +6,17 @@
  * real ping, TCP and UDP traffic across the emulated core. It needs root, /dev/net/tun and
  * network namespaces, and skips, saying which is missing, where they are not available.
  */
+#include "ns3/arp-header.h"
+#include "ns3/boolean.h"
 #include "ns3/emulation-topology.h"
+#include "ns3/ethernet-header.h"
+#include "ns3/global-value.h"
 #include "ns3/host-attachment.h"
+#include "ns3/ipv4-header.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
 #include "ns3/topology-helper.h"
+#include "ns3/udp-header.h"
 
 #include <gtest/gtest.h>
 
@@ -20,8 +28,10 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <poll.h>
 #include <regex>
 #include <sstream>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -70,6 +80,140 @@ TEST(EmulationTopology, HostAddressPlan)
     EXPECT_EQ(EmulatedHostPlan::GatewayAddress(1), Ipv4Address("172.16.1.1"));
     EXPECT_EQ(EmulatedHostPlan::HostAddress(300), Ipv4Address("172.17.44.2"));
     EXPECT_THROW(EmulatedHostPlan::HostAddress(4096), std::out_of_range);
+}
+
+std::vector<uint8_t>
+Bytes(Ptr<const Packet> p)
+{
+    std::vector<uint8_t> b(p->GetSize());
+    p->CopyData(b.data(), b.size());
+    return b;
+}
+
+/**
+ * The attachment without root: each "host" is the far end of a socketpair whose near end
+ * the client node's FdNetDevice reads and writes, as it would a TAP. Host 0 sends a UDP
+ * datagram in an Ethernet frame to its gateway; host 1 must answer the client node's ARP
+ * request and then receive the datagram, routed across the core (four forwarding nodes:
+ * TTL 64 -> 60) with a valid IP checksum.
+ */
+TEST(HostAttachment, FramesCrossTheCoreBetweenTwoHosts)
+{
+    GlobalValue::Bind("SimulatorImplementationType", StringValue("ns3::RealtimeSimulatorImpl"));
+    GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+    DumbbellParams d;
+    d.clients = 2;
+    d.coreHops = 1;
+    d.accessDelayMs = 1;
+    d.coreDelayMs = 1;
+    Ptr<SimulatedNetwork> net = TopologyHelper().Build(MakeDumbbell(d));
+    int sv[2][2];
+    std::vector<EmulatedHost> hosts;
+    for (uint32_t i = 0; i < 2; ++i)
+    {
+        ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv[i]), 0);
+        EmulatedHost h;
+        h.index = i;
+        h.name = "h" + std::to_string(i);
+        h.client = i;
+        h.address = EmulatedHostPlan::HostAddress(i);
+        h.gateway = EmulatedHostPlan::GatewayAddress(i);
+        hosts.push_back(HostAttachmentHelper().Attach(net, h, sv[i][0]));
+    }
+    EXPECT_EQ(net->FindClient(hosts[1].address), 1);
+    const Mac48Address gw0 = Mac48Address::ConvertFrom(hosts[0].device->GetAddress());
+    const Mac48Address mac0("02:00:00:00:00:01");
+    const Mac48Address mac1("02:00:00:00:00:02");
+
+    Ptr<Packet> p = Create<Packet>(100);
+    UdpHeader udp;
+    udp.SetSourcePort(1000);
+    udp.SetDestinationPort(2000);
+    p->AddHeader(udp);
+    Ipv4Header ip;
+    ip.SetSource(hosts[0].address);
+    ip.SetDestination(hosts[1].address);
+    ip.SetProtocol(17);
+    ip.SetPayloadSize(p->GetSize());
+    ip.SetTtl(64);
+    ip.EnableChecksum();
+    p->AddHeader(ip);
+    EthernetHeader eth(false);
+    eth.SetSource(mac0);
+    eth.SetDestination(gw0);
+    eth.SetLengthType(0x0800);
+    p->AddHeader(eth);
+    const std::vector<uint8_t> frame = Bytes(p);
+
+    bool answeredArp = false;
+    bool delivered = false;
+    bool checksumOk = false;
+    uint32_t ttl = 0;
+    std::thread hostSide([&]() {
+        ASSERT_EQ(write(sv[0][1], frame.data(), frame.size()), ssize_t(frame.size()));
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+        uint8_t buf[2048];
+        while (!delivered && std::chrono::steady_clock::now() < deadline)
+        {
+            struct pollfd pfd = {sv[1][1], POLLIN, 0};
+            if (poll(&pfd, 1, 50) <= 0)
+            {
+                continue;
+            }
+            ssize_t n = read(sv[1][1], buf, sizeof(buf));
+            if (n <= 0)
+            {
+                continue;
+            }
+            Ptr<Packet> in = Create<Packet>(buf, n);
+            EthernetHeader e(false);
+            in->RemoveHeader(e);
+            if (e.GetLengthType() == 0x0806)
+            {
+                ArpHeader arp;
+                in->RemoveHeader(arp);
+                if (arp.IsRequest() && arp.GetDestinationIpv4Address() == hosts[1].address)
+                {
+                    ArpHeader reply;
+                    reply.SetReply(mac1, hosts[1].address, arp.GetSourceHardwareAddress(),
+                                   arp.GetSourceIpv4Address());
+                    Ptr<Packet> out = Create<Packet>();
+                    out->AddHeader(reply);
+                    EthernetHeader re(false);
+                    re.SetSource(mac1);
+                    re.SetDestination(e.GetSource());
+                    re.SetLengthType(0x0806);
+                    out->AddHeader(re);
+                    auto bytes = Bytes(out);
+                    answeredArp = write(sv[1][1], bytes.data(), bytes.size()) > 0;
+                }
+            }
+            else if (e.GetLengthType() == 0x0800)
+            {
+                Ipv4Header got;
+                got.EnableChecksum();
+                in->RemoveHeader(got);
+                delivered = got.GetDestination() == hosts[1].address
+                            && got.GetSource() == hosts[0].address;
+                checksumOk = got.IsChecksumOk();
+                ttl = got.GetTtl();
+            }
+        }
+    });
+    Simulator::Stop(Seconds(2));
+    Simulator::Run();
+    hostSide.join();
+    Simulator::Destroy();
+    GlobalValue::Bind("SimulatorImplementationType", StringValue("ns3::DefaultSimulatorImpl"));
+    GlobalValue::Bind("ChecksumEnabled", BooleanValue(false));
+    for (auto& pair : sv)
+    {
+        close(pair[1]);
+    }
+    EXPECT_TRUE(answeredArp);
+    EXPECT_TRUE(delivered);
+    EXPECT_TRUE(checksumOk);
+    EXPECT_EQ(ttl, 60u);
 }
 
 /// Runs a shell command; returns its exit status and stdout.
