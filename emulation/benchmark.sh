@@ -3,24 +3,23 @@
 # staying within 1 ms of real time, for a number of hosts.
 #
 #   emulation/benchmark.sh [-H "2 8"] [-r "50 100 200"] [-n REPEATS] [-t SECONDS] [-p RTPRIO]
-#                          [-g NICE] [-o DIR] [-d]
+#                          [-k TICK_US] [-g NICE] [-o DIR] [-d]
 #
-# -d runs the emulator with --distill=true (the two core links become one: 3-hop paths).
-# -g runs the iperf3 senders and receivers at nice level NICE (e.g. -10): on a shared machine
-#    an ordinary load generator is descheduled for milliseconds and then sends in bursts,
-#    which measures the machine's other jobs, not the emulator. Never real-time: iperf3's UDP
-#    sender busy-waits, and at SCHED_FIFO it starved its own receivers, the machine's other
-#    jobs and, through RT throttling, the emulator (50 ms stalls every second).
 # For each H: H namespace hosts on a dumbbell with two core links (so every path is
 # access, core, core, access: 4 simulated links and 5 simulated nodes); links are fast
 # (10 Gbit/s access, 100 Gbit/s core, 1 ms each) so that only the emulator's speed limits.
-# For each offered aggregate rate, the H/2 hosts on the left each send 1000-byte UDP with
-# iperf3 to one host on the right, at rate / (H/2), for SECONDS. The emulator reports its lag
-# and packet counts every second; the first and last second of traffic are left out.
-# A rate "keeps up" when at most 0.1% of the emulator's 1 ms lag samples were later than
-# 1 ms; a host count's result is the highest rate at which every repeat kept up, with the
-# lower rates that did not (on a shared machine, lag from other jobs) listed beside it.
-# Writes DIR/benchmark.csv and prints the table.
+# For each offered aggregate rate, the H/2 hosts on the left each send 1000-byte UDP
+# datagrams with udp-load (emulation/udp-load.cc: every TICK_US microseconds, default 1000 as
+# iperf3's pacing timer, the tick's share; 0: one datagram per wake-up, evenly spaced) to one
+# host on the right, at rate / (H/2), for SECONDS. The emulator reports its lag and packet counts every second;
+# the first and last second of traffic are left out. A rate "keeps up" when at most 0.1% of
+# the emulator's 1 ms lag samples were later than 1 ms; a host count's result is the highest
+# rate at which every repeat kept up, with the lower rates that did not (on a shared machine,
+# lag from other jobs) listed beside it. Writes DIR/benchmark.csv and prints the table.
+#
+# -d runs the emulator with --distill=true (the two core links become one: 3-hop paths).
+# -g runs the load generators at nice level NICE (e.g. -5). Never real-time: a generator
+#    that spins at SCHED_FIFO starves the machine and, through RT throttling, the emulator.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -33,25 +32,26 @@ OUT="$TOP/results/emulator-benchmark"
 DISTILL=false
 REPEATS=1
 GENNICE=0
-while getopts "H:r:n:t:p:g:o:d" opt; do
+TICK=1000
+while getopts "H:r:n:t:p:k:g:o:d" opt; do
     case $opt in
         H) HOSTS=$OPTARG ;;
         r) RATES=$OPTARG ;;
+        n) REPEATS=$OPTARG ;;
         t) SECONDS_=$OPTARG ;;
         p) RTPRIO=$OPTARG ;;
+        g) GENNICE=$OPTARG ;;
+        k) TICK=$OPTARG ;;
         o) OUT=$OPTARG ;;
         d) DISTILL=true ;;
-        n) REPEATS=$OPTARG ;;
-        g) GENNICE=$OPTARG ;;
-        *) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+        *) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
     esac
 done
 EMU="$TOP/build/bin/bullet-emulator"
-[[ -x $EMU ]] || { echo "benchmark: build first: ./ns3 build bullet-emulator" >&2; exit 1; }
-command -v iperf3 >/dev/null || { echo "benchmark: needs iperf3 (apt-get install iperf3)" >&2; exit 1; }
+LOAD="$TOP/build/bin/udp-load"
+[[ -x $EMU && -x $LOAD ]] || { echo "benchmark: build first: ./ns3 build" >&2; exit 1; }
 mkdir -p "$OUT"
-GEN=()
-if ((GENNICE != 0)); then GEN=(nice -n "$GENNICE"); fi
+GEN=(nice -n "$GENNICE")
 P="bm$$"
 P=${P:0:10}
 emu_pid=""
@@ -62,55 +62,51 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port=5200
 CSV="$OUT/benchmark.csv"
-echo "hosts,repeat,offered_mbps,pkts_in_per_s,pkts_out_per_s,mbit_out_per_s,cpu,lag_max_ms,late_fraction,iperf_loss,keeps_up,load_avg" >"$CSV"
+echo "hosts,repeat,offered_mbps,pkts_in_per_s,pkts_out_per_s,mbit_out_per_s,cpu,lag_max_ms,late_fraction,udp_loss,keeps_up,load_avg" >"$CSV"
 for H in $HOSTS; do
-    (( H >= 2 && H % 2 == 0 )) || { echo "benchmark: host counts must be even" >&2; exit 2; }
+    ((H >= 2 && H % 2 == 0)) || { echo "benchmark: host counts must be even" >&2; exit 2; }
     "$HERE/hosts-up.sh" "$H" "$P" >/dev/null
     pairs=$((H / 2))
     for ((rep = 1; rep <= REPEATS; rep++)); do
-    for R in $RATES; do
-        port=$((port + 1)) # a fresh port: last run's one-off servers may still be exiting
-        run="$OUT/h$H-r$R-$rep"
-        mkdir -p "$run"
-        rm -f "$run/hostmap.json"
-        "$EMU" --hosts="$H" --prefix="$P" --coreHops=2 --accessRate=10Gbps --accessDelay=1 \
-            --coreRate=100Gbps --coreDelay=1 --duration=$((SECONDS_ + 30)) \
-            --rtPriority="$RTPRIO" --distill="$DISTILL" --outdir="$run" --hostmap="$run/hostmap.json" \
-            >"$run/emulator.log" 2>&1 &
-        emu_pid=$!
-        for _ in $(seq 100); do [[ -f $run/hostmap.json ]] && break; sleep 0.1; done
-        [[ -f $run/hostmap.json ]] || { cat "$run/emulator.log" >&2; exit 1; }
-        per=$(python3 -c "print($R / $pairs)")
-        clients=()
-        for ((i = 0; i < pairs; i++)); do
-            j=$((i + pairs))
-            dst="172.$((16 + (j >> 8))).$((j & 255)).2"
-            ip netns exec "${P}h$j" "${GEN[@]}" iperf3 -s -1 -D -p "$port"
-            # ARP and the server's start-up, before the measured traffic.
-            for _ in $(seq 20); do
-                ip netns exec "${P}h$i" ping -c 1 -W 1 "$dst" >/dev/null 2>&1 && break
+        for R in $RATES; do
+            run="$OUT/h$H-r$R-$rep"
+            mkdir -p "$run"
+            rm -f "$run"/hostmap.json "$run"/sink-*.json "$run"/send-*.json
+            "$EMU" --hosts="$H" --prefix="$P" --coreHops=2 --accessRate=10Gbps --accessDelay=1 \
+                --coreRate=100Gbps --coreDelay=1 --duration=$((SECONDS_ + 30)) \
+                --rtPriority="$RTPRIO" --distill="$DISTILL" --outdir="$run" \
+                --hostmap="$run/hostmap.json" >"$run/emulator.log" 2>&1 &
+            emu_pid=$!
+            for _ in $(seq 100); do [[ -f $run/hostmap.json ]] && break; sleep 0.1; done
+            [[ -f $run/hostmap.json ]] || { cat "$run/emulator.log" >&2; exit 1; }
+            per=$(python3 -c "print($R / $pairs)")
+            jobs_=()
+            for ((i = 0; i < pairs; i++)); do
+                j=$((i + pairs))
+                dst="172.$((16 + (j >> 8))).$((j & 255)).2"
+                # ARP on both sides before the measured traffic.
+                for _ in $(seq 20); do
+                    ip netns exec "${P}h$i" ping -c 1 -W 1 "$dst" >/dev/null 2>&1 && break
+                done
+                ip netns exec "${P}h$j" "${GEN[@]}" "$LOAD" --mode=sink --port=6000 \
+                    --seconds=$((SECONDS_ + 3)) >"$run/sink-$j.json" &
+                jobs_+=($!)
             done
-            for _ in $(seq 50); do
-                ip netns exec "${P}h$j" ss -Hltn "sport = :$port" | grep -q . && break
-                sleep 0.1
+            sleep 0.5
+            for ((i = 0; i < pairs; i++)); do
+                j=$((i + pairs))
+                dst="172.$((16 + (j >> 8))).$((j & 255)).2"
+                ip netns exec "${P}h$i" "${GEN[@]}" "$LOAD" --mode=send --to="$dst" --port=6000 \
+                    --rate="$per" --size=1000 --tick="$TICK" --seconds="$SECONDS_" >"$run/send-$i.json" &
+                jobs_+=($!)
             done
-        done
-        sleep 0.5
-        for ((i = 0; i < pairs; i++)); do
-            j=$((i + pairs))
-            dst="172.$((16 + (j >> 8))).$((j & 255)).2"
-            ip netns exec "${P}h$i" "${GEN[@]}" iperf3 -c "$dst" -p "$port" -u -l 1000 -b "${per}M" \
-                -t "$SECONDS_" -J >"$run/iperf-$i.json" 2>&1 &
-            clients+=($!)
-        done
-        wait "${clients[@]}" || true
-        load=$(cut -d' ' -f1 /proc/loadavg)
-        kill -TERM "$emu_pid"
-        wait "$emu_pid" || true
-        emu_pid=""
-        python3 - "$run" "$H" "$R" "$load" "$CSV" "$rep" <<'PY'
+            wait "${jobs_[@]}" || true
+            load=$(cut -d' ' -f1 /proc/loadavg)
+            kill -TERM "$emu_pid"
+            wait "$emu_pid" || true
+            emu_pid=""
+            python3 - "$run" "$H" "$R" "$load" "$CSV" "$rep" <<'PY'
 import json, sys, glob
 run, hosts, rate, load, csv, rep = sys.argv[1:]
 s = json.load(open(f"{run}/summary.json"))
@@ -119,13 +115,8 @@ iv = iv[1:-1] if len(iv) > 2 else iv  # first and last second: partial
 wall = sum(i["wall_seconds"] for i in iv) or 1
 samples = sum(i["samples"] for i in iv) or 1
 late = sum(i["late"] for i in iv) / samples
-sent = lost = 0
-for f in glob.glob(f"{run}/iperf-*.json"):
-    try:
-        e = json.load(open(f))["end"]["sum"]
-        sent += e["packets"]; lost += e["lost_packets"]
-    except Exception:
-        pass
+sent = sum(json.load(open(f))["sent"] for f in glob.glob(f"{run}/send-*.json"))
+got = sum(json.load(open(f))["received"] for f in glob.glob(f"{run}/sink-*.json"))
 row = dict(
     hosts=int(hosts), repeat=int(rep), offered_mbps=float(rate),
     pkts_in_per_s=sum(i["packets_in"] for i in iv) / wall,
@@ -133,16 +124,16 @@ row = dict(
     mbit_out_per_s=sum(i["bytes_out"] for i in iv) * 8e-6 / wall,
     cpu=sum(i["cpu"] * i["wall_seconds"] for i in iv) / wall,
     lag_max_ms=max((i["lag_max_ms"] for i in iv), default=0),
-    late_fraction=late, iperf_loss=lost / sent if sent else 1.0,
+    late_fraction=late, udp_loss=(sent - got) / sent if sent else 1.0,
     keeps_up=late <= 0.001, load_avg=float(load))
 with open(csv, "a") as f:
     f.write(",".join(str(round(v, 4)) if isinstance(v, float) else str(v) for v in row.values()) + "\n")
 print("H=%(hosts)d offered %(offered_mbps)5.0f Mbit/s: out %(pkts_out_per_s)6.0f pkt/s "
       "%(mbit_out_per_s)6.1f Mbit/s, cpu %(cpu)4.2f, lag max %(lag_max_ms)6.2f ms, "
-      "late %(late_fraction)6.4f, loss %(iperf_loss)6.4f, keeps up: %(keeps_up)s "
+      "late %(late_fraction)6.4f, loss %(udp_loss)6.4f, keeps up: %(keeps_up)s "
       "(load %(load_avg).1f)" % row, flush=True)
 PY
-    done
+        done
     done
     "$HERE/hosts-down.sh" "$P" >/dev/null
 done
