@@ -145,7 +145,16 @@ by = defaultdict(lambda: defaultdict(list))
 for r in rows:
     by[int(r["hosts"])][float(r["offered_mbps"])].append(r)
 ok = lambda rs: all(r["keeps_up"] == "True" for r in rs)
+loose = lambda rs: all(float(r["late_fraction"]) <= 0.01 for r in rs)
 for h, rates in sorted(by.items()):
+    # The same with a looser criterion (1% of samples late), which a shared machine meets.
+    within = [rate for rate in sorted(rates) if loose(rates[rate])]
+    if within:
+        rs = rates[within[-1]]
+        print(f"{h} hosts: highest rate with at most 1% of samples late in all {len(rs)} "
+              f"repeats: {within[-1]:.0f} Mbit/s offered, "
+              f"{sum(float(r['pkts_out_per_s']) for r in rs) / len(rs):.0f} pkt/s, CPU "
+              f"{sum(float(r['cpu']) for r in rs) / len(rs):.2f} cores")
     good = [rate for rate in sorted(rates) if ok(rates[rate])]
     if not good:
         print(f"{h} hosts: kept up at no offered rate")
