@@ -3,6 +3,8 @@
  */
 #include "host-map.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <iomanip>
 #include <sstream>
