@@ -74,18 +74,26 @@ MakeHostMap(Ptr<SimulatedNetwork> net, const std::vector<EmulatedHost>& hosts)
             auto path = net->GetPath(a.client, b.client);
             double bps = 0;
             double keep = 1;
+            double pingTx = 0; // transmission of a default ping (84-byte IP + 2-byte PPP)
             for (const auto& hop : path)
             {
                 const auto& l = spec.links[hop.link];
                 double rate = hop.fromA ? l.rateAtoB : l.rateBtoA;
                 bps = (bps == 0) ? rate : std::min(bps, rate);
                 keep *= 1 - (hop.fromA ? l.lossAtoB : l.lossBtoA);
+                pingTx += 86 * 8 / rate * 1000;
+            }
+            for (const auto& hop : net->GetPath(b.client, a.client))
+            {
+                const auto& l = spec.links[hop.link];
+                pingTx += 86 * 8 / (hop.fromA ? l.rateAtoB : l.rateBtoA) * 1000;
             }
             map["paths"].push_back({{"from", a.index},
                                     {"to", b.index},
                                     {"hops", path.size()},
                                     {"one_way_delay_ms", net->GetPathDelayMs(a.client, b.client)},
                                     {"rtt_ms", net->GetRttMs(a.client, b.client)},
+                                    {"ping_rtt_ms", net->GetRttMs(a.client, b.client) + pingTx},
                                     {"bottleneck_mbps", bps / 1e6},
                                     {"loss", 1 - keep}});
         }

@@ -21,9 +21,10 @@ namespace ns3
  *
  * {"hosts": [{index, name, tap, client, node, router, address, prefix_length, gateway,
  *  access: {up_mbps, down_mbps, delay_ms, loss_up, loss_down}}],
- *  "paths": [{from, to, hops, one_way_delay_ms, rtt_ms, bottleneck_mbps, loss}]}
+ *  "paths": [{from, to, hops, one_way_delay_ms, rtt_ms, ping_rtt_ms, bottleneck_mbps, loss}]}
  *
- * rtt_ms is the propagation round trip (no transmission or queueing time);
+ * rtt_ms is the propagation round trip (no transmission or queueing time); ping_rtt_ms adds
+ * the transmission of a default ping (84-byte IP packet) on every link, both ways;
  * bottleneck_mbps the smallest link rate from 'from' to 'to' (IP packets with a 2-byte PPP
  * header, so TCP goodput stays a few percent below it); loss the one-way loss probability.
  */
