@@ -20,6 +20,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <csignal>
@@ -30,6 +31,7 @@
 #include <nlohmann/json.hpp>
 #include <poll.h>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -292,6 +294,7 @@ class EmulationIntegration : public ::testing::Test
         }
         // Unique per process: concurrent runs never share namespaces or TAPs.
         m_prefix = "t" + std::to_string(getpid() % 10000000);
+        RemoveLeftovers();
         char tmpl[] = "/tmp/bullet-emu-test-XXXXXX";
         ASSERT_NE(mkdtemp(tmpl), nullptr);
         m_dir = tmpl;
@@ -313,6 +316,30 @@ class EmulationIntegration : public ::testing::Test
         Shell(Script("hosts-down.sh") + " " + m_prefix + " >/dev/null 2>&1");
         std::error_code ec;
         std::filesystem::remove_all(m_dir, ec);
+    }
+
+    /// Hosts of earlier runs that died without TearDown (killed by a CTest timeout, say):
+    /// removed when the process whose pid names them is gone.
+    static void
+    RemoveLeftovers()
+    {
+        std::string names;
+        Shell("{ ip netns list; ip -o link show | awk -F': ' '{print $2}'; } 2>/dev/null", &names);
+        std::set<std::string> stale;
+        std::regex re(R"(^t([0-9]+)[htbv][0-9]+)");
+        std::istringstream in(names);
+        for (std::string line; std::getline(in, line);)
+        {
+            std::smatch m;
+            if (std::regex_search(line, m, re) && kill(std::stoi(m[1]), 0) != 0 && errno == ESRCH)
+            {
+                stale.insert("t" + m[1].str());
+            }
+        }
+        for (const auto& prefix : stale)
+        {
+            Shell(Script("hosts-down.sh") + " " + prefix + " >/dev/null 2>&1");
+        }
     }
 
     static std::string
