@@ -102,6 +102,13 @@ SimulatedNetwork::FindClient(Ipv4Address address) const
     return m_table->FindDestination(address);
 }
 
+void
+SimulatedNetwork::AddClientAlias(uint32_t client, Ipv4Address address)
+{
+    NS_ABORT_MSG_UNLESS(client < GetNClients(), "no client " << client);
+    m_table->SetDestinationAddress(client, address);
+}
+
 Ptr<PointToPointNetDevice>
 SimulatedNetwork::GetDevice(uint32_t link, bool aSide) const
 {

@@ -39,6 +39,9 @@ class SimulatedNetwork : public Object
     Ipv4Address GetClientAddress(uint32_t client) const;
     /// The client an address belongs to, or -1.
     int64_t FindClient(Ipv4Address address) const;
+    /// Routes packets for \p address to client \p client as well: a real host the emulator
+    /// attaches behind the client node (HostAttachmentHelper).
+    void AddClientAlias(uint32_t client, Ipv4Address address);
 
     /// Device at end \p a (true) or b of link \p link.
     Ptr<PointToPointNetDevice> GetDevice(uint32_t link, bool aSide) const;
