@@ -11,6 +11,7 @@
 #include "ns3/command-line.h"
 #include "ns3/experiment-output.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/link-packet-counter.h"
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
 #include "ns3/streaming-scenario.h"
@@ -82,6 +83,7 @@ main(int argc, char* argv[])
         StreamingScenario scenario(config);
         auto bullet = scenario.RunSystem("bullet", "ns3::BulletApplication", "random", out);
         double bulletWall = bullet["wall_seconds"];
+        double bulletHops = bullet["link_packets"];
         auto pairs = ReadPairs(out.Path("bullet-pairs.csv"));
 
         auto start = std::chrono::steady_clock::now();
@@ -115,8 +117,10 @@ main(int argc, char* argv[])
             }
             sent += p.packets;
         }
+        LinkPacketCounter links;
         Simulator::Stop(span + Seconds(2));
         Simulator::Run();
+        const uint64_t udpHops = links.GetPackets();
         Simulator::Destroy();
         double probeWall
             = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -126,10 +130,18 @@ main(int argc, char* argv[])
                   << " client pairs\n"
                   << "plain UDP, same packets and pairs: " << probeWall << " s wall (" << received
                   << " of " << sent << " delivered)\n"
-                  << "ratio: " << bulletWall / probeWall << std::endl;
+                  << "ratio: " << bulletWall / probeWall << "\n"
+                  << "packets put on links (data, TFRC feedback, control, TCP acks): Bullet "
+                  << bulletHops << ", UDP " << udpHops << "\n"
+                  << "wall time per million link packets: Bullet " << bulletWall / bulletHops * 1e6
+                  << " s, UDP " << probeWall / udpHops * 1e6 << " s, ratio "
+                  << (bulletWall / bulletHops) / (probeWall / udpHops) << std::endl;
         out.Root()["bullet_wall_seconds"] = bulletWall;
         out.Root()["udp_wall_seconds"] = probeWall;
         out.Root()["ratio"] = bulletWall / probeWall;
+        out.Root()["bullet_link_packets"] = bulletHops;
+        out.Root()["udp_link_packets"] = udpHops;
+        out.Root()["ratio_per_link_packet"] = (bulletWall / bulletHops) / (probeWall / udpHops);
         out.Root()["data_packets"] = sent;
         out.Root()["udp_delivered"] = received;
         out.WriteSummary(config.duration);

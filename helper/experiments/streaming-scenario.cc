@@ -5,6 +5,7 @@
 
 #include "ns3/command-line.h"
 #include "ns3/dissemination-application.h"
+#include "ns3/link-packet-counter.h"
 #include "ns3/simulator.h"
 #include "ns3/streaming-metrics.h"
 #include "ns3/tfrc-equation.h"
@@ -177,6 +178,7 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
         apps = helper.InstallStaticTree(net, t);
     }
     StreamingMetrics metrics(net, apps);
+    LinkPacketCounter links;
     apps.Start(Seconds(0));
     apps.Stop(GetWindowEnd());
 
@@ -208,6 +210,7 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     metrics.WritePairs(out.Path(name + "-pairs.csv"));
     nlohmann::json summary = metrics.Summary(GetWindowStart(), end);
     summary["tree"] = treeInfo;
+    summary["link_packets"] = links.GetPackets();
     summary["wall_seconds"]
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
     out.Systems()[name] = summary;
