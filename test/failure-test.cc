@@ -114,8 +114,11 @@ TEST_P(BulletFailure, OutsideTheFailedSubtreeRanSubGoesOnOnlyWithRecovery)
         }
         else
         {
-            // "RanSub stops functioning": the collect wave waits for node 1 for ever.
-            EXPECT_EQ(r.deliveriesAfter[v], 0u) << "node " << v;
+            // "RanSub stops functioning": the collect wave waits for node 1 for ever. One
+            // late epoch may still start after the failure: without failure detection a
+            // collect held up by TCP retransmission backoff stalls RanSub for tens of
+            // seconds even before the failure (seen with other Bullet traffic patterns).
+            EXPECT_LE(r.deliveriesAfter[v], 1u) << "node " << v;
         }
     }
 }
