@@ -45,6 +45,12 @@ def main(directory):
         if any(abs(a - b) > 1e-9 for a, b in zip(s["from_parent_kbps"], s["useful_kbps"])):
             ax.plot(s["time_s"], s["from_parent_kbps"], ":", color=line.get_color(),
                     label=name + " from parent")
+        if "subtree_useful_kbps" in s:
+            ax.plot(s["time_s"], s["subtree_useful_kbps"], "-.", color=line.get_color(),
+                    label=name + " useful, failed subtree")
+        failure = summary["systems"][name].get("failure")
+        if failure:
+            ax.axvline(failure["at_s"], color=line.get_color(), alpha=0.5, linewidth=1)
     window = summary["systems"][systems[0]].get("window_s")
     if window:
         ax.axvspan(window[0], window[1], color="0.93", zorder=0, label="steady-state window")

@@ -34,11 +34,28 @@ DisseminationHelper::SetTreeAttribute(const std::string& name, const AttributeVa
     m_tree.Set(name, value);
 }
 
+void
+DisseminationHelper::SetFullMembership(bool full)
+{
+    m_fullMembership = full;
+}
+
 Ptr<Application>
-DisseminationHelper::Create(Ptr<SimulatedNetwork> net, uint32_t client, bool source) const
+DisseminationHelper::Create(Ptr<SimulatedNetwork> net, uint32_t client, bool source,
+                            bool membership) const
 {
     Ptr<DisseminationApplication> app = m_app.Create<DisseminationApplication>();
     app->SetAttribute("Source", BooleanValue(source));
+    if (membership)
+    {
+        std::vector<Ipv4Address> members;
+        members.reserve(net->GetNClients());
+        for (uint32_t c = 0; c < net->GetNClients(); ++c)
+        {
+            members.push_back(net->GetClientAddress(c));
+        }
+        app->SetMembership(members);
+    }
     app->AssignStreams(kStreamBase + 8 * client);
     net->GetClient(client)->AddApplication(app);
     return app;
@@ -60,7 +77,7 @@ DisseminationHelper::InstallStaticTree(Ptr<SimulatedNetwork> net, const TreeSpec
         }
         bool root = v == tree.root;
         st->Configure(root, root ? Ipv4Address() : net->GetClientAddress(tree.parent[v]), kids);
-        Ptr<Application> app = Create(net, v, root);
+        Ptr<Application> app = Create(net, v, root, m_fullMembership);
         DynamicCast<DisseminationApplication>(app)->SetTree(st);
         apps.Add(app);
     }
@@ -76,8 +93,23 @@ DisseminationHelper::InstallRandomTree(Ptr<SimulatedNetwork> net, uint32_t sourc
         Ptr<RandomTree> tree = m_tree.Create<RandomTree>();
         tree->SetBootstrap(net->GetClientAddress(source));
         tree->AssignStreams(kStreamBase + 8 * v + 4);
-        Ptr<Application> app = Create(net, v, v == source);
+        Ptr<Application> app = Create(net, v, v == source, m_fullMembership);
         DynamicCast<DisseminationApplication>(app)->SetTree(tree);
+        apps.Add(app);
+    }
+    return apps;
+}
+
+ApplicationContainer
+DisseminationHelper::InstallWithoutTree(Ptr<SimulatedNetwork> net, uint32_t source) const
+{
+    ApplicationContainer apps;
+    for (uint32_t v = 0; v < net->GetNClients(); ++v)
+    {
+        auto alone = CreateObject<StaticTree>();
+        alone->Configure(true, Ipv4Address(), {}); // the root of its own one-node tree
+        Ptr<Application> app = Create(net, v, v == source, true);
+        DynamicCast<DisseminationApplication>(app)->SetTree(alone);
         apps.Add(app);
     }
     return apps;

@@ -83,6 +83,25 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
     }
 }
 
+void
+StreamingMetrics::SetFailure(uint32_t node, Time at, const std::vector<uint32_t>& subtree)
+{
+    m_hasFailure = true;
+    m_failed = node;
+    m_failAt = at;
+    m_inSubtree.assign(m_bins.size(), false);
+    for (uint32_t n : subtree)
+    {
+        m_inSubtree.at(n) = true;
+    }
+}
+
+bool
+StreamingMetrics::FailedAt(uint32_t node, Time t) const
+{
+    return m_hasFailure && node == m_failed && t >= m_failAt;
+}
+
 StreamingMetrics::Bin&
 StreamingMetrics::At(uint32_t node)
 {
@@ -148,45 +167,77 @@ StreamingMetrics::WriteNodeSeries(const std::string& path) const
 }
 
 void
-StreamingMetrics::WriteMeanSeries(const std::string& path) const
+StreamingMetrics::WriteMeanSeries(const std::string& path, Time end) const
 {
     std::ofstream out(path);
     if (!out)
     {
         throw std::runtime_error("cannot write " + path);
     }
-    out << "time_s,raw_kbps,useful_kbps,from_parent_kbps,control_kbps\n";
-    size_t len = 0;
+    out << "time_s,raw_kbps,useful_kbps,from_parent_kbps,control_kbps,receivers";
+    if (m_hasFailure)
+    {
+        out << ",subtree_useful_kbps,subtree_from_parent_kbps";
+    }
+    out << "\n";
+    size_t len = end.GetNanoSeconds() / m_interval.GetNanoSeconds();
     for (const auto& bins : m_bins)
     {
         len = std::max(len, bins.size());
     }
     const double k = 8.0 / 1000.0 / m_interval.GetSeconds();
-    const double receivers = std::max<size_t>(1, m_bins.size() - 1);
     for (size_t t = 0; t < len; ++t)
     {
+        const Time binStart = m_interval * t;
         double raw = 0;
         double useful = 0;
         double parent = 0;
         double control = 0;
+        double subUseful = 0;
+        double subParent = 0;
+        uint32_t receivers = 0;
+        uint32_t live = 0;
+        uint32_t subtree = 0;
         for (uint32_t n = 0; n < m_bins.size(); ++n)
         {
+            if (FailedAt(n, binStart))
+            {
+                continue; // a failed node is no longer a receiver
+            }
+            ++live;
+            if (n != m_source)
+            {
+                ++receivers;
+                subtree += m_hasFailure && m_inSubtree[n];
+            }
             if (t >= m_bins[n].size())
             {
                 continue;
             }
             const Bin& b = m_bins[n][t];
-            control += b.controlBytes * k / m_bins.size();
+            control += b.controlBytes * k;
             if (n == m_source)
             {
                 continue;
             }
-            raw += b.rawBytes * k / receivers;
-            useful += b.usefulBytes * k / receivers;
-            parent += b.parentBytes * k / receivers;
+            raw += b.rawBytes * k;
+            useful += b.usefulBytes * k;
+            parent += b.parentBytes * k;
+            if (m_hasFailure && m_inSubtree[n])
+            {
+                subUseful += b.usefulBytes * k;
+                subParent += b.parentBytes * k;
+            }
         }
-        out << t * m_interval.GetSeconds() << "," << raw << "," << useful << "," << parent << ","
-            << control << "\n";
+        const double r = std::max<uint32_t>(1, receivers);
+        out << binStart.GetSeconds() << "," << raw / r << "," << useful / r << "," << parent / r
+            << "," << control / std::max<uint32_t>(1, live) << "," << receivers;
+        if (m_hasFailure)
+        {
+            const double st = std::max<uint32_t>(1, subtree);
+            out << "," << subUseful / st << "," << subParent / st;
+        }
+        out << "\n";
     }
 }
 
@@ -237,12 +288,22 @@ StreamingMetrics::Summary(Time start, Time end) const
     uint64_t duplicates = 0;
     uint64_t parentDuplicates = 0;
     uint64_t peerAfterPeer = 0;
+    double subUseful = 0;
+    double subParent = 0;
+    uint32_t subtree = 0;
     size_t first = start.GetNanoSeconds() / m_interval.GetNanoSeconds();
     size_t last = end.GetNanoSeconds() / m_interval.GetNanoSeconds();
-    const double receivers = std::max<size_t>(1, m_bins.size() - 1);
+    // A node failed before the window ends counts in none of its means.
+    const bool failedIn = m_hasFailure && m_failAt < end;
+    const size_t nodes = m_bins.size() - (failedIn ? 1 : 0);
+    const double receivers = std::max<size_t>(1, nodes - 1);
     for (uint32_t n = 0; n < m_bins.size(); ++n)
     {
-        control += MeanKbps(n, start, end, &Bin::controlBytes) / m_bins.size();
+        if (failedIn && n == m_failed)
+        {
+            continue;
+        }
+        control += MeanKbps(n, start, end, &Bin::controlBytes) / nodes;
         if (n == m_source)
         {
             continue;
@@ -250,6 +311,12 @@ StreamingMetrics::Summary(Time start, Time end) const
         useful += MeanKbps(n, start, end, &Bin::usefulBytes) / receivers;
         raw += MeanKbps(n, start, end, &Bin::rawBytes) / receivers;
         parent += MeanKbps(n, start, end, &Bin::parentBytes) / receivers;
+        if (m_hasFailure && m_inSubtree[n])
+        {
+            ++subtree;
+            subUseful += MeanKbps(n, start, end, &Bin::usefulBytes);
+            subParent += MeanKbps(n, start, end, &Bin::parentBytes);
+        }
         for (size_t k = first; k < last && k < m_bins[n].size(); ++k)
         {
             packets += m_bins[n][k].packets;
@@ -297,6 +364,14 @@ StreamingMetrics::Summary(Time start, Time end) const
     j["link_stress_mean"] = sampled ? stressSum / sampled : 0.0;
     j["link_stress_max"] = stressMax;
     j["window_s"] = {start.GetSeconds(), end.GetSeconds()};
+    if (m_hasFailure)
+    {
+        j["failed_node"] = m_failed;
+        j["fail_at_s"] = m_failAt.GetSeconds();
+        j["subtree_nodes"] = subtree;
+        j["subtree_useful_kbps"] = subtree ? subUseful / subtree : 0.0;
+        j["subtree_from_parent_kbps"] = subtree ? subParent / subtree : 0.0;
+    }
     return j;
 }
 

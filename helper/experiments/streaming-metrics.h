@@ -48,14 +48,24 @@ class StreamingMetrics
         uint64_t controlBytes{0};
     };
 
+    /**
+     * Client \p node fails (is silenced) at \p at; \p subtree are the nodes below it in the
+     * tree at that moment. From then on the node leaves the means: mean series skip it in
+     * bins that start at or after \p at, and Summary() leaves it out of any window that ends
+     * after \p at. Summary() and the mean series add the means over the subtree.
+     */
+    void SetFailure(uint32_t node, Time at, const std::vector<uint32_t>& subtree);
+
     /// Bins of client \p node (index = time / interval).
     const std::vector<Bin>& GetBins(uint32_t node) const;
     Time GetInterval() const;
 
     /// Per-node rows: time_s,node,raw_kbps,useful_kbps,from_parent_kbps,control_kbps,duplicates
     void WriteNodeSeries(const std::string& path) const;
-    /// Means over receivers: time_s,raw_kbps,useful_kbps,from_parent_kbps,control_kbps
-    void WriteMeanSeries(const std::string& path) const;
+    /// Means over live receivers: time_s,raw_kbps,useful_kbps,from_parent_kbps,control_kbps,
+    /// receivers (and, after SetFailure, subtree_useful_kbps,subtree_from_parent_kbps)
+    /// \param end the series runs at least to here (so a silent overlay shows as zeros)
+    void WriteMeanSeries(const std::string& path, Time end = Time()) const;
     /// The overlay's data traffic matrix: from,to,packets,bytes (client indices).
     void WritePairs(const std::string& path) const;
     /// Per node over [start, end): node,useful_kbps (for CDFs)
@@ -66,6 +76,8 @@ class StreamingMetrics
 
   private:
     Bin& At(uint32_t node);
+    /// Whether \p node is failed at time \p t.
+    bool FailedAt(uint32_t node, Time t) const;
     double MeanKbps(uint32_t node, Time start, Time end, uint64_t Bin::*field) const;
 
     Ptr<SimulatedNetwork> m_net;
@@ -75,6 +87,10 @@ class StreamingMetrics
     std::vector<std::vector<Bin>> m_bins;
     /// Per client and seq: whether its first copy came from a peer (duplicate causes).
     std::vector<std::vector<bool>> m_firstFromPeer;
+    bool m_hasFailure{false};
+    uint32_t m_failed{0};
+    Time m_failAt;
+    std::vector<bool> m_inSubtree; ///< per client: below the failed node
     /// seq -> (from client, to client) overlay hops of the sampled packets
     std::map<uint32_t, std::vector<std::pair<uint32_t, uint32_t>>> m_stressHops;
     /// (from, to) client pair -> (data packets, bytes) sent

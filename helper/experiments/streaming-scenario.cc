@@ -3,8 +3,11 @@
  */
 #include "streaming-scenario.h"
 
+#include "ns3/boolean.h"
 #include "ns3/command-line.h"
+#include "ns3/config.h"
 #include "ns3/dissemination-application.h"
+#include "ns3/ipv4.h"
 #include "ns3/link-packet-counter.h"
 #include "ns3/simulator.h"
 #include "ns3/streaming-metrics.h"
@@ -14,6 +17,7 @@
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <iomanip>
 #include <iostream>
@@ -39,6 +43,15 @@ StreamingScenario::Config::AddTo(CommandLine& cmd)
     cmd.AddValue("fanOut", "children per node in random trees", fanOut);
     cmd.AddValue("stubRule", "stub nodes: degree1|threshold|gateways", stubRule);
     cmd.AddValue("quiet", "no progress lines", quiet);
+    cmd.AddValue("fail",
+                 "node failure: none | root-child (the source's child with the most "
+                 "descendants) | a client index",
+                 fail);
+    cmd.AddValue("failAt", "failure time, s (0: half the duration)", failAt);
+    cmd.AddValue("ransubRecovery",
+                 "RanSub failure detection and RandomTree recovery (false: the 2003 paper's "
+                 "worst case, RanSub stalls after a failure)",
+                 ransubRecovery);
 }
 
 void
@@ -60,6 +73,28 @@ StreamingScenario::Config::Validate() const
     if (fanOut == 0)
     {
         throw std::invalid_argument("--fanOut must be at least 1");
+    }
+    if (fail != "none" && fail != "root-child")
+    {
+        size_t used = 0;
+        unsigned long c = 0;
+        try
+        {
+            c = std::stoul(fail, &used);
+        }
+        catch (const std::exception&)
+        {
+            used = 0;
+        }
+        if (used != fail.size() || c >= clients)
+        {
+            throw std::invalid_argument("--fail must be none, root-child or a client index below "
+                                        "--clients");
+        }
+    }
+    if (failAt < 0 || failAt >= duration)
+    {
+        throw std::invalid_argument("need 0 <= --failAt < --duration");
     }
 }
 
@@ -142,6 +177,90 @@ StreamingScenario::TransportTypeName() const
                                          : "ns3::TfrcDataTransport";
 }
 
+Time
+StreamingScenario::GetFailAt() const
+{
+    return Seconds(m_config.failAt > 0 ? m_config.failAt : 0.5 * m_config.duration);
+}
+
+void
+StreamingScenario::FailClient(Ptr<SimulatedNetwork> net, uint32_t client)
+{
+    Ptr<Ipv4> ipv4 = net->GetClient(client)->GetObject<Ipv4>();
+    for (uint32_t i = 1; i < ipv4->GetNInterfaces(); ++i) // 0 is the loopback
+    {
+        ipv4->SetDown(i);
+    }
+}
+
+uint32_t
+StreamingScenario::ResolveFailTarget(Ptr<SimulatedNetwork> net, const ApplicationContainer& apps,
+                                     std::vector<uint32_t>& subtree) const
+{
+    const uint32_t n = apps.GetN();
+    // The overlay as it stands: parent of every node, from the nodes' own trees.
+    std::vector<int64_t> parent(n, -1);
+    for (uint32_t v = 0; v < n; ++v)
+    {
+        Ptr<OverlayTree> tree = DynamicCast<DisseminationApplication>(apps.Get(v))->GetTree();
+        if (v != m_source && tree->HasParent())
+        {
+            parent[v] = net->FindClient(tree->GetParent());
+        }
+    }
+    // below[v][w]: w is in v's subtree (walks bounded by n against transient loops).
+    auto ancestors = [&](uint32_t w) {
+        std::vector<uint32_t> up;
+        for (int64_t a = parent[w]; a >= 0 && up.size() < n; a = parent[a])
+        {
+            up.push_back(uint32_t(a));
+        }
+        return up;
+    };
+    std::vector<uint32_t> descendants(n, 0);
+    for (uint32_t w = 0; w < n; ++w)
+    {
+        for (uint32_t a : ancestors(w))
+        {
+            ++descendants[a];
+        }
+    }
+    int64_t target = -1;
+    if (m_config.fail == "root-child")
+    {
+        for (uint32_t v = 0; v < n; ++v)
+        {
+            if (parent[v] == int64_t(m_source)
+                && (target < 0 || descendants[v] > descendants[target]))
+            {
+                target = v;
+            }
+        }
+        if (target < 0) // no tree (gossip): any client but the source, from the seed
+        {
+            boost::random::mt19937_64 rng(m_config.seed + 29);
+            target = (m_source + 1
+                      + boost::random::uniform_int_distribution<uint32_t>(0, m_config.clients
+                                                                                 - 2)(rng))
+                     % m_config.clients;
+        }
+    }
+    else
+    {
+        target = std::stol(m_config.fail);
+    }
+    subtree.clear();
+    for (uint32_t w = 0; w < n; ++w)
+    {
+        auto up = ancestors(w);
+        if (std::find(up.begin(), up.end(), uint32_t(target)) != up.end())
+        {
+            subtree.push_back(w);
+        }
+    }
+    return uint32_t(target);
+}
+
 nlohmann::json
 StreamingScenario::RunSystem(const std::string& name, const std::string& appType,
                              const std::string& tree, ExperimentOutput& out,
@@ -154,6 +273,10 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     helper.SetAttribute("PacketSize", UintegerValue(m_config.packetSize));
     helper.SetAttribute("Transport", TypeIdValue(TypeId::LookupByName(TransportTypeName())));
     helper.SetTreeAttribute("MaxChildren", UintegerValue(m_config.fanOut));
+    // 2003 Section 4.6: with recovery off, a failure stalls RanSub and orphans stay orphaned.
+    // RanSub objects are created inside the protocols, so through the attribute's default.
+    ns3::Config::SetDefault("ns3::RanSub::FailureDetection", BooleanValue(m_config.ransubRecovery));
+    helper.SetTreeAttribute("Recovery", BooleanValue(m_config.ransubRecovery));
     if (customize)
     {
         customize(helper);
@@ -164,6 +287,11 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     {
         apps = helper.InstallRandomTree(net, m_source);
         treeInfo["kind"] = "online random tree";
+    }
+    else if (tree == "none")
+    {
+        apps = helper.InstallWithoutTree(net, m_source);
+        treeInfo["kind"] = "none";
     }
     else
     {
@@ -181,6 +309,29 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     LinkPacketCounter links;
     apps.Start(Seconds(0));
     apps.Stop(GetWindowEnd());
+    nlohmann::json failure;
+    if (m_config.fail != "none")
+    {
+        Simulator::Schedule(GetFailAt(), [&]() {
+            std::vector<uint32_t> subtree;
+            uint32_t target = ResolveFailTarget(net, apps, subtree);
+            if (target == m_source)
+            {
+                throw std::invalid_argument("--fail names the source");
+            }
+            FailClient(net, target);
+            metrics.SetFailure(target, Simulator::Now(), subtree);
+            failure["node"] = target;
+            failure["at_s"] = Simulator::Now().GetSeconds();
+            failure["subtree_nodes"] = subtree.size();
+            if (!m_config.quiet)
+            {
+                std::cout << "[" << name << "] t = " << Simulator::Now().GetSeconds()
+                          << " s: client " << target << " fails (" << subtree.size()
+                          << " nodes below it)" << std::endl;
+            }
+        });
+    }
 
     const Time end = GetWindowEnd();
     if (!m_config.quiet)
@@ -204,13 +355,23 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     Simulator::Stop(end + Seconds(1));
     Simulator::Run();
 
-    metrics.WriteMeanSeries(out.Path(name + "-mean.csv"));
+    metrics.WriteMeanSeries(out.Path(name + "-mean.csv"), end);
     metrics.WriteNodeSeries(out.Path(name + "-nodes.csv"));
     metrics.WriteNodeSummary(out.Path(name + "-per-node.csv"), GetWindowStart(), end);
     metrics.WritePairs(out.Path(name + "-pairs.csv"));
     nlohmann::json summary = metrics.Summary(GetWindowStart(), end);
     summary["tree"] = treeInfo;
     summary["link_packets"] = links.GetPackets();
+    if (!failure.is_null())
+    {
+        failure["ransub_recovery"] = m_config.ransubRecovery;
+        summary["failure"] = failure;
+        if (GetWindowStart() < GetFailAt())
+        {
+            summary["before_failure"] = metrics.Summary(GetWindowStart(), GetFailAt());
+        }
+        summary["after_failure"] = metrics.Summary(GetFailAt(), end);
+    }
     summary["wall_seconds"]
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
     out.Systems()[name] = summary;
@@ -257,6 +418,21 @@ PrintStreamingTable(const nlohmann::json& systems, std::ostream& os)
            << std::setprecision(3) << std::setw(11) << s["duplicate_fraction"].get<double>()
            << std::setprecision(1) << std::setw(10) << s["control_kbps"].get<double>()
            << std::setw(14) << stress.str() << "\n";
+        for (const char* part : {"before_failure", "after_failure"})
+        {
+            if (!s.contains(part))
+            {
+                continue;
+            }
+            const auto& f = s[part];
+            os << std::left << std::setw(18) << ("  " + std::string(part)) << std::right
+               << std::fixed << std::setprecision(1) << std::setw(10)
+               << f["useful_kbps"].get<double>() << std::setw(10) << f["raw_kbps"].get<double>()
+               << std::setw(12) << f["from_parent_kbps"].get<double>() << std::setprecision(3)
+               << std::setw(11) << f["duplicate_fraction"].get<double>() << std::setprecision(1)
+               << std::setw(10) << f["control_kbps"].get<double>() << "   subtree "
+               << f["subtree_useful_kbps"].get<double>() << "\n";
+        }
     }
     os.copyfmt(saved);
 }

@@ -44,6 +44,11 @@ class StreamingScenario
         uint32_t fanOut{12};           ///< random trees (offline and online)
         std::string stubRule{"degree1"};
         bool quiet{false};
+        /// none | root-child (the source's tree child with the most descendants) | a client
+        std::string fail{"none"};
+        double failAt{0}; ///< when the node fails, s (0: half the duration)
+        /// RanSub FailureDetection and RandomTree Recovery (2003 Section 4.6)
+        bool ransubRecovery{true};
 
         /// Adds the shared options to an example's command line.
         void AddTo(CommandLine& cmd);
@@ -65,13 +70,26 @@ class StreamingScenario
     TreeSpec MakeTree(const std::string& kind, Ptr<SimulatedNetwork> net) const;
     /// The TypeId name of the configured data transport.
     std::string TransportTypeName() const;
+    /// When the configured failure happens (meaningful if fail != none).
+    Time GetFailAt() const;
+
+    /**
+     * The client --fail names, resolved in the running overlay: for root-child, the child of
+     * the source (in the trees of \p apps at this moment) with the most descendants; for a
+     * system without a tree, a client drawn from the seed. Fills \p subtree with the nodes
+     * below it.
+     */
+    uint32_t ResolveFailTarget(Ptr<SimulatedNetwork> net, const ApplicationContainer& apps,
+                               std::vector<uint32_t>& subtree) const;
+    /// Silences client \p client as a crash does: all its interfaces go down (Ipv4::SetDown).
+    static void FailClient(Ptr<SimulatedNetwork> net, uint32_t client);
 
     /// Configures the applications of one system (attributes, extra wiring).
     using Customize = std::function<void(DisseminationHelper&)>;
 
     /**
      * Runs one system: builds the network, installs \p appType over the tree (\p tree:
-     * "random", "bottleneck", or "online" for the RandomTree protocol), runs, writes
+     * "random", "bottleneck", "online" for the RandomTree protocol, or "none"), runs, writes
      * DIR/<name>-mean.csv, -nodes.csv, -per-node.csv, -pairs.csv, stores the summary under
      * systems.<name> of \p out and returns it.
      */

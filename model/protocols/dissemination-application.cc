@@ -136,6 +136,18 @@ DisseminationApplication::HasPacket(uint32_t seq) const
 }
 
 void
+DisseminationApplication::SetMembership(const std::vector<Ipv4Address>& members)
+{
+    m_members = members;
+}
+
+const std::vector<Ipv4Address>&
+DisseminationApplication::GetMembership() const
+{
+    return m_members;
+}
+
+void
 DisseminationApplication::DoDispose()
 {
     m_generate.Cancel();

@@ -50,6 +50,14 @@ class DisseminationApplication : public Application
     uint64_t GetMalformedCount() const;
     /// Whether this node has received (or, at the source, created) packet \p seq.
     bool HasPacket(uint32_t seq) const;
+    /**
+     * The addresses of the other participants, for protocols that assume full group
+     * membership (gossip, anti-entropy; 2003 Section 4.4). Addresses only: protocols talk to
+     * each other through sockets. This node's own address may be included; it is ignored.
+     */
+    void SetMembership(const std::vector<Ipv4Address>& members);
+    /// The membership list given by SetMembership (empty if none).
+    const std::vector<Ipv4Address>& GetMembership() const;
 
     /// (from, seq, bytes, from parent, duplicate)
     using DataRxTracedCallback
@@ -95,6 +103,7 @@ class DisseminationApplication : public Application
     Ptr<ControlChannel> m_channel;
     Ptr<DataTransport> m_transport;
     std::vector<bool> m_have;
+    std::vector<Ipv4Address> m_members;
     uint32_t m_nextSeq{0};
     EventId m_generate;
     uint64_t m_malformed{0};
