@@ -466,10 +466,12 @@ TEST_F(EmulationIntegration, ThreeNamespaceHostsSeeTheEmulatedPaths)
                    "--report=5", "--rtPriority=50",
                    // The measurements below are averages over seconds, which a few
                    // late milliseconds cannot move by the tolerances; what would
-                   // invalidate them is an emulator behind for more than 1% of the time.
-                   // (The emulator's default, 0.1%, is for benchmarks; a busy shared
-                   // machine alone costs 0.1-0.3%.)
-                   "--lateFraction=0.01"});
+                   // invalidate them is an emulator often behind. On the 2-core VMs of CI,
+                   // with three hosts' ping, iperf3 and softirq work beside it, 0.1-2.5%
+                   // of the 1 ms samples came late (max 6-17 ms) while every measurement
+                   // below held; the bound is 5%, and p99 lag must stay under 5 ms. (The
+                   // emulator's default, 0.1%, is for benchmarks on a quiet machine.)
+                   "--lateFraction=0.05"});
     nlohmann::json map = WaitForHostMap(hostmapPath);
     ASSERT_FALSE(map.is_null());
     const std::string a1 = map["hosts"][1]["address"];
@@ -547,8 +549,8 @@ TEST_F(EmulationIntegration, ThreeNamespaceHostsSeeTheEmulatedPaths)
         EXPECT_NEAR(lost / n, p, 4 * sigma);
     }
 
-    // 4. The emulator kept up with real time (at most 1% of its 1 ms lag samples later than
-    // 1 ms), or none of the above means much.
+    // 4. The emulator kept up with real time (at most 5% of its 1 ms lag samples later than
+    // 1 ms, p99 under 5 ms), or none of the above means much.
     int rc = StopEmulator();
     std::string log = Log();
     EXPECT_EQ(rc, 0) << log;
@@ -558,6 +560,7 @@ TEST_F(EmulationIntegration, ThreeNamespaceHostsSeeTheEmulatedPaths)
     auto summary = nlohmann::json::parse(in);
     std::cout << "emulator: lag p99 " << summary["emulator"]["lag_ms"]["p99"] << " ms, max "
               << summary["emulator"]["lag_ms"]["max"] << " ms" << std::endl;
+    EXPECT_LT(summary["emulator"]["lag_ms"]["p99"].get<double>(), 5.0);
 }
 
 #endif // BULLET_EMULATOR
