@@ -21,7 +21,6 @@
 #include "ns3/streaming-scenario.h"
 
 #include <iostream>
-#include <sstream>
 
 using namespace ns3;
 
@@ -42,10 +41,9 @@ main(int argc, char* argv[])
     CommandLine cmd(__FILE__);
     cmd.Usage("Runs Bullet and the tree-streaming baselines on the same INET topology and "
               "compares the bandwidth each delivers per node (2003 paper, Section 4).");
+    SystemRegistry& registry = SystemRegistry::Get();
     cmd.AddValue("systems",
-                 "comma-separated: bullet, bottleneck-tree, random-tree, online-random-tree, "
-                 "gossip (push gossiping), antientropy (streaming over the bottleneck tree with "
-                 "anti-entropy recovery)",
+                 "comma-separated, from: " + registry.Describe(SystemSpec::STREAMING),
                  systems);
     cmd.AddValue("tree", "Bullet's underlying tree: random | bottleneck | online", tree);
     cmd.AddValue("disjoint", "Bullet's disjoint send routine (false: send all to every child)",
@@ -61,21 +59,7 @@ main(int argc, char* argv[])
         {
             throw std::invalid_argument("unknown --tree '" + tree + "' (random|bottleneck|online)");
         }
-        std::vector<std::string> names;
-        std::stringstream list(systems);
-        for (std::string name; std::getline(list, name, ',');)
-        {
-            if (name != "bullet" && name != "bottleneck-tree" && name != "random-tree"
-                && name != "online-random-tree" && name != "gossip" && name != "antientropy")
-            {
-                throw std::invalid_argument("unknown system '" + name + "' in --systems");
-            }
-            names.push_back(name);
-        }
-        if (names.empty())
-        {
-            throw std::invalid_argument("--systems is empty");
-        }
+        const std::vector<SystemSpec> runs = registry.Parse(systems, SystemSpec::STREAMING);
         ExperimentOutput out("bullet-streaming", argc, argv, outdir);
         out.SetSeed(config.seed);
         StreamingScenario scenario(config);
@@ -88,37 +72,19 @@ main(int argc, char* argv[])
             std::cout << "failure: " << config.fail << " at " << scenario.GetFailAt().As(Time::S)
                       << ", RanSub recovery " << (config.ransubRecovery ? "on" : "off") << "\n";
         }
-        for (const auto& name : names)
+        for (const auto& system : runs)
         {
-            if (name == "bullet")
-            {
-                scenario.RunSystem(
-                    name, "ns3::BulletApplication", tree, out, [disjoint](DisseminationHelper& h) {
-                        h.SetAttribute("ChildSendPolicy",
-                                       TypeIdValue(disjoint ? DisjointChildSend::GetTypeId()
-                                                            : SendToAllChildren::GetTypeId()));
-                    });
-            }
-            else if (name == "gossip")
-            {
-                // No tree; the source pushes to random members (2003 Section 4.4).
-                scenario.RunSystem(name, "ns3::PushGossipApplication", "none", out);
-            }
-            else if (name == "antientropy")
-            {
-                // Over the bottleneck tree, as the paper's streaming with anti-entropy.
-                scenario.RunSystem(name, "ns3::AntiEntropyApplication", "bottleneck", out,
-                                   [](DisseminationHelper& h) {
-                                       h.SetFullMembership(true);
-                                   });
-            }
-            else
-            {
-                std::string kind = name == "bottleneck-tree" ? "bottleneck"
-                                   : name == "random-tree"   ? "random"
-                                                             : "online";
-                scenario.RunSystem(name, "ns3::TreeStreamingApplication", kind, out);
-            }
+            // Figure 10: with --disjoint=false, children get every packet (in the protocols
+            // that have a child send policy).
+            TypeId::AttributeInformation info;
+            const bool hasPolicy = TypeId::LookupByName(system.appType)
+                                       .LookupAttributeByName("ChildSendPolicy", &info);
+            scenario.RunSystem(system, tree, out, [disjoint, hasPolicy](OverlayHelper& h) {
+                if (!disjoint && hasPolicy)
+                {
+                    h.SetAttribute("ChildSendPolicy", TypeIdValue(SendToAllChildren::GetTypeId()));
+                }
+            });
         }
         out.Root()["bullet_tree"] = tree;
         out.Root()["disjoint"] = disjoint;

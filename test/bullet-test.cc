@@ -4,7 +4,7 @@
 #include "star-network.h"
 
 #include "ns3/bullet-application.h"
-#include "ns3/dissemination-helper.h"
+#include "ns3/overlay-helper.h"
 #include "ns3/double.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
@@ -310,7 +310,7 @@ struct MeshScenario
         net = StarNetwork(rates, 10);
         tree.root = 0;
         tree.parent = {TreeSpec::kNoParent, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3};
-        DisseminationHelper helper(app);
+        OverlayHelper helper(app);
         helper.SetAttribute("Rate", DataRateValue(DataRate("1Mbps")));
         if (app == "ns3::BulletApplication")
         {
@@ -412,7 +412,7 @@ TEST(Bullet, RootShareFollowsDescendantCounts)
     TreeSpec tree;
     tree.root = 0;
     tree.parent = {TreeSpec::kNoParent, 0, 0, 0, 1, 1, 2};
-    DisseminationHelper helper("ns3::BulletApplication");
+    OverlayHelper helper("ns3::BulletApplication");
     helper.SetAttribute("InitialLimitingFactor", DoubleValue(0.0));
     helper.SetAttribute("MaxSenders", UintegerValue(0));
     ApplicationContainer apps = helper.InstallStaticTree(net, tree);

@@ -4,7 +4,7 @@
 #include "star-network.h"
 
 #include "ns3/anti-entropy-application.h"
-#include "ns3/dissemination-helper.h"
+#include "ns3/overlay-helper.h"
 #include "ns3/gossip-application.h"
 #include "ns3/simulator.h"
 #include "ns3/streaming-metrics.h"
@@ -22,7 +22,7 @@ TEST(PushGossip, ReachesAlmostEveryNodeAndNeverForwardsADuplicate)
     // 20 clients with ample access links: gossip's reach is limited by its fan-out only.
     const uint32_t n = 20;
     Ptr<SimulatedNetwork> net = StarNetwork(n, 20e6, 5);
-    DisseminationHelper helper("ns3::PushGossipApplication");
+    OverlayHelper helper("ns3::PushGossipApplication");
     helper.SetAttribute("Rate", DataRateValue(DataRate("400kbps")));
     ApplicationContainer apps = helper.InstallWithoutTree(net, 0);
     StreamingMetrics metrics(net, apps);
@@ -72,7 +72,7 @@ TEST(PushGossip, ReachesAlmostEveryNodeAndNeverForwardsADuplicate)
         uint32_t holders = 0;
         for (uint32_t i = 1; i < n; ++i)
         {
-            holders += DynamicCast<DisseminationApplication>(apps.Get(i))->HasPacket(seq);
+            holders += DynamicCast<StreamingApplication>(apps.Get(i))->HasPacket(seq);
         }
         reached += double(holders) / (n - 1);
         ++packets;
@@ -125,7 +125,7 @@ struct ConstrainedTree
         TreeSpec tree;
         tree.root = 0;
         tree.parent = {TreeSpec::kNoParent, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3};
-        DisseminationHelper helper(app);
+        OverlayHelper helper(app);
         helper.SetAttribute("Rate", DataRateValue(DataRate("1Mbps")));
         helper.SetFullMembership(true);
         if (app == "ns3::AntiEntropyApplication")
@@ -192,7 +192,7 @@ TEST(AntiEntropy, RepairsTheHolesAConstrainedTreeLeaves)
 
 TEST(AntiEntropy, DigestRoundTripAndMalformedInput)
 {
-    AntiEntropyDigestHeader h;
+    StreamDigestHeader h;
     h.filter = BloomFilter(800, 4);
     h.filter.Insert(7);
     h.low = 10;
@@ -201,20 +201,20 @@ TEST(AntiEntropy, DigestRoundTripAndMalformedInput)
     p->AddHeader(h);
     std::vector<uint8_t> bytes(p->GetSize());
     p->CopyData(bytes.data(), bytes.size());
-    AntiEntropyDigestHeader back;
+    StreamDigestHeader back;
     ASSERT_EQ(p->RemoveHeader(back), bytes.size());
     EXPECT_TRUE(back.filter.Contains(7));
     EXPECT_EQ(back.low, 10u);
     EXPECT_EQ(back.high, 900u);
     for (uint32_t cut = 0; cut < bytes.size(); ++cut)
     {
-        AntiEntropyDigestHeader t;
+        StreamDigestHeader t;
         EXPECT_EQ(Create<Packet>(bytes.data(), cut)->RemoveHeader(t), 0u) << cut;
     }
     h.low = 901; // high < low
     Ptr<Packet> bad = Create<Packet>();
     bad->AddHeader(h);
-    AntiEntropyDigestHeader t;
+    StreamDigestHeader t;
     bad->RemoveHeader(t);
     EXPECT_FALSE(t.IsValid());
 }

@@ -5,8 +5,7 @@
 
 #include "ns3/boolean.h"
 #include "ns3/bullet-application.h"
-#include "ns3/config.h"
-#include "ns3/dissemination-helper.h"
+#include "ns3/overlay-helper.h"
 #include "ns3/simulator.h"
 #include "ns3/streaming-metrics.h"
 
@@ -38,13 +37,13 @@ struct FailureRun
 FailureRun
 RunFailure(bool ransubRecovery)
 {
-    Config::SetDefault("ns3::RanSub::FailureDetection", BooleanValue(ransubRecovery));
     Ptr<SimulatedNetwork> net = StarNetwork(13, 3e6, 10);
     TreeSpec tree;
     tree.root = 0;
     tree.parent = {TreeSpec::kNoParent, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3};
-    DisseminationHelper helper("ns3::BulletApplication");
+    OverlayHelper helper("ns3::BulletApplication");
     helper.SetAttribute("Rate", DataRateValue(DataRate("600kbps")));
+    helper.SetRanSub("ns3::RanSub", "FailureDetection", BooleanValue(ransubRecovery));
     ApplicationContainer apps = helper.InstallStaticTree(net, tree);
     StreamingMetrics metrics(net, apps);
     apps.Start(Seconds(0));
@@ -67,7 +66,7 @@ RunFailure(bool ransubRecovery)
         }
     });
     Simulator::Schedule(Seconds(kFailAt), [&]() {
-        FailClient(net, kFailed);
+        net->FailClient(kFailed);
         metrics.SetFailure(kFailed, Simulator::Now(), kSubtree);
     });
     Simulator::Stop(Seconds(kEnd + 1));
@@ -82,7 +81,6 @@ RunFailure(bool ransubRecovery)
     // Mean over the 8 receivers outside the failed subtree (11 live receivers - 3).
     r.othersAfter = (after["useful_kbps"].get<double>() * 11 - r.subtreeAfter * 3) / 8;
     Simulator::Destroy();
-    Config::SetDefault("ns3::RanSub::FailureDetection", BooleanValue(true));
     return r;
 }
 

@@ -128,7 +128,7 @@ TEST(RandomTree, OrphansRejoinAfterAFailure)
         {
             orphans.insert(s.Index(c));
         }
-        FailClient(s.net, failed);
+        s.net->FailClient(failed);
     });
     Simulator::Stop(Seconds(60));
     Simulator::Run();
@@ -176,7 +176,7 @@ TEST(RandomTree, WithoutRecoveryOrphansStayOrphaned)
     uint32_t failed = 0;
     Simulator::Schedule(Seconds(20), [&]() {
         failed = s.Index(s.trees[0]->GetChildren().front());
-        FailClient(s.net, failed);
+        s.net->FailClient(failed);
     });
     Simulator::Stop(Seconds(50));
     Simulator::Run();

@@ -189,7 +189,7 @@ class RanSubScenario
     void
     Fail(uint32_t v)
     {
-        FailClient(net, v);
+        net->FailClient(v);
     }
 
     struct Delivery

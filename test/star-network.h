@@ -33,13 +33,6 @@ StarNetwork(uint32_t n, double rateBps = 10e6, double delayMs = 5)
     return StarNetwork(std::vector<double>(n, rateBps), delayMs);
 }
 
-/// Silences a client: its only interface goes down (a crashed host).
-inline void
-FailClient(Ptr<SimulatedNetwork> net, uint32_t client)
-{
-    net->GetClient(client)->GetObject<Ipv4>()->SetDown(1);
-}
-
 } // namespace ns3
 
 #endif // BULLET_TEST_STAR_NETWORK_H

@@ -3,8 +3,8 @@
  */
 #include "star-network.h"
 
-#include "ns3/dissemination-application.h"
-#include "ns3/dissemination-helper.h"
+#include "ns3/streaming-application.h"
+#include "ns3/overlay-helper.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
@@ -47,8 +47,8 @@ class TreeStreamingTransports : public ::testing::TestWithParam<std::string>
 TEST_P(TreeStreamingTransports, UnconstrainedTreeDeliversTheStreamOnce)
 {
     Ptr<SimulatedNetwork> net = Net(10e6);
-    DisseminationHelper helper("ns3::TreeStreamingApplication");
-    helper.SetAttribute("Transport", TypeIdValue(TypeId::LookupByName(GetParam())));
+    OverlayHelper helper("ns3::TreeStreamingApplication");
+    helper.SetTransport(GetParam());
     helper.SetAttribute("Rate", DataRateValue(DataRate("600kbps")));
     ApplicationContainer apps = helper.InstallStaticTree(net, Tree());
     StreamingMetrics metrics(net, apps);
@@ -79,7 +79,7 @@ INSTANTIATE_TEST_SUITE_P(Transports, TreeStreamingTransports,
 TEST(TreeStreaming, BandwidthOnlyFallsDownAConstrainedTree)
 {
     Ptr<SimulatedNetwork> net = Net(300e3); // client 7: 300 kbps access link
-    DisseminationHelper helper("ns3::TreeStreamingApplication");
+    OverlayHelper helper("ns3::TreeStreamingApplication");
     ApplicationContainer apps = helper.InstallStaticTree(net, Tree());
     StreamingMetrics metrics(net, apps);
     apps.Start(Seconds(0));
@@ -105,8 +105,8 @@ TEST(TreeStreaming, BandwidthOnlyFallsDownAConstrainedTree)
 TEST(TreeStreaming, MalformedDataFromARealHostIsDroppedAndCounted)
 {
     Ptr<SimulatedNetwork> net = Net(10e6);
-    DisseminationHelper helper("ns3::TreeStreamingApplication");
-    helper.SetAttribute("Transport", TypeIdValue(UdpDataTransport::GetTypeId()));
+    OverlayHelper helper("ns3::TreeStreamingApplication");
+    helper.SetTransport("ns3::UdpDataTransport");
     ApplicationContainer apps = helper.InstallStaticTree(net, Tree());
     StreamingMetrics metrics(net, apps);
     apps.Start(Seconds(0));
@@ -123,7 +123,7 @@ TEST(TreeStreaming, MalformedDataFromARealHostIsDroppedAndCounted)
     });
     Simulator::Stop(Seconds(11));
     Simulator::Run();
-    auto app3 = DynamicCast<DisseminationApplication>(apps.Get(3));
+    auto app3 = DynamicCast<StreamingApplication>(apps.Get(3));
     EXPECT_EQ(app3->GetMalformedCount(), 2u);
     EXPECT_FALSE(app3->HasPacket(0xfffffff0u));
     // Node 3 kept receiving the stream around the garbage.

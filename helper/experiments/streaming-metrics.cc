@@ -4,7 +4,7 @@
 #include "streaming-metrics.h"
 
 #include "ns3/boolean.h"
-#include "ns3/dissemination-application.h"
+#include "ns3/streaming-application.h"
 #include "ns3/simulator.h"
 
 #include <fstream>
@@ -23,8 +23,8 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
 {
     for (uint32_t i = 0; i < apps.GetN(); ++i)
     {
-        auto app = DynamicCast<DisseminationApplication>(apps.Get(i));
-        NS_ABORT_MSG_UNLESS(app, "StreamingMetrics needs DisseminationApplications");
+        auto app = DynamicCast<StreamingApplication>(apps.Get(i));
+        NS_ABORT_MSG_UNLESS(app, "StreamingMetrics needs StreamingApplications");
         BooleanValue source;
         app->GetAttribute("Source", source);
         if (source.Get())

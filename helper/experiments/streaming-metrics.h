@@ -27,7 +27,7 @@ class StreamingMetrics
   public:
     /**
      * \param net the network (client i runs apps.Get(i))
-     * \param apps DisseminationApplications, one per client
+     * \param apps StreamingApplications, one per client
      * \param interval bin width of the time series
      * \param stressEvery sequence numbers divisible by this are traced for link stress
      */

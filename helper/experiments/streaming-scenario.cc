@@ -5,8 +5,7 @@
 
 #include "ns3/boolean.h"
 #include "ns3/command-line.h"
-#include "ns3/config.h"
-#include "ns3/dissemination-application.h"
+#include "ns3/streaming-application.h"
 #include "ns3/ipv4.h"
 #include "ns3/link-packet-counter.h"
 #include "ns3/simulator.h"
@@ -183,16 +182,6 @@ StreamingScenario::GetFailAt() const
     return Seconds(m_config.failAt > 0 ? m_config.failAt : 0.5 * m_config.duration);
 }
 
-void
-StreamingScenario::FailClient(Ptr<SimulatedNetwork> net, uint32_t client)
-{
-    Ptr<Ipv4> ipv4 = net->GetClient(client)->GetObject<Ipv4>();
-    for (uint32_t i = 1; i < ipv4->GetNInterfaces(); ++i) // 0 is the loopback
-    {
-        ipv4->SetDown(i);
-    }
-}
-
 uint32_t
 StreamingScenario::ResolveFailTarget(Ptr<SimulatedNetwork> net, const ApplicationContainer& apps,
                                      std::vector<uint32_t>& subtree) const
@@ -202,7 +191,7 @@ StreamingScenario::ResolveFailTarget(Ptr<SimulatedNetwork> net, const Applicatio
     std::vector<int64_t> parent(n, -1);
     for (uint32_t v = 0; v < n; ++v)
     {
-        Ptr<OverlayTree> tree = DynamicCast<DisseminationApplication>(apps.Get(v))->GetTree();
+        Ptr<OverlayTree> tree = DynamicCast<StreamingApplication>(apps.Get(v))->GetTree();
         if (v != m_source && tree->HasParent())
         {
             parent[v] = net->FindClient(tree->GetParent());
@@ -268,14 +257,13 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
 {
     auto wallStart = std::chrono::steady_clock::now();
     Ptr<SimulatedNetwork> net = BuildNetwork();
-    DisseminationHelper helper(appType);
+    OverlayHelper helper(appType);
     helper.SetAttribute("Rate", DataRateValue(DataRate(uint64_t(m_config.rateKbps * 1000))));
     helper.SetAttribute("PacketSize", UintegerValue(m_config.packetSize));
-    helper.SetAttribute("Transport", TypeIdValue(TypeId::LookupByName(TransportTypeName())));
+    helper.SetTransport(TransportTypeName());
     helper.SetTreeAttribute("MaxChildren", UintegerValue(m_config.fanOut));
     // 2003 Section 4.6: with recovery off, a failure stalls RanSub and orphans stay orphaned.
-    // RanSub objects are created inside the protocols, so through the attribute's default.
-    ns3::Config::SetDefault("ns3::RanSub::FailureDetection", BooleanValue(m_config.ransubRecovery));
+    helper.SetRanSub("ns3::RanSub", "FailureDetection", BooleanValue(m_config.ransubRecovery));
     helper.SetTreeAttribute("Recovery", BooleanValue(m_config.ransubRecovery));
     if (customize)
     {
@@ -319,7 +307,7 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
             {
                 throw std::invalid_argument("--fail names the source");
             }
-            FailClient(net, target);
+            net->FailClient(target);
             metrics.SetFailure(target, Simulator::Now(), subtree);
             failure["node"] = target;
             failure["at_s"] = Simulator::Now().GetSeconds();
@@ -377,6 +365,27 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     out.Systems()[name] = summary;
     Simulator::Destroy();
     return summary;
+}
+
+nlohmann::json
+StreamingScenario::RunSystem(const SystemSpec& system, const std::string& programTree,
+                             ExperimentOutput& out, const Customize& customize) const
+{
+    if (system.kind != SystemSpec::STREAMING)
+    {
+        throw std::invalid_argument("'" + system.name + "' is not a streaming system");
+    }
+    return RunSystem(system.name, system.appType, system.tree.empty() ? programTree : system.tree,
+                     out, [&system, &customize](OverlayHelper& h) {
+                         if (system.configure)
+                         {
+                             system.configure(h);
+                         }
+                         if (customize)
+                         {
+                             customize(h);
+                         }
+                     });
 }
 
 void

@@ -4,7 +4,8 @@
 #ifndef BULLET_STREAMING_SCENARIO_H
 #define BULLET_STREAMING_SCENARIO_H
 
-#include "ns3/dissemination-helper.h"
+#include "ns3/overlay-helper.h"
+#include "ns3/system-registry.h"
 #include "ns3/experiment-output.h"
 #include "ns3/nstime.h"
 #include "ns3/topology-spec.h"
@@ -81,11 +82,9 @@ class StreamingScenario
      */
     uint32_t ResolveFailTarget(Ptr<SimulatedNetwork> net, const ApplicationContainer& apps,
                                std::vector<uint32_t>& subtree) const;
-    /// Silences client \p client as a crash does: all its interfaces go down (Ipv4::SetDown).
-    static void FailClient(Ptr<SimulatedNetwork> net, uint32_t client);
 
     /// Configures the applications of one system (attributes, extra wiring).
-    using Customize = std::function<void(DisseminationHelper&)>;
+    using Customize = std::function<void(OverlayHelper&)>;
 
     /**
      * Runs one system: builds the network, installs \p appType over the tree (\p tree:
@@ -96,6 +95,14 @@ class StreamingScenario
     nlohmann::json RunSystem(const std::string& name, const std::string& appType,
                              const std::string& tree, ExperimentOutput& out,
                              const Customize& customize = nullptr) const;
+
+    /**
+     * Runs a system of the registry as RunSystem(name, appType, tree, ...) does: over its own
+     * tree, or \p programTree if it leaves the choice to the program; its own configuration
+     * first, then \p customize.
+     */
+    nlohmann::json RunSystem(const SystemSpec& system, const std::string& programTree,
+                             ExperimentOutput& out, const Customize& customize = nullptr) const;
 
     /// Ends a run: prints the table of \p out's systems and the window, writes summary.json
     /// and (if \p plot) the plots.

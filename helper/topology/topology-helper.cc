@@ -103,6 +103,16 @@ SimulatedNetwork::FindClient(Ipv4Address address) const
 }
 
 void
+SimulatedNetwork::FailClient(uint32_t client)
+{
+    Ptr<Ipv4> ipv4 = GetClient(client)->GetObject<Ipv4>();
+    for (uint32_t i = 1; i < ipv4->GetNInterfaces(); ++i) // 0 is the loopback
+    {
+        ipv4->SetDown(i);
+    }
+}
+
+void
 SimulatedNetwork::AddClientAlias(uint32_t client, Ipv4Address address)
 {
     NS_ABORT_MSG_UNLESS(client < GetNClients(), "no client " << client);

@@ -42,6 +42,9 @@ class SimulatedNetwork : public Object
     /// Routes packets for \p address to client \p client as well: a real host the emulator
     /// attaches behind the client node (HostAttachmentHelper).
     void AddClientAlias(uint32_t client, Ipv4Address address);
+    /// Silences client \p client as a crash does: all its interfaces go down
+    /// (Ipv4::SetDown), so nothing it sends leaves and nothing reaches it.
+    void FailClient(uint32_t client);
 
     /// Device at end \p a (true) or b of link \p link.
     Ptr<PointToPointNetDevice> GetDevice(uint32_t link, bool aSide) const;

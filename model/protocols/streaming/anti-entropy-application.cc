@@ -6,7 +6,6 @@
 #include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
-#include "ns3/stream-header.h"
 #include "ns3/uinteger.h"
 
 #include <algorithm>
@@ -17,66 +16,14 @@ namespace ns3
 
 NS_LOG_COMPONENT_DEFINE("AntiEntropyApplication");
 
-NS_OBJECT_ENSURE_REGISTERED(AntiEntropyDigestHeader);
 NS_OBJECT_ENSURE_REGISTERED(AntiEntropyApplication);
-
-TypeId
-AntiEntropyDigestHeader::GetTypeId()
-{
-    static TypeId tid = TypeId("ns3::AntiEntropyDigestHeader")
-                            .SetParent<CheckedHeader>()
-                            .SetGroupName("Bullet")
-                            .AddConstructor<AntiEntropyDigestHeader>();
-    return tid;
-}
-
-TypeId
-AntiEntropyDigestHeader::GetInstanceTypeId() const
-{
-    return GetTypeId();
-}
-
-uint32_t
-AntiEntropyDigestHeader::GetSerializedSize() const
-{
-    return filter.GetSerializedSize() + 8;
-}
-
-void
-AntiEntropyDigestHeader::Serialize(Buffer::Iterator start) const
-{
-    filter.Serialize(start);
-    start.WriteHtonU32(low);
-    start.WriteHtonU32(high);
-}
-
-void
-AntiEntropyDigestHeader::Print(std::ostream& os) const
-{
-    os << "range=[" << low << "," << high << "] filter=" << filter.GetNumBits() << "b";
-}
-
-void
-AntiEntropyDigestHeader::DoDeserialize(WireReader& reader)
-{
-    if (!filter.Deserialize(reader))
-    {
-        return;
-    }
-    low = reader.ReadNtohU32();
-    high = reader.ReadNtohU32();
-    if (reader.Ok() && high < low)
-    {
-        reader.Fail("anti-entropy digest: high < low");
-    }
-}
 
 TypeId
 AntiEntropyApplication::GetTypeId()
 {
     static TypeId tid
         = TypeId("ns3::AntiEntropyApplication")
-              .SetParent<DisseminationApplication>()
+              .SetParent<StreamingApplication>()
               .SetGroupName("Bullet")
               .AddConstructor<AntiEntropyApplication>()
               .AddAttribute("Epoch",
@@ -114,17 +61,16 @@ AntiEntropyApplication::AntiEntropyApplication()
 {
 }
 
-int64_t
-AntiEntropyApplication::AssignStreams(int64_t stream)
+void
+AntiEntropyApplication::DoAssignStreams(int64_t stream)
 {
     m_rng->SetStream(stream);
-    return 1;
 }
 
 const WorkingSet&
 AntiEntropyApplication::GetWorkingSet() const
 {
-    return *m_ws;
+    return m_recovery->GetWorkingSet();
 }
 
 uint64_t
@@ -144,28 +90,26 @@ AntiEntropyApplication::DoDispose()
 {
     m_epochTimer.Cancel();
     m_rng = nullptr;
-    m_ws.reset();
-    m_backlog.clear();
-    DisseminationApplication::DoDispose();
+    m_recovery.reset();
+    StreamingApplication::DoDispose();
 }
 
 void
 AntiEntropyApplication::DoStart()
 {
-    m_window
-        = std::max<uint32_t>(64, std::ceil(m_recoveryWindow.GetSeconds() * GetRate().GetBitRate()
-                                           / (8.0 * GetPacketSize())));
-    m_ws = std::make_unique<WorkingSet>(m_window, m_falsePositive);
-    m_created.assign(m_window, Time());
-    const Ipv4Address self = GetLocalAddress();
-    m_view.clear();
-    for (const auto& m : GetMembership())
-    {
-        if (m != self)
+    m_recovery = std::make_unique<StreamRecovery>(
+        StreamRecovery::WindowPackets(m_recoveryWindow, GetRate(), GetPacketSize()),
+        m_falsePositive,
+        GetPacketSize());
+    m_recovery->SetSendCallback([this](Ipv4Address peer, Ptr<Packet> p, uint32_t seq) {
+        if (!SendData(peer, p, seq))
         {
-            m_view.push_back(m);
+            return false;
         }
-    }
+        ++m_repairsSent;
+        return true;
+    });
+    m_view = GetOtherMembers();
     GetControlChannel()->Register(kDigest,
                                   MakeCallback(&AntiEntropyApplication::HandleDigest, this));
     GetTransport()->SetSendReadyCallback(MakeCallback(&AntiEntropyApplication::OnSendReady, this));
@@ -178,26 +122,17 @@ void
 AntiEntropyApplication::DoStop()
 {
     m_epochTimer.Cancel();
-    m_backlog.clear();
-}
-
-Ptr<Packet>
-AntiEntropyApplication::MakePacket(uint32_t seq) const
-{
-    StreamHeader h;
-    h.seq = seq;
-    h.created = m_created[seq % m_window];
-    Ptr<Packet> p = Create<Packet>(GetPacketSize() - h.GetSerializedSize());
-    p->AddHeader(h);
-    return p;
+    if (m_recovery)
+    {
+        m_recovery->ForgetAll();
+    }
 }
 
 void
 AntiEntropyApplication::Disseminate(const StreamHeader& header, Ptr<const Packet> packet,
                                     Ipv4Address from)
 {
-    m_ws->Insert(header.seq);
-    m_created[header.seq % m_window] = header.created;
+    m_recovery->Hold(header);
     // The stream itself flows down the tree, as in tree streaming.
     for (const auto& child : GetTree()->GetChildren())
     {
@@ -209,15 +144,12 @@ void
 AntiEntropyApplication::EpochTick()
 {
     m_epochTimer = Simulator::Schedule(m_epoch, &AntiEntropyApplication::EpochTick, this);
-    if (IsSource() || m_ws->IsEmpty() || m_view.empty())
+    if (IsSource() || m_recovery->GetWorkingSet().IsEmpty() || m_view.empty())
     {
         return; // the source lacks nothing; a node that has nothing yet has no range to ask
     }
-    AntiEntropyDigestHeader h;
-    h.filter = m_ws->GetBloomFilter();
-    SequenceRange range = m_ws->GetRequestRange();
-    h.low = range.low;
-    h.high = range.high;
+    StreamDigestHeader h;
+    m_recovery->FillDigest(h);
     // Peers members at random, without replacement.
     std::vector<Ipv4Address> pool = m_view;
     uint32_t n = std::min<uint32_t>(m_peers, pool.size());
@@ -231,13 +163,13 @@ AntiEntropyApplication::EpochTick()
         m_digestTrace(pool[i]);
     }
     NS_LOG_INFO(GetLocalAddress() << ": digest [" << h.low << "," << h.high << "] of "
-                                  << m_ws->GetSize() << " packets to " << n << " peers");
+                                  << m_recovery->GetWorkingSet().GetSize() << " packets to " << n << " peers");
 }
 
 void
 AntiEntropyApplication::HandleDigest(Ipv4Address from, Ptr<Packet> p)
 {
-    AntiEntropyDigestHeader h;
+    StreamDigestHeader h;
     p->RemoveHeader(h);
     if (!h.IsValid())
     {
@@ -248,51 +180,18 @@ AntiEntropyApplication::HandleDigest(Ipv4Address from, Ptr<Packet> p)
     }
     // What we hold in the peer's range and its filter lacks; a newer digest replaces what
     // an older one asked for.
-    std::deque<uint32_t>& backlog = m_backlog[from];
-    backlog.clear();
-    for (uint32_t seq : m_ws->GetSequences())
-    {
-        if (seq >= h.low && seq <= h.high && !h.filter.Contains(seq))
-        {
-            backlog.push_back(seq);
-        }
-    }
-    NS_LOG_INFO(GetLocalAddress() << ": " << backlog.size() << " packets for " << from);
-    m_repairTrace(from, backlog.size());
-    Pump(from);
-}
-
-void
-AntiEntropyApplication::Pump(Ipv4Address peer)
-{
-    auto it = m_backlog.find(peer);
-    if (it == m_backlog.end())
-    {
-        return;
-    }
-    std::deque<uint32_t>& backlog = it->second;
-    while (!backlog.empty())
-    {
-        uint32_t seq = backlog.front();
-        if (!m_ws->Contains(seq))
-        {
-            backlog.pop_front(); // slid out of the window
-            continue;
-        }
-        if (!SendData(peer, MakePacket(seq), seq))
-        {
-            return; // the flow is at its TCP-friendly rate: resume when it has room
-        }
-        ++m_repairsSent;
-        backlog.pop_front();
-    }
-    m_backlog.erase(it);
+    std::deque<uint32_t> owed = m_recovery->Missing(h);
+    const uint32_t queued = owed.size();
+    m_recovery->Owe(from, std::move(owed));
+    NS_LOG_INFO(GetLocalAddress() << ": " << queued << " packets for " << from);
+    m_repairTrace(from, queued);
+    m_recovery->Pump(from);
 }
 
 void
 AntiEntropyApplication::OnSendReady(Ipv4Address peer)
 {
-    Pump(peer);
+    m_recovery->Pump(peer);
 }
 
 } // namespace ns3

@@ -27,7 +27,7 @@ TypeId
 BulletPeerHeader::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::BulletPeerHeader")
-                            .SetParent<CheckedHeader>()
+                            .SetParent<StreamDigestHeader>()
                             .SetGroupName("Bullet")
                             .AddConstructor<BulletPeerHeader>();
     return tid;
@@ -42,15 +42,13 @@ BulletPeerHeader::GetInstanceTypeId() const
 uint32_t
 BulletPeerHeader::GetSerializedSize() const
 {
-    return filter.GetSerializedSize() + 16;
+    return StreamDigestHeader::GetSerializedSize() + 8;
 }
 
 void
 BulletPeerHeader::Serialize(Buffer::Iterator start) const
 {
-    filter.Serialize(start);
-    start.WriteHtonU32(low);
-    start.WriteHtonU32(high);
+    SerializeDigest(start);
     start.WriteHtonU16(senders);
     start.WriteHtonU16(row);
     start.WriteHtonU32(receivedKbps);
@@ -66,18 +64,17 @@ BulletPeerHeader::Print(std::ostream& os) const
 void
 BulletPeerHeader::DoDeserialize(WireReader& reader)
 {
-    if (!filter.Deserialize(reader))
+    StreamDigestHeader::DoDeserialize(reader);
+    if (!reader.Ok())
     {
         return;
     }
-    low = reader.ReadNtohU32();
-    high = reader.ReadNtohU32();
     senders = reader.ReadNtohU16();
     row = reader.ReadNtohU16();
     receivedKbps = reader.ReadNtohU32();
-    if (reader.Ok() && (high < low || (senders > 0 && row >= senders)))
+    if (reader.Ok() && senders > 0 && row >= senders)
     {
-        reader.Fail("Bullet peer message: inconsistent range or row");
+        reader.Fail("Bullet peer message: row outside the matrix");
     }
 }
 
@@ -86,7 +83,7 @@ BulletApplication::GetTypeId()
 {
     static TypeId tid
         = TypeId("ns3::BulletApplication")
-              .SetParent<DisseminationApplication>()
+              .SetParent<StreamingApplication>()
               .SetGroupName("Bullet")
               .AddConstructor<BulletApplication>()
               .AddAttribute("MaxSenders", "Peers a node receives from at most", UintegerValue(10),
@@ -142,10 +139,6 @@ BulletApplication::GetTypeId()
                             TimeValue(Seconds(20)),
                             MakeTimeAccessor(&BulletApplication::m_recoveryWindow),
                             MakeTimeChecker(MilliSeconds(100)))
-              .AddAttribute("WorkingSetWindow",
-                            "Sequence numbers a node keeps and tries to recover",
-                            UintegerValue(1000), MakeUintegerAccessor(&BulletApplication::m_window),
-                            MakeUintegerChecker<uint32_t>(16))
               .AddAttribute("BloomFalsePositiveRate",
                             "Target false-positive rate the Bloom filter is sized for",
                             DoubleValue(0.01),
@@ -180,17 +173,6 @@ BulletApplication::GetTypeId()
 }
 
 BulletApplication::BulletApplication() = default;
-
-int64_t
-BulletApplication::AssignStreams(int64_t stream)
-{
-    m_stream = stream;
-    if (m_ransub)
-    {
-        m_ransub->AssignStreams(stream + 1);
-    }
-    return 2;
-}
 
 Ptr<RanSub>
 BulletApplication::GetRanSub() const
@@ -229,7 +211,7 @@ BulletApplication::GetChildState() const
 const WorkingSet&
 BulletApplication::GetWorkingSet() const
 {
-    return *m_ws;
+    return m_recovery->GetWorkingSet();
 }
 
 void
@@ -238,18 +220,32 @@ BulletApplication::DoDispose()
     m_refreshTimer.Cancel();
     m_ransub = nullptr;
     m_childPolicy = nullptr;
-    DisseminationApplication::DoDispose();
+    m_recovery.reset();
+    StreamingApplication::DoDispose();
 }
 
 void
 BulletApplication::DoStart()
 {
-    m_window
-        = std::max<uint32_t>(64, std::ceil(m_recoveryWindow.GetSeconds() * GetRate().GetBitRate()
-                                           / (8.0 * GetPacketSize())));
-    auto perms = std::make_shared<MinWisePermutations>(m_ticketEntries);
-    m_ws = std::make_unique<WorkingSet>(m_window, m_falsePositive, perms);
-    m_created.assign(m_window, Time());
+    m_recovery = std::make_unique<StreamRecovery>(
+        StreamRecovery::WindowPackets(m_recoveryWindow, GetRate(), GetPacketSize()),
+        m_falsePositive,
+        GetPacketSize(),
+        std::make_shared<MinWisePermutations>(m_ticketEntries));
+    m_recovery->SetSendCallback([this](Ipv4Address peer, Ptr<Packet> p, uint32_t seq) {
+        auto it = m_receivers.find(peer);
+        const uint32_t bytes = p->GetSize();
+        if (!SendData(peer, p, seq))
+        {
+            return false;
+        }
+        if (it != m_receivers.end())
+        {
+            it->second.bytesSent += bytes;
+            it->second.sentSinceRefresh.insert(seq);
+        }
+        return true;
+    });
     ObjectFactory policy(m_childPolicyType.GetName());
     m_childPolicy = policy.Create<ChildSendPolicy>();
 
@@ -262,17 +258,11 @@ BulletApplication::DoStart()
     channel->Register(kChildDigest, MakeCallback(&BulletApplication::HandleChildDigest, this));
     GetTransport()->SetSendReadyCallback(MakeCallback(&BulletApplication::OnSendReady, this));
 
-    m_ransub = CreateObject<RanSub>();
-    m_ransub->SetPayloadCallback(MakeCallback(&BulletApplication::TicketPayload, this));
-    m_ransub->SetDeliverCallback(MakeCallback(&BulletApplication::OnRanSub, this));
-    if (m_stream >= 0)
-    {
-        m_ransub->AssignStreams(m_stream + 1);
-    }
-    m_ransub->Start(GetTree(), channel);
+    m_ransub = StartRanSub(MakeCallback(&BulletApplication::TicketPayload, this),
+                           MakeCallback(&BulletApplication::OnRanSub, this));
     // A random phase: nodes refreshing in lockstep would recover, and relay, in bursts.
     Ptr<UniformRandomVariable> phase = CreateObject<UniformRandomVariable>();
-    phase->SetStream(m_stream);
+    phase->SetStream(GetStream(kProtocolStream));
     m_refreshTimer = Simulator::Schedule(m_refreshPeriod * phase->GetValue(0.5, 1.5),
                                          &BulletApplication::RefreshTick, this);
 }
@@ -290,7 +280,7 @@ BulletApplication::DoStop()
 std::vector<uint8_t>
 BulletApplication::TicketPayload() const
 {
-    const SummaryTicket& t = m_ws->GetTicket();
+    const SummaryTicket& t = m_recovery->GetWorkingSet().GetTicket();
     Buffer b;
     b.AddAtStart(t.GetSerializedSize());
     Buffer::Iterator it = b.Begin();
@@ -413,7 +403,7 @@ BulletApplication::RequestPeer(const std::vector<RanSubMember>& members)
         return a != GetLocalAddress() && !IsSender(a)
                && !(GetTree()->HasParent() && GetTree()->GetParent() == a);
     };
-    if (!LeastResembling(m_ws->GetTicket(), members, eligible, chosen, resemblance))
+    if (!LeastResembling(m_recovery->GetWorkingSet().GetTicket(), members, eligible, chosen, resemblance))
     {
         return;
     }
@@ -487,24 +477,12 @@ BulletApplication::EvaluateMesh()
 
 // ---------------------------------------------------------------- data
 
-Ptr<Packet>
-BulletApplication::MakePacket(uint32_t seq) const
-{
-    StreamHeader h;
-    h.seq = seq;
-    h.created = m_created[seq % m_window];
-    Ptr<Packet> p = Create<Packet>(GetPacketSize() - h.GetSerializedSize());
-    p->AddHeader(h);
-    return p;
-}
-
 void
 BulletApplication::Disseminate(const StreamHeader& header, Ptr<const Packet> packet,
                                Ipv4Address from)
 {
     const uint32_t seq = header.seq;
-    m_ws->Insert(seq);
-    m_created[seq % m_window] = header.created;
+    m_recovery->Hold(header);
     ++m_epochPackets;
 
     if (m_children.size() != GetTree()->GetChildren().size())
@@ -547,8 +525,8 @@ BulletApplication::Disseminate(const StreamHeader& header, Ptr<const Packet> pac
         if (a != from && seq >= r.low && seq <= r.high && seq % r.senders == r.row
             && !r.filter.Contains(seq))
         {
-            r.backlog.push_back(seq);
-            Pump(a);
+            m_recovery->OweAlso(a, seq);
+            m_recovery->Pump(a);
         }
     }
 }
@@ -572,39 +550,12 @@ BulletApplication::Received(Ipv4Address from, uint32_t seq, bool duplicate)
 }
 
 void
-BulletApplication::Pump(Ipv4Address receiver)
-{
-    auto it = m_receivers.find(receiver);
-    if (it == m_receivers.end())
-    {
-        return;
-    }
-    ReceiverState& r = it->second;
-    while (!r.backlog.empty())
-    {
-        uint32_t seq = r.backlog.front();
-        if (!m_ws->Contains(seq))
-        {
-            r.backlog.pop_front(); // fell out of the working set
-            continue;
-        }
-        Ptr<Packet> p = MakePacket(seq);
-        uint32_t bytes = p->GetSize();
-        r.backlog.pop_front(); // before sending: the transport's ready callback re-enters Pump
-        if (!SendData(receiver, p, seq))
-        {
-            r.backlog.push_front(seq);
-            return; // the flow is at its TCP-friendly rate: resume when it has room
-        }
-        r.bytesSent += bytes;
-        r.sentSinceRefresh.insert(seq);
-    }
-}
-
-void
 BulletApplication::OnSendReady(Ipv4Address peer)
 {
-    Pump(peer);
+    if (m_receivers.count(peer))
+    {
+        m_recovery->Pump(peer);
+    }
 }
 
 // ---------------------------------------------------------------- peering messages
@@ -613,10 +564,7 @@ BulletPeerHeader
 BulletApplication::MakeDigest() const
 {
     BulletPeerHeader h;
-    h.filter = m_ws->GetBloomFilter();
-    SequenceRange range = m_ws->GetRequestRange();
-    h.low = range.low;
-    h.high = range.high;
+    m_recovery->FillDigest(h);
     if (!IsSource() && Simulator::Now() - m_lastParentData > m_refreshPeriod)
     {
         // The tree brings this node nothing new (its parent failed, or is starved): ask peers
@@ -714,6 +662,7 @@ BulletApplication::DropReceiver(Ipv4Address receiver, const std::string& why, bo
     {
         return;
     }
+    m_recovery->Forget(receiver);
     NS_LOG_INFO(GetLocalAddress() << " drops receiver " << receiver << ": " << why);
     if (tell)
     {
@@ -808,16 +757,10 @@ BulletApplication::HandleRefresh(Ipv4Address from, Ptr<Packet> p)
     // what we sent it since its last refresh (still in flight when it built the filter).
     std::set<uint32_t> recent;
     recent.swap(r.sentSinceRefresh);
-    r.backlog.clear();
-    for (uint32_t seq : m_ws->GetSequences())
-    {
-        if (seq >= r.low && seq <= r.high && seq % r.senders == r.row && !r.filter.Contains(seq)
-            && !recent.count(seq))
-        {
-            r.backlog.push_back(seq);
-        }
-    }
-    Pump(from);
+    m_recovery->Owe(from, m_recovery->Missing(h, [&r, &recent](uint32_t seq) {
+        return seq % r.senders == r.row && !recent.count(seq);
+    }));
+    m_recovery->Pump(from);
 }
 
 void

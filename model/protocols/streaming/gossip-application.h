@@ -4,7 +4,7 @@
 #ifndef BULLET_GOSSIP_APPLICATION_H
 #define BULLET_GOSSIP_APPLICATION_H
 
-#include "ns3/dissemination-application.h"
+#include "ns3/streaming-application.h"
 #include "ns3/random-variable-stream.h"
 
 #include <vector>
@@ -25,13 +25,12 @@ namespace ns3
  * flow per peer; a flow at its TCP-friendly rate refuses the packet, and the node then tries
  * another random member, up to MaxAttempts sends per packet in all.
  */
-class PushGossipApplication : public DisseminationApplication
+class PushGossipApplication : public StreamingApplication
 {
   public:
     static TypeId GetTypeId();
     PushGossipApplication();
 
-    int64_t AssignStreams(int64_t stream) override;
     /// Packets this node forwarded (first copies only) and copies its transports took.
     uint64_t GetForwardedPackets() const;
     uint64_t GetForwardedCopies() const;
@@ -41,6 +40,7 @@ class PushGossipApplication : public DisseminationApplication
 
   protected:
     void DoDispose() override;
+    void DoAssignStreams(int64_t stream) override;
     void DoStart() override;
     void Disseminate(const StreamHeader& header, Ptr<const Packet> packet,
                      Ipv4Address from) override;

@@ -4,42 +4,15 @@
 #ifndef BULLET_ANTI_ENTROPY_APPLICATION_H
 #define BULLET_ANTI_ENTROPY_APPLICATION_H
 
-#include "ns3/checked-header.h"
-#include "ns3/counting-bloom-filter.h"
-#include "ns3/dissemination-application.h"
 #include "ns3/random-variable-stream.h"
-#include "ns3/working-set.h"
+#include "ns3/stream-recovery.h"
+#include "ns3/streaming-application.h"
 
-#include <deque>
-#include <map>
 #include <memory>
 #include <vector>
 
 namespace ns3
 {
-
-/**
- * \ingroup bullet
- * \brief An anti-entropy digest: the FIFO Bloom filter of the packets the sender holds and
- * the range [low, high] it covers (the packets the sender would like to complete).
- */
-class AntiEntropyDigestHeader : public CheckedHeader
-{
-  public:
-    static TypeId GetTypeId();
-    TypeId GetInstanceTypeId() const override;
-
-    BloomFilter filter;
-    uint32_t low{0};
-    uint32_t high{0};
-
-    uint32_t GetSerializedSize() const override;
-    void Serialize(Buffer::Iterator start) const override;
-    void Print(std::ostream& os) const override;
-
-  protected:
-    void DoDeserialize(WireReader& reader) override;
-};
 
 /**
  * \ingroup bullet
@@ -50,13 +23,13 @@ class AntiEntropyDigestHeader : public CheckedHeader
  * goes to every child). Every Epoch (20 s: time for TFRC to ramp up, as in the paper) a node
  * picks Peers (5) members at random from its full membership list and sends each its FIFO
  * Bloom filter: a counting filter over the packets of the last RecoveryWindow of the stream
- * (the module's WorkingSet, whose window slides as packets arrive). A member receiving a
+ * (StreamRecovery's WorkingSet, whose window slides as packets arrive). A member receiving a
  * digest queues every packet it holds in the digest's range that the filter lacks, oldest
  * first, and sends them over the data transport as fast as the flow takes them. Unlike
  * Bullet, peers are chosen without regard to bandwidth or content, and nothing keeps
  * different peers from sending the same packets: the duplicates the paper measures.
  */
-class AntiEntropyApplication : public DisseminationApplication
+class AntiEntropyApplication : public StreamingApplication
 {
   public:
     static constexpr uint16_t kDigest = 40;
@@ -64,7 +37,6 @@ class AntiEntropyApplication : public DisseminationApplication
     static TypeId GetTypeId();
     AntiEntropyApplication();
 
-    int64_t AssignStreams(int64_t stream) override;
     const WorkingSet& GetWorkingSet() const;
     /// Packets sent to peers in answer to their digests.
     uint64_t GetRepairsSent() const;
@@ -78,6 +50,7 @@ class AntiEntropyApplication : public DisseminationApplication
 
   protected:
     void DoDispose() override;
+    void DoAssignStreams(int64_t stream) override;
     void DoStart() override;
     void DoStop() override;
     void Disseminate(const StreamHeader& header, Ptr<const Packet> packet,
@@ -86,9 +59,7 @@ class AntiEntropyApplication : public DisseminationApplication
   private:
     void EpochTick();
     void HandleDigest(Ipv4Address from, Ptr<Packet> p);
-    void Pump(Ipv4Address peer);
     void OnSendReady(Ipv4Address peer);
-    Ptr<Packet> MakePacket(uint32_t seq) const;
 
     // Attributes
     Time m_epoch;
@@ -96,11 +67,8 @@ class AntiEntropyApplication : public DisseminationApplication
     Time m_recoveryWindow;
     double m_falsePositive;
 
-    uint32_t m_window{0}; ///< the recovery window in packets
-    std::unique_ptr<WorkingSet> m_ws;
-    std::vector<Time> m_created; ///< creation time per seq, ring of m_window entries
+    std::unique_ptr<StreamRecovery> m_recovery;
     std::vector<Ipv4Address> m_view;
-    std::map<Ipv4Address, std::deque<uint32_t>> m_backlog; ///< repairs owed per peer
     Ptr<UniformRandomVariable> m_rng;
     EventId m_epochTimer;
     uint64_t m_repairsSent{0};

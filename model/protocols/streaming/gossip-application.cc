@@ -20,7 +20,7 @@ PushGossipApplication::GetTypeId()
 {
     static TypeId tid
         = TypeId("ns3::PushGossipApplication")
-              .SetParent<DisseminationApplication>()
+              .SetParent<StreamingApplication>()
               .SetGroupName("Bullet")
               .AddConstructor<PushGossipApplication>()
               .AddAttribute("FanOut",
@@ -47,11 +47,10 @@ PushGossipApplication::PushGossipApplication()
 {
 }
 
-int64_t
-PushGossipApplication::AssignStreams(int64_t stream)
+void
+PushGossipApplication::DoAssignStreams(int64_t stream)
 {
     m_rng->SetStream(stream);
-    return 1;
 }
 
 uint64_t
@@ -70,22 +69,14 @@ void
 PushGossipApplication::DoDispose()
 {
     m_rng = nullptr;
-    DisseminationApplication::DoDispose();
+    StreamingApplication::DoDispose();
 }
 
 void
 PushGossipApplication::DoStart()
 {
-    const Ipv4Address self = GetLocalAddress();
-    m_view.clear();
-    for (const auto& m : GetMembership())
-    {
-        if (m != self)
-        {
-            m_view.push_back(m);
-        }
-    }
-    NS_LOG_INFO(self << ": gossip view of " << m_view.size() << " members");
+    m_view = GetOtherMembers();
+    NS_LOG_INFO(GetLocalAddress() << ": gossip view of " << m_view.size() << " members");
 }
 
 void

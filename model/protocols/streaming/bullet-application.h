@@ -6,7 +6,8 @@
 
 #include "ns3/child-send-policy.h"
 #include "ns3/counting-bloom-filter.h"
-#include "ns3/dissemination-application.h"
+#include "ns3/stream-recovery.h"
+#include "ns3/streaming-application.h"
 #include "ns3/ransub.h"
 #include "ns3/working-set.h"
 
@@ -25,15 +26,12 @@ namespace ns3
  * filter, the range it still wants, its number of senders and the addressee's row, and the
  * bandwidth it receives in total; accept, reject and drop carry nothing else.
  */
-class BulletPeerHeader : public CheckedHeader
+class BulletPeerHeader : public StreamDigestHeader
 {
   public:
     static TypeId GetTypeId();
     TypeId GetInstanceTypeId() const override;
 
-    BloomFilter filter;
-    uint32_t low{0};
-    uint32_t high{0};
     uint16_t senders{0}; ///< s: rows of the receiver's sequence matrix
     uint16_t row{0};     ///< mod: the row this sender serves
     uint32_t receivedKbps{0};
@@ -67,7 +65,7 @@ class BulletPeerHeader : public CheckedHeader
  *   least useful data; a full sender drops the receiver that gets the least portion of its
  *   bandwidth from it.
  */
-class BulletApplication : public DisseminationApplication
+class BulletApplication : public StreamingApplication
 {
   public:
     static constexpr uint16_t kRequest = 30;
@@ -89,8 +87,6 @@ class BulletApplication : public DisseminationApplication
     BulletApplication();
 
     Ptr<RanSub> GetRanSub() const;
-    /// Fixes the random streams of the refresh phase and of RanSub's Compact.
-    int64_t AssignStreams(int64_t stream) override;
     std::vector<Ipv4Address> GetSenders() const;
     std::vector<Ipv4Address> GetReceivers() const;
     /// The children as the send policy sees them (factors, ownership counts).
@@ -133,7 +129,6 @@ class BulletApplication : public DisseminationApplication
         uint16_t senders{1};
         uint16_t row{0};
         uint32_t reportedKbps{0};
-        std::deque<uint32_t> backlog; ///< packets to send, oldest first
         /// Sent since the last refresh: the refresh's filter may predate their arrival.
         std::set<uint32_t> sentSinceRefresh;
         uint64_t bytesSent{0}; ///< since the last evaluation
@@ -151,9 +146,7 @@ class BulletApplication : public DisseminationApplication
     void SendControl(Ipv4Address to, uint16_t type, const BulletPeerHeader* h = nullptr);
     void DropSender(Ipv4Address sender, const std::string& why);
     void DropReceiver(Ipv4Address receiver, const std::string& why, bool tell);
-    void Pump(Ipv4Address receiver);
     void OnSendReady(Ipv4Address peer);
-    Ptr<Packet> MakePacket(uint32_t seq) const;
     bool IsSender(Ipv4Address a) const;
 
     void HandleRequest(Ipv4Address from, Ptr<Packet> p);
@@ -173,7 +166,6 @@ class BulletApplication : public DisseminationApplication
     uint32_t m_evaluationEpochs;
     double m_duplicateThreshold;
     Time m_recoveryWindow;
-    uint32_t m_window{0}; ///< the recovery window in packets
     double m_falsePositive;
     uint32_t m_ticketEntries;
     double m_initialLimitingFactor;
@@ -182,8 +174,7 @@ class BulletApplication : public DisseminationApplication
 
     Ptr<RanSub> m_ransub;
     Ptr<ChildSendPolicy> m_childPolicy;
-    std::unique_ptr<WorkingSet> m_ws;
-    std::vector<Time> m_created; ///< creation time per seq, ring of m_window entries
+    std::unique_ptr<StreamRecovery> m_recovery;
     std::vector<ChildSendPolicy::Child> m_children;
     /// What each child holds: its last digest, plus what we sent it since (Figure 5's
     /// child_filter), so recovered packets are relayed only to children that lack them.
@@ -211,7 +202,6 @@ class BulletApplication : public DisseminationApplication
     uint32_t m_refreshRound{0};
     Time m_lastEvaluation;
     EventId m_refreshTimer;
-    int64_t m_stream{-1};
 
     TracedCallback<Ipv4Address, const std::string&> m_peerDropTrace;
     TracedCallback<Ipv4Address> m_senderAddedTrace;

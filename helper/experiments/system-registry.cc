@@ -1,0 +1,106 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "system-registry.h"
+
+#include <sstream>
+#include <stdexcept>
+
+namespace ns3
+{
+
+SystemRegistry&
+SystemRegistry::Get()
+{
+    static SystemRegistry registry;
+    return registry;
+}
+
+SystemRegistry::SystemRegistry()
+{
+    const auto streaming = SystemSpec::STREAMING;
+    Add({"bullet", streaming, "Bullet over a tree (--tree; 2003 Section 3)",
+         "ns3::BulletApplication", "", nullptr});
+    Add({"bottleneck-tree", streaming, "TFRC streaming over the offline bottleneck tree",
+         "ns3::TreeStreamingApplication", "bottleneck", nullptr});
+    Add({"random-tree", streaming, "TFRC streaming over an offline random tree",
+         "ns3::TreeStreamingApplication", "random", nullptr});
+    Add({"online-random-tree", streaming, "TFRC streaming over the online RandomTree protocol",
+         "ns3::TreeStreamingApplication", "online", nullptr});
+    Add({"gossip", streaming, "push gossiping, no tree (2003 Section 4.4)",
+         "ns3::PushGossipApplication", "none", nullptr});
+    Add({"antientropy", streaming,
+         "streaming over the bottleneck tree with anti-entropy recovery (2003 Section 4.4)",
+         "ns3::AntiEntropyApplication", "bottleneck", [](OverlayHelper& h) {
+             h.SetFullMembership(true);
+         }});
+}
+
+void
+SystemRegistry::Add(const SystemSpec& spec)
+{
+    if (spec.name.empty() || spec.name.find(',') != std::string::npos)
+    {
+        throw std::invalid_argument("a system needs a name without commas");
+    }
+    m_systems[spec.name] = spec;
+}
+
+const SystemSpec&
+SystemRegistry::Find(const std::string& name, SystemSpec::Kind kind) const
+{
+    auto it = m_systems.find(name);
+    if (it == m_systems.end() || it->second.kind != kind)
+    {
+        std::string known;
+        for (const auto& n : Names(kind))
+        {
+            known += (known.empty() ? "" : ", ") + n;
+        }
+        throw std::invalid_argument("unknown system '" + name + "' (known: " + known + ")");
+    }
+    return it->second;
+}
+
+std::vector<std::string>
+SystemRegistry::Names(SystemSpec::Kind kind) const
+{
+    std::vector<std::string> names;
+    for (const auto& [name, spec] : m_systems)
+    {
+        if (spec.kind == kind)
+        {
+            names.push_back(name);
+        }
+    }
+    return names;
+}
+
+std::string
+SystemRegistry::Describe(SystemSpec::Kind kind) const
+{
+    std::string out;
+    for (const auto& name : Names(kind))
+    {
+        out += (out.empty() ? "" : "; ") + name + ": " + m_systems.at(name).description;
+    }
+    return out;
+}
+
+std::vector<SystemSpec>
+SystemRegistry::Parse(const std::string& list, SystemSpec::Kind kind) const
+{
+    std::vector<SystemSpec> out;
+    std::stringstream in(list);
+    for (std::string name; std::getline(in, name, ',');)
+    {
+        out.push_back(Find(name, kind));
+    }
+    if (out.empty())
+    {
+        throw std::invalid_argument("--systems is empty");
+    }
+    return out;
+}
+
+} // namespace ns3

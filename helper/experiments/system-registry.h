@@ -1,0 +1,77 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef BULLET_SYSTEM_REGISTRY_H
+#define BULLET_SYSTEM_REGISTRY_H
+
+#include "ns3/overlay-helper.h"
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup bullet
+ * \brief One system an experiment program can run: a protocol, the tree it runs over and how
+ * its installation is configured.
+ */
+struct SystemSpec
+{
+    /// What a system distributes; a program runs the systems of its kind.
+    enum Kind
+    {
+        STREAMING,
+        FILE_DISTRIBUTION,
+    };
+
+    std::string name;        ///< as in --systems=, e.g. "bullet"
+    Kind kind{STREAMING};    ///< the programs that run it
+    std::string description; ///< one line for --PrintHelp and the docs
+    std::string appType;     ///< the OverlayApplication subclass, e.g. "ns3::BulletApplication"
+    /// "random" or "bottleneck" (offline trees), "online" (RandomTree), "none", or "" for the
+    /// program's choice (e.g. bullet-streaming's --tree)
+    std::string tree;
+    /// Extra configuration of the installation (attributes, membership); may be empty.
+    std::function<void(OverlayHelper&)> configure;
+};
+
+/**
+ * \ingroup bullet
+ * \brief The systems the experiment programs know, by name: a new protocol becomes runnable
+ * by `bullet-streaming --systems=` (or the file-distribution program) with one Add().
+ *
+ * Get() holds the module's built-in systems (tree streaming, Bullet, push gossip, streaming
+ * with anti-entropy); programs and users may add more before parsing their options.
+ */
+class SystemRegistry
+{
+  public:
+    /// The registry with the module's systems.
+    static SystemRegistry& Get();
+
+    /// Adds (or replaces) a system.
+    void Add(const SystemSpec& spec);
+    /// \throws std::invalid_argument naming the known systems of \p kind if \p name is not one
+    const SystemSpec& Find(const std::string& name, SystemSpec::Kind kind) const;
+    /// The names of the systems of \p kind, sorted.
+    std::vector<std::string> Names(SystemSpec::Kind kind) const;
+    /// "name: description" lines of the systems of \p kind, for a --systems help text.
+    std::string Describe(SystemSpec::Kind kind) const;
+    /**
+     * The systems of a comma-separated list, in order.
+     * \throws std::invalid_argument for an unknown name or an empty list
+     */
+    std::vector<SystemSpec> Parse(const std::string& list, SystemSpec::Kind kind) const;
+
+  private:
+    SystemRegistry();
+    std::map<std::string, SystemSpec> m_systems;
+};
+
+} // namespace ns3
+
+#endif // BULLET_SYSTEM_REGISTRY_H
