@@ -52,6 +52,8 @@ class ControlChannel : public Object
 
     /// (peer, type, bytes on the wire including headers below the application)
     using MessageTracedCallback = void (*)(Ipv4Address peer, uint16_t type, uint32_t bytes);
+    /// (peer, why the message was dropped)
+    using RejectTracedCallback = void (*)(Ipv4Address peer, const std::string& why);
 
   protected:
     void DoDispose() override;
