@@ -2,12 +2,14 @@
  * SPDX-License-Identifier: GPL-2.0-only
  */
 // TfrcSocket behaviour in small simulations: non-blocking sends, multiplexing of flows on one
-// socket, data in both directions, flow timeouts and malformed datagrams.
+// socket, data in both directions, flow timeouts and malformed datagrams; TfrcBulkApplication's
+// socket configuration.
 #include "ns3/core-module.h"
 #include "ns3/error-model.h"
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
+#include "ns3/tfrc-bulk-application.h"
 #include "ns3/tfrc-socket.h"
 
 #include <gtest/gtest.h>
@@ -435,5 +437,30 @@ TEST(TfrcSocket, ReadyCallbackNeverFiresInsideSend)
     EXPECT_EQ(readyInside, 0u);
     EXPECT_GT(readyOutside, 10u) << "room is still announced once a refused send may retry";
     EXPECT_GT(sent, 100u);
+    Simulator::Destroy();
+}
+
+TEST(TfrcBulkApplication, SegmentSizeAttributeReachesItsOwnSocket)
+{
+    Star star(1);
+    Ptr<TfrcBulkApplication> configured = CreateObject<TfrcBulkApplication>();
+    configured->SetAttribute("LocalPort", UintegerValue(kPort));
+    configured->SetAttribute("SegmentSize", UintegerValue(1000));
+    star.nodes.Get(0)->AddApplication(configured);
+    Ptr<TfrcBulkApplication> unset = CreateObject<TfrcBulkApplication>();
+    unset->SetAttribute("LocalPort", UintegerValue(kPort));
+    star.nodes.Get(1)->AddApplication(unset);
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+
+    UintegerValue v;
+    ASSERT_TRUE(configured->GetSocket());
+    configured->GetSocket()->GetAttribute("SegmentSize", v);
+    EXPECT_EQ(v.Get(), 1000u);
+    ASSERT_TRUE(unset->GetSocket());
+    unset->GetSocket()->GetAttribute("SegmentSize", v);
+    UintegerValue socketDefault;
+    CreateObject<TfrcSocket>()->GetAttribute("SegmentSize", socketDefault);
+    EXPECT_EQ(v.Get(), socketDefault.Get()) << "0 leaves the socket's own attribute";
     Simulator::Destroy();
 }

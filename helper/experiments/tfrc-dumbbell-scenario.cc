@@ -4,6 +4,7 @@
 #include "tfrc-dumbbell-scenario.h"
 
 #include "ns3/applications-module.h"
+#include "ns3/configured-tcp-socket-factory.h"
 #include "ns3/core-module.h"
 #include "ns3/error-model.h"
 #include "ns3/internet-module.h"
@@ -79,6 +80,22 @@ ConnectTfrcRtt(Ptr<TfrcBulkApplication> app, WindowMean* m)
     }
 }
 
+/**
+ * Aggregates to \p node the factory its TCP sender or sink takes its sockets from, carrying
+ * this scenario's TCP socket settings (a PacketSink's accepted sockets inherit them from its
+ * listening socket). \p segmentSize is the scenario's TFRC s.
+ */
+void
+AddTcpSocketFactory(Ptr<Node> node, uint32_t segmentSize)
+{
+    Ptr<ConfiguredTcpSocketFactory> factory = CreateObject<ConfiguredTcpSocketFactory>();
+    // Same IP packet size for both kinds of flow: UDP(8) + TFRC datagram s vs TCP(20+12 opts).
+    factory->SetSocketAttribute("SegmentSize", UintegerValue(segmentSize - 12));
+    factory->SetSocketAttribute("SndBufSize", UintegerValue(1 << 20));
+    factory->SetSocketAttribute("RcvBufSize", UintegerValue(1 << 20));
+    node->AggregateObject(factory);
+}
+
 template<class T>
 void
 Snapshot(Ptr<T> app, uint64_t* out)
@@ -93,13 +110,6 @@ RunTfrcDumbbell(const TfrcDumbbellConfig& c)
 {
     RngSeedManager::SetSeed(c.seed);
     RngSeedManager::SetRun(c.run);
-    Config::SetDefault("ns3::TcpL4Protocol::SocketType", StringValue("ns3::TcpNewReno"));
-    // Same IP packet size for both kinds of flow: UDP(8) + TFRC datagram s vs TCP(20+12 opts).
-    Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(c.segmentSize - 12));
-    Config::SetDefault("ns3::TcpSocket::SndBufSize", UintegerValue(1 << 20));
-    Config::SetDefault("ns3::TcpSocket::RcvBufSize", UintegerValue(1 << 20));
-    Config::SetDefault("ns3::TfrcSocket::SegmentSize", UintegerValue(c.segmentSize));
-
     uint32_t n = c.tcpFlows + c.tfrcFlows;
     PointToPointHelper access;
     access.SetDeviceAttribute("DataRate", StringValue(c.accessRate));
@@ -129,6 +139,13 @@ RunTfrcDumbbell(const TfrcDumbbellConfig& c)
     stack.Install(routers);
     stack.Install(left);
     stack.Install(right);
+    // TCP NewReno (ns-3 3.37's default congestion control is CUBIC), on this scenario's nodes.
+    NodeContainer all(routers, left, right);
+    for (auto node = all.Begin(); node != all.End(); ++node)
+    {
+        (*node)->GetObject<TcpL4Protocol>()->SetAttribute("SocketType",
+                                                          TypeIdValue(TcpNewReno::GetTypeId()));
+    }
     Ipv4AddressHelper ip;
     ip.SetBase("10.3.0.0", "255.255.255.0");
     ip.Assign(core);
@@ -188,11 +205,15 @@ RunTfrcDumbbell(const TfrcDumbbellConfig& c)
         Time jitter = MilliSeconds(7 * i);
         if (i < c.tcpFlows)
         {
-            PacketSinkHelper sink("ns3::TcpSocketFactory",
+            // Both ends' sockets come from their node's ConfiguredTcpSocketFactory.
+            AddTcpSocketFactory(right.Get(i), c.segmentSize);
+            AddTcpSocketFactory(left.Get(i), c.segmentSize);
+            TypeId factory = ConfiguredTcpSocketFactory::GetTypeId();
+            PacketSinkHelper sink(factory.GetName(),
                                   InetSocketAddress(Ipv4Address::GetAny(), port));
             ApplicationContainer sa = sink.Install(right.Get(i));
             sinks.push_back(DynamicCast<PacketSink>(sa.Get(0)));
-            BulkSendHelper src("ns3::TcpSocketFactory", remote);
+            BulkSendHelper src(factory.GetName(), remote);
             src.SetAttribute("MaxBytes", UintegerValue(0));
             ApplicationContainer ca = src.Install(left.Get(i));
             ca.Start(start + jitter);
@@ -202,12 +223,14 @@ RunTfrcDumbbell(const TfrcDumbbellConfig& c)
         {
             Ptr<TfrcBulkApplication> sink = CreateObject<TfrcBulkApplication>();
             sink->SetAttribute("LocalPort", UintegerValue(port));
+            sink->SetAttribute("SegmentSize", UintegerValue(c.segmentSize));
             right.Get(i)->AddApplication(sink);
             tfrcSinks.push_back(sink);
             Ptr<TfrcBulkApplication> src = CreateObject<TfrcBulkApplication>();
             src->SetAttribute("LocalPort", UintegerValue(port));
             src->SetAttribute("Remote", AddressValue(remote));
             src->SetAttribute("PacketSize", UintegerValue(c.segmentSize - TfrcDataHeader::kSize));
+            src->SetAttribute("SegmentSize", UintegerValue(c.segmentSize));
             left.Get(i)->AddApplication(src);
             src->SetStartTime(start + jitter);
             tfrcSources.push_back(src);

@@ -37,7 +37,13 @@ TfrcBulkApplication::GetTypeId()
               .AddAttribute(
                   "MaxBytes", "Stop after the flow accepted this many payload bytes (0: no limit)",
                   UintegerValue(0), MakeUintegerAccessor(&TfrcBulkApplication::m_maxBytes),
-                  MakeUintegerChecker<uint64_t>());
+                  MakeUintegerChecker<uint64_t>())
+              .AddAttribute("SegmentSize",
+                            "SegmentSize (s) of this application's TfrcSocket, in bytes; 0 leaves "
+                            "the socket's own SegmentSize attribute",
+                            UintegerValue(0),
+                            MakeUintegerAccessor(&TfrcBulkApplication::m_segmentSize),
+                            MakeUintegerChecker<uint32_t>());
     return tid;
 }
 
@@ -88,6 +94,10 @@ TfrcBulkApplication::StartApplication()
     if (!m_socket)
     {
         m_socket = CreateObject<TfrcSocket>();
+        if (m_segmentSize > 0)
+        {
+            m_socket->SetAttribute("SegmentSize", UintegerValue(m_segmentSize));
+        }
         bool ok = m_socket->Bind(GetNode(), m_localPort);
         NS_ABORT_MSG_UNLESS(ok, "TfrcBulkApplication: cannot bind port " << m_localPort);
         m_socket->SetRecvCallback(MakeCallback(&TfrcBulkApplication::OnReceive, this));

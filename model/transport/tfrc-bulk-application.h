@@ -19,6 +19,9 @@ namespace ns3
  * sends until the non-blocking Send() fails and refills whenever the flow reports room, so
  * the sender is never data-limited and runs at exactly the rate TFRC allows. Whatever
  * arrives is counted (payload bytes), which makes the same class the sink.
+ *
+ * The socket is this application's own: its SegmentSize attribute (TFRC's s) can be set per
+ * installation through the application's SegmentSize attribute.
  */
 class TfrcBulkApplication : public Application
 {
@@ -50,6 +53,7 @@ class TfrcBulkApplication : public Application
     uint16_t m_localPort;
     uint32_t m_packetSize;
     uint64_t m_maxBytes;
+    uint32_t m_segmentSize; ///< TfrcSocket SegmentSize to set; 0: the socket's own
     Ptr<TfrcSocket> m_socket;
     Ptr<TfrcFlow> m_flow;
     uint64_t m_totalRx{0};
