@@ -42,8 +42,7 @@ main(int argc, char* argv[])
     cmd.Usage("Runs Bullet and the tree-streaming baselines on the same INET topology and "
               "compares the bandwidth each delivers per node (2003 paper, Section 4).");
     SystemRegistry& registry = SystemRegistry::Get();
-    cmd.AddValue("systems",
-                 "comma-separated, from: " + registry.Describe(SystemSpec::STREAMING),
+    cmd.AddValue("systems", "comma-separated, from: " + registry.Describe(SystemSpec::STREAMING),
                  systems);
     cmd.AddValue("tree", "Bullet's underlying tree: random | bottleneck | online", tree);
     cmd.AddValue("disjoint", "Bullet's disjoint send routine (false: send all to every child)",

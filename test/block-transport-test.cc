@@ -812,7 +812,7 @@ TEST_F(BlockTransportTest, MalformedInputClosesOnlyThatConnectionAndIsCounted)
         Ptr<Packet> body = Create<Packet>();
         body->AddHeader(h);
         BlockFrameHeader f;
-        f.SetType(BlockTransport::HELLO_TYPE);
+        f.SetType(BlockTransport::kHelloType);
         return FrameDecoder::Encode(f, body);
     };
     auto frame = [](uint16_t type, uint32_t claimedLength) {
@@ -902,7 +902,7 @@ TEST_F(BlockTransportTest, SendRefusesWhatItCannotCarry)
     EXPECT_FALSE(a->Send(b, CTRL, MakeControl(1))) << "no connection yet";
     a->Connect(b);
     EXPECT_FALSE(a->Send(b, 77, MakeControl(1))) << "unregistered type";
-    EXPECT_FALSE(a->Send(b, BlockTransport::HELLO_TYPE, MakeControl(1))) << "reserved type";
+    EXPECT_FALSE(a->Send(b, BlockTransport::kHelloType, MakeControl(1))) << "reserved type";
     EXPECT_FALSE(a->SendBlock(b, BLOCK, MakeBlock(0, 20000))) << "over MaxMessageSize";
     EXPECT_TRUE(a->SendBlock(b, BLOCK, MakeBlock(0, 19996)));
     EXPECT_TRUE(a->SendBlock(b, BLOCK, MakeBlock(1, 19996)));

@@ -4,8 +4,8 @@
 #include "star-network.h"
 
 #include "ns3/bullet-application.h"
-#include "ns3/overlay-helper.h"
 #include "ns3/double.h"
+#include "ns3/overlay-helper.h"
 #include "ns3/rng-seed-manager.h"
 #include "ns3/simulator.h"
 #include "ns3/streaming-metrics.h"

@@ -333,7 +333,7 @@ TEST(BloomFilter, InconsistentFieldsAreRejected)
     }
     {
         auto b = base;
-        b[4] = BloomFilter::MAX_HASHES + 1;
+        b[4] = BloomFilter::kMaxHashes + 1;
         ExpectInconsistentRejected(b, blank, "k too large");
     }
     {

@@ -4,8 +4,8 @@
 #include "star-network.h"
 
 #include "ns3/anti-entropy-application.h"
-#include "ns3/overlay-helper.h"
 #include "ns3/gossip-application.h"
+#include "ns3/overlay-helper.h"
 #include "ns3/simulator.h"
 #include "ns3/streaming-metrics.h"
 #include "ns3/uinteger.h"

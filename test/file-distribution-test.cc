@@ -7,10 +7,10 @@
  */
 #include "star-network.h"
 
+#include "ns3/double.h"
 #include "ns3/file-distribution-application.h"
 #include "ns3/overlay-helper.h"
 #include "ns3/simulator.h"
-#include "ns3/double.h"
 #include "ns3/uinteger.h"
 
 #include <gtest/gtest.h>
@@ -28,34 +28,40 @@ class FloodBlockHeader : public Header
   public:
     uint32_t block{0};
 
-    static TypeId GetTypeId()
+    static TypeId
+    GetTypeId()
     {
         static TypeId tid = TypeId("ns3::test::FloodBlockHeader").SetParent<Header>();
         return tid;
     }
 
-    TypeId GetInstanceTypeId() const override
+    TypeId
+    GetInstanceTypeId() const override
     {
         return GetTypeId();
     }
 
-    uint32_t GetSerializedSize() const override
+    uint32_t
+    GetSerializedSize() const override
     {
         return 4;
     }
 
-    void Serialize(Buffer::Iterator start) const override
+    void
+    Serialize(Buffer::Iterator start) const override
     {
         start.WriteHtonU32(block);
     }
 
-    uint32_t Deserialize(Buffer::Iterator start) override
+    uint32_t
+    Deserialize(Buffer::Iterator start) override
     {
         block = start.ReadNtohU32();
         return 4;
     }
 
-    void Print(std::ostream& os) const override
+    void
+    Print(std::ostream& os) const override
     {
         os << "block=" << block;
     }
@@ -65,7 +71,8 @@ class FloodBlockHeader : public Header
 class TreeFloodFileApplication : public FileDistributionApplication
 {
   public:
-    static TypeId GetTypeId()
+    static TypeId
+    GetTypeId()
     {
         static TypeId tid = TypeId("ns3::test::TreeFloodFileApplication")
                                 .SetParent<FileDistributionApplication>()
@@ -74,13 +81,15 @@ class TreeFloodFileApplication : public FileDistributionApplication
     }
 
     /// Sends block \p block (any number) to \p to, as a misbehaving peer could.
-    void SendRaw(Ipv4Address to, uint32_t block)
+    void
+    SendRaw(Ipv4Address to, uint32_t block)
     {
         SendBlock(to, MakeBlock(block), block);
     }
 
   protected:
-    void DoStart() override
+    void
+    DoStart() override
     {
         if (IsSource())
         {
@@ -88,12 +97,14 @@ class TreeFloodFileApplication : public FileDistributionApplication
         }
     }
 
-    void DoStop() override
+    void
+    DoStop() override
     {
         m_next.Cancel();
     }
 
-    void ReceiveData(Ipv4Address from, Ptr<Packet> packet) override
+    void
+    ReceiveData(Ipv4Address from, Ptr<Packet> packet) override
     {
         FloodBlockHeader h;
         const uint32_t bytes = packet->GetSize();
@@ -105,7 +116,8 @@ class TreeFloodFileApplication : public FileDistributionApplication
     }
 
   private:
-    Ptr<Packet> MakeBlock(uint32_t block) const
+    Ptr<Packet>
+    MakeBlock(uint32_t block) const
     {
         FloodBlockHeader h;
         h.block = block;
@@ -114,7 +126,8 @@ class TreeFloodFileApplication : public FileDistributionApplication
         return p;
     }
 
-    void Forward(uint32_t block)
+    void
+    Forward(uint32_t block)
     {
         for (const auto& child : GetTree()->GetChildren())
         {
@@ -122,7 +135,8 @@ class TreeFloodFileApplication : public FileDistributionApplication
         }
     }
 
-    void Push()
+    void
+    Push()
     {
         Forward(m_pushed++);
         if (m_pushed < GetNumBlocks())
@@ -184,12 +198,11 @@ TEST(FileDistribution, EveryNodeCompletesOnceWithTheWholeFile)
                                                     EXPECT_GT(t, Seconds(1.5));
                                                 }));
         apps.Get(i)->TraceConnectWithoutContext(
-            "BlockRx",
-            Callback<void, Ipv4Address, uint32_t, uint32_t, bool>(
-                [&bytes, &duplicates, i](Ipv4Address, uint32_t, uint32_t b, bool dup) {
-                    bytes[i] += b;
-                    duplicates[i] += dup;
-                }));
+            "BlockRx", Callback<void, Ipv4Address, uint32_t, uint32_t, bool>(
+                           [&bytes, &duplicates, i](Ipv4Address, uint32_t, uint32_t b, bool dup) {
+                               bytes[i] += b;
+                               duplicates[i] += dup;
+                           }));
     }
     apps.Start(Seconds(0));
     apps.Stop(Seconds(10));
@@ -224,10 +237,11 @@ TEST(FileDistribution, BlockNumbersOutsideTheFileAreCountedNotStored)
     ApplicationContainer apps = helper.InstallStaticTree(net, t);
     auto receiver = DynamicCast<FileDistributionApplication>(apps.Get(1));
     uint32_t rx = 0;
-    receiver->TraceConnectWithoutContext(
-        "BlockRx",
-        Callback<void, Ipv4Address, uint32_t, uint32_t, bool>(
-            [&rx](Ipv4Address, uint32_t, uint32_t, bool) { ++rx; }));
+    receiver->TraceConnectWithoutContext("BlockRx",
+                                         Callback<void, Ipv4Address, uint32_t, uint32_t, bool>(
+                                             [&rx](Ipv4Address, uint32_t, uint32_t, bool) {
+                                                 ++rx;
+                                             }));
     apps.Start(Seconds(0));
     apps.Stop(Seconds(3));
     // Before the source's own pushes (at 10 ms intervals) a peer sends block 10 (one past the

@@ -23,8 +23,8 @@ namespace
 {
 
 std::shared_ptr<const MinWisePermutations>
-Perms(uint32_t n = SummaryTicket::DEFAULT_ENTRIES,
-      uint64_t seed = MinWisePermutations::DEFAULT_SEED,
+Perms(uint32_t n = SummaryTicket::kDefaultEntries,
+      uint64_t seed = MinWisePermutations::kDefaultSeed,
       MinWisePermutations::KeyMapping mapping = MinWisePermutations::SCRAMBLED)
 {
     return std::make_shared<const MinWisePermutations>(n, seed, mapping);
@@ -96,7 +96,7 @@ TEST(MinWisePermutations, DeterministicFromTheSharedSeed)
         for (uint32_t x : {0u, 1u, 2u, 12345u, 0xffffffffu})
         {
             EXPECT_EQ(p1.Apply(j, x), p2.Apply(j, x));
-            EXPECT_LT(p1.Apply(j, x), MinWisePermutations::UNIVERSE);
+            EXPECT_LT(p1.Apply(j, x), MinWisePermutations::kUniverse);
             differ += p1.Apply(j, x) != other.Apply(j, x);
         }
     }
@@ -106,7 +106,7 @@ TEST(MinWisePermutations, DeterministicFromTheSharedSeed)
     MinWisePermutations def(30);
     EXPECT_EQ(def.Apply(0, 1), 107020535957164730ULL);
     EXPECT_EQ(def.Apply(29, 123456), 834996754271649162ULL);
-    MinWisePermutations plain(30, MinWisePermutations::DEFAULT_SEED, MinWisePermutations::PLAIN);
+    MinWisePermutations plain(30, MinWisePermutations::kDefaultSeed, MinWisePermutations::PLAIN);
     EXPECT_EQ(plain.Apply(0, 1), 1953484587332924174ULL);
     EXPECT_EQ(MinWisePermutations::Scramble(1), 1753845952u);
     // Each P_j is injective on 32-bit keys (a_j != 0 mod a prime above 2^32): P_j(x) - P_j(0)
@@ -190,7 +190,7 @@ TEST(SummaryTicket, ResemblanceTracksJaccardOfRandomSets)
     for (auto mapping : {MinWisePermutations::SCRAMBLED, MinWisePermutations::PLAIN})
     {
         auto perms
-            = Perms(SummaryTicket::DEFAULT_ENTRIES, MinWisePermutations::DEFAULT_SEED, mapping);
+            = Perms(SummaryTicket::kDefaultEntries, MinWisePermutations::kDefaultSeed, mapping);
         boost::random::mt19937 rng(2003);
         boost::random::uniform_int_distribution<uint32_t> key;
         for (double target : {0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0})
@@ -239,7 +239,7 @@ TEST(SummaryTicket, ResemblanceTracksJaccardOfStreamingWindows)
     for (auto mapping : {MinWisePermutations::SCRAMBLED, MinWisePermutations::PLAIN})
     {
         auto perms
-            = Perms(SummaryTicket::DEFAULT_ENTRIES, MinWisePermutations::DEFAULT_SEED, mapping);
+            = Perms(SummaryTicket::kDefaultEntries, MinWisePermutations::kDefaultSeed, mapping);
         boost::random::mt19937 rng(2008);
         boost::random::uniform_int_distribution<uint32_t> base(0, 100000000);
         for (double loss : {0.2, 0.5})

@@ -3,11 +3,11 @@
  */
 #include "star-network.h"
 
-#include "ns3/streaming-application.h"
-#include "ns3/overlay-helper.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/overlay-helper.h"
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
+#include "ns3/streaming-application.h"
 #include "ns3/streaming-metrics.h"
 #include "ns3/type-id.h"
 #include "ns3/udp-socket-factory.h"

@@ -35,13 +35,13 @@ FreshFilter(const WorkingSet& ws)
 TEST(WorkingSet, DefaultGeometry)
 {
     WorkingSet ws;
-    EXPECT_EQ(ws.GetWindow(), WorkingSet::DEFAULT_WINDOW);
+    EXPECT_EQ(ws.GetWindow(), WorkingSet::kDefaultWindow);
     // Sized so that a full window meets the target rate: m = 9586, k = 7 for 1000 at 1 %.
     EXPECT_EQ(ws.GetFilter().GetNumCells(), 9586u);
     EXPECT_EQ(ws.GetFilter().GetNumHashes(), 7);
     EXPECT_TRUE(ws.IsEmpty());
     EXPECT_TRUE(ws.GetTicket().IsEmpty());
-    EXPECT_EQ(ws.GetTicket().GetNumEntries(), SummaryTicket::DEFAULT_ENTRIES);
+    EXPECT_EQ(ws.GetTicket().GetNumEntries(), SummaryTicket::kDefaultEntries);
 }
 
 TEST(WorkingSet, InsertContainsRange)

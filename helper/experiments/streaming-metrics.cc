@@ -4,8 +4,8 @@
 #include "streaming-metrics.h"
 
 #include "ns3/boolean.h"
-#include "ns3/streaming-application.h"
 #include "ns3/simulator.h"
+#include "ns3/streaming-application.h"
 
 #include <fstream>
 #include <stdexcept>

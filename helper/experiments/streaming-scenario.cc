@@ -5,10 +5,10 @@
 
 #include "ns3/boolean.h"
 #include "ns3/command-line.h"
-#include "ns3/streaming-application.h"
 #include "ns3/ipv4.h"
 #include "ns3/link-packet-counter.h"
 #include "ns3/simulator.h"
+#include "ns3/streaming-application.h"
 #include "ns3/streaming-metrics.h"
 #include "ns3/tfrc-equation.h"
 #include "ns3/uinteger.h"

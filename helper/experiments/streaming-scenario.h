@@ -4,10 +4,10 @@
 #ifndef BULLET_STREAMING_SCENARIO_H
 #define BULLET_STREAMING_SCENARIO_H
 
-#include "ns3/overlay-helper.h"
-#include "ns3/system-registry.h"
 #include "ns3/experiment-output.h"
 #include "ns3/nstime.h"
+#include "ns3/overlay-helper.h"
+#include "ns3/system-registry.h"
 #include "ns3/topology-spec.h"
 
 #include <functional>

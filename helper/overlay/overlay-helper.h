@@ -49,13 +49,13 @@ class OverlayHelper
      * The control channel of every node, e.g. SetControlChannel("ns3::UdpControlChannel",
      * "Port", UintegerValue(7100)). Default: ns3::TcpControlChannel.
      */
-    template <typename... Ts>
+    template<typename... Ts>
     void SetControlChannel(const std::string& type, Ts&&... args);
     /// The data transport of every node (default ns3::TfrcDataTransport).
-    template <typename... Ts>
+    template<typename... Ts>
     void SetTransport(const std::string& type, Ts&&... args);
     /// The RanSub of every node, for protocols that run one (default ns3::RanSub).
-    template <typename... Ts>
+    template<typename... Ts>
     void SetRanSub(const std::string& type, Ts&&... args);
     /// Sets an attribute of every RandomTree (Install and InstallRandomTree only).
     void SetTreeAttribute(const std::string& name, const AttributeValue& value);
@@ -113,21 +113,21 @@ class OverlayHelper
     Ipv4Address m_source;
 };
 
-template <typename... Ts>
+template<typename... Ts>
 void
 OverlayHelper::SetControlChannel(const std::string& type, Ts&&... args)
 {
     m_channel = ObjectFactory(type, std::forward<Ts>(args)...);
 }
 
-template <typename... Ts>
+template<typename... Ts>
 void
 OverlayHelper::SetTransport(const std::string& type, Ts&&... args)
 {
     m_transport = ObjectFactory(type, std::forward<Ts>(args)...);
 }
 
-template <typename... Ts>
+template<typename... Ts>
 void
 OverlayHelper::SetRanSub(const std::string& type, Ts&&... args)
 {

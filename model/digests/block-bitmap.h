@@ -75,12 +75,12 @@ class BlockSummary
 {
   public:
     /// 120 bytes of bitmap, the summary size of both papers.
-    static constexpr uint32_t DEFAULT_BUDGET_BYTES = 120;
+    static constexpr uint32_t kDefaultBudgetBytes = 120;
 
     /// A summary of nothing (one block, not held); mostly a target for Deserialize().
     BlockSummary();
     /// Summarises \p have in at most \p budgetBytes bytes of bitmap.
-    static BlockSummary Make(const BlockBitmap& have, uint32_t budgetBytes = DEFAULT_BUDGET_BYTES);
+    static BlockSummary Make(const BlockBitmap& have, uint32_t budgetBytes = kDefaultBudgetBytes);
 
     /// True if the summary covers the whole file.
     bool IsExact() const;
@@ -182,10 +182,10 @@ class BitmapDiffSender
 {
   public:
     /// Default span limit: 8000 blocks, a 1000-byte bitmap that fits one packet (our choice).
-    static constexpr uint32_t DEFAULT_MAX_BITS = 8000;
+    static constexpr uint32_t kDefaultMaxBits = 8000;
 
     /// State for a file of \p numBlocks blocks; a diff spans at most \p maxBits blocks.
-    BitmapDiffSender(uint32_t numBlocks, uint32_t maxBits = DEFAULT_MAX_BITS);
+    BitmapDiffSender(uint32_t numBlocks, uint32_t maxBits = kDefaultMaxBits);
 
     /// Number of blocks in \p have not yet announced to this peer.
     uint32_t CountPending(const BlockBitmap& have) const;

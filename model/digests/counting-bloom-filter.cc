@@ -52,7 +52,7 @@ BloomHash::Mix64(uint64_t x)
 void
 BloomHash::Indices(uint32_t key, uint32_t k, uint32_t m, IndexArray& out)
 {
-    NS_ASSERT(m > 0 && k <= MAX_HASHES);
+    NS_ASSERT(m > 0 && k <= kMaxHashes);
     uint64_t h = Mix64(key);
     // Enhanced double hashing, in its incremental form: a_i = h1 + i h2 + (i^3 - i)/6.
     uint64_t a = (h & 0xffffffffULL) % m;
@@ -73,7 +73,7 @@ BloomFilter::BloomFilter(uint32_t numBits, uint8_t numHashes)
     , m_bits(BytesFor(numBits), 0)
 {
     NS_ASSERT_MSG(numBits > 0, "a Bloom filter needs at least one cell");
-    NS_ASSERT_MSG(numHashes >= 1 && numHashes <= MAX_HASHES, "k out of range");
+    NS_ASSERT_MSG(numHashes >= 1 && numHashes <= kMaxHashes, "k out of range");
 }
 
 void
@@ -163,7 +163,7 @@ BloomFilter::Deserialize(WireReader& reader)
         reader.Fail("bloom filter: zero cells");
         return false;
     }
-    if (numHashes == 0 || numHashes > MAX_HASHES)
+    if (numHashes == 0 || numHashes > kMaxHashes)
     {
         reader.Fail("bloom filter: k = " + std::to_string(numHashes) + " out of range");
         return false;
@@ -211,7 +211,7 @@ CountingBloomFilter::CountingBloomFilter(uint32_t numCells, uint8_t numHashes)
 {
     NS_LOG_FUNCTION(this << numCells << +numHashes);
     NS_ASSERT_MSG(numCells > 0, "a Bloom filter needs at least one cell");
-    NS_ASSERT_MSG(numHashes >= 1 && numHashes <= BloomFilter::MAX_HASHES, "k out of range");
+    NS_ASSERT_MSG(numHashes >= 1 && numHashes <= BloomFilter::kMaxHashes, "k out of range");
 }
 
 void
@@ -338,7 +338,7 @@ CountingBloomFilter::OptimalNumHashes(uint32_t m, uint32_t n)
         return 1;
     }
     double k = std::round(double(m) / double(n) * std::log(2.0));
-    return static_cast<uint8_t>(std::clamp(k, 1.0, double(BloomFilter::MAX_HASHES)));
+    return static_cast<uint8_t>(std::clamp(k, 1.0, double(BloomFilter::kMaxHashes)));
 }
 
 uint32_t

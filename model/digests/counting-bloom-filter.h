@@ -28,11 +28,11 @@ class BloomHash
 {
   public:
     /// Largest number of hash functions (cells per key) supported.
-    static constexpr uint32_t MAX_HASHES = 32;
+    static constexpr uint32_t kMaxHashes = 32;
     /// Room for the cell indices of one key (no allocation on the per-packet path).
-    using IndexArray = std::array<uint32_t, MAX_HASHES>;
+    using IndexArray = std::array<uint32_t, kMaxHashes>;
 
-    /// Writes the \p k (<= MAX_HASHES) cell indices of \p key in a filter of \p m cells.
+    /// Writes the \p k (<= kMaxHashes) cell indices of \p key in a filter of \p m cells.
     static void Indices(uint32_t key, uint32_t k, uint32_t m, IndexArray& out);
     /// SplitMix64's finaliser: a bijective, well-mixing function of 64 bits.
     static uint64_t Mix64(uint64_t x);
@@ -53,7 +53,7 @@ class BloomFilter
 {
   public:
     /// Largest k accepted on the wire (far above any optimum for a useful filter).
-    static constexpr uint8_t MAX_HASHES = BloomHash::MAX_HASHES;
+    static constexpr uint8_t kMaxHashes = BloomHash::kMaxHashes;
 
     /// An empty filter of \p numBits cells and \p numHashes hash functions.
     BloomFilter(uint32_t numBits = 8, uint8_t numHashes = 1);
@@ -112,7 +112,7 @@ class CountingBloomFilter
   public:
     /**
      * \param numCells m, the number of counters (and of bits in the wire form).
-     * \param numHashes k, the number of hash functions (1..BloomFilter::MAX_HASHES).
+     * \param numHashes k, the number of hash functions (1..BloomFilter::kMaxHashes).
      */
     CountingBloomFilter(uint32_t numCells, uint8_t numHashes);
 

@@ -30,8 +30,8 @@ MinWisePermutations::MinWisePermutations(uint32_t numPermutations, uint64_t seed
     };
     for (uint32_t j = 0; j < numPermutations; ++j)
     {
-        m_a.push_back(1 + next() % (UNIVERSE - 1));
-        m_b.push_back(next() % UNIVERSE);
+        m_a.push_back(1 + next() % (kUniverse - 1));
+        m_b.push_back(next() % kUniverse);
     }
 }
 
@@ -74,7 +74,7 @@ MinWisePermutations::Apply(uint32_t j, uint32_t x) const
         x = Scramble(x);
     }
     unsigned __int128 v = static_cast<unsigned __int128>(m_a[j]) * x + m_b[j];
-    return static_cast<uint64_t>(v % UNIVERSE);
+    return static_cast<uint64_t>(v % kUniverse);
 }
 
 // ---------------------------------------------------------------------------- SummaryTicket

@@ -29,9 +29,9 @@ class MinWisePermutations
 {
   public:
     /// |U|, the prime modulus.
-    static constexpr uint64_t UNIVERSE = (uint64_t(1) << 61) - 1;
+    static constexpr uint64_t kUniverse = (uint64_t(1) << 61) - 1;
     /// Default seed: "Bullet" in ASCII. Any value works if all nodes use the same one.
-    static constexpr uint64_t DEFAULT_SEED = 0x42756c6c6574ULL;
+    static constexpr uint64_t kDefaultSeed = 0x42756c6c6574ULL;
 
     /// What P_j is applied to.
     enum KeyMapping
@@ -48,7 +48,7 @@ class MinWisePermutations
     };
 
     /// \p numPermutations permutations drawn deterministically from \p seed.
-    MinWisePermutations(uint32_t numPermutations, uint64_t seed = DEFAULT_SEED,
+    MinWisePermutations(uint32_t numPermutations, uint64_t seed = kDefaultSeed,
                         KeyMapping mapping = SCRAMBLED);
 
     /// Number of permutations (= entries of a ticket).
@@ -86,7 +86,7 @@ class SummaryTicket
 {
   public:
     /// 30 entries x 4 bytes = the 120-byte ticket of SOSP 2003, Sec. 3.1.
-    static constexpr uint32_t DEFAULT_ENTRIES = 30;
+    static constexpr uint32_t kDefaultEntries = 30;
 
     /// An empty ticket over the permutations \p perms (not null).
     explicit SummaryTicket(std::shared_ptr<const MinWisePermutations> perms);

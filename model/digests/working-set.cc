@@ -23,7 +23,7 @@ OrDefault(std::shared_ptr<const MinWisePermutations> perms)
     {
         return perms;
     }
-    return std::make_shared<const MinWisePermutations>(SummaryTicket::DEFAULT_ENTRIES);
+    return std::make_shared<const MinWisePermutations>(SummaryTicket::kDefaultEntries);
 }
 
 } // namespace

@@ -45,9 +45,9 @@ class WorkingSet
 {
   public:
     /// Default window: 1000 sequence numbers (our choice; the papers give no value).
-    static constexpr uint32_t DEFAULT_WINDOW = 1000;
+    static constexpr uint32_t kDefaultWindow = 1000;
     /// Default target false-positive rate of a full window's filter (our choice).
-    static constexpr double DEFAULT_FALSE_POSITIVE_RATE = 0.01;
+    static constexpr double kDefaultFalsePositiveRate = 0.01;
 
     /**
      * Sizes the filter for a full window at the target rate (CellsFor, OptimalNumHashes).
@@ -55,8 +55,8 @@ class WorkingSet
      * \param targetFalsePositiveRate false-positive rate of the filter when the window is full.
      * \param perms permutations of the summary ticket; null for the default 30 entries.
      */
-    explicit WorkingSet(uint32_t window = DEFAULT_WINDOW,
-                        double targetFalsePositiveRate = DEFAULT_FALSE_POSITIVE_RATE,
+    explicit WorkingSet(uint32_t window = kDefaultWindow,
+                        double targetFalsePositiveRate = kDefaultFalsePositiveRate,
                         std::shared_ptr<const MinWisePermutations> perms = nullptr);
     /// With an explicit filter geometry (m cells, k hashes).
     WorkingSet(uint32_t window, uint32_t numCells, uint8_t numHashes,

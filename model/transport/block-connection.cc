@@ -162,7 +162,7 @@ BlockConnection::Setup(BlockTransport* transport, Ptr<Socket> socket, const Addr
     m_outgoing = outgoing;
     m_decoder.SetMaxBodySize(transport->m_maxMessageSize);
     m_decoder.SetTypeFilter([this](uint16_t type) {
-        return type == BlockTransport::HELLO_TYPE
+        return type == BlockTransport::kHelloType
                || (m_transport && m_transport->IsKnownType(type));
     });
     socket->SetRecvCallback(MakeCallback(&BlockConnection::DataReady, this));
@@ -194,9 +194,9 @@ BlockConnection::Opened()
     hello.port = me.GetPort();
     Ptr<Packet> body = Create<Packet>();
     body->AddHeader(hello);
-    uint32_t size = BlockFrameHeader::BASE_SIZE + body->GetSize();
+    uint32_t size = BlockFrameHeader::kBaseSize + body->GetSize();
     m_control.push_front(
-        Pending{BlockTransport::HELLO_TYPE, body, false, 0, Simulator::Now(), Time()});
+        Pending{BlockTransport::kHelloType, body, false, 0, Simulator::Now(), Time()});
     m_queuedBytes += size;
     TrySend();
     // An accepted socket may already hold data that arrived before its callbacks were set.
@@ -263,8 +263,8 @@ BlockConnection::Enqueue(uint16_t type, Ptr<const Packet> body, bool block, int6
     copy->RemoveAllPacketTags();
     copy->RemoveAllByteTags();
     Pending p{type, copy, block, 0, Simulator::Now(), Time()};
-    uint32_t frameSize = (block ? BlockFrameHeader::BASE_SIZE + BlockFrameHeader::FEEDBACK_SIZE
-                                : BlockFrameHeader::BASE_SIZE)
+    uint32_t frameSize = (block ? BlockFrameHeader::kBaseSize + BlockFrameHeader::kFeedbackSize
+                                : BlockFrameHeader::kBaseSize)
                          + body->GetSize();
     m_queuedBytes += frameSize;
     if (block)
@@ -302,13 +302,13 @@ BlockConnection::MoveQueueTo(Ptr<BlockConnection> other)
     }
     for (auto& p : m_control)
     {
-        if (p.type != BlockTransport::HELLO_TYPE)
+        if (p.type != BlockTransport::kHelloType)
         {
             other->m_control.push_back(p);
         }
         else
         {
-            moved -= BlockFrameHeader::BASE_SIZE + p.body->GetSize();
+            moved -= BlockFrameHeader::kBaseSize + p.body->GetSize();
         }
     }
     for (auto& p : m_blocks)
@@ -481,14 +481,14 @@ void
 BlockConnection::Deliver(FrameDecoder::Frame& frame)
 {
     uint16_t type = frame.header.GetType();
-    if (type == BlockTransport::HELLO_TYPE)
+    if (type == BlockTransport::kHelloType)
     {
         if (m_helloReceived)
         {
             Fail("second hello", true);
             return;
         }
-        if (frame.body->GetSize() != BlockHelloHeader::SIZE || frame.header.IsBlock())
+        if (frame.body->GetSize() != BlockHelloHeader::kSize || frame.header.IsBlock())
         {
             Fail("hello of " + std::to_string(frame.body->GetSize()) + " bytes", true);
             return;

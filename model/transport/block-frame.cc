@@ -33,7 +33,7 @@ BlockFrameHeader::GetInstanceTypeId() const
 uint32_t
 BlockFrameHeader::GetSizeForFlags(uint8_t flags)
 {
-    return BASE_SIZE + ((flags & FLAG_BLOCK) ? FEEDBACK_SIZE : 0);
+    return kBaseSize + ((flags & kFlagBlock) ? kFeedbackSize : 0);
 }
 
 uint32_t
@@ -45,11 +45,11 @@ BlockFrameHeader::GetSerializedSize() const
 void
 BlockFrameHeader::Serialize(Buffer::Iterator it) const
 {
-    it.WriteU8(MAGIC);
+    it.WriteU8(kMagic);
     it.WriteU8(m_flags);
     it.WriteHtonU16(m_type);
     it.WriteHtonU32(m_length);
-    if (m_flags & FLAG_BLOCK)
+    if (m_flags & kFlagBlock)
     {
         it.WriteHtonU32(m_inFront);
         it.WriteHtonU64(static_cast<uint64_t>(m_wastedNs));
@@ -60,13 +60,13 @@ void
 BlockFrameHeader::DoDeserialize(WireReader& r)
 {
     uint8_t magic = r.ReadU8();
-    if (r.Ok() && magic != MAGIC)
+    if (r.Ok() && magic != kMagic)
     {
         r.Fail("bad magic byte " + std::to_string(magic));
         return;
     }
     m_flags = r.ReadU8();
-    if (r.Ok() && (m_flags & ~FLAG_BLOCK) != 0)
+    if (r.Ok() && (m_flags & ~kFlagBlock) != 0)
     {
         r.Fail("unknown flags " + std::to_string(m_flags));
         return;
@@ -79,7 +79,7 @@ BlockFrameHeader::DoDeserialize(WireReader& r)
                + std::to_string(m_maxBody));
         return;
     }
-    if (m_flags & FLAG_BLOCK)
+    if (m_flags & kFlagBlock)
     {
         m_inFront = r.ReadNtohU32();
         m_wastedNs = static_cast<int64_t>(r.ReadNtohU64());
@@ -90,7 +90,7 @@ void
 BlockFrameHeader::Print(std::ostream& os) const
 {
     os << "type=" << m_type << " length=" << m_length;
-    if (m_flags & FLAG_BLOCK)
+    if (m_flags & kFlagBlock)
     {
         os << " block in_front=" << m_inFront << " wasted=" << m_wastedNs << "ns";
     }
@@ -123,7 +123,7 @@ BlockFrameHeader::GetBodyLength() const
 void
 BlockFrameHeader::SetBlockFeedback(uint32_t inFront, Time wasted)
 {
-    m_flags |= FLAG_BLOCK;
+    m_flags |= kFlagBlock;
     m_inFront = inFront;
     m_wastedNs = wasted.GetNanoSeconds();
 }
@@ -131,7 +131,7 @@ BlockFrameHeader::SetBlockFeedback(uint32_t inFront, Time wasted)
 bool
 BlockFrameHeader::IsBlock() const
 {
-    return (m_flags & FLAG_BLOCK) != 0;
+    return (m_flags & kFlagBlock) != 0;
 }
 
 uint32_t
@@ -175,7 +175,7 @@ BlockHelloHeader::GetInstanceTypeId() const
 uint32_t
 BlockHelloHeader::GetSerializedSize() const
 {
-    return SIZE;
+    return kSize;
 }
 
 void
@@ -269,7 +269,7 @@ FrameDecoder::Feed(Ptr<const Packet> data, std::vector<Frame>& out)
     {
         m_buffer->AddAtEnd(data);
     }
-    while (m_buffer->GetSize() >= BlockFrameHeader::BASE_SIZE)
+    while (m_buffer->GetSize() >= BlockFrameHeader::kBaseSize)
     {
         // The header checks magic, flags and length before the optional feedback fields, so
         // a bad prefix is rejected as soon as its fixed part is here rather than after waiting

@@ -38,10 +38,10 @@ namespace ns3
 class BlockFrameHeader : public CheckedHeader
 {
   public:
-    static constexpr uint8_t MAGIC = 0xB7;        //!< first byte of every frame
-    static constexpr uint8_t FLAG_BLOCK = 0x01;   //!< frame carries a block and its feedback
-    static constexpr uint32_t BASE_SIZE = 8;      //!< magic, flags, type, length
-    static constexpr uint32_t FEEDBACK_SIZE = 12; //!< in_front (u32) + wasted (i64, ns)
+    static constexpr uint8_t kMagic = 0xB7;       //!< first byte of every frame
+    static constexpr uint8_t kFlagBlock = 0x01;   //!< frame carries a block and its feedback
+    static constexpr uint32_t kBaseSize = 8;      //!< magic, flags, type, length
+    static constexpr uint32_t kFeedbackSize = 12; //!< in_front (u32) + wasted (i64, ns)
 
     static TypeId GetTypeId();
     TypeId GetInstanceTypeId() const override;
@@ -89,7 +89,7 @@ class BlockFrameHeader : public CheckedHeader
 class BlockHelloHeader : public CheckedHeader
 {
   public:
-    static constexpr uint32_t SIZE = 6;
+    static constexpr uint32_t kSize = 6;
 
     static TypeId GetTypeId();
     TypeId GetInstanceTypeId() const override;

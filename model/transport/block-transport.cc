@@ -164,7 +164,7 @@ BlockTransport::GetNode() const
 void
 BlockTransport::RegisterMessageType(uint16_t type)
 {
-    NS_ABORT_MSG_IF(type == HELLO_TYPE, "message type 0 is reserved for the transport's hello");
+    NS_ABORT_MSG_IF(type == kHelloType, "message type 0 is reserved for the transport's hello");
     m_types.insert(type);
 }
 

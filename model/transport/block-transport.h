@@ -50,7 +50,7 @@ class BlockTransport : public Object
 {
   public:
     /// Message type reserved for the transport's hello.
-    static constexpr uint16_t HELLO_TYPE = 0;
+    static constexpr uint16_t kHelloType = 0;
 
     static TypeId GetTypeId();
     BlockTransport();

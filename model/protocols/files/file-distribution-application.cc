@@ -52,10 +52,10 @@ FileDistributionApplication::GetTypeId()
               .AddTraceSource("BlockTx", "The transport took a block: (to, block, bytes)",
                               MakeTraceSourceAccessor(&FileDistributionApplication::m_txTrace),
                               "ns3::FileDistributionApplication::BlockTxTracedCallback")
-              .AddTraceSource("Complete", "This node holds enough blocks: (time from start)",
-                              MakeTraceSourceAccessor(
-                                  &FileDistributionApplication::m_completeTrace),
-                              "ns3::FileDistributionApplication::CompleteTracedCallback");
+              .AddTraceSource(
+                  "Complete", "This node holds enough blocks: (time from start)",
+                  MakeTraceSourceAccessor(&FileDistributionApplication::m_completeTrace),
+                  "ns3::FileDistributionApplication::CompleteTracedCallback");
     return tid;
 }
 
@@ -166,9 +166,9 @@ FileDistributionApplication::BlockArrived(Ipv4Address from, uint32_t block, uint
     if (block >= m_have.size())
     {
         ++m_malformed;
-        NS_LOG_WARN(GetLocalAddress() << ": block " << block << " from " << from
-                                      << " is outside the file's " << m_have.size()
-                                      << " block numbers");
+        NS_LOG_WARN(GetLocalAddress()
+                    << ": block " << block << " from " << from << " is outside the file's "
+                    << m_have.size() << " block numbers");
         return false;
     }
     const bool duplicate = m_have[block];

@@ -99,8 +99,7 @@ AntiEntropyApplication::DoStart()
 {
     m_recovery = std::make_unique<StreamRecovery>(
         StreamRecovery::WindowPackets(m_recoveryWindow, GetRate(), GetPacketSize()),
-        m_falsePositive,
-        GetPacketSize());
+        m_falsePositive, GetPacketSize());
     m_recovery->SetSendCallback([this](Ipv4Address peer, Ptr<Packet> p, uint32_t seq) {
         if (!SendData(peer, p, seq))
         {
@@ -163,7 +162,8 @@ AntiEntropyApplication::EpochTick()
         m_digestTrace(pool[i]);
     }
     NS_LOG_INFO(GetLocalAddress() << ": digest [" << h.low << "," << h.high << "] of "
-                                  << m_recovery->GetWorkingSet().GetSize() << " packets to " << n << " peers");
+                                  << m_recovery->GetWorkingSet().GetSize() << " packets to " << n
+                                  << " peers");
 }
 
 void

@@ -229,9 +229,7 @@ BulletApplication::DoStart()
 {
     m_recovery = std::make_unique<StreamRecovery>(
         StreamRecovery::WindowPackets(m_recoveryWindow, GetRate(), GetPacketSize()),
-        m_falsePositive,
-        GetPacketSize(),
-        std::make_shared<MinWisePermutations>(m_ticketEntries));
+        m_falsePositive, GetPacketSize(), std::make_shared<MinWisePermutations>(m_ticketEntries));
     m_recovery->SetSendCallback([this](Ipv4Address peer, Ptr<Packet> p, uint32_t seq) {
         auto it = m_receivers.find(peer);
         const uint32_t bytes = p->GetSize();
@@ -403,7 +401,8 @@ BulletApplication::RequestPeer(const std::vector<RanSubMember>& members)
         return a != GetLocalAddress() && !IsSender(a)
                && !(GetTree()->HasParent() && GetTree()->GetParent() == a);
     };
-    if (!LeastResembling(m_recovery->GetWorkingSet().GetTicket(), members, eligible, chosen, resemblance))
+    if (!LeastResembling(m_recovery->GetWorkingSet().GetTicket(), members, eligible, chosen,
+                         resemblance))
     {
         return;
     }

@@ -6,9 +6,9 @@
 
 #include "ns3/child-send-policy.h"
 #include "ns3/counting-bloom-filter.h"
+#include "ns3/ransub.h"
 #include "ns3/stream-recovery.h"
 #include "ns3/streaming-application.h"
-#include "ns3/ransub.h"
 #include "ns3/working-set.h"
 
 #include <deque>

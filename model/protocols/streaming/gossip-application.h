@@ -4,8 +4,8 @@
 #ifndef BULLET_GOSSIP_APPLICATION_H
 #define BULLET_GOSSIP_APPLICATION_H
 
-#include "ns3/streaming-application.h"
 #include "ns3/random-variable-stream.h"
+#include "ns3/streaming-application.h"
 
 #include <vector>
 

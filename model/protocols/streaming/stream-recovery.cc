@@ -72,14 +72,12 @@ StreamDigestHeader::DoDeserialize(WireReader& reader)
     }
 }
 
-StreamRecovery::StreamRecovery(uint32_t window,
-                               double falsePositiveRate,
-                               uint32_t packetSize,
+StreamRecovery::StreamRecovery(uint32_t window, double falsePositiveRate, uint32_t packetSize,
                                std::shared_ptr<const MinWisePermutations> perms)
-    : m_window(window),
-      m_packetSize(packetSize),
-      m_ws(window, falsePositiveRate, std::move(perms)),
-      m_created(window, Time())
+    : m_window(window)
+    , m_packetSize(packetSize)
+    , m_ws(window, falsePositiveRate, std::move(perms))
+    , m_created(window, Time())
 {
     NS_ABORT_MSG_IF(packetSize < StreamHeader().GetSerializedSize(),
                     "stream packets must hold their header");
@@ -89,8 +87,7 @@ uint32_t
 StreamRecovery::WindowPackets(Time duration, DataRate rate, uint32_t packetSize)
 {
     return std::max<uint32_t>(
-        64,
-        std::ceil(duration.GetSeconds() * rate.GetBitRate() / (8.0 * packetSize)));
+        64, std::ceil(duration.GetSeconds() * rate.GetBitRate() / (8.0 * packetSize)));
 }
 
 void

@@ -76,9 +76,7 @@ class StreamRecovery
      * \param packetSize bytes of a rebuilt packet, stream header included
      * \param perms the summary ticket's permutations (null: the default 30 entries)
      */
-    StreamRecovery(uint32_t window,
-                   double falsePositiveRate,
-                   uint32_t packetSize,
+    StreamRecovery(uint32_t window, double falsePositiveRate, uint32_t packetSize,
                    std::shared_ptr<const MinWisePermutations> perms = nullptr);
 
     /// Packets in \p duration of a stream at \p rate (at least 64): the working set's size.
