@@ -40,7 +40,11 @@ ControlChannel::GetTypeId()
 void
 ControlChannel::Register(uint16_t type, Handler handler)
 {
-    NS_ABORT_MSG_IF(m_handlers.count(type), "control message type " << type << " registered twice");
+    NS_ABORT_MSG_IF(m_handlers.count(type), "control message type "
+                                                << type << " (instance " << int(InstanceOf(type))
+                                                << ", kind " << int(KindOf(type))
+                                                << ") registered twice on one node: give each copy "
+                                                   "of a layer its own Instance");
     m_handlers[type] = handler;
     DoRegister(type);
 }
@@ -90,7 +94,9 @@ ControlChannel::Deliver(Ipv4Address from, uint16_t type, Ptr<Packet> message, ui
     auto it = m_handlers.find(type);
     if (it == m_handlers.end())
     {
-        Reject(from, "unknown message type " + std::to_string(type));
+        Reject(from, "unknown message type " + std::to_string(type) + " (instance "
+                         + std::to_string(InstanceOf(type)) + ", kind "
+                         + std::to_string(KindOf(type)) + ")");
         return;
     }
     it->second(from, message);
