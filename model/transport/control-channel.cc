@@ -290,6 +290,8 @@ TcpControlChannel::Start(Ptr<Node> node)
         m_transport->RegisterMessageType(type);
     }
     m_transport->SetReceiveCallback(MakeCallback(&TcpControlChannel::HandleRecv, this));
+    m_transport->TraceConnectWithoutContext(
+        "Malformed", MakeCallback(&TcpControlChannel::HandleMalformed, this));
     m_transport->Listen(m_port);
 }
 
@@ -343,6 +345,17 @@ void
 TcpControlChannel::HandleRecv(const Address& peer, uint16_t type, Ptr<Packet> message)
 {
     Deliver(InetSocketAddress::ConvertFrom(peer).GetIpv4(), type, message, message->GetSize() + 48);
+}
+
+void
+TcpControlChannel::HandleMalformed(const Address& peer, const std::string& why)
+{
+    // The transport has closed the connection (an unregistered type, bad framing): count it
+    // as a rejected message, as UdpControlChannel counts a bad datagram.
+    Ipv4Address from = InetSocketAddress::IsMatchingType(peer)
+                           ? InetSocketAddress::ConvertFrom(peer).GetIpv4()
+                           : Ipv4Address();
+    Reject(from, "connection closed for malformed input: " + why);
 }
 
 void

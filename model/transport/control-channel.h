@@ -87,6 +87,9 @@ class ControlChannel : public Object
     /**
      * \brief Messages dropped because they were malformed or of an unregistered type (an
      * instance or kind this node never registered).
+     *
+     * Over TCP such input closes the connection it came on (see BlockTransport); each closing
+     * counts once.
      */
     uint64_t GetRejectedCount() const;
 
@@ -187,6 +190,7 @@ class TcpControlChannel : public ControlChannel
 
   private:
     void HandleRecv(const Address& peer, uint16_t type, Ptr<Packet> message);
+    void HandleMalformed(const Address& peer, const std::string& why);
 
     uint16_t m_port{0};
     Ptr<BlockTransport> m_transport;
