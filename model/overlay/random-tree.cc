@@ -64,6 +64,12 @@ RandomTree::GetTypeId()
               .SetParent<OverlayTree>()
               .SetGroupName("Bullet")
               .AddConstructor<RandomTree>()
+              .AddAttribute("Instance",
+                            "Which tree this is, when a node is in several over one control "
+                            "channel: messages are typed ControlChannel::MessageType(Instance, "
+                            "kind); the same on every node of the tree",
+                            UintegerValue(0), MakeUintegerAccessor(&RandomTree::m_instance),
+                            MakeUintegerChecker<uint8_t>(0, 255))
               .AddAttribute("MaxChildren",
                             "Fan-out limit: more joins are forwarded to a random child",
                             UintegerValue(12), MakeUintegerAccessor(&RandomTree::m_maxChildren),
@@ -111,11 +117,16 @@ RandomTree::Start(Ptr<ControlChannel> channel)
     m_channel = channel;
     m_self = channel->GetLocalAddress();
     m_running = true;
-    channel->Register(kJoin, MakeCallback(&RandomTree::HandleJoin, this));
-    channel->Register(kAccept, MakeCallback(&RandomTree::HandleAccept, this));
-    channel->Register(kHeartbeatToChild, MakeCallback(&RandomTree::HandleHeartbeatToChild, this));
-    channel->Register(kHeartbeatToParent, MakeCallback(&RandomTree::HandleHeartbeatToParent, this));
-    channel->Register(kLeave, MakeCallback(&RandomTree::HandleLeave, this));
+    channel->Register(ControlChannel::MessageType(m_instance, kJoin),
+                      MakeCallback(&RandomTree::HandleJoin, this));
+    channel->Register(ControlChannel::MessageType(m_instance, kAccept),
+                      MakeCallback(&RandomTree::HandleAccept, this));
+    channel->Register(ControlChannel::MessageType(m_instance, kHeartbeatToChild),
+                      MakeCallback(&RandomTree::HandleHeartbeatToChild, this));
+    channel->Register(ControlChannel::MessageType(m_instance, kHeartbeatToParent),
+                      MakeCallback(&RandomTree::HandleHeartbeatToParent, this));
+    channel->Register(ControlChannel::MessageType(m_instance, kLeave),
+                      MakeCallback(&RandomTree::HandleLeave, this));
     SetRoot(m_self == m_bootstrap);
     if (!IsRoot())
     {
@@ -154,13 +165,13 @@ RandomTree::DoDispose()
 }
 
 void
-RandomTree::Send(Ipv4Address to, uint16_t type, Ipv4Address joiner)
+RandomTree::Send(Ipv4Address to, uint8_t kind, Ipv4Address joiner)
 {
     TreeHeader h;
     h.joiner = joiner;
     Ptr<Packet> p = Create<Packet>();
     p->AddHeader(h);
-    m_channel->Send(to, type, p);
+    m_channel->Send(to, ControlChannel::MessageType(m_instance, kind), p);
 }
 
 void

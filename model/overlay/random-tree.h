@@ -44,15 +44,20 @@ class TreeHeader : public CheckedHeader
  * heartbeats; a child silent for ChildTimeout is dropped, and a node whose parent is silent
  * for ParentTimeout rejoins through the bootstrap node, bringing its subtree with it. With
  * Recovery off the tree never repairs itself (the 2003 paper's worst case, Section 4.6).
+ *
+ * Its messages are kinds kJoin..kLeave sent as ControlChannel::MessageType(Instance, kind),
+ * so a node can be in several trees over one channel, one RandomTree per tree, each with its
+ * own Instance (the same on every node of that tree).
  */
 class RandomTree : public OverlayTree
 {
   public:
-    static constexpr uint16_t kJoin = 10;
-    static constexpr uint16_t kAccept = 11;
-    static constexpr uint16_t kHeartbeatToChild = 12;
-    static constexpr uint16_t kHeartbeatToParent = 13;
-    static constexpr uint16_t kLeave = 14;
+    /// Message kinds; the wire type is ControlChannel::MessageType(Instance, kind).
+    static constexpr uint8_t kJoin = 10;
+    static constexpr uint8_t kAccept = 11;
+    static constexpr uint8_t kHeartbeatToChild = 12;
+    static constexpr uint8_t kHeartbeatToParent = 13;
+    static constexpr uint8_t kLeave = 14;
 
     static TypeId GetTypeId();
     RandomTree();
@@ -77,8 +82,10 @@ class RandomTree : public OverlayTree
     void HandleHeartbeatToChild(Ipv4Address from, Ptr<Packet> p);
     void HandleHeartbeatToParent(Ipv4Address from, Ptr<Packet> p);
     void HandleLeave(Ipv4Address from, Ptr<Packet> p);
-    void Send(Ipv4Address to, uint16_t type, Ipv4Address joiner = Ipv4Address());
+    /// Sends message \p kind of this tree's instance.
+    void Send(Ipv4Address to, uint8_t kind, Ipv4Address joiner = Ipv4Address());
 
+    uint8_t m_instance;
     uint32_t m_maxChildren;
     Time m_heartbeat;
     Time m_childTimeout;

@@ -192,6 +192,12 @@ RanSub::GetTypeId()
               .SetParent<Object>()
               .SetGroupName("Bullet")
               .AddConstructor<RanSub>()
+              .AddAttribute("Instance",
+                            "Which RanSub this is, when a node runs several over one control "
+                            "channel: messages are typed ControlChannel::MessageType(Instance, "
+                            "kind); the same on every node of the tree",
+                            UintegerValue(0), MakeUintegerAccessor(&RanSub::m_instance),
+                            MakeUintegerChecker<uint8_t>(0, 255))
               .AddAttribute("Mode", "Which nodes a delivered subset represents",
                             EnumValue(RanSub::NON_DESCENDANTS), MakeEnumAccessor(&RanSub::m_mode),
                             MakeEnumChecker(RanSub::NON_DESCENDANTS, "NonDescendants", RanSub::ALL,
@@ -244,8 +250,10 @@ RanSub::Start(Ptr<OverlayTree> tree, Ptr<ControlChannel> channel)
     m_tree = tree;
     m_channel = channel;
     m_running = true;
-    channel->Register(kCollectType, MakeCallback(&RanSub::HandleCollect, this));
-    channel->Register(kDistributeType, MakeCallback(&RanSub::HandleDistribute, this));
+    channel->Register(ControlChannel::MessageType(m_instance, kCollectType),
+                      MakeCallback(&RanSub::HandleCollect, this));
+    channel->Register(ControlChannel::MessageType(m_instance, kDistributeType),
+                      MakeCallback(&RanSub::HandleDistribute, this));
     tree->TraceConnectWithoutContext("Changed", MakeCallback(&RanSub::TreeChanged, this));
     if (tree->IsRoot())
     {
@@ -370,7 +378,7 @@ RanSub::SendDistributes()
         h.set = RanSubSet::Compact(inputs, m_setSize, m_rng);
         Ptr<Packet> p = Create<Packet>();
         p->AddHeader(h);
-        m_channel->Send(children[i], kDistributeType, p);
+        m_channel->Send(children[i], ControlChannel::MessageType(m_instance, kDistributeType), p);
     }
 }
 
@@ -442,7 +450,7 @@ RanSub::SendCollect()
     h.set = RanSubSet::Compact(inputs, m_setSize, m_rng);
     Ptr<Packet> p = Create<Packet>();
     p->AddHeader(h);
-    m_channel->Send(m_tree->GetParent(), kCollectType, p);
+    m_channel->Send(m_tree->GetParent(), ControlChannel::MessageType(m_instance, kCollectType), p);
 }
 
 void

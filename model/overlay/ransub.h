@@ -92,6 +92,11 @@ class RanSubHeader : public CheckedHeader
  * child in pre-order (Ordered). With FailureDetection, a node stops waiting for children's
  * collects after CollectTimeout and the root starts epochs on time; without it, one failed
  * node stalls RanSub, as in the 2003 paper's "no recovery" experiment (Section 4.6).
+ *
+ * Its messages are kinds kCollectType and kDistributeType sent as
+ * ControlChannel::MessageType(Instance, kind), so a node can run several RanSubs over one
+ * channel (Bullet''s second RanSub, one per tree), each with its own Instance (the same on
+ * every node of its tree).
  */
 class RanSub : public Object
 {
@@ -103,8 +108,9 @@ class RanSub : public Object
         ORDERED,
     };
 
-    static constexpr uint16_t kCollectType = 20;
-    static constexpr uint16_t kDistributeType = 21;
+    /// Message kinds; the wire type is ControlChannel::MessageType(Instance, kind).
+    static constexpr uint8_t kCollectType = 20;
+    static constexpr uint8_t kDistributeType = 21;
 
     static TypeId GetTypeId();
     RanSub();
@@ -155,6 +161,7 @@ class RanSub : public Object
     void TreeChanged();
 
     // Attributes
+    uint8_t m_instance;
     Mode m_mode;
     uint32_t m_setSize;
     Time m_epochPeriod;

@@ -40,7 +40,11 @@ ControlChannel::GetTypeId()
 void
 ControlChannel::Register(uint16_t type, Handler handler)
 {
-    NS_ABORT_MSG_IF(m_handlers.count(type), "control message type " << type << " registered twice");
+    NS_ABORT_MSG_IF(m_handlers.count(type), "control message type "
+                                                << type << " (instance " << int(InstanceOf(type))
+                                                << ", kind " << int(KindOf(type))
+                                                << ") registered twice on one node: give each copy "
+                                                   "of a layer its own Instance");
     m_handlers[type] = handler;
     DoRegister(type);
 }
@@ -90,7 +94,9 @@ ControlChannel::Deliver(Ipv4Address from, uint16_t type, Ptr<Packet> message, ui
     auto it = m_handlers.find(type);
     if (it == m_handlers.end())
     {
-        Reject(from, "unknown message type " + std::to_string(type));
+        Reject(from, "unknown message type " + std::to_string(type) + " (instance "
+                         + std::to_string(InstanceOf(type)) + ", kind "
+                         + std::to_string(KindOf(type)) + ")");
         return;
     }
     it->second(from, message);
@@ -284,6 +290,8 @@ TcpControlChannel::Start(Ptr<Node> node)
         m_transport->RegisterMessageType(type);
     }
     m_transport->SetReceiveCallback(MakeCallback(&TcpControlChannel::HandleRecv, this));
+    m_transport->TraceConnectWithoutContext(
+        "Malformed", MakeCallback(&TcpControlChannel::HandleMalformed, this));
     m_transport->Listen(m_port);
 }
 
@@ -337,6 +345,17 @@ void
 TcpControlChannel::HandleRecv(const Address& peer, uint16_t type, Ptr<Packet> message)
 {
     Deliver(InetSocketAddress::ConvertFrom(peer).GetIpv4(), type, message, message->GetSize() + 48);
+}
+
+void
+TcpControlChannel::HandleMalformed(const Address& peer, const std::string& why)
+{
+    // The transport has closed the connection (an unregistered type, bad framing): count it
+    // as a rejected message, as UdpControlChannel counts a bad datagram.
+    Ipv4Address from = InetSocketAddress::IsMatchingType(peer)
+                           ? InetSocketAddress::ConvertFrom(peer).GetIpv4()
+                           : Ipv4Address();
+    Reject(from, "connection closed for malformed input: " + why);
 }
 
 void

@@ -25,8 +25,14 @@ namespace ns3
  * per node shared by every layer.
  *
  * Each layer registers handlers for its message types; a node is named by its IPv4 address.
- * Subclasses provide the transport (UdpControlChannel here; a TCP one can follow). Every byte
- * sent goes through the Tx trace, which is what experiments report as control overhead.
+ * Subclasses provide the transport (UdpControlChannel, TcpControlChannel). Every byte sent
+ * goes through the Tx trace, which is what experiments report as control overhead.
+ *
+ * A message type is 16 bits: (instance << 8) | kind (MessageType()). The kind says which
+ * message of a layer it is (RandomTree 10-14, RanSub 20-21, Bullet 30-35, anti-entropy 40);
+ * the instance tells apart several copies of a layer on one node (several trees, a second
+ * RanSub), each copy registering its kinds under its own instance. Instance 0 gives the
+ * kind itself, the types of a node that runs one copy of each layer.
  */
 class ControlChannel : public Object
 {
@@ -36,7 +42,38 @@ class ControlChannel : public Object
     /// Receives (sender, message without the channel's own header).
     using Handler = Callback<void, Ipv4Address, Ptr<Packet>>;
 
-    /// Handles messages of \p type; a second registration of a type is an error.
+    /**
+     * \brief The wire type of message \p kind of layer instance \p instance.
+     * \param instance which copy of a layer (0 for a node's only or first one)
+     * \param kind the layer's message kind
+     * \return (instance << 8) | kind; for instance 0, \p kind itself
+     */
+    static constexpr uint16_t
+    MessageType(uint8_t instance, uint8_t kind)
+    {
+        return static_cast<uint16_t>((uint16_t(instance) << 8) | kind);
+    }
+
+    /// The instance a wire type belongs to (its high byte).
+    static constexpr uint8_t
+    InstanceOf(uint16_t type)
+    {
+        return static_cast<uint8_t>(type >> 8);
+    }
+
+    /// The layer's message kind of a wire type (its low byte).
+    static constexpr uint8_t
+    KindOf(uint16_t type)
+    {
+        return static_cast<uint8_t>(type & 0xff);
+    }
+
+    /**
+     * \brief Handles messages of \p type (see MessageType()).
+     *
+     * A second registration of a type is a configuration error (two copies of a layer with
+     * the same instance on one node) and aborts, naming the instance and the kind.
+     */
     void Register(uint16_t type, Handler handler);
 
     /// Starts using \p node's network stack.
@@ -47,7 +84,13 @@ class ControlChannel : public Object
     /// The address peers know this node by.
     virtual Ipv4Address GetLocalAddress() const = 0;
 
-    /// Messages dropped because they were malformed or of an unknown type.
+    /**
+     * \brief Messages dropped because they were malformed or of an unregistered type (an
+     * instance or kind this node never registered).
+     *
+     * Over TCP such input closes the connection it came on (see BlockTransport); each closing
+     * counts once.
+     */
     uint64_t GetRejectedCount() const;
 
     /// (peer, type, bytes on the wire including headers below the application)
@@ -149,6 +192,7 @@ class TcpControlChannel : public ControlChannel
 
   private:
     void HandleRecv(const Address& peer, uint16_t type, Ptr<Packet> message);
+    void HandleMalformed(const Address& peer, const std::string& why);
 
     uint16_t m_port{0};
     Ptr<BlockTransport> m_transport;
