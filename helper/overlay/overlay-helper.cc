@@ -17,9 +17,9 @@ OverlayHelper::OverlayHelper(const std::string& appType)
     NS_ABORT_MSG_UNLESS(m_app.GetTypeId().IsChildOf(OverlayApplication::GetTypeId()),
                         appType << " is not an OverlayApplication");
     m_tree.SetTypeId(RandomTree::GetTypeId());
-    m_channel.SetTypeId("ns3::TcpControlChannel");
-    m_transport.SetTypeId("ns3::TfrcDataTransport");
-    m_ransub.SetTypeId("ns3::RanSub");
+    m_channel.SetTypeId(TcpControlChannel::GetTypeId());
+    m_transport.SetTypeId(TfrcDataTransport::GetTypeId());
+    m_ransub.SetTypeId(RanSub::GetTypeId());
 }
 
 void

@@ -14,6 +14,19 @@ NS_LOG_COMPONENT_DEFINE("OverlayApplication");
 
 NS_OBJECT_ENSURE_REGISTERED(OverlayApplication);
 
+namespace
+{
+/// A factory of \p tid. By TypeId, not by name: the defaults below are built during static
+/// initialisation, possibly before the named type has registered itself.
+ObjectFactory
+FactoryOf(TypeId tid)
+{
+    ObjectFactory f;
+    f.SetTypeId(tid);
+    return f;
+}
+} // namespace
+
 TypeId
 OverlayApplication::GetTypeId()
 {
@@ -27,19 +40,19 @@ OverlayApplication::GetTypeId()
               .AddAttribute("ControlChannel",
                             "The control channel: a ControlChannel subclass and its attributes, "
                             "e.g. ns3::TcpControlChannel[Port=7004]",
-                            ObjectFactoryValue(ObjectFactory("ns3::TcpControlChannel")),
+                            ObjectFactoryValue(FactoryOf(TcpControlChannel::GetTypeId())),
                             MakeObjectFactoryAccessor(&OverlayApplication::m_channelFactory),
                             MakeObjectFactoryChecker())
               .AddAttribute("Transport",
                             "The data transport: a DataTransport subclass and its attributes, "
                             "e.g. ns3::TfrcDataTransport",
-                            ObjectFactoryValue(ObjectFactory("ns3::TfrcDataTransport")),
+                            ObjectFactoryValue(FactoryOf(TfrcDataTransport::GetTypeId())),
                             MakeObjectFactoryAccessor(&OverlayApplication::m_transportFactory),
                             MakeObjectFactoryChecker())
               .AddAttribute("RanSub",
                             "RanSub as the protocol uses it (if it does), with its attributes, "
                             "e.g. ns3::RanSub[FailureDetection=false]",
-                            ObjectFactoryValue(ObjectFactory("ns3::RanSub")),
+                            ObjectFactoryValue(FactoryOf(RanSub::GetTypeId())),
                             MakeObjectFactoryAccessor(&OverlayApplication::m_ransubFactory),
                             MakeObjectFactoryChecker())
               .AddTraceSource("ControlTx",
