@@ -1,0 +1,259 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "bullet-mesh-receiver.h"
+
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("BulletMeshReceiver");
+
+BulletMeshReceiver::BulletMeshReceiver(const Config& config, Ptr<OverlayTree> tree,
+                                       const StreamRecovery& recovery,
+                                       Ptr<RecoveredRelayPolicy> relay, BulletPeerLink link,
+                                       std::function<void(Ipv4Address)> senderAdded)
+    : m_config(config)
+    , m_tree(tree)
+    , m_recovery(recovery)
+    , m_relay(relay)
+    , m_link(std::move(link))
+    , m_senderAdded(std::move(senderAdded))
+{
+}
+
+bool
+BulletMeshReceiver::IsSender(Ipv4Address a) const
+{
+    return std::any_of(m_senders.begin(), m_senders.end(), [a](const auto& s) {
+        return s.address == a;
+    });
+}
+
+std::vector<Ipv4Address>
+BulletMeshReceiver::GetSenders() const
+{
+    std::vector<Ipv4Address> out;
+    for (const auto& s : m_senders)
+    {
+        out.push_back(s.address);
+    }
+    return out;
+}
+
+const std::vector<MeshEvaluationPolicy::SenderFigures>&
+BulletMeshReceiver::GetSenderFigures() const
+{
+    return m_senders;
+}
+
+void
+BulletMeshReceiver::ResetCounts()
+{
+    for (auto& s : m_senders)
+    {
+        s.received = 0;
+        s.duplicates = 0;
+    }
+}
+
+// ---------------------------------------------------------------- finding senders
+
+bool
+BulletMeshReceiver::LeastResembling(const SummaryTicket& mine,
+                                    const std::vector<RanSubMember>& members,
+                                    const std::function<bool(Ipv4Address)>& eligible,
+                                    Ipv4Address& chosen, double& resemblance)
+{
+    bool found = false;
+    for (const auto& m : members)
+    {
+        if (!eligible(m.node))
+        {
+            continue;
+        }
+        SummaryTicket theirs(mine.GetPermutations());
+        Buffer b;
+        b.AddAtStart(m.payload.size());
+        b.Begin().Write(m.payload.data(), m.payload.size());
+        WireReader reader(b.Begin());
+        if (!theirs.Deserialize(reader))
+        {
+            continue; // a malformed ticket: not a candidate
+        }
+        double r = mine.Resemblance(theirs);
+        if (!found || r < resemblance)
+        {
+            found = true;
+            resemblance = r;
+            chosen = m.node;
+        }
+    }
+    return found;
+}
+
+void
+BulletMeshReceiver::NewEpoch(const std::vector<RanSubMember>& members)
+{
+    m_requestPending = false; // an unanswered request is given up after an epoch
+    RequestPeer(members);
+}
+
+void
+BulletMeshReceiver::RequestPeer(const std::vector<RanSubMember>& members)
+{
+    if (m_senders.size() >= m_config.maxSenders || m_config.isSource)
+    {
+        return;
+    }
+    Ipv4Address chosen;
+    double resemblance = 0;
+    auto eligible = [this](Ipv4Address a) {
+        return a != m_config.local && !IsSender(a)
+               && !(m_tree->HasParent() && m_tree->GetParent() == a);
+    };
+    if (!LeastResembling(m_recovery.GetWorkingSet().GetTicket(), members, eligible, chosen,
+                         resemblance))
+    {
+        return;
+    }
+    NS_LOG_INFO(m_config.local << " asks " << chosen << " (resemblance " << resemblance << ")");
+    m_requestPending = true;
+    m_pending = chosen;
+    BulletPeerHeader h = MakeDigest();
+    m_link.sendControl(chosen, BulletPeerHeader::kRequest, &h);
+}
+
+void
+BulletMeshReceiver::HandleAccept(Ipv4Address from)
+{
+    if (IsSender(from))
+    {
+        return;
+    }
+    if (!m_requestPending || m_pending != from || m_senders.size() >= m_config.maxSenders)
+    {
+        m_link.sendControl(from, BulletPeerHeader::kDrop, nullptr); // an answer we no longer want
+        return;
+    }
+    m_requestPending = false;
+    MeshEvaluationPolicy::SenderFigures s;
+    s.address = from;
+    m_senders.push_back(s);
+    m_senderAdded(from);
+    SendRefreshes(); // every sender's row changes with s
+}
+
+void
+BulletMeshReceiver::HandleReject(Ipv4Address from)
+{
+    if (m_requestPending && m_pending == from)
+    {
+        m_requestPending = false;
+    }
+}
+
+// ---------------------------------------------------------------- telling senders what we lack
+
+BulletPeerHeader
+BulletMeshReceiver::MakeDigest() const
+{
+    BulletPeerHeader h;
+    m_recovery.FillDigest(h);
+    if (!m_config.isSource && Simulator::Now() - m_lastParentData > m_config.refreshPeriod)
+    {
+        // The tree brings this node nothing new (its parent failed, or is starved): ask peers
+        // for newer packets of their rows too, not only for holes below the newest.
+        h.high = std::numeric_limits<uint32_t>::max();
+    }
+    double seconds = std::max(1e-3, (Simulator::Now() - m_lastRefreshSent).GetSeconds());
+    h.receivedKbps = uint32_t(m_bytesSinceRefresh * 8 / 1000.0 / seconds);
+    return h;
+}
+
+void
+BulletMeshReceiver::SendRefreshes()
+{
+    BulletPeerHeader h = MakeDigest();
+    const uint16_t rows = m_senders.size() + m_relay->ExtraRows(m_tree->HasParent());
+    const uint32_t shift = m_config.rowRotation ? m_refreshRound / m_config.rowRotation : 0;
+    h.senders = rows;
+    for (uint16_t i = 0; i < m_senders.size(); ++i)
+    {
+        // Rows rotate from one refresh to the next (Figure 4b), so a hole the sender of
+        // one row cannot fill is asked of another sender in the next period.
+        h.row = (i + shift) % rows;
+        m_link.sendControl(m_senders[i].address, BulletPeerHeader::kRefresh, &h);
+    }
+    if (m_tree->HasParent())
+    {
+        RecoveredRelayPolicy::Rows parent = m_relay->ParentRows(m_senders.size(), shift);
+        h.senders = parent.rows;
+        h.row = parent.row;
+        m_link.sendControl(m_tree->GetParent(), BulletPeerHeader::kChildDigest, &h);
+    }
+    m_bytesSinceRefresh = 0;
+    m_lastRefreshSent = Simulator::Now();
+    ++m_refreshRound;
+}
+
+// ---------------------------------------------------------------- data and drops
+
+void
+BulletMeshReceiver::Received(Ipv4Address from, bool duplicate)
+{
+    m_bytesSinceRefresh += m_config.packetSize;
+    if (m_tree->HasParent() && m_tree->GetParent() == from)
+    {
+        m_lastParentData = Simulator::Now();
+    }
+    for (auto& s : m_senders)
+    {
+        if (s.address == from)
+        {
+            ++s.received;
+            s.duplicates += duplicate;
+        }
+    }
+}
+
+void
+BulletMeshReceiver::DropSender(Ipv4Address sender, const std::string& why)
+{
+    auto it = std::find_if(m_senders.begin(), m_senders.end(), [sender](const auto& s) {
+        return s.address == sender;
+    });
+    if (it == m_senders.end())
+    {
+        return;
+    }
+    NS_LOG_INFO(m_config.local << " drops sender " << sender << ": " << why);
+    m_senders.erase(it);
+    m_link.sendControl(sender, BulletPeerHeader::kDrop, nullptr);
+    m_link.peerDropped(sender, why);
+    SendRefreshes(); // the rows change with s
+}
+
+bool
+BulletMeshReceiver::SenderLeft(Ipv4Address from)
+{
+    if (!IsSender(from))
+    {
+        return false;
+    }
+    m_senders.erase(std::remove_if(m_senders.begin(), m_senders.end(),
+                                   [from](const auto& s) {
+                                       return s.address == from;
+                                   }),
+                    m_senders.end());
+    m_link.peerDropped(from, "dropped by sender");
+    SendRefreshes();
+    return true;
+}
+
+} // namespace ns3

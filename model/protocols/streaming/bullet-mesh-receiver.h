@@ -1,0 +1,116 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef BULLET_BULLET_MESH_RECEIVER_H
+#define BULLET_BULLET_MESH_RECEIVER_H
+
+#include "ns3/bullet-peer-header.h"
+#include "ns3/mesh-evaluation-policy.h"
+#include "ns3/nstime.h"
+#include "ns3/overlay-tree.h"
+#include "ns3/ransub.h"
+#include "ns3/recovered-relay-policy.h"
+#include "ns3/stream-recovery.h"
+#include "ns3/summary-ticket.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup bullet
+ * \brief A Bullet node as a receiver of its mesh peers (2003 Sections 3.1-3.2): it finds
+ * senders and keeps them told what it lacks.
+ *
+ * - Finding peers: each RanSub epoch, with room for another sender, it asks the candidate
+ *   whose summary ticket least resembles its own (LeastResembling), sending its digest;
+ *   an accept from that candidate makes it a sender, any other accept is answered by a drop.
+ * - Refreshing: every refresh (and whenever its senders change) each sender gets the
+ *   node's digest with the number of rows s of its sequence matrix and that sender's row,
+ *   rows rotating every RowRotation refreshes (Figure 4b); the parent gets the digest as a
+ *   child's, with the rows the RecoveredRelayPolicy assigns it. A node the tree brought
+ *   nothing for a RefreshPeriod (not the source) asks for newer packets too.
+ * - Accounting: what each sender sent and how much of it was duplicate, for the mesh
+ *   evaluation, and the total received since the last refresh, reported to senders.
+ */
+class BulletMeshReceiver
+{
+  public:
+    /// What the receiver needs of its node's configuration.
+    struct Config
+    {
+        Ipv4Address local;       ///< this node's address
+        bool isSource{false};    ///< whether this node is the stream's source
+        uint32_t maxSenders{10}; ///< MaxSenders
+        uint32_t rowRotation{1}; ///< RowRotation (0: rows only change with s)
+        Time refreshPeriod;      ///< RefreshPeriod
+        uint32_t packetSize{0};  ///< bytes counted per data packet received
+    };
+
+    /**
+     * \param recovery the node's working set and digest (read only)
+     * \param senderAdded called when a peer becomes a sender
+     */
+    BulletMeshReceiver(const Config& config, Ptr<OverlayTree> tree, const StreamRecovery& recovery,
+                       Ptr<RecoveredRelayPolicy> relay, BulletPeerLink link,
+                       std::function<void(Ipv4Address)> senderAdded);
+
+    /**
+     * The member whose summary ticket least resembles \p mine among those \p eligible
+     * accepts (2003 Section 3.1); members with malformed tickets are skipped.
+     * \returns false if there is no such member
+     */
+    static bool LeastResembling(const SummaryTicket& mine, const std::vector<RanSubMember>& members,
+                                const std::function<bool(Ipv4Address)>& eligible,
+                                Ipv4Address& chosen, double& resemblance);
+
+    /// A RanSub epoch: an unanswered request is given up, and a new one made if there is room.
+    void NewEpoch(const std::vector<RanSubMember>& members);
+    /// Asks the least resembling eligible member of \p members to become a sender.
+    void RequestPeer(const std::vector<RanSubMember>& members);
+    /// This node's digest as its senders get it (without rows).
+    BulletPeerHeader MakeDigest() const;
+    /// Sends every sender its refresh and the parent the child digest.
+    void SendRefreshes();
+
+    /// An accept (message kAccept): \p from becomes a sender if it was the one asked.
+    void HandleAccept(Ipv4Address from);
+    /// A reject (message kReject).
+    void HandleReject(Ipv4Address from);
+    /// A drop from \p from: if it was a sender, it no longer is. \returns whether it was.
+    bool SenderLeft(Ipv4Address from);
+    /// Ends the peering with sender \p sender, telling it.
+    void DropSender(Ipv4Address sender, const std::string& why);
+    /// A data packet from \p from.
+    void Received(Ipv4Address from, bool duplicate);
+
+    bool IsSender(Ipv4Address a) const;
+    std::vector<Ipv4Address> GetSenders() const;
+    /// The senders with what they sent since the last ResetCounts, oldest sender first.
+    const std::vector<MeshEvaluationPolicy::SenderFigures>& GetSenderFigures() const;
+    /// Starts the senders' counts anew (after an evaluation).
+    void ResetCounts();
+
+  private:
+    Config m_config;
+    Ptr<OverlayTree> m_tree;
+    const StreamRecovery& m_recovery;
+    Ptr<RecoveredRelayPolicy> m_relay;
+    BulletPeerLink m_link;
+    std::function<void(Ipv4Address)> m_senderAdded;
+
+    std::vector<MeshEvaluationPolicy::SenderFigures> m_senders;
+    bool m_requestPending{false};
+    Ipv4Address m_pending;
+    uint64_t m_bytesSinceRefresh{0};
+    Time m_lastRefreshSent;
+    Time m_lastParentData; ///< when the tree last brought a packet
+    uint32_t m_refreshRound{0};
+};
+
+} // namespace ns3
+
+#endif // BULLET_BULLET_MESH_RECEIVER_H

@@ -1,0 +1,102 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef BULLET_BULLET_MESH_SENDER_H
+#define BULLET_BULLET_MESH_SENDER_H
+
+#include "ns3/bullet-peer-header.h"
+#include "ns3/counting-bloom-filter.h"
+#include "ns3/mesh-evaluation-policy.h"
+#include "ns3/nstime.h"
+#include "ns3/overlay-tree.h"
+#include "ns3/stream-recovery.h"
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * \ingroup bullet
+ * \brief A Bullet node as a sender to its mesh peers (2003 Section 3.2): it accepts
+ * receivers while it has room and sends each the packets of its row that it lacks.
+ *
+ * A receiver's request or refresh carries its Bloom filter, the range it wants, its rows s
+ * and this node's row; the packets this node holds in the range, in its row and not in the
+ * filter (less those sent since the last refresh, which the filter may predate) are owed to
+ * the receiver through StreamRecovery, and so is every new packet of its row the receiver
+ * lacks. A receiver that sends no refresh for ReceiverTimeout periods is dropped.
+ */
+class BulletMeshSender
+{
+  public:
+    /// What the sender needs of its node's configuration.
+    struct Config
+    {
+        Ipv4Address local;         ///< this node's address (for the log)
+        uint32_t maxReceivers{10}; ///< MaxReceivers
+        bool acceptsPeers{true};   ///< false at a source that does not accept peers
+        Time receiverTimeout;      ///< silence after which a receiver is dropped
+    };
+
+    /**
+     * \param recovery owes and pumps packets to receivers; its send callback must call
+     *        Sent() for every packet the transport takes
+     * \param close closes the data transport to a former receiver
+     */
+    BulletMeshSender(const Config& config, Ptr<OverlayTree> tree, StreamRecovery& recovery,
+                     BulletPeerLink link, std::function<void(Ipv4Address)> close);
+
+    /// A peering request (message kRequest): accepted while there is room.
+    void HandleRequest(Ipv4Address from, const BulletPeerHeader& h);
+    /// A receiver's refresh (message kRefresh): what it is owed is computed anew.
+    void HandleRefresh(Ipv4Address from, const BulletPeerHeader& h);
+    /// New packet \p seq (from \p from): owed to every other receiver whose row it is.
+    void Offer(uint32_t seq, Ipv4Address from);
+    /// The transport to \p peer has room again.
+    void OnSendReady(Ipv4Address peer);
+    /// The transport took packet \p seq of \p bytes for \p peer.
+    void Sent(Ipv4Address peer, uint32_t bytes, uint32_t seq);
+    /// Drops the receivers that have not refreshed within the timeout.
+    void DropSilent();
+    /// Ends the peering with \p receiver, telling it if \p tell.
+    void DropReceiver(Ipv4Address receiver, const std::string& why, bool tell);
+
+    bool IsReceiver(Ipv4Address a) const;
+    std::vector<Ipv4Address> GetReceivers() const;
+    /// The receivers (in address order) with what they were sent since the last ResetCounts.
+    std::vector<MeshEvaluationPolicy::ReceiverFigures> GetReceiverFigures() const;
+    /// Starts the receivers' counts anew (after an evaluation).
+    void ResetCounts();
+
+  private:
+    struct ReceiverState
+    {
+        BloomFilter filter;
+        uint32_t low{0};
+        uint32_t high{0};
+        uint16_t senders{1};
+        uint16_t row{0};
+        uint32_t reportedKbps{0};
+        /// Sent since the last refresh: the refresh's filter may predate their arrival.
+        std::set<uint32_t> sentSinceRefresh;
+        uint64_t bytesSent{0}; ///< since the last evaluation
+        Time lastRefresh;
+    };
+
+    Config m_config;
+    Ptr<OverlayTree> m_tree;
+    StreamRecovery& m_recovery;
+    BulletPeerLink m_link;
+    std::function<void(Ipv4Address)> m_close;
+
+    std::map<Ipv4Address, ReceiverState> m_receivers;
+};
+
+} // namespace ns3
+
+#endif // BULLET_BULLET_MESH_SENDER_H
