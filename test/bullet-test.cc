@@ -68,6 +68,31 @@ TEST(DisjointChildSend, OwnershipFollowsSendingFactors)
     EXPECT_NEAR(children[2].sent, 200, 2);
 }
 
+TEST(DisjointChildSend, FirstPacketOfAnEpochFindsAnOwnerWhenNoChildHasAShare)
+{
+    // At an epoch's start nothing is owned yet (total 0); children whose descendants RanSub has
+    // not counted have a sending factor of 0. The packet must still go to a child that lacks it
+    // (it once went to none: 0/0 made every child look as if it held the packet).
+    DisjointChildSend policy;
+    auto children = Children({0.0, 0.0}, 0.0);
+    const ChildSendPolicy::HasFn firstHolds = [](const ChildSendPolicy::Child& c) {
+        return c.address == Ipv4Address(1);
+    };
+    uint64_t total = 0;
+    std::vector<uint32_t> to;
+    bool sent = policy.Send(
+        children, 0, 0.01, total,
+        [&](ChildSendPolicy::Child& c) {
+            to.push_back(c.address.Get());
+            return true;
+        },
+        firstHolds);
+    EXPECT_TRUE(sent);
+    ASSERT_EQ(to.size(), 1u);
+    EXPECT_EQ(to[0], 2u) << "the child that lacks the packet owns it";
+    EXPECT_EQ(total, 1u);
+}
+
 TEST(DisjointChildSend, RefusedOwnershipPassesToAChildThatAccepts)
 {
     DisjointChildSend policy;

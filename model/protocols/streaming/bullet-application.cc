@@ -359,12 +359,19 @@ BulletApplication::RefreshTick()
     m_refreshTimer = Simulator::Schedule(m_refreshPeriod, &BulletApplication::RefreshTick, this);
 }
 
+uint64_t
+BulletApplication::GetMalformedPeerMessages() const
+{
+    return m_malformedPeerMessages;
+}
+
 bool
-BulletApplication::ReadPeerHeader(Ipv4Address from, Ptr<Packet> p, BulletPeerHeader& h) const
+BulletApplication::ReadPeerHeader(Ipv4Address from, Ptr<Packet> p, BulletPeerHeader& h)
 {
     p->RemoveHeader(h);
     if (!h.IsValid())
     {
+        ++m_malformedPeerMessages;
         NS_LOG_WARN(GetLocalAddress()
                     << ": malformed peer message from " << from << ": " << h.GetError());
         return false;

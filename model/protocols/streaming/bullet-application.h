@@ -68,6 +68,8 @@ class BulletApplication : public StreamingApplication
     /// The children as the send policy sees them (factors, ownership counts).
     const std::vector<ChildSendPolicy::Child>& GetChildState() const;
     const WorkingSet& GetWorkingSet() const;
+    /// Peering messages (request, refresh, child digest) dropped as malformed.
+    uint64_t GetMalformedPeerMessages() const;
 
     /// \copydoc BulletMeshReceiver::LeastResembling
     static bool LeastResembling(const SummaryTicket& mine, const std::vector<RanSubMember>& members,
@@ -94,7 +96,7 @@ class BulletApplication : public StreamingApplication
     void RefreshTick();
     void SendControl(Ipv4Address to, uint16_t type, const BulletPeerHeader* h);
     /// Reads the peer header of message \p p from \p from; false (logged) if malformed.
-    bool ReadPeerHeader(Ipv4Address from, Ptr<Packet> p, BulletPeerHeader& h) const;
+    bool ReadPeerHeader(Ipv4Address from, Ptr<Packet> p, BulletPeerHeader& h);
     void OnSendReady(Ipv4Address peer);
 
     void HandleRequest(Ipv4Address from, Ptr<Packet> p);
@@ -122,6 +124,7 @@ class BulletApplication : public StreamingApplication
     TypeId m_childPolicyType;
 
     Ptr<RanSub> m_ransub;
+    uint64_t m_malformedPeerMessages{0};
     Ptr<MeshEvaluationPolicy> m_evaluation;
     std::unique_ptr<StreamRecovery> m_recovery;
     std::unique_ptr<BulletTreePush> m_treePush;

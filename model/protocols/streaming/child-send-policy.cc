@@ -69,7 +69,8 @@ DisjointChildSend::Send(std::vector<Child>& children, uint32_t seq, double lfSte
         double least = 1e300;
         for (auto& c : children)
         {
-            double over = double(c.sent) / totalSent - c.sendingFactor;
+            double share = totalSent ? double(c.sent) / totalSent : 0.0;
+            double over = share - c.sendingFactor;
             if (over < least && !has(c))
             {
                 least = over;
