@@ -4,6 +4,7 @@
 #include "overlay-application.h"
 
 #include "ns3/boolean.h"
+#include "ns3/enum.h"
 #include "ns3/log.h"
 #include "ns3/random-tree.h"
 
@@ -152,9 +153,12 @@ OverlayApplication::GetStream(int64_t offset) const
 }
 
 Ptr<RanSub>
-OverlayApplication::StartRanSub(RanSub::PayloadCallback payload, RanSub::DeliverCallback deliver)
+OverlayApplication::StartRanSub(RanSub::Mode mode,
+                                RanSub::PayloadCallback payload,
+                                RanSub::DeliverCallback deliver)
 {
     Ptr<RanSub> ransub = m_ransubFactory.Create<RanSub>();
+    ransub->SetAttribute("Mode", EnumValue(mode));
     ransub->SetPayloadCallback(payload);
     ransub->SetDeliverCallback(deliver);
     if (m_stream >= 0)

@@ -99,9 +99,14 @@ class OverlayApplication : public Application
     int64_t GetStream(int64_t offset) const;
     /**
      * Makes a RanSub from the `RanSub` factory (its random stream from this node's block)
-     * and starts it over this node's tree and control channel with the given callbacks.
+     * and starts it over this node's tree and control channel with the given callbacks. The
+     * protocol decides which nodes the sets represent (\p mode: Bullet NonDescendants,
+     * Bullet' All); the factory's attributes configure the rest (epochs, set size, failure
+     * detection).
      */
-    Ptr<RanSub> StartRanSub(RanSub::PayloadCallback payload, RanSub::DeliverCallback deliver);
+    Ptr<RanSub> StartRanSub(RanSub::Mode mode,
+                            RanSub::PayloadCallback payload,
+                            RanSub::DeliverCallback deliver);
 
   private:
     void ControlSent(Ipv4Address peer, uint16_t type, uint32_t bytes);

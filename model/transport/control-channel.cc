@@ -300,6 +300,11 @@ TcpControlChannel::Stop()
 {
     if (m_transport)
     {
+        // Connections outlive Stop() while they close: nothing they report may reach this
+        // channel, which can be destroyed before they are.
+        m_transport->TraceDisconnectWithoutContext(
+            "Malformed",
+            MakeCallback(&TcpControlChannel::HandleMalformed, this));
         m_transport->CloseAll();
         m_transport = nullptr;
     }
@@ -363,6 +368,9 @@ TcpControlChannel::DoDispose()
 {
     if (m_transport)
     {
+        m_transport->TraceDisconnectWithoutContext(
+            "Malformed",
+            MakeCallback(&TcpControlChannel::HandleMalformed, this));
         m_transport->Dispose();
         m_transport = nullptr;
     }

@@ -286,7 +286,22 @@ TcpDataTransport::DoSend(Ipv4Address peer, Ptr<Packet> packet)
         m_transport->Connect(to);
     }
     return m_transport->GetQueuedBlocks(to) < m_queueLimit
-           && m_transport->SendBlock(to, kDataType, packet);
+           && m_transport->SendBlock(to, kDataType, packet, m_inFront);
+}
+
+uint32_t
+TcpDataTransport::GetQueued(Ipv4Address peer) const
+{
+    return m_transport ? m_transport->GetQueuedBlocks(InetSocketAddress(peer, m_port)) : 0;
+}
+
+bool
+TcpDataTransport::SendRequested(Ipv4Address peer, Ptr<Packet> packet, uint32_t inFront)
+{
+    m_inFront = inFront;
+    bool sent = Send(peer, packet);
+    m_inFront = -1;
+    return sent;
 }
 
 void

@@ -130,12 +130,22 @@ class TcpDataTransport : public DataTransport
     void Stop() override;
     void Close(Ipv4Address peer) override;
 
+    /// Blocks waiting in front of \p peer's socket (Bullet' 2008 Section 4.3.3.2's in_front).
+    uint32_t GetQueued(Ipv4Address peer) const;
+    /**
+     * Send() for a block a peer requested: the frame carries \p inFront (the blocks queued
+     * when the request arrived) and, measured here, the time the block waited or the pipe
+     * idled; the receiver finds both in a BlockFeedbackTag on the packet it is handed.
+     */
+    bool SendRequested(Ipv4Address peer, Ptr<Packet> packet, uint32_t inFront);
+
   protected:
     void DoDispose() override;
     bool DoSend(Ipv4Address peer, Ptr<Packet> packet) override;
 
   private:
     static constexpr uint16_t kDataType = 1;
+    int64_t m_inFront{-1}; ///< for the send in progress: SendRequested's inFront, else -1
     void HandleRecv(const Address& peer, uint16_t type, Ptr<Packet> packet);
     void HandleDequeued(const Address& peer, uint32_t remaining);
 

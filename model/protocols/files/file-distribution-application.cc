@@ -104,13 +104,19 @@ FileDistributionApplication::GetBlockBytes(uint32_t block) const
 bool
 FileDistributionApplication::HasBlock(uint32_t block) const
 {
-    return block < m_have.size() && m_have[block];
+    return m_have.Has(block);
+}
+
+const BlockBitmap&
+FileDistributionApplication::GetHoldings() const
+{
+    return m_have;
 }
 
 uint32_t
 FileDistributionApplication::GetBlocksHeld() const
 {
-    return m_held;
+    return m_have.Count();
 }
 
 bool
@@ -135,8 +141,7 @@ void
 FileDistributionApplication::StartApplication()
 {
     m_started = Simulator::Now();
-    m_have.assign(GetBlockSpace(), false);
-    m_held = 0;
+    m_have = BlockBitmap(GetBlockSpace());
     m_complete = false;
     if (IsSource())
     {
@@ -153,32 +158,28 @@ FileDistributionApplication::StartApplication()
 void
 FileDistributionApplication::Hold(uint32_t block)
 {
-    if (!m_have[block])
-    {
-        m_have[block] = true;
-        ++m_held;
-    }
+    m_have.Set(block);
 }
 
 bool
 FileDistributionApplication::BlockArrived(Ipv4Address from, uint32_t block, uint32_t bytes)
 {
-    if (block >= m_have.size())
+    if (block >= m_have.GetNumBlocks())
     {
         ++m_malformed;
         NS_LOG_WARN(GetLocalAddress()
                     << ": block " << block << " from " << from << " is outside the file's "
-                    << m_have.size() << " block numbers");
+                    << m_have.GetNumBlocks() << " block numbers");
         return false;
     }
-    const bool duplicate = m_have[block];
+    const bool duplicate = m_have.Has(block);
     m_rxTrace(from, block, bytes, duplicate);
     if (duplicate)
     {
         return false;
     }
     Hold(block);
-    if (!m_complete && m_held >= GetBlocksNeeded())
+    if (!m_complete && m_have.Count() >= GetBlocksNeeded())
     {
         m_complete = true;
         m_completed = Simulator::Now() - m_started;
@@ -186,6 +187,41 @@ FileDistributionApplication::BlockArrived(Ipv4Address from, uint32_t block, uint
         m_completeTrace(m_completed);
     }
     return true;
+}
+
+uint64_t
+FileDistributionApplication::GetRejectedBlocks() const
+{
+    return m_rejected;
+}
+
+Ptr<Packet>
+FileDistributionApplication::MakeBlockPayload(uint32_t block) const
+{
+    return Create<Packet>(GetBlockBytes(block));
+}
+
+bool
+FileDistributionApplication::AcceptBlock(Ipv4Address from,
+                                         uint32_t block,
+                                         Ptr<const Packet> payload,
+                                         uint32_t wireBytes)
+{
+    if (block < GetBlockSpace() && payload->GetSize() != GetBlockBytes(block))
+    {
+        ++m_rejected;
+        NS_LOG_WARN(GetLocalAddress() << ": block " << block << " from " << from << " has "
+                                      << payload->GetSize() << " bytes, not "
+                                      << GetBlockBytes(block));
+        return false;
+    }
+    return BlockArrived(from, block, wireBytes);
+}
+
+void
+FileDistributionApplication::NotifyBlockSent(Ipv4Address to, uint32_t block, uint32_t bytes)
+{
+    m_txTrace(to, block, bytes);
 }
 
 bool

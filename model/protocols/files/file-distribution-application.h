@@ -4,6 +4,7 @@
 #ifndef BULLET_FILE_DISTRIBUTION_APPLICATION_H
 #define BULLET_FILE_DISTRIBUTION_APPLICATION_H
 
+#include "ns3/block-bitmap.h"
 #include "ns3/nstime.h"
 #include "ns3/overlay-application.h"
 #include "ns3/traced-callback.h"
@@ -41,6 +42,8 @@ class FileDistributionApplication : public OverlayApplication
     /// Bytes of block \p block on the wire (the file's last block may be short).
     uint32_t GetBlockBytes(uint32_t block) const;
     bool HasBlock(uint32_t block) const;
+    /// The blocks held, over the file's block numbers (GetBlockSpace(); after start).
+    const BlockBitmap& GetHoldings() const;
     /// Distinct blocks held.
     uint32_t GetBlocksHeld() const;
     bool IsComplete() const;
@@ -48,6 +51,8 @@ class FileDistributionApplication : public OverlayApplication
     Time GetCompletionTime() const;
     /// Block numbers received that no block of this file can have.
     uint64_t GetMalformedCount() const;
+    /// Blocks whose bytes failed the check (AcceptBlock).
+    uint64_t GetRejectedBlocks() const;
 
     /// (from, block, bytes, duplicate)
     using BlockRxTracedCallback
@@ -69,6 +74,18 @@ class FileDistributionApplication : public OverlayApplication
     /// Non-blocking send of block \p block's packet over the data transport; traces accepted
     /// sends.
     bool SendBlock(Ipv4Address to, Ptr<Packet> packet, uint32_t block);
+    /// The payload of block \p block as this node holds it (its bytes, GetBlockBytes() long).
+    Ptr<Packet> MakeBlockPayload(uint32_t block) const;
+    /**
+     * A block's payload arrived (its protocol header removed; \p wireBytes counted it): checks
+     * the bytes and books it as BlockArrived does. A payload that fails the check is counted
+     * (GetRejectedBlocks) and dropped.
+     * \returns true if the block is new to this node and good
+     */
+    bool AcceptBlock(Ipv4Address from, uint32_t block, Ptr<const Packet> payload,
+                     uint32_t wireBytes);
+    /// Traces a block the transport took (for protocols that send through their own path).
+    void NotifyBlockSent(Ipv4Address to, uint32_t block, uint32_t bytes);
     /// The largest block number this file's blocks (encoded ones included) can have, plus one.
     uint32_t GetBlockSpace() const;
 
@@ -79,12 +96,12 @@ class FileDistributionApplication : public OverlayApplication
     uint32_t m_blockSize;
     double m_encodingOverhead;
 
-    std::vector<bool> m_have;
-    uint32_t m_held{0};
+    BlockBitmap m_have;
     Time m_started;
     Time m_completed;
     bool m_complete{false};
     uint64_t m_malformed{0};
+    uint64_t m_rejected{0};
 
     TracedCallback<Ipv4Address, uint32_t, uint32_t, bool> m_rxTrace;
     TracedCallback<Ipv4Address, uint32_t, uint32_t> m_txTrace;

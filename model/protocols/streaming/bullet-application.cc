@@ -244,7 +244,8 @@ BulletApplication::DoStart()
     channel->Register(kChildDigest, MakeCallback(&BulletApplication::HandleChildDigest, this));
     GetTransport()->SetSendReadyCallback(MakeCallback(&BulletApplication::OnSendReady, this));
 
-    m_ransub = StartRanSub(MakeCallback(&BulletApplication::TicketPayload, this),
+    m_ransub = StartRanSub(RanSub::NON_DESCENDANTS,
+                           MakeCallback(&BulletApplication::TicketPayload, this),
                            MakeCallback(&BulletApplication::OnRanSub, this));
     // A random phase: nodes refreshing in lockstep would recover, and relay, in bursts.
     Ptr<UniformRandomVariable> phase = CreateObject<UniformRandomVariable>();
