@@ -303,8 +303,7 @@ TcpControlChannel::Stop()
         // Connections outlive Stop() while they close: nothing they report may reach this
         // channel, which can be destroyed before they are.
         m_transport->TraceDisconnectWithoutContext(
-            "Malformed",
-            MakeCallback(&TcpControlChannel::HandleMalformed, this));
+            "Malformed", MakeCallback(&TcpControlChannel::HandleMalformed, this));
         m_transport->CloseAll();
         m_transport = nullptr;
     }
@@ -369,8 +368,7 @@ TcpControlChannel::DoDispose()
     if (m_transport)
     {
         m_transport->TraceDisconnectWithoutContext(
-            "Malformed",
-            MakeCallback(&TcpControlChannel::HandleMalformed, this));
+            "Malformed", MakeCallback(&TcpControlChannel::HandleMalformed, this));
         m_transport->Dispose();
         m_transport = nullptr;
     }

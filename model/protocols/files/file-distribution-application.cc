@@ -61,6 +61,33 @@ FileDistributionApplication::GetTypeId()
 
 FileDistributionApplication::FileDistributionApplication() = default;
 
+void
+FileDistributionApplication::SetContent(const FileContent& content, const BlockManifest& manifest)
+{
+    NS_ABORT_MSG_UNLESS(content.GetSize() == manifest.GetFileSize(),
+                        "the manifest describes another file");
+    m_content = content;
+    m_manifest = manifest;
+}
+
+void
+FileDistributionApplication::SetManifest(const BlockManifest& manifest)
+{
+    m_manifest = manifest;
+}
+
+const BlockStore*
+FileDistributionApplication::GetStore() const
+{
+    return m_store.get();
+}
+
+uint64_t
+FileDistributionApplication::GetBytesVerified() const
+{
+    return m_store ? m_store->GetBytesVerified() : 0;
+}
+
 uint64_t
 FileDistributionApplication::GetFileSize() const
 {
@@ -141,6 +168,17 @@ void
 FileDistributionApplication::StartApplication()
 {
     m_started = Simulator::Now();
+    if (m_manifest)
+    {
+        NS_ABORT_MSG_IF(m_encodingOverhead > 0,
+                        "a manifest describes the file's own blocks: EncodingOverhead must be 0");
+        m_fileSize = m_manifest->GetFileSize();
+        m_blockSize = m_manifest->GetBlockSize();
+        if (!IsSource() && !m_manifest->IsVirtual())
+        {
+            m_store = std::make_unique<BlockStore>(*m_manifest);
+        }
+    }
     m_have = BlockBitmap(GetBlockSpace());
     m_complete = false;
     if (IsSource())
@@ -198,22 +236,45 @@ FileDistributionApplication::GetRejectedBlocks() const
 Ptr<Packet>
 FileDistributionApplication::MakeBlockPayload(uint32_t block) const
 {
-    return Create<Packet>(GetBlockBytes(block));
+    std::vector<uint8_t> bytes;
+    if (m_content && !m_content->IsVirtual())
+    {
+        m_content->ReadBlock(block, m_blockSize, bytes);
+    }
+    else if (m_store && m_store->Has(block))
+    {
+        m_store->ReadBlock(block, bytes);
+    }
+    else
+    {
+        return Create<Packet>(GetBlockBytes(block)); // a virtual payload
+    }
+    return Create<Packet>(bytes.data(), bytes.size());
 }
 
 bool
-FileDistributionApplication::AcceptBlock(Ipv4Address from,
-                                         uint32_t block,
-                                         Ptr<const Packet> payload,
-                                         uint32_t wireBytes)
+FileDistributionApplication::AcceptBlock(Ipv4Address from, uint32_t block,
+                                         Ptr<const Packet> payload, uint32_t wireBytes)
 {
     if (block < GetBlockSpace() && payload->GetSize() != GetBlockBytes(block))
     {
         ++m_rejected;
-        NS_LOG_WARN(GetLocalAddress() << ": block " << block << " from " << from << " has "
-                                      << payload->GetSize() << " bytes, not "
-                                      << GetBlockBytes(block));
+        NS_LOG_WARN(GetLocalAddress()
+                    << ": block " << block << " from " << from << " has " << payload->GetSize()
+                    << " bytes, not " << GetBlockBytes(block));
         return false;
+    }
+    if (m_store && block < GetNumBlocks() && !m_store->Has(block))
+    {
+        std::vector<uint8_t> bytes(payload->GetSize());
+        payload->CopyData(bytes.data(), bytes.size());
+        if (m_store->Store(block, bytes.data(), bytes.size()) == BlockStore::REJECTED)
+        {
+            ++m_rejected;
+            NS_LOG_WARN(GetLocalAddress() << ": block " << block << " from " << from
+                                          << " fails its SHA-256: discarded");
+            return false;
+        }
     }
     return BlockArrived(from, block, wireBytes);
 }

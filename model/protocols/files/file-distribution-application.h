@@ -5,10 +5,15 @@
 #define BULLET_FILE_DISTRIBUTION_APPLICATION_H
 
 #include "ns3/block-bitmap.h"
+#include "ns3/block-manifest.h"
+#include "ns3/block-store.h"
+#include "ns3/file-content.h"
 #include "ns3/nstime.h"
 #include "ns3/overlay-application.h"
 #include "ns3/traced-callback.h"
 
+#include <memory>
+#include <optional>
 #include <vector>
 
 namespace ns3
@@ -32,6 +37,20 @@ class FileDistributionApplication : public OverlayApplication
   public:
     static TypeId GetTypeId();
     FileDistributionApplication();
+
+    /**
+     * Real bytes: the source gets the file and its manifest (per-block SHA-256), a receiver
+     * the manifest; set before start. The manifest's file and block sizes then replace the
+     * FileSize and BlockSize attributes. A receiver with a (non-virtual) manifest checks every
+     * block against it and keeps the bytes in a BlockStore; without one, payloads are zeros
+     * of the right size (a virtual payload).
+     */
+    void SetContent(const FileContent& content, const BlockManifest& manifest);
+    void SetManifest(const BlockManifest& manifest);
+    /// A receiver's verified blocks (null without a real manifest, and at the source).
+    const BlockStore* GetStore() const;
+    /// Bytes of blocks that passed the manifest's check.
+    uint64_t GetBytesVerified() const;
 
     uint64_t GetFileSize() const;
     uint32_t GetBlockSize() const;
@@ -97,6 +116,9 @@ class FileDistributionApplication : public OverlayApplication
     double m_encodingOverhead;
 
     BlockBitmap m_have;
+    std::optional<BlockManifest> m_manifest;
+    std::optional<FileContent> m_content;
+    std::unique_ptr<BlockStore> m_store;
     Time m_started;
     Time m_completed;
     bool m_complete{false};
