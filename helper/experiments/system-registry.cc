@@ -3,6 +3,8 @@
  */
 #include "system-registry.h"
 
+#include "ns3/uinteger.h"
+
 #include <sstream>
 #include <stdexcept>
 
@@ -33,6 +35,13 @@ SystemRegistry::SystemRegistry()
          "streaming over the bottleneck tree with anti-entropy recovery (2003 Section 4.4)",
          "ns3::AntiEntropyApplication", "bottleneck", [](OverlayHelper& h) {
              h.SetFullMembership(true);
+         }});
+    const auto files = SystemSpec::FILE_DISTRIBUTION;
+    Add({"bullet-prime", files,
+         "Bullet': source push, receiver-driven pulls over a RanSub-found mesh (2008 Section 4)",
+         "ns3::BulletPrimeApplication", "online", [](OverlayHelper& h) {
+             // Blocks over TCP; the protocol's own flow control bounds what waits per peer.
+             h.SetTransport("ns3::TcpDataTransport", "QueueLimit", UintegerValue(1000));
          }});
 }
 

@@ -1,0 +1,171 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "star-network.h"
+
+#include "ns3/bullet-prime-application.h"
+#include "ns3/bullet-prime-headers.h"
+#include "ns3/overlay-helper.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+using namespace ns3;
+
+namespace
+{
+
+struct PrimeRun
+{
+    std::vector<double> completion; ///< per receiver, s (negative: did not complete)
+    uint64_t blocks{0};
+    uint64_t duplicates{0};
+    uint64_t unrequested{0};
+    uint64_t malformed{0};
+    std::vector<uint32_t> sendersAdded; ///< per node
+};
+
+/// Bullet' over the online RandomTree on \p net, source client 0, all starting at 0.
+PrimeRun
+RunPrime(Ptr<SimulatedNetwork> net, uint64_t fileBytes, double endS)
+{
+    OverlayHelper helper("ns3::BulletPrimeApplication");
+    helper.SetAttribute("FileSize", UintegerValue(fileBytes));
+    helper.SetTransport("ns3::TcpDataTransport", "QueueLimit", UintegerValue(1000));
+    helper.SetTreeAttribute("MaxChildren", UintegerValue(3));
+    ApplicationContainer apps = helper.InstallRandomTree(net, 0);
+    const uint32_t n = apps.GetN();
+    PrimeRun r;
+    r.completion.assign(n, -1);
+    r.sendersAdded.assign(n, 0);
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        apps.Get(i)->TraceConnectWithoutContext("Complete", Callback<void, Time>([&r, i](Time t) {
+                                                    r.completion[i] = t.GetSeconds();
+                                                }));
+        apps.Get(i)->TraceConnectWithoutContext("SenderAdded",
+                                                Callback<void, Ipv4Address>([&r, i](Ipv4Address) {
+                                                    ++r.sendersAdded[i];
+                                                }));
+        apps.Get(i)->TraceConnectWithoutContext(
+            "BlockRx", Callback<void, Ipv4Address, uint32_t, uint32_t, bool>(
+                           [&r](Ipv4Address, uint32_t, uint32_t, bool dup) {
+                               ++r.blocks;
+                               r.duplicates += dup;
+                           }));
+    }
+    apps.Start(Seconds(0));
+    apps.Stop(Seconds(endS));
+    Simulator::Stop(Seconds(endS + 1));
+    Simulator::Run();
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        auto app = DynamicCast<BulletPrimeApplication>(apps.Get(i));
+        r.unrequested += app->GetUnrequestedBlocks();
+        r.malformed += app->GetMalformedMessages();
+    }
+    Simulator::Destroy();
+    return r;
+}
+
+} // namespace
+
+namespace
+{
+
+/// \p h survives a trip through a packet; every truncation of its bytes is rejected.
+template<typename T>
+void
+ExpectRoundTripAndTruncationsRejected(const T& h)
+{
+    Ptr<Packet> p = Create<Packet>();
+    p->AddHeader(h);
+    std::vector<uint8_t> bytes(p->GetSize());
+    p->CopyData(bytes.data(), bytes.size());
+    T back;
+    ASSERT_EQ(p->RemoveHeader(back), bytes.size());
+    EXPECT_TRUE(back.IsValid());
+    EXPECT_TRUE(back == h);
+    for (uint32_t cut = 0; cut < bytes.size(); ++cut)
+    {
+        T t;
+        Create<Packet>(bytes.data(), cut)->RemoveHeader(t);
+        EXPECT_FALSE(t.IsValid()) << "cut at " << cut;
+    }
+}
+
+template<typename T>
+bool
+ParsesAsValid(const std::vector<uint8_t>& bytes)
+{
+    T t;
+    Create<Packet>(bytes.data(), bytes.size())->RemoveHeader(t);
+    return t.IsValid();
+}
+
+} // namespace
+
+TEST(BulletPrimeHeaders, RoundTripAndMalformedInput)
+{
+    BulletPrimeRequestHeader h;
+    h.marked = true;
+    h.wantDiff = true;
+    h.incomingKbps = 4321;
+    h.blocks = {7, 3, 900000};
+    ExpectRoundTripAndTruncationsRejected(h);
+    Ptr<Packet> p = Create<Packet>();
+    p->AddHeader(h);
+    std::vector<uint8_t> bytes(p->GetSize());
+    p->CopyData(bytes.data(), bytes.size());
+    EXPECT_TRUE(ParsesAsValid<BulletPrimeRequestHeader>(bytes));
+    std::vector<uint8_t> tooMany = bytes; // a count above the limit, before any block is read
+    tooMany[5] = (BulletPrimeRequestHeader::kMaxBlocks + 1) >> 8;
+    tooMany[6] = (BulletPrimeRequestHeader::kMaxBlocks + 1) & 0xff;
+    EXPECT_FALSE(ParsesAsValid<BulletPrimeRequestHeader>(tooMany));
+    std::vector<uint8_t> flags = bytes;
+    flags[0] = 0x04;
+    EXPECT_FALSE(ParsesAsValid<BulletPrimeRequestHeader>(flags));
+
+    BulletPrimeBlockHeader b;
+    b.block = 12;
+    b.pushed = true;
+    ExpectRoundTripAndTruncationsRejected(b);
+    std::vector<uint8_t> blockFlags{0, 0, 0, 12, 0x80};
+    EXPECT_FALSE(ParsesAsValid<BulletPrimeBlockHeader>(blockFlags));
+
+    BulletPrimeCloseHeader c;
+    c.stopSending = true;
+    std::vector<uint8_t> role{2};
+    EXPECT_FALSE(ParsesAsValid<BulletPrimeCloseHeader>(role));
+}
+
+TEST(BulletPrime, EveryReceiverCompletesWithoutDuplicatesBeyondThePushRace)
+{
+    // 10 clients with 5 Mbit/s access links, a 2 MB file in 16 KiB blocks (123 blocks).
+    const uint64_t file = 2 * 1000 * 1000;
+    PrimeRun r = RunPrime(StarNetwork(10, 5e6, 10), file, 60);
+    const double optimum = file * 8.0 / 5e6; // the source's uplink carries it once: 3.2 s
+    for (uint32_t i = 1; i < r.completion.size(); ++i)
+    {
+        EXPECT_GT(r.completion[i], optimum) << "receiver " << i;
+        EXPECT_LT(r.completion[i], 40) << "receiver " << i << " did not complete in time";
+    }
+    EXPECT_EQ(r.malformed, 0u);
+    EXPECT_EQ(r.unrequested, 0u) << "blocks arrive only when requested or pushed";
+    // Every receiver needs 123 blocks; duplicates can only come from a pushed block racing a
+    // pull of the same block.
+    EXPECT_GE(r.blocks, 9u * 123u);
+    EXPECT_LT(double(r.duplicates) / r.blocks, 0.05) << r.duplicates << " of " << r.blocks;
+    uint32_t pulling = 0;
+    for (uint32_t i = 1; i < r.completion.size(); ++i)
+    {
+        pulling += r.sendersAdded[i] >= 2;
+        std::cout << "receiver " << i << ": complete at " << r.completion[i] << " s, "
+                  << r.sendersAdded[i] << " senders\n";
+    }
+    std::cout << r.blocks << " blocks, " << r.duplicates << " duplicates\n";
+    EXPECT_GE(pulling, 5u) << "receivers pull from several peers";
+}
