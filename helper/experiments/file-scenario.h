@@ -1,0 +1,98 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#ifndef BULLET_FILE_SCENARIO_H
+#define BULLET_FILE_SCENARIO_H
+
+#include "ns3/block-manifest.h"
+#include "ns3/experiment-output.h"
+#include "ns3/file-content.h"
+#include "ns3/system-registry.h"
+#include "ns3/topology-spec.h"
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace ns3
+{
+
+class CommandLine;
+
+/**
+ * \ingroup bullet
+ * \brief The 2008 paper's file-distribution ground, shared by the file programs: a topology
+ * (the full-mesh ModelNet network of Section 5.2.2, or an INET one), a source, a file with its
+ * manifest, and one run per system, every receiver starting at t = 0.
+ *
+ * Each system runs on a freshly built copy of the same network with the same file, and
+ * reports completion times (mean, median, 90th percentile, slowest) against the access-link
+ * optimum, duplicates, control overhead, and whether every finished receiver's file matches
+ * the source's SHA-256.
+ */
+class FileDistributionScenario
+{
+  public:
+    struct Config
+    {
+        std::string topology{"mesh2008"}; ///< mesh2008 | inet
+        uint32_t nodes{20};               ///< participants, the source included
+        uint32_t topoNodes{5000};         ///< inet: topology size
+        std::string profile{"medium"};    ///< inet: bandwidth profile
+        std::string loss{"none"};         ///< inet: loss profile
+        double accessKbps{6000};          ///< mesh2008: access links
+        double coreKbps{2000};            ///< mesh2008: core links
+        double coreLossMax{0.03};         ///< mesh2008: core loss drawn from [0, this]
+        uint64_t size{4 * 1000 * 1000};   ///< bytes of a generated file
+        std::string file;                 ///< a real file to distribute instead
+        uint32_t blockSize{16384};
+        std::string payload{"real"}; ///< real (bytes carried and checked) | virtual
+        uint64_t seed{1};
+        double maxTime{600}; ///< s: give up on receivers that have not completed by then
+        std::string output;  ///< a directory receivers write their files to ("" none)
+        bool quiet{false};
+
+        /// Adds the shared options to an example's command line.
+        void AddTo(CommandLine& cmd);
+        /// \throws std::invalid_argument on inconsistent values
+        void Validate() const;
+    };
+
+    /// Reads or generates the file and makes its manifest.
+    explicit FileDistributionScenario(const Config& config);
+
+    const Config& GetConfig() const;
+    uint32_t GetSource() const;
+    const BlockManifest& GetManifest() const;
+    /// The access-link optimum: the file over the slowest receiver's access link, s.
+    double GetOptimalSeconds() const;
+
+    /// Configures one system's installation (attributes).
+    using Customize = std::function<void(OverlayHelper&)>;
+
+    /**
+     * Runs one file-distribution system: builds the network, installs it (with the file at
+     * the source and the manifest at every receiver), runs until every receiver completes or
+     * maxTime, writes DIR/<name>-nodes.csv, stores the summary under systems.<name> of \p out
+     * and returns it.
+     */
+    nlohmann::json RunSystem(const SystemSpec& system, ExperimentOutput& out,
+                             const Customize& customize = nullptr) const;
+
+    /// Prints the table of \p out's systems, writes summary.json and (if \p plot) the plots.
+    void Finish(ExperimentOutput& out, bool plot) const;
+
+  private:
+    TopologySpec m_spec;
+    Config m_config;
+    FileContent m_content;
+    BlockManifest m_manifest;
+    uint32_t m_source{0};
+};
+
+/// Prints "name  mean median p90 slowest optimum dup control verified" rows.
+void PrintFileTable(const nlohmann::json& systems, std::ostream& os);
+
+} // namespace ns3
+
+#endif // BULLET_FILE_SCENARIO_H
