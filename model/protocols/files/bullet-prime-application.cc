@@ -23,10 +23,10 @@ namespace
 /// By TypeId, not by name: attribute defaults are built during static initialisation,
 /// possibly before a named type has registered itself.
 ObjectFactory
-DynamicSizingFactory()
+FactoryOf(TypeId tid)
 {
     ObjectFactory f;
-    f.SetTypeId(DynamicPeerSetSizing::GetTypeId());
+    f.SetTypeId(tid);
     return f;
 }
 } // namespace
@@ -57,22 +57,23 @@ BulletPrimeApplication::GetTypeId()
                   "ns3::RarestRequest, ns3::RandomRequest or ns3::FirstEncounteredRequest",
                   TypeIdValue(RarestRandomRequest::GetTypeId()),
                   MakeTypeIdAccessor(&BulletPrimeApplication::m_strategyType), MakeTypeIdChecker())
-              .AddAttribute("Outstanding",
-                            "Per-sender flow control (Section 4.3.3.2): ns3::XcpOutstanding or "
-                            "ns3::StaticOutstanding",
-                            TypeIdValue(XcpOutstanding::GetTypeId()),
-                            MakeTypeIdAccessor(&BulletPrimeApplication::m_outstandingType),
-                            MakeTypeIdChecker())
+              .AddAttribute(
+                  "Outstanding",
+                  "Per-sender flow control (Section 4.3.3.2), one per sender: "
+                  "ns3::XcpOutstanding or e.g. ns3::StaticOutstanding[Limit=6]",
+                  ObjectFactoryValue(FactoryOf(XcpOutstanding::GetTypeId())),
+                  MakeObjectFactoryAccessor(&BulletPrimeApplication::m_outstandingFactory),
+                  MakeObjectFactoryChecker())
               .AddAttribute(
                   "SenderSizing",
                   "How many senders (Section 4.2.3.2): e.g. ns3::DynamicPeerSetSizing or "
                   "ns3::StaticPeerSetSizing[Peers=10]",
-                  ObjectFactoryValue(DynamicSizingFactory()),
+                  ObjectFactoryValue(FactoryOf(DynamicPeerSetSizing::GetTypeId())),
                   MakeObjectFactoryAccessor(&BulletPrimeApplication::m_senderSizingFactory),
                   MakeObjectFactoryChecker())
               .AddAttribute(
                   "ReceiverSizing", "How many receivers, on outgoing bandwidth (Section 4.2.3.2)",
-                  ObjectFactoryValue(DynamicSizingFactory()),
+                  ObjectFactoryValue(FactoryOf(DynamicPeerSetSizing::GetTypeId())),
                   MakeObjectFactoryAccessor(&BulletPrimeApplication::m_receiverSizingFactory),
                   MakeObjectFactoryChecker())
               .AddTraceSource("SenderAdded", "A peer accepted to send to this node: (peer)",
@@ -331,9 +332,7 @@ BulletPrimeApplication::HandlePeerAccept(Ipv4Address from, Ptr<Packet> p)
     }
     Sender& s = m_senders[from];
     s.view = BlockBitmap(GetHoldings().GetNumBlocks());
-    ObjectFactory flow;
-    flow.SetTypeId(m_outstandingType);
-    s.flow = flow.Create<OutstandingPolicy>();
+    s.flow = m_outstandingFactory.Create<OutstandingPolicy>();
     m_senderAddedTrace(from);
     NS_LOG_INFO(GetLocalAddress() << " gains sender " << from);
 }

@@ -142,7 +142,7 @@ class BulletPrimeApplication : public FileDistributionApplication
     Time m_period;
     uint32_t m_pushQueue;
     TypeId m_strategyType;
-    TypeId m_outstandingType;
+    ObjectFactory m_outstandingFactory;
     ObjectFactory m_senderSizingFactory;
     ObjectFactory m_receiverSizingFactory;
 
