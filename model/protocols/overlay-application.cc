@@ -15,19 +15,6 @@ NS_LOG_COMPONENT_DEFINE("OverlayApplication");
 
 NS_OBJECT_ENSURE_REGISTERED(OverlayApplication);
 
-namespace
-{
-/// A factory of \p tid. By TypeId, not by name: the defaults below are built during static
-/// initialisation, possibly before the named type has registered itself.
-ObjectFactory
-FactoryOf(TypeId tid)
-{
-    ObjectFactory f;
-    f.SetTypeId(tid);
-    return f;
-}
-} // namespace
-
 TypeId
 OverlayApplication::GetTypeId()
 {
@@ -153,8 +140,7 @@ OverlayApplication::GetStream(int64_t offset) const
 }
 
 Ptr<RanSub>
-OverlayApplication::StartRanSub(RanSub::Mode mode,
-                                RanSub::PayloadCallback payload,
+OverlayApplication::StartRanSub(RanSub::Mode mode, RanSub::PayloadCallback payload,
                                 RanSub::DeliverCallback deliver)
 {
     Ptr<RanSub> ransub = m_ransubFactory.Create<RanSub>();

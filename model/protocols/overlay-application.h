@@ -19,6 +19,20 @@ namespace ns3
 
 /**
  * \ingroup bullet
+ * A factory of \p tid, for an ObjectFactoryValue attribute default. By TypeId, not by name:
+ * attribute defaults are built during static initialisation, possibly before a type named by
+ * a string has registered itself.
+ */
+inline ObjectFactory
+FactoryOf(TypeId tid)
+{
+    ObjectFactory f;
+    f.SetTypeId(tid);
+    return f;
+}
+
+/**
+ * \ingroup bullet
  * \brief What every overlay protocol of the papers shares, streaming or file distribution:
  * a node's overlay tree, its control channel, its data transport, the group membership (for
  * the protocols that assume it), its random streams, and the control-traffic trace.
@@ -104,8 +118,7 @@ class OverlayApplication : public Application
      * Bullet' All); the factory's attributes configure the rest (epochs, set size, failure
      * detection).
      */
-    Ptr<RanSub> StartRanSub(RanSub::Mode mode,
-                            RanSub::PayloadCallback payload,
+    Ptr<RanSub> StartRanSub(RanSub::Mode mode, RanSub::PayloadCallback payload,
                             RanSub::DeliverCallback deliver);
 
   private:

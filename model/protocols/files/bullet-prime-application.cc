@@ -18,19 +18,6 @@ NS_LOG_COMPONENT_DEFINE("BulletPrimeApplication");
 
 NS_OBJECT_ENSURE_REGISTERED(BulletPrimeApplication);
 
-namespace
-{
-/// By TypeId, not by name: attribute defaults are built during static initialisation,
-/// possibly before a named type has registered itself.
-ObjectFactory
-FactoryOf(TypeId tid)
-{
-    ObjectFactory f;
-    f.SetTypeId(tid);
-    return f;
-}
-} // namespace
-
 TypeId
 BulletPrimeApplication::GetTypeId()
 {
