@@ -4,6 +4,7 @@
 #include "ns3/block-transport.h"
 #include "ns3/boolean.h"
 #include "ns3/checked-header.h"
+#include "ns3/inet-endpoint.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
@@ -153,7 +154,7 @@ struct Star
         }
     }
 
-    Address
+    InetSocketAddress
     Id(uint32_t i) const
     {
         return agents[i]->GetLocalIdentity();
@@ -195,7 +196,7 @@ RunPull(uint32_t outstanding, Time duration, Time warmup, uint32_t blockSize, ui
         Ptr<BlockTransport> sender = net.agents[0];
         Ptr<BlockTransport> receiver = net.agents[1];
         sender->SetAttribute("IdleOnlyWhenSocketEmpty", BooleanValue(idleWhenEmpty));
-        Address hub = net.Id(0);
+        InetSocketAddress hub = net.Id(0);
         uint32_t nextRequest = 0;
         uint32_t expected = 0;
 
@@ -205,14 +206,14 @@ RunPull(uint32_t outstanding, Time duration, Time warmup, uint32_t blockSize, ui
                 receiver->Send(hub, REQUEST, MakeControl(nextRequest++));
             }
         };
-        sender->SetReceiveCallback(
-            BlockTransport::ReceiveCallback([&](const Address& peer, uint16_t type, Ptr<Packet> p) {
+        sender->SetReceiveCallback(BlockTransport::ReceiveCallback(
+            [&](const InetSocketAddress& peer, uint16_t type, Ptr<Packet> p) {
                 IndexHeader h;
                 p->RemoveHeader(h);
                 sender->SendBlock(peer, BLOCK, MakeBlock(h.index, blockSize));
             }));
-        receiver->SetReceiveCallback(
-            BlockTransport::ReceiveCallback([&](const Address& peer, uint16_t type, Ptr<Packet> p) {
+        receiver->SetReceiveCallback(BlockTransport::ReceiveCallback(
+            [&](const InetSocketAddress& peer, uint16_t type, Ptr<Packet> p) {
                 BlockFeedbackTag tag;
                 EXPECT_TRUE(p->PeekPacketTag(tag));
                 bool ok;
@@ -235,7 +236,7 @@ RunPull(uint32_t outstanding, Time duration, Time warmup, uint32_t blockSize, ui
                     Simulator::Schedule(think, request);
                 }
             }));
-        receiver->SetPeerUpCallback(BlockTransport::PeerCallback([&](const Address&) {
+        receiver->SetPeerUpCallback(BlockTransport::PeerCallback([&](const InetSocketAddress&) {
             for (uint32_t i = 0; i < outstanding; ++i)
             {
                 request();
@@ -259,17 +260,18 @@ TEST_F(BlockTransportTest, BlocksArriveIntactInOrderAndTheQueueHoldsWhatTheSocke
     Star net(1, "2Mbps", "20ms", 32768);
     Ptr<BlockTransport> sender = net.agents[1];
     Ptr<BlockTransport> receiver = net.agents[0];
-    Address hub = net.Id(0);
+    InetSocketAddress hub = net.Id(0);
 
     uint32_t queuedAfterSubmit = 0;
     uint32_t socketRoomAfterSubmit = 1;
     uint32_t maxQueue = 0;
-    sender->TraceConnectWithoutContext(
-        "QueueLength", Callback<void, const Address&, uint32_t>([&](const Address&, uint32_t q) {
-            maxQueue = std::max(maxQueue, q);
-        }));
-    sender->SetPeerUpCallback(BlockTransport::PeerCallback([&](const Address& peer) {
-        EXPECT_EQ(peer, hub);
+    sender->TraceConnectWithoutContext("QueueLength",
+                                       Callback<void, const InetSocketAddress&, uint32_t>(
+                                           [&](const InetSocketAddress&, uint32_t q) {
+                                               maxQueue = std::max(maxQueue, q);
+                                           }));
+    sender->SetPeerUpCallback(BlockTransport::PeerCallback([&](const InetSocketAddress& peer) {
+        EXPECT_EQ(FormatEndpoint(peer), FormatEndpoint(hub));
         for (uint32_t i = 0; i < n; ++i)
         {
             ASSERT_TRUE(sender->SendBlock(peer, BLOCK, MakeBlock(i, size)));
@@ -280,13 +282,14 @@ TEST_F(BlockTransportTest, BlocksArriveIntactInOrderAndTheQueueHoldsWhatTheSocke
     std::vector<uint32_t> order;
     std::vector<Time> wasted;
     uint32_t damaged = 0;
-    receiver->SetReceiveCallback(
-        BlockTransport::ReceiveCallback([&](const Address& peer, uint16_t type, Ptr<Packet> p) {
+    receiver->SetReceiveCallback(BlockTransport::ReceiveCallback(
+        [&](const InetSocketAddress& peer, uint16_t type, Ptr<Packet> p) {
             EXPECT_EQ(type, BLOCK);
             BlockFeedbackTag tag;
             EXPECT_TRUE(p->PeekPacketTag(tag));
             wasted.push_back(tag.wasted);
-            EXPECT_EQ(peer, net.Id(1)) << "the acceptor names the peer by its hello";
+            EXPECT_EQ(FormatEndpoint(peer), FormatEndpoint(net.Id(1)))
+                << "the acceptor names the peer by its hello";
             bool ok;
             order.push_back(ReadBlock(p, &ok, size));
             damaged += ok ? 0 : 1;
@@ -327,7 +330,7 @@ TEST_F(BlockTransportTest, ControlMessagesOvertakeQueuedBlocks)
     Star net(1, "2Mbps", "20ms", 32768);
     Ptr<BlockTransport> sender = net.agents[1];
     Ptr<BlockTransport> receiver = net.agents[0];
-    sender->SetPeerUpCallback(BlockTransport::PeerCallback([&](const Address& peer) {
+    sender->SetPeerUpCallback(BlockTransport::PeerCallback([&](const InetSocketAddress& peer) {
         for (uint32_t i = 0; i < 20; ++i)
         {
             sender->SendBlock(peer, BLOCK, MakeBlock(i, 10000));
@@ -337,8 +340,8 @@ TEST_F(BlockTransportTest, ControlMessagesOvertakeQueuedBlocks)
         EXPECT_EQ(sender->GetQueuedBlocks(peer), 16u);
     }));
     std::vector<uint32_t> order;
-    receiver->SetReceiveCallback(
-        BlockTransport::ReceiveCallback([&](const Address&, uint16_t type, Ptr<Packet> p) {
+    receiver->SetReceiveCallback(BlockTransport::ReceiveCallback(
+        [&](const InetSocketAddress&, uint16_t type, Ptr<Packet> p) {
             IndexHeader h;
             p->RemoveHeader(h);
             order.push_back(h.index);
@@ -360,24 +363,25 @@ TEST_F(BlockTransportTest, ForwardedBlockCarriesFreshFeedback)
     // Leaf 1 sends a block to the hub, which forwards the very packet it received (feedback
     // tag included) to leaf 2 with the in_front it chooses: the relay pattern of Bullet'.
     hub->SetReceiveCallback(
-        BlockTransport::ReceiveCallback([&](const Address&, uint16_t, Ptr<Packet> p) {
+        BlockTransport::ReceiveCallback([&](const InetSocketAddress&, uint16_t, Ptr<Packet> p) {
             BlockFeedbackTag old;
             EXPECT_TRUE(p->PeekPacketTag(old));
             EXPECT_TRUE(hub->SendBlock(net.Id(2), BLOCK, p, 7));
         }));
     std::vector<uint32_t> inFront;
     bool intact = false;
-    net.agents[2]->SetReceiveCallback(
-        BlockTransport::ReceiveCallback([&](const Address& peer, uint16_t, Ptr<Packet> p) {
-            EXPECT_EQ(peer, net.Id(0));
+    net.agents[2]->SetReceiveCallback(BlockTransport::ReceiveCallback(
+        [&](const InetSocketAddress& peer, uint16_t, Ptr<Packet> p) {
+            EXPECT_EQ(FormatEndpoint(peer), FormatEndpoint(net.Id(0)));
             BlockFeedbackTag tag;
             EXPECT_TRUE(p->PeekPacketTag(tag));
             inFront.push_back(tag.inFront);
             ReadBlock(p, &intact, 5000);
         }));
-    net.agents[1]->SetPeerUpCallback(BlockTransport::PeerCallback([&](const Address& peer) {
-        net.agents[1]->SendBlock(peer, BLOCK, MakeBlock(42, 5000));
-    }));
+    net.agents[1]->SetPeerUpCallback(
+        BlockTransport::PeerCallback([&](const InetSocketAddress& peer) {
+            net.agents[1]->SendBlock(peer, BLOCK, MakeBlock(42, 5000));
+        }));
     hub->Connect(net.Id(2));
     net.agents[1]->Connect(net.Id(0));
     Simulator::Stop(Seconds(3));
@@ -396,9 +400,9 @@ TEST_F(BlockTransportTest, LongStreamReachesLinkRateWhenBlocksAreKeptInFront)
     Star net(1);
     Ptr<BlockTransport> sender = net.agents[0];
     Ptr<BlockTransport> receiver = net.agents[1];
-    Address leaf = net.Id(1);
+    InetSocketAddress leaf = net.Id(1);
     uint32_t next = 0;
-    auto refill = [&](const Address& peer) {
+    auto refill = [&](const InetSocketAddress& peer) {
         while (sender->GetQueuedBlocks(peer) < keep && Simulator::Now() < end)
         {
             sender->SendBlock(peer, BLOCK, MakeBlock(next++, size));
@@ -406,7 +410,7 @@ TEST_F(BlockTransportTest, LongStreamReachesLinkRateWhenBlocksAreKeptInFront)
     };
     // The Bullet' source's pattern: push another block whenever one leaves the queue.
     sender->SetBlockDequeuedCallback(
-        BlockTransport::QueueCallback([&](const Address& peer, uint32_t remaining) {
+        BlockTransport::QueueCallback([&](const InetSocketAddress& peer, uint32_t remaining) {
             refill(peer);
         }));
     sender->SetPeerUpCallback(BlockTransport::PeerCallback(refill));
@@ -414,7 +418,7 @@ TEST_F(BlockTransportTest, LongStreamReachesLinkRateWhenBlocksAreKeptInFront)
     uint32_t expected = 0;
     bool intact = true;
     receiver->SetReceiveCallback(
-        BlockTransport::ReceiveCallback([&](const Address&, uint16_t, Ptr<Packet> p) {
+        BlockTransport::ReceiveCallback([&](const InetSocketAddress&, uint16_t, Ptr<Packet> p) {
             bool ok;
             intact = intact && ReadBlock(p, &ok, size) == expected++ && ok;
             if (Simulator::Now() >= start)
@@ -443,19 +447,20 @@ TEST_F(BlockTransportTest, InFrontReflectsTheQueueDepthWhenTheRequestArrived)
     Star net(1, "2Mbps", "20ms", 16384);
     Ptr<BlockTransport> sender = net.agents[0];
     Ptr<BlockTransport> receiver = net.agents[1];
-    Address hub = net.Id(0);
+    InetSocketAddress hub = net.Id(0);
     std::map<uint32_t, uint32_t> atRequest; // index -> queue length when its request arrived
     std::map<uint32_t, uint32_t> reported;  // index -> in_front the receiver got
     std::vector<uint32_t> traced;
-    sender->TraceConnectWithoutContext(
-        "InFront", Callback<void, const Address&, uint32_t>([&](const Address&, uint32_t v) {
-            traced.push_back(v);
-        }));
+    sender->TraceConnectWithoutContext("InFront",
+                                       Callback<void, const InetSocketAddress&, uint32_t>(
+                                           [&](const InetSocketAddress&, uint32_t v) {
+                                               traced.push_back(v);
+                                           }));
 
     // Requests 0..11 are answered at once (in_front measured by the transport); 100..105 are
     // answered 100 ms later with the in_front the protocol read on arrival.
-    sender->SetReceiveCallback(
-        BlockTransport::ReceiveCallback([&](const Address& peer, uint16_t, Ptr<Packet> p) {
+    sender->SetReceiveCallback(BlockTransport::ReceiveCallback(
+        [&](const InetSocketAddress& peer, uint16_t, Ptr<Packet> p) {
             IndexHeader h;
             p->RemoveHeader(h);
             uint32_t q = sender->GetQueuedBlocks(peer);
@@ -472,7 +477,7 @@ TEST_F(BlockTransportTest, InFrontReflectsTheQueueDepthWhenTheRequestArrived)
             }
         }));
     receiver->SetReceiveCallback(
-        BlockTransport::ReceiveCallback([&](const Address&, uint16_t, Ptr<Packet> p) {
+        BlockTransport::ReceiveCallback([&](const InetSocketAddress&, uint16_t, Ptr<Packet> p) {
             BlockFeedbackTag tag;
             ASSERT_TRUE(p->PeekPacketTag(tag));
             bool ok;
@@ -480,7 +485,7 @@ TEST_F(BlockTransportTest, InFrontReflectsTheQueueDepthWhenTheRequestArrived)
             EXPECT_TRUE(ok);
             reported[index] = tag.inFront;
         }));
-    receiver->SetPeerUpCallback(BlockTransport::PeerCallback([&](const Address& peer) {
+    receiver->SetPeerUpCallback(BlockTransport::PeerCallback([&](const InetSocketAddress& peer) {
         for (uint32_t i = 0; i < 12; ++i)
         {
             receiver->Send(peer, REQUEST, MakeControl(i));
@@ -559,13 +564,13 @@ TEST_F(BlockTransportTest, SeveralPeersThroughOneAgent)
     const uint32_t perLeaf = 5;
     Star net(leaves);
     Ptr<BlockTransport> hub = net.agents[0];
-    std::map<Address, std::vector<uint32_t>> hubGot;
+    std::map<InetSocketAddress, std::vector<uint32_t>, InetEndpointLess> hubGot;
     uint32_t hubUps = 0;
-    hub->SetPeerUpCallback(BlockTransport::PeerCallback([&](const Address&) {
+    hub->SetPeerUpCallback(BlockTransport::PeerCallback([&](const InetSocketAddress&) {
         ++hubUps;
     }));
-    hub->SetReceiveCallback(
-        BlockTransport::ReceiveCallback([&](const Address& peer, uint16_t type, Ptr<Packet> p) {
+    hub->SetReceiveCallback(BlockTransport::ReceiveCallback(
+        [&](const InetSocketAddress& peer, uint16_t type, Ptr<Packet> p) {
             EXPECT_EQ(type, CTRL);
             IndexHeader h;
             p->RemoveHeader(h);
@@ -576,15 +581,15 @@ TEST_F(BlockTransportTest, SeveralPeersThroughOneAgent)
     for (uint32_t i = 1; i <= leaves; ++i)
     {
         Ptr<BlockTransport> t = net.agents[i];
-        t->SetPeerUpCallback(BlockTransport::PeerCallback([=](const Address& peer) {
+        t->SetPeerUpCallback(BlockTransport::PeerCallback([=](const InetSocketAddress& peer) {
             for (uint32_t k = 0; k < perLeaf; ++k)
             {
                 t->Send(peer, CTRL, MakeControl(i * 100 + k));
             }
         }));
-        t->SetReceiveCallback(
-            BlockTransport::ReceiveCallback([&, i](const Address& peer, uint16_t, Ptr<Packet> p) {
-                EXPECT_EQ(peer, net.Id(0));
+        t->SetReceiveCallback(BlockTransport::ReceiveCallback(
+            [&, i](const InetSocketAddress& peer, uint16_t, Ptr<Packet> p) {
+                EXPECT_EQ(FormatEndpoint(peer), FormatEndpoint(net.Id(0)));
                 bool ok;
                 leafGot[i].push_back(ReadBlock(p, &ok, 3000));
                 EXPECT_TRUE(ok);
@@ -620,14 +625,14 @@ TEST_F(BlockTransportTest, SimultaneousDialsKeepBothConnectionsAndReportOnce)
     std::map<Ptr<BlockTransport>, std::vector<uint32_t>> got;
     for (auto t : {a, b})
     {
-        t->SetPeerUpCallback(BlockTransport::PeerCallback([&, t](const Address&) {
+        t->SetPeerUpCallback(BlockTransport::PeerCallback([&, t](const InetSocketAddress&) {
             ++ups[t];
         }));
-        t->SetPeerDownCallback(BlockTransport::PeerCallback([&, t](const Address&) {
+        t->SetPeerDownCallback(BlockTransport::PeerCallback([&, t](const InetSocketAddress&) {
             ++downs[t];
         }));
-        t->SetReceiveCallback(
-            BlockTransport::ReceiveCallback([&, t](const Address&, uint16_t, Ptr<Packet> p) {
+        t->SetReceiveCallback(BlockTransport::ReceiveCallback(
+            [&, t](const InetSocketAddress&, uint16_t, Ptr<Packet> p) {
                 IndexHeader h;
                 p->RemoveHeader(h);
                 got[t].push_back(h.index);
@@ -679,15 +684,15 @@ TEST_F(BlockTransportTest, RefusedConnectReportsDownOnceAndNeverUp)
     Ptr<BlockTransport> a = net.agents[0];
     uint32_t ups = 0;
     std::vector<std::string> reasons;
-    a->SetPeerUpCallback(BlockTransport::PeerCallback([&](const Address&) {
+    a->SetPeerUpCallback(BlockTransport::PeerCallback([&](const InetSocketAddress&) {
         ++ups;
     }));
-    a->TraceConnectWithoutContext("PeerDown", Callback<void, const Address&, const std::string&>(
-                                                  [&](const Address&, const std::string& why) {
-                                                      reasons.push_back(why);
-                                                  }));
-    Address nobody = InetSocketAddress(InetSocketAddress::ConvertFrom(net.Id(1)).GetIpv4(),
-                                       PORT + 1); // nobody listens
+    a->TraceConnectWithoutContext("PeerDown",
+                                  Callback<void, const InetSocketAddress&, const std::string&>(
+                                      [&](const InetSocketAddress&, const std::string& why) {
+                                          reasons.push_back(why);
+                                      }));
+    InetSocketAddress nobody(net.Id(1).GetIpv4(), PORT + 1); // nobody listens
     a->Connect(nobody);
     EXPECT_TRUE(a->Send(nobody, CTRL, MakeControl(1))) << "queued while connecting";
     // ns-3's TCP ignores a reset without a timestamp option in SYN_SENT, so the attempt ends
@@ -708,18 +713,20 @@ TEST_F(BlockTransportTest, PeerCloseIsReportedOnceOnEachSideAndThePeerMayReturn)
     Ptr<BlockTransport> leaf = net.agents[1];
     std::vector<std::string> hubDowns;
     std::vector<std::string> leafDowns;
-    hub->TraceConnectWithoutContext("PeerDown", Callback<void, const Address&, const std::string&>(
-                                                    [&](const Address& p, const std::string& why) {
-                                                        EXPECT_EQ(p, net.Id(1));
-                                                        hubDowns.push_back(why);
-                                                    }));
-    leaf->TraceConnectWithoutContext("PeerDown", Callback<void, const Address&, const std::string&>(
-                                                     [&](const Address&, const std::string& why) {
-                                                         leafDowns.push_back(why);
-                                                     }));
+    hub->TraceConnectWithoutContext("PeerDown",
+                                    Callback<void, const InetSocketAddress&, const std::string&>(
+                                        [&](const InetSocketAddress& p, const std::string& why) {
+                                            EXPECT_EQ(FormatEndpoint(p), FormatEndpoint(net.Id(1)));
+                                            hubDowns.push_back(why);
+                                        }));
+    leaf->TraceConnectWithoutContext("PeerDown",
+                                     Callback<void, const InetSocketAddress&, const std::string&>(
+                                         [&](const InetSocketAddress&, const std::string& why) {
+                                             leafDowns.push_back(why);
+                                         }));
     uint32_t received = 0;
     hub->SetReceiveCallback(
-        BlockTransport::ReceiveCallback([&](const Address&, uint16_t, Ptr<Packet>) {
+        BlockTransport::ReceiveCallback([&](const InetSocketAddress&, uint16_t, Ptr<Packet>) {
             ++received;
         }));
     leaf->Connect(net.Id(0));
@@ -738,7 +745,7 @@ TEST_F(BlockTransportTest, PeerCloseIsReportedOnceOnEachSideAndThePeerMayReturn)
         leaf->Send(net.Id(0), CTRL, MakeControl(8));
     });
     uint32_t hubUps = 0;
-    hub->SetPeerUpCallback(BlockTransport::PeerCallback([&](const Address&) {
+    hub->SetPeerUpCallback(BlockTransport::PeerCallback([&](const InetSocketAddress&) {
         ++hubUps;
     }));
     Simulator::Stop(Seconds(10));
@@ -761,22 +768,23 @@ TEST_F(BlockTransportTest, BrokenLinkIsReportedOnceAfterRetransmissionsGiveUp)
     Ptr<BlockTransport> leaf = net.agents[1];
     uint32_t downs = 0;
     Time downAt;
-    hub->SetPeerDownCallback(BlockTransport::PeerCallback([&](const Address& p) {
-        EXPECT_EQ(p, net.Id(1));
+    hub->SetPeerDownCallback(BlockTransport::PeerCallback([&](const InetSocketAddress& p) {
+        EXPECT_EQ(FormatEndpoint(p), FormatEndpoint(net.Id(1)));
         ++downs;
         downAt = Simulator::Now();
     }));
     uint32_t next = 0;
-    auto push = [&](const Address& peer) {
+    auto push = [&](const InetSocketAddress& peer) {
         while (hub->IsUp(peer) && hub->GetQueuedBlocks(peer) < 2)
         {
             hub->SendBlock(peer, BLOCK, MakeBlock(next++, 8192));
         }
     };
     hub->SetPeerUpCallback(BlockTransport::PeerCallback(push));
-    hub->SetBlockDequeuedCallback(BlockTransport::QueueCallback([&](const Address& p, uint32_t) {
-        push(p);
-    }));
+    hub->SetBlockDequeuedCallback(
+        BlockTransport::QueueCallback([&](const InetSocketAddress& p, uint32_t) {
+            push(p);
+        }));
     leaf->Connect(net.Id(0));
     Simulator::Schedule(Seconds(2), [&]() {
         Ptr<Ipv4> ipv4 = net.nodes.Get(1)->GetObject<Ipv4>();
@@ -795,19 +803,22 @@ TEST_F(BlockTransportTest, MalformedInputClosesOnlyThatConnectionAndIsCounted)
     Ptr<BlockTransport> hub = net.agents[0];
     hub->SetAttribute("MaxMessageSize", UintegerValue(65536));
     std::vector<std::string> reasons;
-    hub->TraceConnectWithoutContext("Malformed", Callback<void, const Address&, const std::string&>(
-                                                     [&](const Address&, const std::string& why) {
-                                                         reasons.push_back(why);
-                                                     }));
+    std::vector<InetSocketAddress> culprits;
+    hub->TraceConnectWithoutContext("Malformed",
+                                    Callback<void, const InetSocketAddress&, const std::string&>(
+                                        [&](const InetSocketAddress& peer, const std::string& why) {
+                                            culprits.push_back(peer);
+                                            reasons.push_back(why);
+                                        }));
     uint32_t delivered = 0;
     hub->SetReceiveCallback(
-        BlockTransport::ReceiveCallback([&](const Address&, uint16_t, Ptr<Packet>) {
+        BlockTransport::ReceiveCallback([&](const InetSocketAddress&, uint16_t, Ptr<Packet>) {
             ++delivered;
         }));
 
     auto hello = [&](uint32_t leaf) {
         BlockHelloHeader h;
-        h.address = InetSocketAddress::ConvertFrom(net.Id(leaf)).GetIpv4();
+        h.address = net.Id(leaf).GetIpv4();
         h.port = 9;
         Ptr<Packet> body = Create<Packet>();
         body->AddHeader(h);
@@ -883,6 +894,22 @@ TEST_F(BlockTransportTest, MalformedInputClosesOnlyThatConnectionAndIsCounted)
     EXPECT_NE(reasons[1].find("before hello"), std::string::npos) << reasons[1];
     EXPECT_NE(reasons[2].find("exceeds maximum"), std::string::npos) << reasons[2];
     EXPECT_NE(reasons[3].find("unknown message type 999"), std::string::npos) << reasons[3];
+    // The trace names the attacker by its hello once it has said one (port 9), before that by
+    // the connection's remote endpoint (an ephemeral port).
+    ASSERT_EQ(culprits.size(), 4u);
+    for (size_t i = 0; i < culprits.size(); ++i)
+    {
+        EXPECT_EQ(culprits[i].GetIpv4(), net.Id(1).GetIpv4()) << "attacker " << i;
+        if (i < 2)
+        {
+            EXPECT_NE(culprits[i].GetPort(), 0) << "attacker " << i;
+            EXPECT_NE(culprits[i].GetPort(), 9) << "attacker " << i;
+        }
+        else
+        {
+            EXPECT_EQ(culprits[i].GetPort(), 9) << "attacker " << i;
+        }
+    }
     for (size_t i = 0; i < attacks.size(); ++i)
     {
         EXPECT_EQ(rawClosed[i], 1u) << "the hub closed attacker " << i;
@@ -898,7 +925,7 @@ TEST_F(BlockTransportTest, SendRefusesWhatItCannotCarry)
     Ptr<BlockTransport> a = net.agents[0];
     a->SetAttribute("MaxMessageSize", UintegerValue(20000));
     a->SetAttribute("MaxQueueBytes", UintegerValue(50000));
-    Address b = net.Id(1);
+    InetSocketAddress b = net.Id(1);
     EXPECT_FALSE(a->Send(b, CTRL, MakeControl(1))) << "no connection yet";
     a->Connect(b);
     EXPECT_FALSE(a->Send(b, 77, MakeControl(1))) << "unregistered type";
@@ -910,7 +937,7 @@ TEST_F(BlockTransportTest, SendRefusesWhatItCannotCarry)
     EXPECT_EQ(a->GetQueuedBlocks(b), 2u) << "queued while connecting";
     uint32_t got = 0;
     net.agents[1]->SetReceiveCallback(
-        BlockTransport::ReceiveCallback([&](const Address&, uint16_t, Ptr<Packet>) {
+        BlockTransport::ReceiveCallback([&](const InetSocketAddress&, uint16_t, Ptr<Packet>) {
             ++got;
         }));
     Simulator::Stop(Seconds(3));

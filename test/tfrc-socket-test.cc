@@ -6,6 +6,7 @@
 // socket configuration.
 #include "ns3/core-module.h"
 #include "ns3/error-model.h"
+#include "ns3/inet-endpoint.h"
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
@@ -83,11 +84,13 @@ struct Star
 struct Inbox
 {
     std::map<Ipv4Address, std::vector<uint32_t>> sizes;
+    std::vector<uint16_t> ports; ///< the sender's port, per packet
 
     void
-    Receive(Ptr<Packet> p, const Address& from)
+    Receive(Ptr<Packet> p, const InetSocketAddress& from)
     {
-        sizes[InetSocketAddress::ConvertFrom(from).GetIpv4()].push_back(p->GetSize());
+        sizes[from.GetIpv4()].push_back(p->GetSize());
+        ports.push_back(from.GetPort());
     }
 };
 
@@ -198,6 +201,10 @@ TEST(TfrcSocket, MultiplexesPeersAndCarriesDataBothWays)
     {
         EXPECT_EQ(s, 100u);
     }
+    for (uint16_t port : ib.ports)
+    {
+        EXPECT_EQ(port, kPort) << "the sender is named by the endpoint its socket is bound to";
+    }
     for (uint32_t s : ic.sizes[star.HubAddr(2)])
     {
         EXPECT_EQ(s, 200u);
@@ -232,15 +239,16 @@ TEST(TfrcSocket, FlowWhosePeerVanishedTimesOut)
     a->SetAttribute("FlowTimeout", TimeValue(Seconds(3)));
     Ptr<TfrcSocket> b = star.Open(1);
     // Node 2 has no TFRC socket at all.
-    std::vector<std::pair<Ipv4Address, Time>> timeouts;
-    a->SetFlowTimeoutCallback(
-        MakeCallback(+[](std::vector<std::pair<Ipv4Address, Time>>* v, const Address& peer) {
-            v->emplace_back(InetSocketAddress::ConvertFrom(peer).GetIpv4(), Simulator::Now());
-        }).Bind(&timeouts));
+    std::vector<std::pair<InetSocketAddress, Time>> timeouts;
+    a->SetFlowTimeoutCallback(MakeCallback(+[](std::vector<std::pair<InetSocketAddress, Time>>* v,
+                                               const InetSocketAddress& peer) {
+                                  v->emplace_back(peer, Simulator::Now());
+                              }).Bind(&timeouts));
     uint32_t traced = 0;
-    a->TraceConnectWithoutContext("FlowTimeout", MakeCallback(+[](uint32_t* n, const Address&) {
-                                                     ++*n;
-                                                 }).Bind(&traced));
+    a->TraceConnectWithoutContext("FlowTimeout",
+                                  MakeCallback(+[](uint32_t* n, const InetSocketAddress&) {
+                                      ++*n;
+                                  }).Bind(&traced));
     a->Connect(star.Peer(1));
     a->Connect(star.Peer(2));
     for (int k = 0; k < 1000; ++k)
@@ -259,10 +267,11 @@ TEST(TfrcSocket, FlowWhosePeerVanishedTimesOut)
 
     ASSERT_EQ(timeouts.size(), 2u);
     EXPECT_EQ(traced, 2u);
-    EXPECT_EQ(timeouts[0].first, star.addr[2]);
+    EXPECT_EQ(FormatEndpoint(timeouts[0].first), FormatEndpoint(star.Peer(2)))
+        << "the peer's whole endpoint, port included";
     EXPECT_GE(timeouts[0].second, Seconds(4));
     EXPECT_LE(timeouts[0].second, Seconds(4.1));
-    EXPECT_EQ(timeouts[1].first, star.addr[1]);
+    EXPECT_EQ(FormatEndpoint(timeouts[1].first), FormatEndpoint(star.Peer(1)));
     EXPECT_GE(timeouts[1].second, Seconds(9));
     EXPECT_LE(timeouts[1].second, Seconds(9.2));
     EXPECT_EQ(a->GetNFlows(), 0u);
@@ -277,10 +286,10 @@ TEST(TfrcSocket, MalformedDatagramsAreCountedAndDropped)
     Inbox inbox;
     a->SetRecvCallback(MakeCallback(&Inbox::Receive, &inbox));
     uint32_t traced = 0;
-    a->TraceConnectWithoutContext("Malformed",
-                                  MakeCallback(+[](uint32_t* n, Ptr<const Packet>, const Address&) {
-                                      ++*n;
-                                  }).Bind(&traced));
+    a->TraceConnectWithoutContext(
+        "Malformed", MakeCallback(+[](uint32_t* n, Ptr<const Packet>, const InetSocketAddress&) {
+                         ++*n;
+                     }).Bind(&traced));
     Ptr<Socket> raw = Socket::CreateSocket(star.nodes.Get(1), UdpSocketFactory::GetTypeId());
     raw->Bind();
     std::vector<std::vector<uint8_t>> bad = {
@@ -343,7 +352,7 @@ TEST(TfrcSocket, TracesReportRateRttLossAndPackets)
     Ptr<TfrcSocket> b = star.Open(1);
     uint32_t tx = 0;
     uint32_t rx = 0;
-    auto count = +[](uint32_t* n, Ptr<const Packet>, const Address&) {
+    auto count = +[](uint32_t* n, Ptr<const Packet>, const InetSocketAddress&) {
         ++*n;
     };
     a->TraceConnectWithoutContext("Tx", MakeCallback(count).Bind(&tx));
@@ -365,7 +374,7 @@ TEST(TfrcSocket, TracesReportRateRttLossAndPackets)
                                      }).Bind(&ps));
     // Keep the flow full.
     a->SetSendReadyCallback(
-        MakeCallback(+[](Ptr<TfrcSocket> s, InetSocketAddress peer, const Address&) {
+        MakeCallback(+[](Ptr<TfrcSocket> s, InetSocketAddress peer, const InetSocketAddress&) {
             while (s->Send(peer, Create<Packet>(1000)))
             {
             }
@@ -422,7 +431,7 @@ TEST(TfrcSocket, ReadyCallbackNeverFiresInsideSend)
             ++sent;
         }
     };
-    a->SetSendReadyCallback(Callback<void, const Address&>([&](const Address&) {
+    a->SetSendReadyCallback(TfrcSocket::SendReadyCallback([&](const InetSocketAddress&) {
         (inSend ? readyInside : readyOutside)++;
         if (sent < 2000)
         {

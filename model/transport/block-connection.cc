@@ -4,7 +4,7 @@
 #include "block-connection.h"
 
 #include "ns3/block-transport.h"
-#include "ns3/inet-socket-address.h"
+#include "ns3/inet-endpoint.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 
@@ -48,10 +48,16 @@ BlockConnection::DoDispose()
     Object::DoDispose();
 }
 
-const Address&
+const InetSocketAddress&
 BlockConnection::GetPeer() const
 {
     return m_peer;
+}
+
+bool
+BlockConnection::HasPeer() const
+{
+    return m_hasPeer;
 }
 
 BlockConnection::State
@@ -151,15 +157,40 @@ BlockConnection::GetBytesReceived() const
 }
 
 void
-BlockConnection::Setup(BlockTransport* transport, Ptr<Socket> socket, const Address& peer,
-                       bool outgoing)
+BlockConnection::SetupOutgoing(BlockTransport* transport, Ptr<Socket> socket,
+                               const InetSocketAddress& peer)
 {
-    NS_LOG_FUNCTION(this << socket << peer << outgoing);
+    NS_LOG_FUNCTION(this << socket << FormatEndpoint(peer));
+    m_peer = peer;
+    m_hasPeer = true;
+    m_remote = peer;
+    m_outgoing = true;
+    Attach(transport, socket);
+    m_state = CONNECTING;
+    socket->SetConnectCallback(MakeCallback(&BlockConnection::ConnectSucceeded, this),
+                               MakeCallback(&BlockConnection::ConnectFailed, this));
+}
+
+void
+BlockConnection::SetupAccepted(BlockTransport* transport, Ptr<Socket> socket)
+{
+    NS_LOG_FUNCTION(this << socket);
+    m_outgoing = false;
+    Attach(transport, socket);
+    Address remote;
+    if (socket->GetPeerName(remote) == 0 && InetSocketAddress::IsMatchingType(remote))
+    {
+        m_remote = InetSocketAddress::ConvertFrom(remote);
+    }
+    m_state = OPEN;
+    Opened();
+}
+
+void
+BlockConnection::Attach(BlockTransport* transport, Ptr<Socket> socket)
+{
     m_transport = transport;
     m_socket = socket;
-    m_peer = peer;
-    m_remote = peer;
-    m_outgoing = outgoing;
     m_decoder.SetMaxBodySize(transport->m_maxMessageSize);
     m_decoder.SetTypeFilter([this](uint16_t type) {
         return type == BlockTransport::kHelloType
@@ -169,18 +200,6 @@ BlockConnection::Setup(BlockTransport* transport, Ptr<Socket> socket, const Addr
     socket->SetSendCallback(MakeCallback(&BlockConnection::SendReady, this));
     socket->SetCloseCallbacks(MakeCallback(&BlockConnection::NormalClose, this),
                               MakeCallback(&BlockConnection::ErrorClose, this));
-    if (outgoing)
-    {
-        m_state = CONNECTING;
-        socket->SetConnectCallback(MakeCallback(&BlockConnection::ConnectSucceeded, this),
-                                   MakeCallback(&BlockConnection::ConnectFailed, this));
-    }
-    else
-    {
-        socket->GetPeerName(m_remote);
-        m_state = OPEN;
-        Opened();
-    }
 }
 
 void
@@ -189,7 +208,7 @@ BlockConnection::Opened()
     NS_LOG_FUNCTION(this);
     Ptr<BlockConnection> self = this;
     BlockHelloHeader hello;
-    InetSocketAddress me = InetSocketAddress::ConvertFrom(m_transport->GetLocalIdentity());
+    InetSocketAddress me = m_transport->GetLocalIdentity();
     hello.address = me.GetIpv4();
     hello.port = me.GetPort();
     Ptr<Packet> body = Create<Packet>();
@@ -246,9 +265,7 @@ void
 BlockConnection::ConnectFailure(Ptr<Socket> socket)
 {
     std::ostringstream reason;
-    reason << "connecting to " << InetSocketAddress::ConvertFrom(m_peer).GetIpv4() << ":"
-           << InetSocketAddress::ConvertFrom(m_peer).GetPort() << " failed, errno "
-           << socket->GetErrno();
+    reason << "connecting to " << FormatEndpoint(m_peer) << " failed, errno " << socket->GetErrno();
     Fail(reason.str(), false);
 }
 
@@ -366,7 +383,7 @@ BlockConnection::Dequeue()
     m_currentBodySize = p.body->GetSize();
     if (block)
     {
-        NS_LOG_LOGIC("block to " << m_peer << " in_front=" << p.inFront
+        NS_LOG_LOGIC("block to " << FormatEndpoint(m_peer) << " in_front=" << p.inFront
                                  << " wasted=" << m_lastWasted.As(Time::MS));
         m_transport->m_wastedTrace(m_peer, m_lastWasted);
         m_transport->m_queueLengthTrace(m_peer, m_blocks.size());
@@ -410,8 +427,8 @@ BlockConnection::TrySend()
                                 : m_current->CreateFragment(m_currentOffset, n);
         if (m_socket->Send(piece) < 0)
         {
-            NS_LOG_WARN("socket refused " << n << " bytes to " << m_peer << ", errno "
-                                          << m_socket->GetErrno());
+            NS_LOG_WARN("socket refused " << n << " bytes to " << FormatEndpoint(m_peer)
+                                          << ", errno " << m_socket->GetErrno());
             break;
         }
         m_currentOffset += n;
@@ -441,7 +458,7 @@ BlockConnection::CheckIdle()
     uint32_t need = m_transport->m_idleWhenEmpty ? m_transport->m_sndBufSize : 1;
     if (m_socket->GetTxAvailable() >= need)
     {
-        NS_LOG_LOGIC("pipe to " << m_peer << " idle");
+        NS_LOG_LOGIC("pipe to " << FormatEndpoint(m_peer) << " idle");
         m_idle = true;
         m_idleSince = Simulator::Now();
     }
@@ -504,6 +521,7 @@ BlockConnection::Deliver(FrameDecoder::Frame& frame)
         if (!m_outgoing)
         {
             m_peer = InetSocketAddress(hello.address, hello.port);
+            m_hasPeer = true;
             NS_LOG_INFO("hello from " << hello.address << ":" << hello.port);
             m_transport->HelloReceived(this, m_peer);
         }
@@ -563,12 +581,12 @@ BlockConnection::Fail(const std::string& reason, bool malformed)
     Ptr<BlockConnection> self = this;
     if (malformed)
     {
-        NS_LOG_WARN("closing connection to " << (m_peer.IsInvalid() ? m_remote : m_peer)
+        NS_LOG_WARN("closing connection to " << FormatEndpoint(m_hasPeer ? m_peer : m_remote)
                                              << ": malformed input: " << reason);
     }
     else
     {
-        NS_LOG_INFO("connection to " << m_peer << " down: " << reason);
+        NS_LOG_INFO("connection to " << FormatEndpoint(m_peer) << " down: " << reason);
     }
     CloseSocket();
     if (m_transport)

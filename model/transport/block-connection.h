@@ -4,8 +4,8 @@
 #ifndef BULLET_BLOCK_CONNECTION_H
 #define BULLET_BLOCK_CONNECTION_H
 
-#include "ns3/address.h"
 #include "ns3/block-frame.h"
+#include "ns3/inet-socket-address.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/packet.h"
@@ -52,8 +52,16 @@ class BlockConnection : public Object
     BlockConnection();
     ~BlockConnection() override;
 
-    /// The peer's identity: the endpoint dialled, or the one its hello named (else empty).
-    const Address& GetPeer() const;
+    /**
+     * \brief The peer's identity: the endpoint dialled, or the one its hello named.
+     *
+     * An accepted connection has none before the hello (see HasPeer()); this is then
+     * 0.0.0.0:0.
+     */
+    const InetSocketAddress& GetPeer() const;
+    /// True once the peer's identity is known: always for an outgoing connection, after the
+    /// hello for an accepted one.
+    bool HasPeer() const;
     State GetState() const;
     /// True for a connection this node initiated.
     bool IsOutgoing() const;
@@ -97,8 +105,13 @@ class BlockConnection : public Object
 
     void DoDispose() override;
 
-    /// Binds to a transport and socket; \p outgoing connections know their peer already.
-    void Setup(BlockTransport* transport, Ptr<Socket> socket, const Address& peer, bool outgoing);
+    /// Binds to a transport and a socket that is to dial \p peer.
+    void SetupOutgoing(BlockTransport* transport, Ptr<Socket> socket,
+                       const InetSocketAddress& peer);
+    /// Binds to a transport and an accepted socket; the peer is known once its hello arrives.
+    void SetupAccepted(BlockTransport* transport, Ptr<Socket> socket);
+    /// What both Setup functions share: the transport, the socket and its callbacks.
+    void Attach(BlockTransport* transport, Ptr<Socket> socket);
     /// Queues a message; a block gets \p inFront, or the current queue length if negative.
     void Enqueue(uint16_t type, Ptr<const Packet> body, bool block, int64_t inFront);
     /// Moves every queued message that has not started into \p other (connection switch).
@@ -137,8 +150,10 @@ class BlockConnection : public Object
 
     BlockTransport* m_transport{nullptr};
     Ptr<Socket> m_socket;
-    Address m_peer;
-    Address m_remote; //!< the socket's remote endpoint (for logs before the hello)
+    InetSocketAddress m_peer{Ipv4Address::GetAny(), 0}; //!< see GetPeer()
+    bool m_hasPeer{false};                              //!< m_peer is known
+    /// The socket's remote endpoint: names the peer of an accepted connection before its hello.
+    InetSocketAddress m_remote{Ipv4Address::GetAny(), 0};
     bool m_outgoing{false};
     bool m_helloReceived{false};
     State m_state{CONNECTING};

@@ -207,9 +207,10 @@ BlockTransport::UpdateLocalIdentity()
         }
     }
     m_identity = InetSocketAddress(address, m_port);
+    m_hasIdentity = true;
 }
 
-Address
+InetSocketAddress
 BlockTransport::GetLocalIdentity() const
 {
     return m_identity;
@@ -258,21 +259,19 @@ BlockTransport::Accepted(Ptr<Socket> socket, const Address& from)
     NS_LOG_FUNCTION(this << socket << from);
     Ptr<BlockConnection> conn = CreateObject<BlockConnection>();
     m_anonymous.insert(conn);
-    conn->Setup(this, socket, Address(), false);
+    conn->SetupAccepted(this, socket);
 }
 
 Ptr<BlockConnection>
-BlockTransport::Connect(const Address& peer)
+BlockTransport::Connect(const InetSocketAddress& peer)
 {
-    NS_LOG_FUNCTION(this << peer);
-    NS_ABORT_MSG_UNLESS(InetSocketAddress::IsMatchingType(peer),
-                        "BlockTransport peers are InetSocketAddresses");
+    NS_LOG_FUNCTION(this << FormatEndpoint(peer));
     auto it = m_peers.find(peer);
     if (it != m_peers.end() && it->second.active)
     {
         return it->second.active;
     }
-    if (m_identity.IsInvalid())
+    if (!m_hasIdentity)
     {
         UpdateLocalIdentity();
     }
@@ -281,7 +280,7 @@ BlockTransport::Connect(const Address& peer)
     PeerEntry& entry = m_peers[peer];
     entry.connections.push_back(conn);
     entry.active = conn;
-    conn->Setup(this, socket, peer, true);
+    conn->SetupOutgoing(this, socket, peer);
     // Dial from an event of its own: Connect() may be called before the simulation starts,
     // when the nodes' stacks are not initialised yet, or from inside a socket callback.
     Simulator::ScheduleNow(&BlockConnection::StartConnect, conn);
@@ -289,9 +288,9 @@ BlockTransport::Connect(const Address& peer)
 }
 
 void
-BlockTransport::Close(const Address& peer)
+BlockTransport::Close(const InetSocketAddress& peer)
 {
-    NS_LOG_FUNCTION(this << peer);
+    NS_LOG_FUNCTION(this << FormatEndpoint(peer));
     auto it = m_peers.find(peer);
     if (it == m_peers.end())
     {
@@ -316,7 +315,9 @@ BlockTransport::CloseAll()
     NS_LOG_FUNCTION(this);
     while (!m_peers.empty())
     {
-        Close(m_peers.begin()->first);
+        // A copy: Close() erases the entry, and then reports the peer down.
+        InetSocketAddress peer = m_peers.begin()->first;
+        Close(peer);
     }
     std::set<Ptr<BlockConnection>> anonymous;
     anonymous.swap(m_anonymous);
@@ -334,7 +335,8 @@ BlockTransport::CloseAll()
 }
 
 bool
-BlockTransport::CheckSend(const Address& peer, uint16_t type, Ptr<const Packet> message) const
+BlockTransport::CheckSend(const InetSocketAddress& peer, uint16_t type,
+                          Ptr<const Packet> message) const
 {
     if (!IsKnownType(type))
     {
@@ -350,21 +352,22 @@ BlockTransport::CheckSend(const Address& peer, uint16_t type, Ptr<const Packet> 
     Ptr<BlockConnection> conn = GetConnection(peer);
     if (!conn)
     {
-        NS_LOG_WARN("no connection to " << peer);
+        NS_LOG_WARN("no connection to " << FormatEndpoint(peer));
         return false;
     }
     if (conn->GetQueuedBytes() + message->GetSize() > m_maxQueueBytes)
     {
-        NS_LOG_WARN("queue to " << peer << " full (" << conn->GetQueuedBytes() << " bytes)");
+        NS_LOG_WARN("queue to " << FormatEndpoint(peer) << " full (" << conn->GetQueuedBytes()
+                                << " bytes)");
         return false;
     }
     return true;
 }
 
 bool
-BlockTransport::Send(const Address& peer, uint16_t type, Ptr<const Packet> message)
+BlockTransport::Send(const InetSocketAddress& peer, uint16_t type, Ptr<const Packet> message)
 {
-    NS_LOG_FUNCTION(this << peer << type << message->GetSize());
+    NS_LOG_FUNCTION(this << FormatEndpoint(peer) << type << message->GetSize());
     if (!CheckSend(peer, type, message))
     {
         return false;
@@ -374,10 +377,10 @@ BlockTransport::Send(const Address& peer, uint16_t type, Ptr<const Packet> messa
 }
 
 bool
-BlockTransport::SendBlock(const Address& peer, uint16_t type, Ptr<const Packet> message,
+BlockTransport::SendBlock(const InetSocketAddress& peer, uint16_t type, Ptr<const Packet> message,
                           int64_t inFront)
 {
-    NS_LOG_FUNCTION(this << peer << type << message->GetSize() << inFront);
+    NS_LOG_FUNCTION(this << FormatEndpoint(peer) << type << message->GetSize() << inFront);
     if (!CheckSend(peer, type, message))
     {
         return false;
@@ -387,23 +390,23 @@ BlockTransport::SendBlock(const Address& peer, uint16_t type, Ptr<const Packet> 
 }
 
 Ptr<BlockConnection>
-BlockTransport::GetConnection(const Address& peer) const
+BlockTransport::GetConnection(const InetSocketAddress& peer) const
 {
     auto it = m_peers.find(peer);
     return it == m_peers.end() ? nullptr : it->second.active;
 }
 
 bool
-BlockTransport::IsUp(const Address& peer) const
+BlockTransport::IsUp(const InetSocketAddress& peer) const
 {
     Ptr<BlockConnection> conn = GetConnection(peer);
     return conn && conn->IsUp();
 }
 
-std::vector<Address>
+std::vector<InetSocketAddress>
 BlockTransport::GetPeers() const
 {
-    std::vector<Address> peers;
+    std::vector<InetSocketAddress> peers;
     for (const auto& [peer, entry] : m_peers)
     {
         peers.push_back(peer);
@@ -412,14 +415,14 @@ BlockTransport::GetPeers() const
 }
 
 uint32_t
-BlockTransport::GetQueuedBlocks(const Address& peer) const
+BlockTransport::GetQueuedBlocks(const InetSocketAddress& peer) const
 {
     Ptr<BlockConnection> conn = GetConnection(peer);
     return conn ? conn->GetQueuedBlocks() : 0;
 }
 
 Time
-BlockTransport::GetIdleTime(const Address& peer) const
+BlockTransport::GetIdleTime(const InetSocketAddress& peer) const
 {
     Ptr<BlockConnection> conn = GetConnection(peer);
     return conn ? conn->GetIdleTime() : Time();
@@ -457,9 +460,9 @@ BlockTransport::ConnectionOpened(Ptr<BlockConnection> conn)
 }
 
 void
-BlockTransport::HelloReceived(Ptr<BlockConnection> conn, const Address& peer)
+BlockTransport::HelloReceived(Ptr<BlockConnection> conn, const InetSocketAddress& peer)
 {
-    NS_LOG_FUNCTION(this << conn << peer);
+    NS_LOG_FUNCTION(this << conn << FormatEndpoint(peer));
     m_anonymous.erase(conn);
     PeerEntry& entry = m_peers[peer];
     entry.connections.push_back(conn);
@@ -471,7 +474,7 @@ BlockTransport::HelloReceived(Ptr<BlockConnection> conn, const Address& peer)
 }
 
 void
-BlockTransport::MaybeUp(const Address& peer, Ptr<BlockConnection> conn)
+BlockTransport::MaybeUp(const InetSocketAddress& peer, Ptr<BlockConnection> conn)
 {
     auto it = m_peers.find(peer);
     if (it == m_peers.end())
@@ -488,7 +491,7 @@ BlockTransport::MaybeUp(const Address& peer, Ptr<BlockConnection> conn)
     if (!entry.up)
     {
         entry.up = true;
-        NS_LOG_INFO("peer " << peer << " up");
+        NS_LOG_INFO("peer " << FormatEndpoint(peer) << " up");
         m_peerUpTrace(peer, conn->IsOutgoing() ? "connected" : "accepted");
         if (!m_peerUp.IsNull())
         {
@@ -512,11 +515,11 @@ BlockTransport::ConnectionClosed(Ptr<BlockConnection> conn, const std::string& r
                                  bool malformed)
 {
     NS_LOG_FUNCTION(this << conn << reason << malformed);
-    const Address peer = conn->GetPeer();
+    const InetSocketAddress peer = conn->GetPeer();
     if (malformed)
     {
         ++m_malformed;
-        m_malformedTrace(peer.IsInvalid() ? conn->m_remote : peer, reason);
+        m_malformedTrace(conn->HasPeer() ? peer : conn->m_remote, reason);
     }
     if (m_anonymous.erase(conn) != 0)
     {
@@ -533,7 +536,7 @@ BlockTransport::ConnectionClosed(Ptr<BlockConnection> conn, const std::string& r
     if (conns.empty())
     {
         m_peers.erase(it);
-        NS_LOG_INFO("peer " << peer << " down: " << reason);
+        NS_LOG_INFO("peer " << FormatEndpoint(peer) << " down: " << reason);
         m_peerDownTrace(peer, reason);
         if (!m_peerDown.IsNull())
         {

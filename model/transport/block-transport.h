@@ -4,10 +4,11 @@
 #ifndef BULLET_BLOCK_TRANSPORT_H
 #define BULLET_BLOCK_TRANSPORT_H
 
-#include "ns3/address.h"
 #include "ns3/block-connection.h"
 #include "ns3/callback.h"
 #include "ns3/header.h"
+#include "ns3/inet-endpoint.h"
+#include "ns3/inet-socket-address.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/node.h"
 #include "ns3/object.h"
@@ -31,8 +32,8 @@ namespace ns3
  * Section 4). This agent gives the protocol one object per node for all of them: it listens,
  * dials, frames messages (BlockFrameHeader) on each TCP byte stream and delivers them whole as
  * (peer, type, packet). A peer is named by the endpoint it listens on (an InetSocketAddress),
- * learned from the hello each side sends first, so an accepted connection is matched to the
- * peer it belongs to.
+ * in every method, callback and trace; it is learned from the hello each side sends first, so
+ * an accepted connection is matched to the peer it belongs to.
  *
  * Each connection keeps an application queue in front of its socket buffer (see
  * BlockConnection); the protocol decides its depth by how many blocks it submits, and reads
@@ -80,13 +81,14 @@ class BlockTransport : public Object
     /// Accepts connections on \p port; the port becomes part of this node's identity.
     void Listen(uint16_t port);
     /**
-     * \brief Returns a connection to \p peer (an InetSocketAddress), dialling if there is none.
+     * \brief Returns a connection to \p peer (the endpoint it listens on), dialling if there is
+     * none.
      *
      * Messages sent before it is established are queued.
      */
-    Ptr<BlockConnection> Connect(const Address& peer);
+    Ptr<BlockConnection> Connect(const InetSocketAddress& peer);
     /// Closes every connection to \p peer (queued messages are dropped); reports it down.
-    void Close(const Address& peer);
+    void Close(const InetSocketAddress& peer);
     /// Closes everything, including the listening socket.
     void CloseAll();
 
@@ -97,36 +99,41 @@ class BlockTransport : public Object
      * \return false if there is no connection to \p peer, the type is not registered, or the
      *         message or the queue would exceed its limit.
      */
-    bool Send(const Address& peer, uint16_t type, Ptr<const Packet> message);
+    bool Send(const InetSocketAddress& peer, uint16_t type, Ptr<const Packet> message);
     /**
      * \brief Queues a block message to \p peer, behind the blocks already queued.
      * \param inFront in_front to report to the receiver: the queue length the protocol read
      *        (GetQueuedBlocks()) when the request arrived; negative means "now".
      */
-    bool SendBlock(const Address& peer, uint16_t type, Ptr<const Packet> message,
+    bool SendBlock(const InetSocketAddress& peer, uint16_t type, Ptr<const Packet> message,
                    int64_t inFront = -1);
 
     /// The connection carrying messages to \p peer (may still be connecting), or null.
-    Ptr<BlockConnection> GetConnection(const Address& peer) const;
+    Ptr<BlockConnection> GetConnection(const InetSocketAddress& peer) const;
     /// True when \p peer has a connection able to carry messages now.
-    bool IsUp(const Address& peer) const;
-    /// Peers with at least one connection (up or connecting).
-    std::vector<Address> GetPeers() const;
+    bool IsUp(const InetSocketAddress& peer) const;
+    /// Peers with at least one connection (up or connecting), by address, then port.
+    std::vector<InetSocketAddress> GetPeers() const;
     /// Blocks in the application queue to \p peer (0 if none).
-    uint32_t GetQueuedBlocks(const Address& peer) const;
+    uint32_t GetQueuedBlocks(const InetSocketAddress& peer) const;
     /// Idle time of the pipe to \p peer (see BlockConnection::GetIdleTime()).
-    Time GetIdleTime(const Address& peer) const;
-    /// This node's identity as its peers know it (after Listen() or the first Connect()).
-    Address GetLocalIdentity() const;
+    Time GetIdleTime(const InetSocketAddress& peer) const;
+    /**
+     * \brief This node's identity as its peers know it: the address announced in the hello
+     * and the listening port.
+     *
+     * Set by Listen() or the first Connect(); 0.0.0.0:0 before either.
+     */
+    InetSocketAddress GetLocalIdentity() const;
     /// Connections closed for malformed input since creation.
     uint64_t GetMalformedCount() const;
 
     /// Message delivery: (peer, type, message without frame; block feedback as a tag).
-    typedef Callback<void, const Address&, uint16_t, Ptr<Packet>> ReceiveCallback;
+    typedef Callback<void, const InetSocketAddress&, uint16_t, Ptr<Packet>> ReceiveCallback;
     /// Peer up or down.
-    typedef Callback<void, const Address&> PeerCallback;
-    /// A block left the queue for \p peer; the argument is the number still queued.
-    typedef Callback<void, const Address&, uint32_t> QueueCallback;
+    typedef Callback<void, const InetSocketAddress&> PeerCallback;
+    /// A block left the queue for a peer; the second argument is the number still queued.
+    typedef Callback<void, const InetSocketAddress&, uint32_t> QueueCallback;
 
     void SetReceiveCallback(ReceiveCallback cb);
     void SetPeerUpCallback(PeerCallback cb);
@@ -134,16 +141,25 @@ class BlockTransport : public Object
     /// Lets a pushing sender (the Bullet' source) refill a peer's queue as it drains.
     void SetBlockDequeuedCallback(QueueCallback cb);
 
-    /// Trace signature: a message to or from a peer.
-    typedef void (*MessageTracedCallback)(const Address& peer, uint16_t type, uint32_t bytes);
+    /**
+     * Trace signature: a message to or from a peer. The hello an accepted connection sends
+     * before the peer's own hello has arrived names the peer 0.0.0.0:0.
+     */
+    typedef void (*MessageTracedCallback)(const InetSocketAddress& peer, uint16_t type,
+                                          uint32_t bytes);
     /// Trace signature: a count for a peer (queue length, in_front).
-    typedef void (*CountTracedCallback)(const Address& peer, uint32_t value);
+    typedef void (*CountTracedCallback)(const InetSocketAddress& peer, uint32_t value);
     /// Trace signature: a duration for a peer (idle period, wasted).
-    typedef void (*TimeTracedCallback)(const Address& peer, Time value);
+    typedef void (*TimeTracedCallback)(const InetSocketAddress& peer, Time value);
     /// Trace signature: feedback carried by a received block (in_front, wasted).
-    typedef void (*FeedbackTracedCallback)(const Address& peer, uint32_t inFront, Time wasted);
-    /// Trace signature: a peer event with a reason.
-    typedef void (*PeerEventTracedCallback)(const Address& peer, const std::string& reason);
+    typedef void (*FeedbackTracedCallback)(const InetSocketAddress& peer, uint32_t inFront,
+                                           Time wasted);
+    /**
+     * Trace signature: a peer event with a reason. For a connection closed as malformed before
+     * its hello, the peer is the connection's remote endpoint (its ephemeral port).
+     */
+    typedef void (*PeerEventTracedCallback)(const InetSocketAddress& peer,
+                                            const std::string& reason);
 
   protected:
     void DoDispose() override;
@@ -163,23 +179,24 @@ class BlockTransport : public Object
     bool Accept(Ptr<Socket> socket, const Address& from);
     void Accepted(Ptr<Socket> socket, const Address& from);
     void UpdateLocalIdentity();
-    bool CheckSend(const Address& peer, uint16_t type, Ptr<const Packet> message) const;
+    bool CheckSend(const InetSocketAddress& peer, uint16_t type, Ptr<const Packet> message) const;
 
     // Called by BlockConnection.
     void ConnectionOpened(Ptr<BlockConnection> conn);
-    void HelloReceived(Ptr<BlockConnection> conn, const Address& peer);
+    void HelloReceived(Ptr<BlockConnection> conn, const InetSocketAddress& peer);
     void MessageReceived(Ptr<BlockConnection> conn, uint16_t type, Ptr<Packet> message);
     void ConnectionClosed(Ptr<BlockConnection> conn, const std::string& reason, bool malformed);
     /// Up when a usable connection appears; makes it active if the active one is not usable.
-    void MaybeUp(const Address& peer, Ptr<BlockConnection> conn);
+    void MaybeUp(const InetSocketAddress& peer, Ptr<BlockConnection> conn);
 
     Ptr<Node> m_node;
     Ptr<Socket> m_listener;
     uint16_t m_port{0};
     Ipv4Address m_localAddress;
-    Address m_identity;
+    InetSocketAddress m_identity{Ipv4Address::GetAny(), 0}; //!< see GetLocalIdentity()
+    bool m_hasIdentity{false};                              //!< m_identity is set
     std::set<uint16_t> m_types;
-    std::map<Address, PeerEntry> m_peers;
+    std::map<InetSocketAddress, PeerEntry, InetEndpointLess> m_peers; //!< by peer endpoint
     std::set<Ptr<BlockConnection>> m_anonymous; //!< accepted, waiting for the hello
     uint64_t m_malformed{0};
 
@@ -196,16 +213,16 @@ class BlockTransport : public Object
     PeerCallback m_peerDown;
     QueueCallback m_blockDequeued;
 
-    TracedCallback<const Address&, uint16_t, uint32_t> m_txTrace;
-    TracedCallback<const Address&, uint16_t, uint32_t> m_rxTrace;
-    TracedCallback<const Address&, uint32_t> m_queueLengthTrace;
-    TracedCallback<const Address&, uint32_t> m_inFrontTrace;
-    TracedCallback<const Address&, Time> m_idleTrace;
-    TracedCallback<const Address&, Time> m_wastedTrace;
-    TracedCallback<const Address&, uint32_t, Time> m_feedbackTrace;
-    TracedCallback<const Address&, const std::string&> m_malformedTrace;
-    TracedCallback<const Address&, const std::string&> m_peerUpTrace;
-    TracedCallback<const Address&, const std::string&> m_peerDownTrace;
+    TracedCallback<const InetSocketAddress&, uint16_t, uint32_t> m_txTrace;
+    TracedCallback<const InetSocketAddress&, uint16_t, uint32_t> m_rxTrace;
+    TracedCallback<const InetSocketAddress&, uint32_t> m_queueLengthTrace;
+    TracedCallback<const InetSocketAddress&, uint32_t> m_inFrontTrace;
+    TracedCallback<const InetSocketAddress&, Time> m_idleTrace;
+    TracedCallback<const InetSocketAddress&, Time> m_wastedTrace;
+    TracedCallback<const InetSocketAddress&, uint32_t, Time> m_feedbackTrace;
+    TracedCallback<const InetSocketAddress&, const std::string&> m_malformedTrace;
+    TracedCallback<const InetSocketAddress&, const std::string&> m_peerUpTrace;
+    TracedCallback<const InetSocketAddress&, const std::string&> m_peerDownTrace;
 };
 
 } // namespace ns3

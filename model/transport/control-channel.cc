@@ -346,20 +346,17 @@ TcpControlChannel::GetLocalAddress() const
 }
 
 void
-TcpControlChannel::HandleRecv(const Address& peer, uint16_t type, Ptr<Packet> message)
+TcpControlChannel::HandleRecv(const InetSocketAddress& peer, uint16_t type, Ptr<Packet> message)
 {
-    Deliver(InetSocketAddress::ConvertFrom(peer).GetIpv4(), type, message, message->GetSize() + 48);
+    Deliver(peer.GetIpv4(), type, message, message->GetSize() + 48);
 }
 
 void
-TcpControlChannel::HandleMalformed(const Address& peer, const std::string& why)
+TcpControlChannel::HandleMalformed(const InetSocketAddress& peer, const std::string& why)
 {
     // The transport has closed the connection (an unregistered type, bad framing): count it
     // as a rejected message, as UdpControlChannel counts a bad datagram.
-    Ipv4Address from = InetSocketAddress::IsMatchingType(peer)
-                           ? InetSocketAddress::ConvertFrom(peer).GetIpv4()
-                           : Ipv4Address();
-    Reject(from, "connection closed for malformed input: " + why);
+    Reject(peer.GetIpv4(), "connection closed for malformed input: " + why);
 }
 
 void

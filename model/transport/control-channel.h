@@ -24,9 +24,10 @@ namespace ns3
  * \brief Typed control messages between overlay nodes (tree, RanSub, peering), one channel
  * per node shared by every layer.
  *
- * Each layer registers handlers for its message types; a node is named by its IPv4 address.
- * Subclasses provide the transport (UdpControlChannel, TcpControlChannel). Every byte sent
- * goes through the Tx trace, which is what experiments report as control overhead.
+ * Each layer registers handlers for its message types; a node is named by its IPv4 address
+ * (TcpControlChannel turns it into the endpoint (address, Port) its BlockTransport names
+ * peers by, and back). Subclasses provide the transport (UdpControlChannel, TcpControlChannel).
+ * Every byte sent goes through the Tx trace, which is what experiments report as control overhead.
  *
  * A message type is 16 bits: (instance << 8) | kind (MessageType()). The kind says which
  * message of a layer it is (RandomTree 10-14, RanSub 20-21, Bullet 30-35, anti-entropy 40);
@@ -191,8 +192,8 @@ class TcpControlChannel : public ControlChannel
     void DoRegister(uint16_t type) override;
 
   private:
-    void HandleRecv(const Address& peer, uint16_t type, Ptr<Packet> message);
-    void HandleMalformed(const Address& peer, const std::string& why);
+    void HandleRecv(const InetSocketAddress& peer, uint16_t type, Ptr<Packet> message);
+    void HandleMalformed(const InetSocketAddress& peer, const std::string& why);
 
     uint16_t m_port{0};
     Ptr<BlockTransport> m_transport;

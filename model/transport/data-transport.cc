@@ -217,15 +217,15 @@ TfrcDataTransport::GetSocket() const
 }
 
 void
-TfrcDataTransport::HandleRecv(Ptr<Packet> packet, const Address& from)
+TfrcDataTransport::HandleRecv(Ptr<Packet> packet, const InetSocketAddress& from)
 {
-    Deliver(InetSocketAddress::ConvertFrom(from).GetIpv4(), packet);
+    Deliver(from.GetIpv4(), packet);
 }
 
 void
-TfrcDataTransport::HandleReady(const Address& peer)
+TfrcDataTransport::HandleReady(const InetSocketAddress& peer)
 {
-    NotifyReady(InetSocketAddress::ConvertFrom(peer).GetIpv4());
+    NotifyReady(peer.GetIpv4());
 }
 
 void
@@ -314,17 +314,17 @@ TcpDataTransport::Close(Ipv4Address peer)
 }
 
 void
-TcpDataTransport::HandleRecv(const Address& peer, uint16_t type, Ptr<Packet> packet)
+TcpDataTransport::HandleRecv(const InetSocketAddress& peer, uint16_t type, Ptr<Packet> packet)
 {
-    Deliver(InetSocketAddress::ConvertFrom(peer).GetIpv4(), packet);
+    Deliver(peer.GetIpv4(), packet);
 }
 
 void
-TcpDataTransport::HandleDequeued(const Address& peer, uint32_t remaining)
+TcpDataTransport::HandleDequeued(const InetSocketAddress& peer, uint32_t remaining)
 {
     if (remaining < m_queueLimit)
     {
-        NotifyReady(InetSocketAddress::ConvertFrom(peer).GetIpv4());
+        NotifyReady(peer.GetIpv4());
     }
 }
 

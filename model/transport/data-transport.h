@@ -25,6 +25,11 @@ namespace ns3
  * Send() is non-blocking, as Bullet's disjoint send routine needs (2003 Section 3.3): it
  * succeeds only if the transport can take the packet now, and otherwise fails at once so the
  * caller can give the packet to someone else.
+ *
+ * A peer is a node, named by its Ipv4Address; ports are the transport's business. Subclasses
+ * over a socket-level class (TfrcSocket, BlockTransport) name the peer's endpoint there as
+ * InetSocketAddress(peer, Port) and hand the address of an endpoint back up: these are the
+ * only conversions between the two.
  */
 class DataTransport : public Object
 {
@@ -109,8 +114,8 @@ class TfrcDataTransport : public DataTransport
     bool DoSend(Ipv4Address peer, Ptr<Packet> packet) override;
 
   private:
-    void HandleRecv(Ptr<Packet> packet, const Address& from);
-    void HandleReady(const Address& peer);
+    void HandleRecv(Ptr<Packet> packet, const InetSocketAddress& from);
+    void HandleReady(const InetSocketAddress& peer);
 
     uint16_t m_port{0};
     Ptr<TfrcSocket> m_socket;
@@ -146,8 +151,8 @@ class TcpDataTransport : public DataTransport
   private:
     static constexpr uint16_t kDataType = 1;
     int64_t m_inFront{-1}; ///< for the send in progress: SendRequested's inFront, else -1
-    void HandleRecv(const Address& peer, uint16_t type, Ptr<Packet> packet);
-    void HandleDequeued(const Address& peer, uint32_t remaining);
+    void HandleRecv(const InetSocketAddress& peer, uint16_t type, Ptr<Packet> packet);
+    void HandleDequeued(const InetSocketAddress& peer, uint32_t remaining);
 
     uint16_t m_port{0};
     uint32_t m_queueLimit{0};

@@ -134,13 +134,13 @@ TfrcBulkApplication::Fill()
 }
 
 void
-TfrcBulkApplication::OnSendReady(const Address& peer)
+TfrcBulkApplication::OnSendReady(const InetSocketAddress& peer)
 {
     Fill();
 }
 
 void
-TfrcBulkApplication::OnReceive(Ptr<Packet> packet, const Address& from)
+TfrcBulkApplication::OnReceive(Ptr<Packet> packet, const InetSocketAddress& from)
 {
     m_totalRx += packet->GetSize();
 }

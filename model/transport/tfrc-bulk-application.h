@@ -46,10 +46,10 @@ class TfrcBulkApplication : public Application
     void StartApplication() override;
     void StopApplication() override;
     void Fill();
-    void OnSendReady(const Address& peer);
-    void OnReceive(Ptr<Packet> packet, const Address& from);
+    void OnSendReady(const InetSocketAddress& peer);
+    void OnReceive(Ptr<Packet> packet, const InetSocketAddress& from);
 
-    Address m_remote;
+    Address m_remote; ///< the Remote attribute: an InetSocketAddress, or empty (sink only)
     uint16_t m_localPort;
     uint32_t m_packetSize;
     uint64_t m_maxBytes;

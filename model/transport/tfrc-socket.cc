@@ -507,12 +507,6 @@ TfrcSocket::GetLocalPort() const
     return m_port;
 }
 
-uint64_t
-TfrcSocket::Key(const InetSocketAddress& a)
-{
-    return (uint64_t(a.GetIpv4().Get()) << 16) | a.GetPort();
-}
-
 TfrcSenderConfig
 TfrcSocket::SenderConfig() const
 {
@@ -539,7 +533,7 @@ TfrcSocket::CreateFlow(const InetSocketAddress& peer)
 {
     Ptr<TfrcFlow> flow = CreateObject<TfrcFlow>();
     flow->Setup(this, peer);
-    m_flows[Key(peer)] = flow;
+    m_flows[peer] = flow;
     NS_LOG_INFO("port " << m_port << ": flow to " << peer.GetIpv4() << ":" << peer.GetPort());
     return flow;
 }
@@ -555,14 +549,14 @@ TfrcSocket::Connect(const InetSocketAddress& peer)
 Ptr<TfrcFlow>
 TfrcSocket::GetFlow(const InetSocketAddress& peer) const
 {
-    auto it = m_flows.find(Key(peer));
+    auto it = m_flows.find(peer);
     return it == m_flows.end() ? nullptr : it->second;
 }
 
 void
 TfrcSocket::Close(const InetSocketAddress& peer)
 {
-    auto it = m_flows.find(Key(peer));
+    auto it = m_flows.find(peer);
     if (it != m_flows.end())
     {
         Ptr<TfrcFlow> f = it->second;

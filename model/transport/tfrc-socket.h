@@ -6,6 +6,7 @@
 
 #include "ns3/callback.h"
 #include "ns3/event-id.h"
+#include "ns3/inet-endpoint.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/object.h"
 #include "ns3/tfrc-receiver.h"
@@ -27,7 +28,7 @@ class TfrcSocket;
 
 /**
  * \ingroup bullet
- * \brief One TFRC flow: the state shared with one remote peer (address, port).
+ * \brief One TFRC flow: the state shared with one remote peer, an IPv4 endpoint.
  *
  * A flow is bidirectional: its sender half paces the data this node sends to the peer and
  * consumes the peer's feedback; its receiver half measures the data the peer sends here and
@@ -135,9 +136,11 @@ class TfrcFlow : public Object
  * the TCP throughput equation), smooth, and non-blocking.
  *
  * One TfrcSocket owns one UDP socket bound to a port of a node. It keeps one TfrcFlow per
- * remote (address, port); flows are opened with Connect(), or implicitly when a peer's data
- * arrives, and closed with Close(). A flow that has sent data and heard nothing from its peer
- * for FlowTimeout is reported through the flow-timeout callback and removed.
+ * remote endpoint (address, port); flows are opened with Connect(), or implicitly when a
+ * peer's data arrives, and closed with Close(). A flow that has sent data and heard nothing
+ * from its peer for FlowTimeout is reported through the flow-timeout callback and removed.
+ * Every method, callback and trace names a peer by its InetSocketAddress (the ToS byte it may
+ * carry plays no part in which flow it names).
  *
  * Wire format: every datagram starts with a TfrcDataHeader (followed by the application
  * payload) or is a TfrcFeedbackHeader; malformed datagrams are dropped and counted.
@@ -175,23 +178,24 @@ class TfrcSocket : public Object
      */
     bool Send(const InetSocketAddress& peer, Ptr<Packet> payload);
 
-    /// Receives each application payload with the address of the peer that sent it.
-    typedef Callback<void, Ptr<Packet>, const Address&> RecvCallback;
+    /// Receives each application payload with the endpoint of the peer that sent it.
+    typedef Callback<void, Ptr<Packet>, const InetSocketAddress&> RecvCallback;
     void SetRecvCallback(RecvCallback cb);
     /// Told when a flow's peer vanished (no feedback within FlowTimeout); the flow is gone.
-    typedef Callback<void, const Address&> FlowTimeoutCallback;
+    typedef Callback<void, const InetSocketAddress&> FlowTimeoutCallback;
     void SetFlowTimeoutCallback(FlowTimeoutCallback cb);
     /// Told when a flow that was full has room again, so a sender can refill it.
-    typedef Callback<void, const Address&> SendReadyCallback;
+    typedef Callback<void, const InetSocketAddress&> SendReadyCallback;
     void SetSendReadyCallback(SendReadyCallback cb);
 
     /// Datagrams rejected as malformed (truncated, garbled, unknown type).
     uint64_t GetMalformedCount() const;
 
-    /// TracedCallback signature for packet events with the peer.
-    typedef void (*PacketPeerTracedCallback)(Ptr<const Packet> packet, const Address& peer);
-    /// TracedCallback signature for flow events.
-    typedef void (*PeerTracedCallback)(const Address& peer);
+    /// TracedCallback signature for packet events with the peer's endpoint.
+    typedef void (*PacketPeerTracedCallback)(Ptr<const Packet> packet,
+                                             const InetSocketAddress& peer);
+    /// TracedCallback signature for flow events: the peer's endpoint.
+    typedef void (*PeerTracedCallback)(const InetSocketAddress& peer);
 
   protected:
     void DoDispose() override;
@@ -199,7 +203,6 @@ class TfrcSocket : public Object
   private:
     friend class TfrcFlow;
 
-    static uint64_t Key(const InetSocketAddress& a);
     Ptr<TfrcFlow> CreateFlow(const InetSocketAddress& peer);
     void HandleRead(Ptr<Socket> socket);
     void Transmit(Ptr<Packet> packet, const InetSocketAddress& peer);
@@ -209,7 +212,7 @@ class TfrcSocket : public Object
 
     Ptr<Socket> m_udp;
     uint16_t m_port{0};
-    std::map<uint64_t, Ptr<TfrcFlow>> m_flows;
+    std::map<InetSocketAddress, Ptr<TfrcFlow>, InetEndpointLess> m_flows; ///< by peer endpoint
     RecvCallback m_recvCb;
     FlowTimeoutCallback m_timeoutCb;
     SendReadyCallback m_sendReadyCb;
@@ -227,11 +230,11 @@ class TfrcSocket : public Object
     Time m_initialNoFeedback;
 
     // Traces.
-    TracedCallback<Ptr<const Packet>, const Address&> m_txTrace;
-    TracedCallback<Ptr<const Packet>, const Address&> m_rxTrace;
-    TracedCallback<Ptr<const Packet>, const Address&> m_dropTrace;
-    TracedCallback<Ptr<const Packet>, const Address&> m_malformedTrace;
-    TracedCallback<const Address&> m_flowTimeoutTrace;
+    TracedCallback<Ptr<const Packet>, const InetSocketAddress&> m_txTrace;
+    TracedCallback<Ptr<const Packet>, const InetSocketAddress&> m_rxTrace;
+    TracedCallback<Ptr<const Packet>, const InetSocketAddress&> m_dropTrace;
+    TracedCallback<Ptr<const Packet>, const InetSocketAddress&> m_malformedTrace;
+    TracedCallback<const InetSocketAddress&> m_flowTimeoutTrace;
 };
 
 } // namespace ns3
