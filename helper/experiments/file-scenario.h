@@ -43,7 +43,7 @@ class FileDistributionScenario
         double accessKbps{6000};          ///< mesh2008: access links
         double coreKbps{2000};            ///< mesh2008: core links
         double coreLossMax{0.03};         ///< mesh2008: core loss drawn from [0, this]
-        uint64_t size{4 * 1000 * 1000};   ///< bytes of a generated file
+        uint64_t size{20 * 1000 * 1000};  ///< bytes of a generated file
         std::string file;                 ///< a real file to distribute instead
         uint32_t blockSize{16384};
         std::string payload{"real"}; ///< real (bytes carried and checked) | virtual

@@ -265,11 +265,10 @@ BulletPrimeApplication::FindSenders(const std::vector<RanSubMember>& members)
             ++m_malformed;
             continue;
         }
-        uint32_t n = summary.CountUsefulTo(GetHoldings());
-        if (n > 0)
-        {
-            useful.emplace_back(n, m.node);
-        }
+        // Candidates with nothing useful yet come last: they fill the sender slots the useful
+        // ones leave, and their diffs will tell us what they get (the whole mesh is still
+        // filling up early in a download).
+        useful.emplace_back(summary.CountUsefulTo(GetHoldings()), m.node);
     }
     std::stable_sort(useful.begin(), useful.end(), [](const auto& a, const auto& b) {
         return a.first > b.first;
@@ -641,6 +640,10 @@ BulletPrimeApplication::Request(Ipv4Address sender)
     {
         return;
     }
+    NS_LOG_LOGIC(GetLocalAddress()
+                 << " asks " << sender << " for " << chosen.size() << " blocks (limit " << limit
+                 << ", outstanding " << s.requested.size() << ", " << candidates.size()
+                 << " candidates" << (wantDiff ? ", diff" : "") << ")");
     BulletPrimeRequestHeader h;
     h.blocks = chosen;
     h.marked = !chosen.empty() && s.flow->TakeMark();
