@@ -5,6 +5,7 @@
 
 #include "ns3/bullet-prime-application.h"
 #include "ns3/bullet-prime-headers.h"
+#include "ns3/data-transport.h"
 #include "ns3/file-scenario.h"
 #include "ns3/overlay-helper.h"
 #include "ns3/simulator.h"
@@ -110,6 +111,57 @@ ParsesAsValid(const std::vector<uint8_t>& bytes)
     return t.IsValid();
 }
 
+/// A block transport that flips one byte in the first \p Corrupt blocks it sends: a peer
+/// whose disk or memory went bad.
+class CorruptingTcpDataTransport : public TcpDataTransport
+{
+  public:
+    static TypeId
+    GetTypeId()
+    {
+        static TypeId tid
+            = TypeId("ns3::test::CorruptingTcpDataTransport")
+                  .SetParent<TcpDataTransport>()
+                  .AddConstructor<CorruptingTcpDataTransport>()
+                  .AddAttribute("Corrupt", "Blocks to corrupt", UintegerValue(0),
+                                MakeUintegerAccessor(&CorruptingTcpDataTransport::m_corrupt),
+                                MakeUintegerChecker<uint32_t>());
+        return tid;
+    }
+
+    uint32_t
+    GetCorrupted() const
+    {
+        return m_corrupted;
+    }
+
+  protected:
+    bool
+    DoSend(Ipv4Address peer, Ptr<Packet> packet) override
+    {
+        if (m_corrupted < m_corrupt && packet->GetSize() > 1000)
+        {
+            std::vector<uint8_t> bytes(packet->GetSize());
+            packet->CopyData(bytes.data(), bytes.size());
+            bytes[bytes.size() - 1] ^= 0x5a; // the block's last byte, after its header
+            Ptr<Packet> bad = Create<Packet>(bytes.data(), bytes.size());
+            if (TcpDataTransport::DoSend(peer, bad))
+            {
+                ++m_corrupted;
+                return true;
+            }
+            return false;
+        }
+        return TcpDataTransport::DoSend(peer, packet);
+    }
+
+  private:
+    uint32_t m_corrupt{0};
+    uint32_t m_corrupted{0};
+};
+
+NS_OBJECT_ENSURE_REGISTERED(CorruptingTcpDataTransport);
+
 } // namespace
 
 TEST(BulletPrimeHeaders, RoundTripAndMalformedInput)
@@ -213,4 +265,46 @@ TEST(BulletPrime, EveryReceiversFileIsByteIdenticalAfterALossyRun)
     }
     EXPECT_EQ(files, 5u);
     std::filesystem::remove_all(dir);
+}
+
+TEST(BulletPrime, ACorruptBlockIsRejectedAndFetchedAgain)
+{
+    // Real bytes on a 6-node star; one receiver's transport corrupts the first 5 blocks it
+    // sends to peers. Those blocks fail their SHA-256 at the receivers, are counted, and are
+    // asked for again: every receiver still ends with the source's file.
+    const uint32_t kBlock = 16384;
+    FileContent content = FileContent::Generate(60 * kBlock, 11);
+    BlockManifest manifest = BlockManifest::Make(content, kBlock);
+    Ptr<SimulatedNetwork> net = StarNetwork(6, 5e6, 10);
+    OverlayHelper helper("ns3::BulletPrimeApplication");
+    helper.SetTransport("ns3::TcpDataTransport", "QueueLimit", UintegerValue(1000));
+    helper.SetTreeAttribute("MaxChildren", UintegerValue(2));
+    ApplicationContainer apps = helper.InstallRandomTree(net, 0);
+    apps.Get(3)->SetAttribute(
+        "Transport",
+        ObjectFactoryValue(ObjectFactory("ns3::test::CorruptingTcpDataTransport", "QueueLimit",
+                                         UintegerValue(1000), "Corrupt", UintegerValue(5))));
+    DynamicCast<FileDistributionApplication>(apps.Get(0))->SetContent(content, manifest);
+    for (uint32_t i = 1; i < 6; ++i)
+    {
+        DynamicCast<FileDistributionApplication>(apps.Get(i))->SetManifest(manifest);
+    }
+    apps.Start(Seconds(0));
+    apps.Stop(Seconds(120));
+    Simulator::Stop(Seconds(121));
+    Simulator::Run();
+    uint64_t rejected = 0;
+    for (uint32_t i = 1; i < 6; ++i)
+    {
+        auto app = DynamicCast<BulletPrimeApplication>(apps.Get(i));
+        rejected += app->GetRejectedBlocks();
+        ASSERT_TRUE(app->IsComplete()) << "receiver " << i;
+        EXPECT_EQ(app->GetStore()->ComputeFileDigest(), manifest.GetFileDigest()) << i;
+    }
+    auto bad = DynamicCast<CorruptingTcpDataTransport>(
+        DynamicCast<BulletPrimeApplication>(apps.Get(3))->GetTransport());
+    ASSERT_NE(bad, nullptr);
+    EXPECT_EQ(bad->GetCorrupted(), 5u) << "the faulty peer served blocks";
+    EXPECT_EQ(rejected, 5u) << "every corrupt block was caught, and nothing else";
+    Simulator::Destroy();
 }
