@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -307,4 +308,27 @@ TEST(BulletPrime, ACorruptBlockIsRejectedAndFetchedAgain)
     EXPECT_EQ(bad->GetCorrupted(), 5u) << "the faulty peer served blocks";
     EXPECT_EQ(rejected, 5u) << "every corrupt block was caught, and nothing else";
     Simulator::Destroy();
+}
+
+TEST(FileScenario, LateJoinersAreTheRequestedShareOfReceiversAndNeverTheSource)
+{
+    FileDistributionScenario::Config c;
+    c.nodes = 21;
+    c.size = 100000;
+    c.lateJoin = "0.25@40";
+    FileDistributionScenario a(c);
+    FileDistributionScenario b(c);
+    std::vector<double> starts = a.GetStartTimes();
+    ASSERT_EQ(starts.size(), 21u);
+    EXPECT_EQ(starts[a.GetSource()], 0.0);
+    EXPECT_EQ(std::count(starts.begin(), starts.end(), 40.0), 5) << "ceil(0.25 x 20 receivers)";
+    EXPECT_EQ(std::count(starts.begin(), starts.end(), 0.0), 16);
+    EXPECT_EQ(starts, b.GetStartTimes()) << "the same late joiners for the same seed";
+    c.seed = 2;
+    EXPECT_NE(starts, FileDistributionScenario(c).GetStartTimes());
+    for (const char* bad : {"0.5", "0@10", "1.5@10", "0.5@-1", "0.5@x", "0.5@700"})
+    {
+        c.lateJoin = bad;
+        EXPECT_THROW(c.Validate(), std::invalid_argument) << bad;
+    }
 }

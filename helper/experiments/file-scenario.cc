@@ -48,7 +48,43 @@ FileDistributionScenario::Config::AddTo(CommandLine& cmd)
     cmd.AddValue("maxTime", "simulated seconds before unfinished receivers are given up", maxTime);
     cmd.AddValue("output", "directory receivers write their reassembled files to", output);
     cmd.AddValue("quiet", "no progress lines", quiet);
+    cmd.AddValue("lateJoin",
+                 "flash crowd: FRACTION@T, that share of the receivers starts at T s (Figure 22)",
+                 lateJoin);
 }
+
+namespace
+{
+/// Parses "FRACTION@T"; throws std::invalid_argument.
+std::pair<double, double>
+ParseLateJoin(const std::string& spec)
+{
+    const auto at = spec.find('@');
+    size_t usedF = 0;
+    size_t usedT = 0;
+    double fraction = -1;
+    double t = -1;
+    try
+    {
+        if (at != std::string::npos)
+        {
+            fraction = std::stod(spec.substr(0, at), &usedF);
+            t = std::stod(spec.substr(at + 1), &usedT);
+        }
+    }
+    catch (const std::exception&)
+    {
+        fraction = -1;
+    }
+    if (at == std::string::npos || usedF != at || usedT != spec.size() - at - 1
+        || !(fraction > 0 && fraction <= 1) || !(t >= 0))
+    {
+        throw std::invalid_argument("--lateJoin must be FRACTION@T with 0 < FRACTION <= 1 and "
+                                    "T >= 0, e.g. 0.5@30");
+    }
+    return {fraction, t};
+}
+} // namespace
 
 void
 FileDistributionScenario::Config::Validate() const
@@ -80,6 +116,14 @@ FileDistributionScenario::Config::Validate() const
     if (!(accessKbps > 0) || !(coreKbps > 0) || coreLossMax < 0 || coreLossMax >= 1)
     {
         throw std::invalid_argument("need --accessKbps, --coreKbps > 0 and 0 <= --coreLoss < 1");
+    }
+    if (!lateJoin.empty())
+    {
+        auto [fraction, t] = ParseLateJoin(lateJoin);
+        if (t >= maxTime)
+        {
+            throw std::invalid_argument("--lateJoin time must be before --maxTime");
+        }
     }
     if (!output.empty() && payload == "virtual")
     {
@@ -147,6 +191,38 @@ const BlockManifest&
 FileDistributionScenario::GetManifest() const
 {
     return m_manifest;
+}
+
+std::vector<double>
+FileDistributionScenario::GetStartTimes() const
+{
+    std::vector<double> start(m_config.nodes, 0.0);
+    if (m_config.lateJoin.empty())
+    {
+        return start;
+    }
+    auto [fraction, t] = ParseLateJoin(m_config.lateJoin);
+    std::vector<uint32_t> receivers;
+    for (uint32_t i = 0; i < m_config.nodes; ++i)
+    {
+        if (i != m_source)
+        {
+            receivers.push_back(i);
+        }
+    }
+    // A seeded Fisher-Yates shuffle: the same late joiners for every system of a run.
+    boost::random::mt19937_64 rng(m_config.seed + 41);
+    for (uint32_t i = receivers.size(); i > 1; --i)
+    {
+        uint32_t k = boost::random::uniform_int_distribution<uint32_t>(0, i - 1)(rng);
+        std::swap(receivers[i - 1], receivers[k]);
+    }
+    const uint32_t late = uint32_t(std::ceil(fraction * receivers.size() - 1e-9));
+    for (uint32_t i = 0; i < late; ++i)
+    {
+        start[receivers[i]] = t;
+    }
+    return start;
 }
 
 double
@@ -249,7 +325,11 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
                                                 stats[i].controlBytes += bytes;
                                             }));
     }
-    apps.Start(Seconds(0));
+    const std::vector<double> starts = GetStartTimes();
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        apps.Get(i)->SetStartTime(Seconds(starts[i]));
+    }
     const Time end = Seconds(m_config.maxTime);
     apps.Stop(end);
     const uint32_t receivers = n - 1;
@@ -292,7 +372,7 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     uint64_t rejected = 0;
     bool verified = !m_manifest.IsVirtual();
     std::ofstream csv(out.Path(name + "-nodes.csv"));
-    csv << "node,source,completion_s,blocks_received,duplicates,rejected,control_bytes,"
+    csv << "node,source,start_s,completion_s,blocks_received,duplicates,rejected,control_bytes,"
            "file_sha256_ok\n";
     for (uint32_t i = 0; i < n; ++i)
     {
@@ -316,9 +396,9 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
             }
             verified = verified && ok;
         }
-        csv << i << "," << (i == m_source) << "," << s.completion << "," << s.blocks << ","
-            << s.duplicates << "," << app->GetRejectedBlocks() << "," << s.controlBytes << "," << ok
-            << "\n";
+        csv << i << "," << (i == m_source) << "," << starts[i] << "," << s.completion << ","
+            << s.blocks << "," << s.duplicates << "," << app->GetRejectedBlocks() << ","
+            << s.controlBytes << "," << ok << "\n";
     }
     std::sort(times.begin(), times.end());
     auto quantile = [&times](double q) {
@@ -347,6 +427,10 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     summary["bytes_verified"] = verified && times.size() == receivers;
     summary["blocks_rejected"] = rejected;
     summary["payload"] = m_manifest.IsVirtual() ? "virtual" : "real";
+    summary["late_joiners"] = std::count_if(starts.begin(), starts.end(), [](double t) {
+        return t > 0;
+    });
+    // Completion times are each receiver's own: from its start to its last needed block.
     summary["file_sha256"] = BlockManifest::ToHex(m_manifest.GetFileDigest());
     summary["simulated_s"] = simulated;
     summary["wall_seconds"]

@@ -51,6 +51,9 @@ class FileDistributionScenario
         double maxTime{600}; ///< s: give up on receivers that have not completed by then
         std::string output;  ///< a directory receivers write their files to ("" none)
         bool quiet{false};
+        /// Flash crowd (Figure 22): "FRACTION@T", that share of the receivers (drawn from the
+        /// seed) starts at T s instead of 0; "" none.
+        std::string lateJoin;
 
         /// Adds the shared options to an example's command line.
         void AddTo(CommandLine& cmd);
@@ -81,6 +84,9 @@ class FileDistributionScenario
 
     /// Prints the table of \p out's systems, writes summary.json and (if \p plot) the plots.
     void Finish(ExperimentOutput& out, bool plot) const;
+
+    /// When each node starts (s), from --lateJoin.
+    std::vector<double> GetStartTimes() const;
 
   private:
     TopologySpec m_spec;
