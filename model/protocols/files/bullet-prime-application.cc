@@ -248,7 +248,7 @@ BulletPrimeApplication::FindSenders(const std::vector<RanSubMember>& members)
     {
         return;
     }
-    std::vector<std::pair<uint32_t, Ipv4Address>> useful;
+    std::vector<std::pair<uint32_t, Ipv4Address>> candidates; // (blocks useful to us, node)
     for (const auto& m : members)
     {
         if (m.node == GetLocalAddress() || m_senders.count(m.node) || m_pendingPeers.count(m.node))
@@ -268,12 +268,12 @@ BulletPrimeApplication::FindSenders(const std::vector<RanSubMember>& members)
         // Candidates with nothing useful yet come last: they fill the sender slots the useful
         // ones leave, and their diffs will tell us what they get (the whole mesh is still
         // filling up early in a download).
-        useful.emplace_back(summary.CountUsefulTo(GetHoldings()), m.node);
+        candidates.emplace_back(summary.CountUsefulTo(GetHoldings()), m.node);
     }
-    std::stable_sort(useful.begin(), useful.end(), [](const auto& a, const auto& b) {
+    std::stable_sort(candidates.begin(), candidates.end(), [](const auto& a, const auto& b) {
         return a.first > b.first;
     });
-    for (const auto& [n, node] : useful)
+    for (const auto& [n, node] : candidates)
     {
         if (m_senders.size() + m_pendingPeers.size() >= limit)
         {

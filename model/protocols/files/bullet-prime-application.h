@@ -158,7 +158,6 @@ class BulletPrimeApplication : public FileDistributionApplication
     uint32_t m_pushNext{0};                   ///< source: next block to push
     uint32_t m_pushChild{0};                  ///< source: next child in the round robin
     bool m_pushDone{false};
-    double m_lastIncomingBps{0};
     double m_lastOutgoingBps{0};
     EventId m_periodTimer;
     EventId m_pushRetry;

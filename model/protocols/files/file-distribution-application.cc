@@ -236,20 +236,20 @@ FileDistributionApplication::GetRejectedBlocks() const
 Ptr<Packet>
 FileDistributionApplication::MakeBlockPayload(uint32_t block) const
 {
-    std::vector<uint8_t> bytes;
     if (m_content && !m_content->IsVirtual())
     {
-        m_content->ReadBlock(block, m_blockSize, bytes);
+        NS_ABORT_MSG_UNLESS(block < GetNumBlocks(), "the file has no block " << block);
+        // Straight from the source's bytes: one copy, into the packet.
+        return Create<Packet>(m_content->GetData() + uint64_t(block) * m_blockSize,
+                              GetBlockBytes(block));
     }
-    else if (m_store && m_store->Has(block))
+    if (m_store && m_store->Has(block))
     {
+        std::vector<uint8_t> bytes;
         m_store->ReadBlock(block, bytes);
+        return Create<Packet>(bytes.data(), bytes.size());
     }
-    else
-    {
-        return Create<Packet>(GetBlockBytes(block)); // a virtual payload
-    }
-    return Create<Packet>(bytes.data(), bytes.size());
+    return Create<Packet>(GetBlockBytes(block)); // a virtual payload
 }
 
 bool
