@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 using namespace ns3;
 
@@ -330,5 +331,180 @@ TEST(FileScenario, LateJoinersAreTheRequestedShareOfReceiversAndNeverTheSource)
     {
         c.lateJoin = bad;
         EXPECT_THROW(c.Validate(), std::invalid_argument) << bad;
+    }
+}
+
+TEST(FileScenario, ChurnReplacesEachLeaverAtOnceOnAFreshHost)
+{
+    FileDistributionScenario::Config c;
+    c.nodes = 11;
+    c.size = 100000;
+    c.maxTime = 200;
+    c.churn = 30;
+    FileDistributionScenario s(c);
+    const auto lives = s.GetIncarnations();
+    ASSERT_GT(lives.size(), 20u) << "about 10 receivers x 200 s / 30 s of departures";
+    std::vector<double> nextStart(c.nodes, -1);
+    std::set<uint32_t> hosts;
+    for (uint32_t k = 0; k < lives.size(); ++k)
+    {
+        const auto& l = lives[k];
+        EXPECT_TRUE(hosts.insert(l.host).second) << "host " << l.host << " used twice";
+        EXPECT_LT(l.start, l.end);
+        EXPECT_LE(l.end, c.maxTime);
+        if (k < c.nodes)
+        {
+            EXPECT_EQ(l.slot, k);
+            EXPECT_EQ(l.host, k);
+            EXPECT_EQ(l.start, 0.0);
+        }
+        else
+        {
+            EXPECT_NE(l.slot, s.GetSource());
+            EXPECT_EQ(l.start, nextStart[l.slot]) << "a replacement arrives as its slot's "
+                                                     "previous incarnation leaves";
+        }
+        nextStart[l.slot] = l.departs ? l.end : -1;
+        if (l.slot == s.GetSource())
+        {
+            EXPECT_FALSE(l.departs) << "the source never leaves";
+        }
+    }
+    for (uint32_t i = 0; i < c.nodes; ++i)
+    {
+        EXPECT_EQ(nextStart[i], -1) << "slot " << i << ": every departure is replaced";
+    }
+    // Mean lifetime: the departures' stays (those not cut at maxTime) average about 30 s.
+    double sum = 0;
+    uint32_t departures = 0;
+    for (const auto& l : lives)
+    {
+        if (l.departs)
+        {
+            sum += l.end - l.start;
+            ++departures;
+        }
+    }
+    EXPECT_NEAR(sum / departures, 30.0, 10.0);
+    c.lateJoin = "0.5@10";
+    EXPECT_THROW(c.Validate(), std::invalid_argument);
+    c.lateJoin = "";
+    c.churn = -1;
+    EXPECT_THROW(c.Validate(), std::invalid_argument);
+}
+
+TEST(BulletPrime, UnderChurnEveryReceiverThatStaysLongEnoughCompletes)
+{
+    // 2008 Section 5.13 / Figure 23 in small: receivers leave after exponential lifetimes
+    // (mean 25 s, about twice a download without churn here) and fresh ones take their
+    // place. Bullet' must notice the leavers (their connections close), ask others for what
+    // was outstanding at them, and take the newcomers in: every receiver that stays longer
+    // than twice the slowest download without churn completes, with its bytes intact.
+    FileDistributionScenario::Config c;
+    c.nodes = 10;
+    c.size = 1000 * 1000;
+    c.seed = 5;
+    c.maxTime = 150;
+    c.quiet = true;
+    ExperimentOutput out("bullet-prime-churn-test", 0, nullptr,
+                         "/tmp/bullet-prime-churn-test/results");
+    const SystemSpec& bp
+        = SystemRegistry::Get().Find("bullet-prime", SystemSpec::FILE_DISTRIBUTION);
+    nlohmann::json calm = FileDistributionScenario(c).RunSystem(bp, out);
+    ASSERT_EQ(calm["completed"].get<uint32_t>(), 9u);
+    const double slowest = calm["completion_max_s"].get<double>();
+
+    c.churn = 25;
+    FileDistributionScenario scenario(c);
+    nlohmann::json s = scenario.RunSystem(bp, out);
+    const auto& churn = s["churn"];
+    std::cout << "without churn the slowest took " << slowest << " s; with churn " << churn.dump()
+              << "\n";
+    EXPECT_GE(churn["departures"].get<uint32_t>(), 20u);
+    EXPECT_GE(churn["replacement_completed"].get<uint32_t>(), 10u)
+        << "newcomers join the running mesh and finish";
+    EXPECT_LT(churn["longest_incomplete_stay_s"].get<double>(), 2 * slowest)
+        << "a receiver that stayed that long never finished";
+    EXPECT_TRUE(s["bytes_verified"].get<bool>());
+    EXPECT_LT(s["completion_max_s"].get<double>(), 2 * slowest);
+    std::filesystem::remove_all("/tmp/bullet-prime-churn-test");
+}
+
+TEST(BulletPrime, ALeaversReceiversDropItAtOnceAndAskOthersForWhatItOwed)
+{
+    // 10 clients on 5 Mbit/s access links, a 4 MB file; at 6 s, mid-download, receiver 4's
+    // process exits (its application stops, its sockets close). Every node that pulled from
+    // it must drop it as a sender as soon as its connections close (not after the 5 s
+    // bandwidth review), and every remaining receiver still completes.
+    const double leaveAt = 6;
+    const uint32_t leaver = 4;
+    Ptr<SimulatedNetwork> net = StarNetwork(10, 5e6, 10);
+    const Ipv4Address gone = net->GetClientAddress(leaver);
+    OverlayHelper helper("ns3::BulletPrimeApplication");
+    helper.SetAttribute("FileSize", UintegerValue(4 * 1000 * 1000));
+    helper.SetTransport("ns3::TcpDataTransport", "QueueLimit", UintegerValue(1000));
+    helper.SetTreeAttribute("MaxChildren", UintegerValue(3));
+    ApplicationContainer apps = helper.InstallRandomTree(net, 0);
+    std::vector<double> completion(10, -1);
+    std::map<uint32_t, double> dropped; ///< node -> when it dropped the leaver as sender
+    std::set<uint32_t> pulledFromIt;    ///< its receivers when it left
+    for (uint32_t i = 0; i < 10; ++i)
+    {
+        apps.Get(i)->TraceConnectWithoutContext("Complete",
+                                                Callback<void, Time>([&completion, i](Time t) {
+                                                    completion[i] = t.GetSeconds();
+                                                }));
+        apps.Get(i)->TraceConnectWithoutContext(
+            "PeerClosed",
+            Callback<void, Ipv4Address, const std::string&>([&, i](Ipv4Address peer,
+                                                                   const std::string& why) {
+                if (peer == gone && Simulator::Now().GetSeconds() >= leaveAt && !dropped.count(i))
+                {
+                    dropped[i] = Simulator::Now().GetSeconds();
+                    std::cout << "node " << i << " drops the leaver at " << dropped[i]
+                              << " s: " << why << "\n";
+                }
+            }));
+    }
+    Simulator::Schedule(Seconds(leaveAt) - NanoSeconds(1), [&]() {
+        for (uint32_t i = 0; i < 10; ++i)
+        {
+            auto app = DynamicCast<BulletPrimeApplication>(apps.Get(i));
+            auto senders = app->GetSenders();
+            if (i != leaver && !app->IsComplete()
+                && std::find(senders.begin(), senders.end(), gone) != senders.end())
+            {
+                pulledFromIt.insert(i);
+            }
+        }
+    });
+    apps.Start(Seconds(0));
+    apps.Get(leaver)->SetStopTime(Seconds(leaveAt));
+    for (uint32_t i = 0; i < 10; ++i)
+    {
+        if (i != leaver)
+        {
+            apps.Get(i)->SetStopTime(Seconds(60));
+        }
+    }
+    Simulator::Stop(Seconds(61));
+    Simulator::Run();
+    Simulator::Destroy();
+    ASSERT_GE(pulledFromIt.size(), 2u) << "the leaver was serving several receivers";
+    for (uint32_t i : pulledFromIt)
+    {
+        ASSERT_TRUE(dropped.count(i)) << "node " << i << " kept the leaver as a sender";
+        // The FIN leaves after the data already in the leaver's socket buffer (at most
+        // 128 KB, its uplink shared by its receivers): within a second or two, where the
+        // bandwidth review takes 4 s at best and keeps a sender among few forever.
+        EXPECT_LT(dropped[i] - leaveAt, 2.5)
+            << "node " << i << " noticed only after " << dropped[i] - leaveAt << " s";
+    }
+    for (uint32_t i = 1; i < 10; ++i)
+    {
+        if (i != leaver)
+        {
+            EXPECT_GT(completion[i], 0) << "receiver " << i << " did not complete";
+        }
     }
 }

@@ -11,6 +11,7 @@
 #include "ns3/topology-helper.h"
 #include "ns3/uinteger.h"
 
+#include <boost/random/exponential_distribution.hpp>
 #include <boost/random/mersenne_twister.hpp>
 #include <boost/random/uniform_int_distribution.hpp>
 
@@ -51,6 +52,10 @@ FileDistributionScenario::Config::AddTo(CommandLine& cmd)
     cmd.AddValue("lateJoin",
                  "flash crowd: FRACTION@T, that share of the receivers starts at T s (Figure 22)",
                  lateJoin);
+    cmd.AddValue("churn",
+                 "mean receiver lifetime, s (exponential; a leaver is replaced by a fresh "
+                 "receiver; Figure 23); 0 none",
+                 churn);
 }
 
 namespace
@@ -125,6 +130,14 @@ FileDistributionScenario::Config::Validate() const
             throw std::invalid_argument("--lateJoin time must be before --maxTime");
         }
     }
+    if (!(churn >= 0) || std::isinf(churn))
+    {
+        throw std::invalid_argument("--churn must be a mean lifetime in seconds (0: no churn)");
+    }
+    if (churn > 0 && !lateJoin.empty())
+    {
+        throw std::invalid_argument("--churn and --lateJoin cannot be combined");
+    }
     if (!output.empty() && payload == "virtual")
     {
         throw std::invalid_argument(
@@ -137,10 +150,14 @@ FileDistributionScenario::FileDistributionScenario(const Config& config)
     , m_content(FileContent::Virtual(1))
 {
     m_config.Validate();
+    boost::random::mt19937_64 rng(config.seed + 17);
+    m_source = boost::random::uniform_int_distribution<uint32_t>(0, config.nodes - 1)(rng);
+    m_lives = DrawIncarnations();
+    const uint32_t hosts = m_lives.size(); // one per incarnation
     if (config.topology == "mesh2008")
     {
         MeshParams p;
-        p.participants = config.nodes;
+        p.participants = hosts;
         p.accessKbps = config.accessKbps;
         p.coreKbps = config.coreKbps;
         p.coreLossMax = config.coreLossMax;
@@ -151,7 +168,7 @@ FileDistributionScenario::FileDistributionScenario(const Config& config)
     {
         InetTopology topo = InetTopology::Generate({config.topoNodes, 0, 10000, config.seed});
         InetAnnotation a;
-        a.clients = config.nodes;
+        a.clients = hosts;
         a.bandwidth = config.profile;
         a.loss = config.loss;
         a.seed = config.seed;
@@ -171,8 +188,6 @@ FileDistributionScenario::FileDistributionScenario(const Config& config)
                                                 : FileContent::Generate(config.size, config.seed);
     }
     m_manifest = BlockManifest::Make(m_content, config.blockSize);
-    boost::random::mt19937_64 rng(config.seed + 17);
-    m_source = boost::random::uniform_int_distribution<uint32_t>(0, config.nodes - 1)(rng);
 }
 
 const FileDistributionScenario::Config&
@@ -225,6 +240,61 @@ FileDistributionScenario::GetStartTimes() const
     return start;
 }
 
+std::vector<FileDistributionScenario::Incarnation>
+FileDistributionScenario::GetIncarnations() const
+{
+    return m_lives;
+}
+
+std::vector<FileDistributionScenario::Incarnation>
+FileDistributionScenario::DrawIncarnations() const
+{
+    const std::vector<double> starts = GetStartTimes();
+    std::vector<Incarnation> all;
+    for (uint32_t i = 0; i < m_config.nodes; ++i)
+    {
+        all.push_back({i, i, starts[i], m_config.maxTime, false});
+    }
+    if (m_config.churn <= 0)
+    {
+        return all;
+    }
+    boost::random::mt19937_64 rng(m_config.seed + 59);
+    boost::random::exponential_distribution<double> lifetime(1.0 / m_config.churn);
+    std::vector<Incarnation> later;
+    for (uint32_t i = 0; i < m_config.nodes; ++i)
+    {
+        if (i == m_source)
+        {
+            continue;
+        }
+        double start = all[i].start;
+        Incarnation* current = &all[i];
+        while (true)
+        {
+            const double end = start + lifetime(rng);
+            if (end >= m_config.maxTime)
+            {
+                break;
+            }
+            current->end = end;
+            current->departs = true;
+            later.push_back({i, 0, end, m_config.maxTime, false});
+            current = &later.back();
+            start = end;
+        }
+    }
+    std::stable_sort(later.begin(), later.end(), [](const Incarnation& a, const Incarnation& b) {
+        return a.start < b.start;
+    });
+    for (uint32_t j = 0; j < later.size(); ++j)
+    {
+        later[j].host = m_config.nodes + j;
+    }
+    all.insert(all.end(), later.begin(), later.end());
+    return all;
+}
+
 double
 FileDistributionScenario::GetOptimalSeconds() const
 {
@@ -269,6 +339,11 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     {
         throw std::invalid_argument("file systems run over the online tree or none");
     }
+    if (m_config.churn > 0 && system.tree != "online")
+    {
+        throw std::invalid_argument("--churn needs systems that join through the online tree ('"
+                                    + system.name + "' has none)");
+    }
     auto wallStart = std::chrono::steady_clock::now();
     const std::string name = system.name;
     Ptr<SimulatedNetwork> net = TopologyHelper().Build(m_spec);
@@ -283,59 +358,105 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     {
         customize(helper);
     }
-    ApplicationContainer apps = system.tree == "online" ? helper.InstallRandomTree(net, m_source)
-                                                        : helper.InstallWithoutTree(net, m_source);
-    const uint32_t n = apps.GetN();
-    struct NodeStats
+    const uint32_t n = m_config.nodes;
+    const std::vector<Incarnation> lives = GetIncarnations();
+    // Replacements (churn) join the same tree, through the source, on hosts of their own.
+    OverlayHelper rejoin = helper;
+    rejoin.SetSource(net->GetClientAddress(m_source));
+    ApplicationContainer apps;
+    if (lives.size() == n)
     {
-        double completion{-1};
+        apps = system.tree == "online" ? helper.InstallRandomTree(net, m_source)
+                                       : helper.InstallWithoutTree(net, m_source);
+    }
+    else
+    {
+        NodeContainer participants;
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            participants.Add(net->GetClients().Get(i));
+        }
+        apps = rejoin.Install(participants);
+        OverlayHelper::AssignStreams(apps, OverlayHelper::kStreamBase);
+    }
+
+    /// What one incarnation did.
+    struct Record
+    {
+        Incarnation life;
+        Ptr<FileDistributionApplication> app;
+        double completion{-1}; ///< from its own start
         uint64_t blocks{0};
         uint64_t duplicates{0};
         uint64_t controlBytes{0};
     };
 
-    std::vector<NodeStats> stats(n);
+    std::vector<Record> records(lives.size());
     uint32_t completed = 0;
-    for (uint32_t i = 0; i < n; ++i)
-    {
-        auto app = DynamicCast<FileDistributionApplication>(apps.Get(i));
-        NS_ABORT_MSG_UNLESS(app, system.appType << " is not a FileDistributionApplication");
-        if (i == m_source)
+    const Time end = Seconds(m_config.maxTime);
+    // Gives incarnation k its application: its bytes or manifest, its traces, its lifetime
+    // (relative to now, when the application is added).
+    auto attach = [&](uint32_t k, Ptr<Application> a) {
+        Record& r = records[k];
+        r.life = lives[k];
+        r.app = DynamicCast<FileDistributionApplication>(a);
+        NS_ABORT_MSG_UNLESS(r.app, system.appType << " is not a FileDistributionApplication");
+        if (r.life.host == m_source)
         {
-            app->SetContent(m_content, m_manifest);
+            r.app->SetContent(m_content, m_manifest);
         }
         else
         {
-            app->SetManifest(m_manifest);
+            r.app->SetManifest(m_manifest);
         }
-        app->TraceConnectWithoutContext("Complete",
-                                        Callback<void, Time>([&stats, &completed, i](Time t) {
-                                            stats[i].completion = t.GetSeconds();
-                                            ++completed;
-                                        }));
-        app->TraceConnectWithoutContext("BlockRx",
-                                        Callback<void, Ipv4Address, uint32_t, uint32_t, bool>(
-                                            [&stats, i](Ipv4Address, uint32_t, uint32_t, bool dup) {
-                                                ++stats[i].blocks;
-                                                stats[i].duplicates += dup;
-                                            }));
-        app->TraceConnectWithoutContext("ControlTx",
-                                        Callback<void, Ipv4Address, uint16_t, uint32_t>(
-                                            [&stats, i](Ipv4Address, uint16_t, uint32_t bytes) {
-                                                stats[i].controlBytes += bytes;
-                                            }));
-    }
-    const std::vector<double> starts = GetStartTimes();
+        r.app->TraceConnectWithoutContext("Complete",
+                                          Callback<void, Time>([&records, &completed, k](Time t) {
+                                              records[k].completion = t.GetSeconds();
+                                              ++completed;
+                                          }));
+        r.app->TraceConnectWithoutContext(
+            "BlockRx", Callback<void, Ipv4Address, uint32_t, uint32_t, bool>(
+                           [&records, k](Ipv4Address, uint32_t, uint32_t, bool dup) {
+                               ++records[k].blocks;
+                               records[k].duplicates += dup;
+                           }));
+        r.app->TraceConnectWithoutContext("ControlTx",
+                                          Callback<void, Ipv4Address, uint16_t, uint32_t>(
+                                              [&records, k](Ipv4Address, uint16_t, uint32_t bytes) {
+                                                  records[k].controlBytes += bytes;
+                                              }));
+        const double now = Simulator::Now().GetSeconds();
+        a->SetStartTime(Seconds(r.life.start - now));
+        a->SetStopTime(Seconds(r.life.end - now));
+    };
     for (uint32_t i = 0; i < n; ++i)
     {
-        apps.Get(i)->SetStartTime(Seconds(starts[i]));
+        attach(i, apps.Get(i));
     }
-    const Time end = Seconds(m_config.maxTime);
-    apps.Stop(end);
+    int64_t nextStream = OverlayHelper::kStreamBase + n * OverlayApplication::kStreamsPerNode;
+    for (uint32_t k = n; k < lives.size(); ++k)
+    {
+        Simulator::Schedule(Seconds(lives[k].start), [&, k]() {
+            ApplicationContainer one = rejoin.Install(net->GetClients().Get(lives[k].host));
+            nextStream += OverlayHelper::AssignStreams(one, nextStream);
+            attach(k, one.Get(0));
+        });
+    }
+    uint32_t departures = 0;
+    for (const auto& life : lives)
+    {
+        if (life.departs)
+        {
+            Simulator::Schedule(Seconds(life.end), [&departures]() {
+                ++departures;
+            });
+        }
+    }
     const uint32_t receivers = n - 1;
-    // Stop as soon as every receiver is done; a progress line every 10 simulated seconds.
+    // Without churn, stop as soon as every receiver is done; a progress line every 10
+    // simulated seconds.
     std::function<void()> check = [&]() {
-        if (completed == receivers)
+        if (completed == receivers && lives.size() == n)
         {
             Simulator::Stop();
             return;
@@ -347,25 +468,40 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
         double wall
             = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
         std::cout << "[" << name << "] t = " << std::fixed << std::setprecision(0)
-                  << Simulator::Now().GetSeconds() << " s: " << completed << "/" << receivers
-                  << " receivers complete, " << std::setprecision(1) << wall << " s wall"
-                  << std::endl;
+                  << Simulator::Now().GetSeconds() << " s: " << completed;
+        if (lives.size() == n)
+        {
+            std::cout << "/" << receivers << " receivers complete";
+        }
+        else
+        {
+            std::cout << " downloads complete, " << departures << " departures";
+        }
+        std::cout << ", " << std::setprecision(1) << wall << " s wall" << std::endl;
         Simulator::Schedule(Seconds(10), progress);
     };
     if (!m_config.quiet)
     {
         std::cout << "[" << name << "] " << n << " nodes, source " << m_source << ", file "
                   << m_manifest.GetFileSize() << " bytes in " << m_manifest.GetNumBlocks()
-                  << " blocks (" << (m_manifest.IsVirtual() ? "virtual" : "real") << " payload)"
-                  << std::endl;
+                  << " blocks (" << (m_manifest.IsVirtual() ? "virtual" : "real") << " payload)";
+        if (lives.size() > n)
+        {
+            std::cout << ", churn: mean lifetime " << m_config.churn << " s, " << lives.size() - n
+                      << " replacements scheduled";
+        }
+        std::cout << std::endl;
         Simulator::Schedule(Seconds(10), progress);
     }
     Simulator::Stop(end + Seconds(1));
     Simulator::Run();
     const double simulated = Simulator::Now().GetSeconds();
 
-    // Results.
+    // Results: one CSV row per incarnation (one per node without churn).
     std::vector<double> times;
+    std::vector<double> initialTimes; ///< incarnations that started at t = 0
+    std::vector<double> laterTimes;   ///< replacements (churn)
+    double longestIncompleteStay = 0;
     uint64_t blocks = 0;
     uint64_t duplicates = 0;
     uint64_t control = 0;
@@ -373,20 +509,26 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     bool verified = !m_manifest.IsVirtual();
     std::ofstream csv(out.Path(name + "-nodes.csv"));
     csv << "node,source,start_s,completion_s,blocks_received,duplicates,rejected,control_bytes,"
-           "file_sha256_ok\n";
-    for (uint32_t i = 0; i < n; ++i)
+           "file_sha256_ok,slot,end_s,departs\n";
+    for (uint32_t k = 0; k < records.size(); ++k)
     {
-        auto app = DynamicCast<FileDistributionApplication>(apps.Get(i));
-        const NodeStats& s = stats[i];
-        blocks += s.blocks;
-        duplicates += s.duplicates;
-        control += s.controlBytes;
-        rejected += app->GetRejectedBlocks();
-        bool ok = false;
-        if (i != m_source && s.completion >= 0)
+        const Record& r = records[k];
+        if (!r.app)
         {
-            times.push_back(s.completion);
-            if (const BlockStore* store = app->GetStore())
+            continue; // scheduled after the run stopped
+        }
+        const uint32_t i = r.life.host;
+        blocks += r.blocks;
+        duplicates += r.duplicates;
+        control += r.controlBytes;
+        rejected += r.app->GetRejectedBlocks();
+        bool ok = false;
+        const double stayed = std::min(r.life.end, simulated) - r.life.start;
+        if (i != m_source && r.completion >= 0)
+        {
+            times.push_back(r.completion);
+            (k < n ? initialTimes : laterTimes).push_back(r.completion);
+            if (const BlockStore* store = r.app->GetStore())
             {
                 ok = store->ComputeFileDigest() == m_manifest.GetFileDigest();
                 if (!m_config.output.empty())
@@ -396,40 +538,64 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
             }
             verified = verified && ok;
         }
-        csv << i << "," << (i == m_source) << "," << starts[i] << "," << s.completion << ","
-            << s.blocks << "," << s.duplicates << "," << app->GetRejectedBlocks() << ","
-            << s.controlBytes << "," << ok << "\n";
+        else if (i != m_source)
+        {
+            longestIncompleteStay = std::max(longestIncompleteStay, stayed);
+        }
+        csv << i << "," << (i == m_source) << "," << r.life.start << "," << r.completion << ","
+            << r.blocks << "," << r.duplicates << "," << r.app->GetRejectedBlocks() << ","
+            << r.controlBytes << "," << ok << "," << r.life.slot << ","
+            << std::min(r.life.end, simulated) << "," << r.life.departs << "\n";
     }
     std::sort(times.begin(), times.end());
-    auto quantile = [&times](double q) {
-        return times.empty() ? -1.0
-                             : times[std::min<size_t>(times.size() - 1,
-                                                      size_t(std::ceil(q * times.size())) - 1)];
+    auto quantile = [](const std::vector<double>& v, double q) {
+        return v.empty() ? -1.0
+                         : v[std::min<size_t>(v.size() - 1, size_t(std::ceil(q * v.size())) - 1)];
     };
+    auto average = [](const std::vector<double>& v) {
+        double sum = 0;
+        for (double t : v)
+        {
+            sum += t;
+        }
+        return v.empty() ? -1.0 : sum / v.size();
+    };
+    const bool churn = lives.size() > n;
     nlohmann::json summary;
     summary["receivers"] = receivers;
     summary["completed"] = times.size();
     summary["completion_s"] = times;
-    double mean = 0;
-    for (double t : times)
-    {
-        mean += t;
-    }
-    mean = times.empty() ? -1 : mean / times.size();
+    const double mean = average(times);
     summary["completion_mean_s"] = mean;
-    summary["completion_median_s"] = quantile(0.5);
-    summary["completion_p90_s"] = quantile(0.9);
-    summary["completion_max_s"] = times.size() == receivers ? quantile(1.0) : -1.0;
+    summary["completion_median_s"] = quantile(times, 0.5);
+    summary["completion_p90_s"] = quantile(times, 0.9);
+    // Under churn, the slowest download that finished; without, -1 unless all finished.
+    summary["completion_max_s"]
+        = (churn || times.size() == receivers) ? quantile(times, 1.0) : -1.0;
     summary["optimal_s"] = GetOptimalSeconds();
     summary["mean_download_kbps"] = mean > 0 ? m_manifest.GetFileSize() * 8.0 / 1000 / mean : 0.0;
     summary["duplicate_fraction"] = blocks ? double(duplicates) / blocks : 0.0;
     summary["control_kbps"] = simulated > 0 ? control * 8.0 / 1000 / n / simulated : 0.0;
-    summary["bytes_verified"] = verified && times.size() == receivers;
+    summary["bytes_verified"] = verified && (churn || times.size() == receivers);
     summary["blocks_rejected"] = rejected;
     summary["payload"] = m_manifest.IsVirtual() ? "virtual" : "real";
-    summary["late_joiners"] = std::count_if(starts.begin(), starts.end(), [](double t) {
-        return t > 0;
+    summary["late_joiners"] = std::count_if(lives.begin(), lives.begin() + n, [](const auto& l) {
+        return l.start > 0;
     });
+    if (churn)
+    {
+        nlohmann::json c;
+        c["mean_lifetime_s"] = m_config.churn;
+        c["replacements"] = records.size() - n;
+        c["departures"] = departures;
+        c["initial_completed"] = initialTimes.size();
+        c["initial_completion_mean_s"] = average(initialTimes);
+        c["replacement_completed"] = laterTimes.size();
+        c["replacement_completion_mean_s"] = average(laterTimes);
+        // Every receiver that stayed longer than this completed.
+        c["longest_incomplete_stay_s"] = longestIncompleteStay;
+        summary["churn"] = c;
+    }
     // Completion times are each receiver's own: from its start to its last needed block.
     summary["file_sha256"] = BlockManifest::ToHex(m_manifest.GetFileDigest());
     summary["simulated_s"] = simulated;
@@ -479,7 +645,20 @@ PrintFileTable(const nlohmann::json& systems, std::ostream& os)
            << std::setw(11) << s["duplicate_fraction"].get<double>() << std::setprecision(1)
            << std::setw(9) << s["control_kbps"].get<double>() << std::setw(10)
            << (s["bytes_verified"].get<bool>() ? "yes" : "no") << "\n";
-        if (s["completed"].get<uint32_t>() < s["receivers"].get<uint32_t>())
+        if (s.contains("churn"))
+        {
+            const auto& c = s["churn"];
+            os << "  churn (mean lifetime " << c["mean_lifetime_s"].get<double>()
+               << " s): " << c["departures"].get<uint32_t>() << " departures, "
+               << s["completed"].get<uint32_t>()
+               << " downloads complete (started at 0: " << c["initial_completed"].get<uint32_t>()
+               << ", mean " << c["initial_completion_mean_s"].get<double>()
+               << " s; replacements: " << c["replacement_completed"].get<uint32_t>() << ", mean "
+               << c["replacement_completion_mean_s"].get<double>()
+               << " s); longest stay without completing "
+               << c["longest_incomplete_stay_s"].get<double>() << " s\n";
+        }
+        else if (s["completed"].get<uint32_t>() < s["receivers"].get<uint32_t>())
         {
             os << "  " << s["receivers"].get<uint32_t>() - s["completed"].get<uint32_t>()
                << " receivers did not complete (slowest shown as -1)\n";

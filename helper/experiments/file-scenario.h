@@ -54,6 +54,10 @@ class FileDistributionScenario
         /// Flash crowd (Figure 22): "FRACTION@T", that share of the receivers (drawn from the
         /// seed) starts at T s instead of 0; "" none.
         std::string lateJoin;
+        /// Churn (Figure 23): mean receiver lifetime, s, exponentially distributed; a receiver
+        /// that leaves is replaced at once by a fresh one on the same host, downloading from
+        /// scratch. 0: no churn.
+        double churn{0};
 
         /// Adds the shared options to an example's command line.
         void AddTo(CommandLine& cmd);
@@ -88,9 +92,36 @@ class FileDistributionScenario
     /// When each node starts (s), from --lateJoin.
     std::vector<double> GetStartTimes() const;
 
+    /// One participant's stay in the run: on host (a client of the topology), from start to
+    /// end (s). Without churn, participant i is host i for the whole run.
+    struct Incarnation
+    {
+        uint32_t slot{0}; ///< the participant (0 .. nodes-1) it is or replaces
+        uint32_t host{0}; ///< the client of the topology it runs on
+        double start{0};
+        double end{0};       ///< departure, or maxTime if it stays to the end
+        bool departs{false}; ///< leaves (churn) before maxTime
+    };
+
+    /**
+     * Every incarnation over the run, drawn from the seed (the same for every system): the
+     * first `nodes` are the participants at start (host = slot), from their start time; with
+     * churn each receiver's lifetimes are exponential with mean Config::churn, and each
+     * departure brings a replacement at once, in order of arrival, each on a fresh host
+     * (hosts nodes, nodes+1, ...: the topology is built with room for them). A fresh host,
+     * not the departed one's address, because a restarted ns-3 3.37 listener that meets a
+     * stray RST from the old incarnation's connections before its first SYN crashes (its
+     * persist timer fires with nothing to send). The source never leaves.
+     */
+    std::vector<Incarnation> GetIncarnations() const;
+
   private:
+    /// Draws the incarnations (needs m_source).
+    std::vector<Incarnation> DrawIncarnations() const;
+
     TopologySpec m_spec;
     Config m_config;
+    std::vector<Incarnation> m_lives;
     FileContent m_content;
     BlockManifest m_manifest;
     uint32_t m_source{0};

@@ -40,7 +40,12 @@ BlockConnection::DoDispose()
     NS_LOG_FUNCTION(this);
     // Only detach: at dispose time the node's TCP stack may already be gone, so the socket
     // is not closed here (BlockTransport::Close()/CloseAll() close sockets while running).
-    DetachSocket();
+    // A socket already closed keeps the Discard callback CloseSocket() gave it: it may still
+    // receive, and must still be read.
+    if (m_state != CLOSED)
+    {
+        DetachSocket();
+    }
     m_state = CLOSED;
     ClearQueues();
     m_transport = nullptr;
@@ -612,6 +617,7 @@ BlockConnection::CloseSocket()
     {
         return;
     }
+    const bool connecting = m_state == CONNECTING;
     m_state = CLOSED;
     if (m_idle)
     {
@@ -620,11 +626,48 @@ BlockConnection::CloseSocket()
     }
     if (m_socket)
     {
-        DetachSocket();
-        m_socket->Close();
+        CloseGracefully(m_socket, connecting);
         // This may run inside one of the socket's own callbacks, which carries on using the
         // socket after we return; ours may be the last reference, so hold it one event longer.
         Simulator::ScheduleNow([socket = m_socket]() {});
+    }
+}
+
+void
+BlockConnection::CloseGracefully(Ptr<Socket> socket, bool connecting)
+{
+    socket->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
+    socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
+                              MakeNullCallback<void, Ptr<Socket>>());
+    socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
+                               MakeNullCallback<void, Ptr<Socket>>());
+    if (connecting)
+    {
+        socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+        socket->Close(); // nothing was exchanged yet
+        return;
+    }
+    // What still arrives is read and dropped, as a kernel does for a process that exited, so
+    // the peer's window never closes: on ns-3 3.37 a sender held at a zero window while it
+    // recovers from a loss sends a 0-byte segment and crashes. Reading first also spares the
+    // peer a RST (Close() resets when it finds unread bytes; out-of-order ones can still
+    // cause one). Close() sends the FIN at once, or after the data not yet sent (ns-3's
+    // ShutdownSend() would never send it while data is unacknowledged). The socket is freed
+    // by its stack when the close completes.
+    socket->SetRecvCallback(MakeCallback(&BlockConnection::Discard));
+    Discard(socket);
+    socket->Close();
+}
+
+void
+BlockConnection::Discard(Ptr<Socket> socket)
+{
+    while (Ptr<Packet> p = socket->Recv())
+    {
+        if (p->GetSize() == 0)
+        {
+            break;
+        }
     }
 }
 

@@ -243,20 +243,34 @@ BlockTransport::Listen(uint16_t port)
     {
         NS_FATAL_ERROR("BlockTransport cannot listen on port " << port);
     }
-    m_listener->SetAcceptCallback(MakeCallback(&BlockTransport::Accept, this),
-                                  MakeCallback(&BlockTransport::Accepted, this));
+    // The callbacks hold a reference: ns-3's listening socket copies them into each socket it
+    // forks for an incoming SYN, and such a socket may complete its handshake after CloseAll()
+    // (even after our owner let go of us), so we must still be here to turn it away.
+    Ptr<BlockTransport> self = this;
+    m_listener->SetAcceptCallback(MakeCallback(&BlockTransport::Accept, self),
+                                  MakeCallback(&BlockTransport::Accepted, self));
 }
 
 bool
 BlockTransport::Accept(Ptr<Socket> socket, const Address& from)
 {
-    return true;
+    return m_listener != nullptr;
 }
 
 void
 BlockTransport::Accepted(Ptr<Socket> socket, const Address& from)
 {
     NS_LOG_FUNCTION(this << socket << from);
+    if (!m_listener)
+    {
+        // A handshake begun before CloseAll(): refuse it, from an event of its own (we are
+        // inside the socket's handshake, which carries on using it after we return).
+        socket->SetRecvCallback(MakeCallback(&BlockConnection::Discard));
+        Simulator::ScheduleNow([socket]() {
+            BlockConnection::CloseGracefully(socket, false);
+        });
+        return;
+    }
     Ptr<BlockConnection> conn = CreateObject<BlockConnection>();
     m_anonymous.insert(conn);
     conn->SetupAccepted(this, socket);

@@ -33,7 +33,13 @@ ControlChannel::GetTypeId()
                               "ns3::ControlChannel::MessageTracedCallback")
               .AddTraceSource("Rejected", "A malformed or unknown control message was dropped",
                               MakeTraceSourceAccessor(&ControlChannel::m_rejectTrace),
-                              "ns3::ControlChannel::RejectTracedCallback");
+                              "ns3::ControlChannel::RejectTracedCallback")
+              .AddTraceSource("PeerDown",
+                              "The channel lost its connection to a peer: it closed or failed "
+                              "(connection-oriented channels only; protocols use it to notice "
+                              "that a peer left)",
+                              MakeTraceSourceAccessor(&ControlChannel::m_peerDownTrace),
+                              "ns3::ControlChannel::PeerTracedCallback");
     return tid;
 }
 
@@ -114,6 +120,12 @@ void
 ControlChannel::NotifySent(Ipv4Address peer, uint16_t type, uint32_t wireBytes)
 {
     m_txTrace(peer, type, wireBytes);
+}
+
+void
+ControlChannel::NotifyPeerDown(Ipv4Address peer)
+{
+    m_peerDownTrace(peer);
 }
 
 TypeId
@@ -290,6 +302,7 @@ TcpControlChannel::Start(Ptr<Node> node)
         m_transport->RegisterMessageType(type);
     }
     m_transport->SetReceiveCallback(MakeCallback(&TcpControlChannel::HandleRecv, this));
+    m_transport->SetPeerDownCallback(MakeCallback(&TcpControlChannel::HandlePeerDown, this));
     m_transport->TraceConnectWithoutContext(
         "Malformed", MakeCallback(&TcpControlChannel::HandleMalformed, this));
     m_transport->Listen(m_port);
@@ -304,6 +317,7 @@ TcpControlChannel::Stop()
         // channel, which can be destroyed before they are.
         m_transport->TraceDisconnectWithoutContext(
             "Malformed", MakeCallback(&TcpControlChannel::HandleMalformed, this));
+        m_transport->SetPeerDownCallback(MakeNullCallback<void, const InetSocketAddress&>());
         m_transport->CloseAll();
         m_transport = nullptr;
     }
@@ -343,6 +357,15 @@ Ipv4Address
 TcpControlChannel::GetLocalAddress() const
 {
     return m_local;
+}
+
+void
+TcpControlChannel::HandlePeerDown(const InetSocketAddress& peer)
+{
+    if (peer.GetPort() == m_port)
+    {
+        NotifyPeerDown(peer.GetIpv4());
+    }
 }
 
 void

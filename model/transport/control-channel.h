@@ -98,6 +98,8 @@ class ControlChannel : public Object
     using MessageTracedCallback = void (*)(Ipv4Address peer, uint16_t type, uint32_t bytes);
     /// (peer, why the message was dropped)
     using RejectTracedCallback = void (*)(Ipv4Address peer, const std::string& why);
+    /// (peer)
+    using PeerTracedCallback = void (*)(Ipv4Address peer);
 
   protected:
     void DoDispose() override;
@@ -111,6 +113,8 @@ class ControlChannel : public Object
     void Deliver(Ipv4Address from, uint16_t type, Ptr<Packet> message, uint32_t wireBytes);
     void Reject(Ipv4Address from, const std::string& why);
     void NotifySent(Ipv4Address peer, uint16_t type, uint32_t wireBytes);
+    /// A connection-oriented channel lost its connection to \p peer (it closed or failed).
+    void NotifyPeerDown(Ipv4Address peer);
 
   private:
     std::map<uint16_t, Handler> m_handlers;
@@ -118,6 +122,7 @@ class ControlChannel : public Object
     TracedCallback<Ipv4Address, uint16_t, uint32_t> m_txTrace;
     TracedCallback<Ipv4Address, uint16_t, uint32_t> m_rxTrace;
     TracedCallback<Ipv4Address, const std::string&> m_rejectTrace;
+    TracedCallback<Ipv4Address> m_peerDownTrace;
 };
 
 /**
@@ -193,6 +198,7 @@ class TcpControlChannel : public ControlChannel
 
   private:
     void HandleRecv(const InetSocketAddress& peer, uint16_t type, Ptr<Packet> message);
+    void HandlePeerDown(const InetSocketAddress& peer);
     void HandleMalformed(const InetSocketAddress& peer, const std::string& why);
 
     uint16_t m_port{0};

@@ -48,6 +48,21 @@ DataTransport::SetSendReadyCallback(Callback<void, Ipv4Address> cb)
 }
 
 void
+DataTransport::SetPeerDownCallback(Callback<void, Ipv4Address> cb)
+{
+    m_down = cb;
+}
+
+void
+DataTransport::NotifyPeerDown(Ipv4Address peer)
+{
+    if (!m_down.IsNull())
+    {
+        m_down(peer);
+    }
+}
+
+void
 DataTransport::NotifyReady(Ipv4Address peer)
 {
     if (!m_ready.IsNull())
@@ -60,6 +75,7 @@ void
 DataTransport::DoDispose()
 {
     m_ready = Callback<void, Ipv4Address>();
+    m_down = Callback<void, Ipv4Address>();
     m_recv = RecvCallback();
     Object::DoDispose();
 }
@@ -260,6 +276,7 @@ TcpDataTransport::Start(Ptr<Node> node)
     m_transport->RegisterMessageType(kDataType);
     m_transport->SetReceiveCallback(MakeCallback(&TcpDataTransport::HandleRecv, this));
     m_transport->SetBlockDequeuedCallback(MakeCallback(&TcpDataTransport::HandleDequeued, this));
+    m_transport->SetPeerDownCallback(MakeCallback(&TcpDataTransport::HandlePeerDown, this));
     m_transport->Listen(m_port);
 }
 
@@ -268,6 +285,8 @@ TcpDataTransport::Stop()
 {
     if (m_transport)
     {
+        // Stopping is not losing peers: nobody is told.
+        m_transport->SetPeerDownCallback(MakeNullCallback<void, const InetSocketAddress&>());
         m_transport->CloseAll();
         m_transport = nullptr;
     }
@@ -325,6 +344,15 @@ TcpDataTransport::HandleDequeued(const InetSocketAddress& peer, uint32_t remaini
     if (remaining < m_queueLimit)
     {
         NotifyReady(peer.GetIpv4());
+    }
+}
+
+void
+TcpDataTransport::HandlePeerDown(const InetSocketAddress& peer)
+{
+    if (peer.GetPort() == m_port)
+    {
+        NotifyPeerDown(peer.GetIpv4());
     }
 }
 

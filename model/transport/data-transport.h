@@ -49,6 +49,11 @@ class DataTransport : public Object
     void SetRecvCallback(RecvCallback cb);
     /// Called with a peer whose transport refused a send and can take packets again.
     void SetSendReadyCallback(Callback<void, Ipv4Address> cb);
+    /**
+     * Called with a peer the transport has lost: its connection closed or failed (the peer's
+     * process went away, or Close() was called). Connectionless transports never call it.
+     */
+    void SetPeerDownCallback(Callback<void, Ipv4Address> cb);
 
     /// (peer, payload bytes) for each accepted send
     using PeerBytesTracedCallback = void (*)(Ipv4Address peer, uint32_t bytes);
@@ -60,10 +65,12 @@ class DataTransport : public Object
     /// The transport's own send: true if it took the packet now.
     virtual bool DoSend(Ipv4Address peer, Ptr<Packet> packet) = 0;
     void NotifyReady(Ipv4Address peer);
+    void NotifyPeerDown(Ipv4Address peer);
 
   private:
     RecvCallback m_recv;
     Callback<void, Ipv4Address> m_ready;
+    Callback<void, Ipv4Address> m_down;
     TracedCallback<Ipv4Address, uint32_t> m_txTrace;
     TracedCallback<Ipv4Address, uint32_t> m_refusedTrace;
 };
@@ -153,6 +160,7 @@ class TcpDataTransport : public DataTransport
     int64_t m_inFront{-1}; ///< for the send in progress: SendRequested's inFront, else -1
     void HandleRecv(const InetSocketAddress& peer, uint16_t type, Ptr<Packet> packet);
     void HandleDequeued(const InetSocketAddress& peer, uint32_t remaining);
+    void HandlePeerDown(const InetSocketAddress& peer);
 
     uint16_t m_port{0};
     uint32_t m_queueLimit{0};

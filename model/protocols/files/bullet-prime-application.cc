@@ -179,6 +179,9 @@ BulletPrimeApplication::DoStart()
     reg(kBlockRequest, &BulletPrimeApplication::HandleBlockRequest);
     reg(kPeerClose, &BulletPrimeApplication::HandlePeerClose);
     GetTransport()->SetSendReadyCallback(MakeCallback(&BulletPrimeApplication::OnSendReady, this));
+    GetTransport()->SetPeerDownCallback(MakeCallback(&BulletPrimeApplication::OnPeerDown, this));
+    channel->TraceConnectWithoutContext("PeerDown",
+                                        MakeCallback(&BulletPrimeApplication::OnPeerDown, this));
 
     m_ransub = StartRanSub(RanSub::ALL, MakeCallback(&BulletPrimeApplication::SummaryPayload, this),
                            MakeCallback(&BulletPrimeApplication::OnRanSub, this));
@@ -287,9 +290,14 @@ BulletPrimeApplication::FindSenders(const std::vector<RanSubMember>& members)
 void
 BulletPrimeApplication::HandlePeerRequest(Ipv4Address from, Ptr<Packet> p)
 {
-    if (m_receivers.count(from))
+    if (auto it = m_receivers.find(from); it != m_receivers.end())
     {
+        // It asks again, so it holds no peering with us: a new incarnation of that node (it
+        // left and came back) or a close we never saw. Either way it knows nothing of what we
+        // announced before: start its diffs afresh.
+        it->second = Receiver(GetHoldings().GetNumBlocks());
         SendControl(from, kPeerAccept);
+        MaybeSendDiff(from, true);
         return;
     }
     if ((IsSource() && !m_pushDone) || m_receivers.size() >= m_receiverSizing->GetMax())
@@ -327,6 +335,16 @@ void
 BulletPrimeApplication::HandlePeerReject(Ipv4Address from, Ptr<Packet> p)
 {
     m_pendingPeers.erase(from);
+}
+
+void
+BulletPrimeApplication::OnPeerDown(Ipv4Address peer)
+{
+    // Its block or control connection closed: the peer is gone (2008 Section 5.13's churn),
+    // and what was outstanding at it must be asked of someone else.
+    m_pendingPeers.erase(peer);
+    CloseSender(peer, "connection lost", false);
+    CloseReceiver(peer, "connection lost", false);
 }
 
 void
@@ -566,7 +584,12 @@ BulletPrimeApplication::HandleDiff(Ipv4Address from, Ptr<Packet> p)
     auto it = m_senders.find(from);
     if (it == m_senders.end())
     {
-        return; // a diff in flight when we closed the peering
+        // A diff in flight when we closed the peering, or a sender that outlived a node this
+        // address used to be: either way, not our sender.
+        BulletPrimeCloseHeader close;
+        close.stopSending = false;
+        SendControl(from, kPeerClose, &close);
+        return;
     }
     Sender& s = it->second;
     if (h.diff.GetNumBlocks() != s.view.GetNumBlocks())

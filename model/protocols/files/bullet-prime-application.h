@@ -117,6 +117,9 @@ class BulletPrimeApplication : public FileDistributionApplication
     void PeriodTick();
     void PushNext();
     void OnSendReady(Ipv4Address peer);
+    /// The block transport or the control channel lost \p peer: drop it as sender and
+    /// receiver.
+    void OnPeerDown(Ipv4Address peer);
 
     void SendControl(Ipv4Address to, uint8_t kind, const Header* h = nullptr);
     bool Parse(Ipv4Address from, Ptr<Packet> p, CheckedHeader& h);
