@@ -3,10 +3,14 @@
 
     plot-files.py DIR
 
-Reads DIR/summary.json (systems.<name>.completion_s, optimal_s); writes DIR/completion-cdf.png:
-the fraction of receivers complete against time, per system, with the access-link optimum
-drawn in (as the 2008 paper's Figures 13-23). Needs only matplotlib.
+Reads DIR/summary.json (systems.<name>.completion_s, optimal_s, best_tcp_s); writes
+DIR/completion-cdf.png: the fraction of receivers complete against their download time, per
+system, with the access-link optimum and the best a TCP-based system could do drawn in (as the
+2008 paper's Figures 13-22). A run with churn (systems.<name>.churn) instead gets
+DIR/completions-over-time.png, the paper's Figure 23: downloads completed against time, from
+DIR/<name>-nodes.csv. Needs only matplotlib.
 """
+import csv
 import json
 import os
 import sys
@@ -24,8 +28,12 @@ def main(directory):
     if not systems:
         print("no systems in summary.json", file=sys.stderr)
         return 1
+    churned = {name: s for name, s in systems.items() if "churn" in s}
+    if churned:
+        return plot_churn(directory, churned)
     fig, ax = plt.subplots(figsize=(8, 4.5))
     optimum = None
+    best_tcp = None
     for name, s in systems.items():
         times = sorted(s.get("completion_s", []))
         receivers = s.get("receivers", len(times)) or 1
@@ -33,8 +41,13 @@ def main(directory):
             ys = [(i + 1) / receivers for i in range(len(times))]
             ax.step([0] + times, [0] + ys, where="post", label=name)
         optimum = s.get("optimal_s", optimum)
+        best_tcp = s.get("best_tcp_s", best_tcp)
     if optimum:
         ax.axvline(optimum, color="grey", linestyle="--", label="access-link optimum")
+    if best_tcp:
+        ys = [(i + 1) / len(best_tcp) for i in range(len(best_tcp))]
+        ax.step([0] + sorted(best_tcp), [0] + ys, where="post", color="grey", linestyle=":",
+                label="best over TCP")
     ax.set_xlabel("download time (s)")
     ax.set_ylabel("fraction of receivers complete")
     ax.set_ylim(0, 1.02)
@@ -42,6 +55,29 @@ def main(directory):
     ax.legend()
     fig.tight_layout()
     out = os.path.join(directory, "completion-cdf.png")
+    fig.savefig(out, dpi=120)
+    print("wrote", out)
+    return 0
+
+
+def plot_churn(directory, systems):
+    """Figure 23: how many downloads have completed, against time since the start."""
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for name in systems:
+        finished = []
+        with open(os.path.join(directory, name + "-nodes.csv")) as f:
+            for row in csv.DictReader(f):
+                if float(row["completion_s"]) >= 0 and row["source"] == "0":
+                    finished.append(float(row["start_s"]) + float(row["completion_s"]))
+        finished.sort()
+        ax.step([0] + finished, list(range(len(finished) + 1)), where="post",
+                label="%s (mean lifetime %g s)" % (name, systems[name]["churn"]["mean_lifetime_s"]))
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("downloads completed")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    out = os.path.join(directory, "completions-over-time.png")
     fig.savefig(out, dpi=120)
     print("wrote", out)
     return 0

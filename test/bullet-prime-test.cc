@@ -508,3 +508,20 @@ TEST(BulletPrime, ALeaversReceiversDropItAtOnceAndAskOthersForWhatItOwed)
         }
     }
 }
+
+TEST(FileScenario, BestOverTcpCountsHeadersHandshakeAndSlowStart)
+{
+    // No RTT: the file over the link, less the 54 bytes of headers per 1448-byte segment.
+    const double rate = 6e6;
+    const double headers = 1502.0 / 1448.0;
+    EXPECT_NEAR(BestOverTcpSeconds(100000000, rate, 0), 100e6 * 8 / rate * headers, 1e-6);
+    // A file that fits in the first window: the handshake and request, then its bytes.
+    EXPECT_NEAR(BestOverTcpSeconds(10000, rate, 0.2), 0.3 + 10000 * 8 / rate * headers, 1e-9);
+    // A long RTT costs slow-start rounds: 6 Mbit/s x 200 ms = 150 kB in flight, from a
+    // 14.5 kB first window: 4 rounds (14.5, 29, 58, 116 kB) before the pipe is full.
+    const double big = BestOverTcpSeconds(20000000, rate, 0.2);
+    const double bare = 20e6 * 8 / rate * headers;
+    const double ramp = 0.3 + 4 * 0.2 - 15 * 14480 * 8 / rate * headers;
+    EXPECT_NEAR(big - bare, ramp, 1e-6);
+    EXPECT_GT(big, BestOverTcpSeconds(20000000, rate, 0.05)) << "a longer RTT never helps";
+}

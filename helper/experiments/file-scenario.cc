@@ -3,11 +3,13 @@
  */
 #include "file-scenario.h"
 
+#include "ns3/bandwidth-change.h"
 #include "ns3/command-line.h"
 #include "ns3/file-distribution-application.h"
 #include "ns3/inet-topology.h"
 #include "ns3/overlay-helper.h"
 #include "ns3/simulator.h"
+#include "ns3/tcp-socket.h"
 #include "ns3/topology-helper.h"
 #include "ns3/uinteger.h"
 
@@ -22,6 +24,7 @@
 #include <iomanip>
 #include <iostream>
 #include <limits>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 
@@ -40,6 +43,12 @@ FileDistributionScenario::Config::AddTo(CommandLine& cmd)
     cmd.AddValue("accessKbps", "mesh2008: access link rate, kbps", accessKbps);
     cmd.AddValue("coreKbps", "mesh2008: core link rate, kbps", coreKbps);
     cmd.AddValue("coreLoss", "mesh2008: core links lose [0, this] of their packets", coreLossMax);
+    cmd.AddValue("coreDelayMin", "mesh2008: smallest core link delay, ms", coreDelayMinMs);
+    cmd.AddValue("coreDelayMax", "mesh2008: largest core link delay, ms", coreDelayMaxMs);
+    cmd.AddValue("tcpBuffer",
+                 "TCP send/receive buffer of the TCP block transport, bytes (0: 128 KiB); a "
+                 "long fat pipe needs more (Figure 18)",
+                 tcpBuffer);
     cmd.AddValue("size", "bytes of the generated file (ignored with --file)", size);
     cmd.AddValue("file", "distribute this file instead of a generated one", file);
     cmd.AddValue("blockSize", "bytes per block (the paper: 16 kB)", blockSize);
@@ -52,6 +61,10 @@ FileDistributionScenario::Config::AddTo(CommandLine& cmd)
     cmd.AddValue("lateJoin",
                  "flash crowd: FRACTION@T, that share of the receivers starts at T s (Figure 22)",
                  lateJoin);
+    cmd.AddValue("bwChanges",
+                 "mesh2008: every 20 s, half the participants each lose half the core "
+                 "bandwidth from half the others, cumulatively (Figure 14)",
+                 bwChanges);
     cmd.AddValue("churn",
                  "mean receiver lifetime, s (exponential; a leaver is replaced by a fresh "
                  "receiver; Figure 23); 0 none",
@@ -122,6 +135,10 @@ FileDistributionScenario::Config::Validate() const
     {
         throw std::invalid_argument("need --accessKbps, --coreKbps > 0 and 0 <= --coreLoss < 1");
     }
+    if (!(coreDelayMinMs >= 0) || !(coreDelayMaxMs >= coreDelayMinMs) || coreDelayMaxMs > 10000)
+    {
+        throw std::invalid_argument("need 0 <= --coreDelayMin <= --coreDelayMax <= 10000 ms");
+    }
     if (!lateJoin.empty())
     {
         auto [fraction, t] = ParseLateJoin(lateJoin);
@@ -133,6 +150,10 @@ FileDistributionScenario::Config::Validate() const
     if (!(churn >= 0) || std::isinf(churn))
     {
         throw std::invalid_argument("--churn must be a mean lifetime in seconds (0: no churn)");
+    }
+    if (bwChanges && topology != "mesh2008")
+    {
+        throw std::invalid_argument("--bwChanges needs --topology=mesh2008 (a core link per pair)");
     }
     if (churn > 0 && !lateJoin.empty())
     {
@@ -161,6 +182,8 @@ FileDistributionScenario::FileDistributionScenario(const Config& config)
         p.accessKbps = config.accessKbps;
         p.coreKbps = config.coreKbps;
         p.coreLossMax = config.coreLossMax;
+        p.coreDelayMinMs = config.coreDelayMinMs;
+        p.coreDelayMaxMs = config.coreDelayMaxMs;
         p.seed = config.seed;
         m_spec = MakeFileDistributionMesh(p);
     }
@@ -347,12 +370,24 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     auto wallStart = std::chrono::steady_clock::now();
     const std::string name = system.name;
     Ptr<SimulatedNetwork> net = TopologyHelper().Build(m_spec);
+    std::unique_ptr<BandwidthChangeSchedule> changes;
+    if (m_config.bwChanges)
+    {
+        BandwidthChangeSchedule::Params p;
+        p.seed = m_config.seed + 71; // the same changes for every system of a run
+        changes = std::make_unique<BandwidthChangeSchedule>(net, p);
+        changes->Start(Seconds(0), Seconds(m_config.maxTime));
+    }
     OverlayHelper helper(system.appType);
     helper.SetAttribute("FileSize", UintegerValue(m_manifest.GetFileSize()));
     helper.SetAttribute("BlockSize", UintegerValue(m_manifest.GetBlockSize()));
     if (system.configure)
     {
         system.configure(helper);
+    }
+    if (m_config.tcpBuffer > 0)
+    {
+        helper.SetTransportAttribute("SocketBuffer", UintegerValue(m_config.tcpBuffer));
     }
     if (customize)
     {
@@ -497,6 +532,40 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     Simulator::Run();
     const double simulated = Simulator::Now().GetSeconds();
 
+    // The best a TCP-based system could do (Figure 13): each receiver over its own access
+    // link, with the median RTT to the other participants (it downloads from many).
+    std::vector<double> bestTcp;
+    {
+        TypeId::AttributeInformation info;
+        uint32_t initialCwnd = 10;
+        if (TcpSocket::GetTypeId().LookupAttributeByName("InitialCwnd", &info))
+        {
+            initialCwnd = DynamicCast<const UintegerValue>(info.initialValue)->Get();
+        }
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            if (i == m_source)
+            {
+                continue;
+            }
+            std::vector<double> rtts;
+            for (uint32_t j = 0; j < n; ++j)
+            {
+                if (j != i)
+                {
+                    rtts.push_back(net->GetRttMs(i, j) / 1000);
+                }
+            }
+            std::nth_element(rtts.begin(), rtts.begin() + rtts.size() / 2, rtts.end());
+            const auto path = net->GetPath(m_source, i);
+            const double access
+                = net->GetLinkRate(path.back().link, path.back().fromA).GetBitRate();
+            bestTcp.push_back(BestOverTcpSeconds(m_manifest.GetFileSize(), access,
+                                                 rtts[rtts.size() / 2], 1448, initialCwnd));
+        }
+        std::sort(bestTcp.begin(), bestTcp.end());
+    }
+
     // Results: one CSV row per incarnation (one per node without churn).
     std::vector<double> times;
     std::vector<double> initialTimes; ///< incarnations that started at t = 0
@@ -573,12 +642,15 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     summary["completion_max_s"]
         = (churn || times.size() == receivers) ? quantile(times, 1.0) : -1.0;
     summary["optimal_s"] = GetOptimalSeconds();
+    summary["best_tcp_s"] = bestTcp;
+    summary["best_tcp_median_s"] = quantile(bestTcp, 0.5);
     summary["mean_download_kbps"] = mean > 0 ? m_manifest.GetFileSize() * 8.0 / 1000 / mean : 0.0;
     summary["duplicate_fraction"] = blocks ? double(duplicates) / blocks : 0.0;
     summary["control_kbps"] = simulated > 0 ? control * 8.0 / 1000 / n / simulated : 0.0;
     summary["bytes_verified"] = verified && (churn || times.size() == receivers);
     summary["blocks_rejected"] = rejected;
     summary["payload"] = m_manifest.IsVirtual() ? "virtual" : "real";
+    summary["bandwidth_changes"] = m_config.bwChanges;
     summary["late_joiners"] = std::count_if(lives.begin(), lives.begin() + n, [](const auto& l) {
         return l.start > 0;
     });
@@ -623,6 +695,25 @@ FileDistributionScenario::Finish(ExperimentOutput& out, bool plot) const
     }
 }
 
+double
+BestOverTcpSeconds(uint64_t bytes, double rateBps, double rttS, uint32_t mss, uint32_t initialCwnd)
+{
+    const double wireBytesPerSegment = mss + 52.0 + 2.0;
+    const double payloadBps = rateBps * mss / wireBytesPerSegment;
+    double t = 1.5 * rttS;
+    double left = double(bytes);
+    double window = double(initialCwnd) * mss;
+    // Slow start: a window per RTT, until a window takes at least an RTT to send.
+    while (left > 0 && window < payloadBps / 8 * rttS)
+    {
+        const double sent = std::min(left, window);
+        left -= sent;
+        t += sent < window ? sent * 8 / payloadBps : rttS;
+        window *= 2;
+    }
+    return t + left * 8 / payloadBps;
+}
+
 void
 PrintFileTable(const nlohmann::json& systems, std::ostream& os)
 {
@@ -631,8 +722,8 @@ PrintFileTable(const nlohmann::json& systems, std::ostream& os)
     os << "\ncompletion times of the receivers, s\n";
     os << std::left << std::setw(14) << "system" << std::right << std::setw(9) << "mean"
        << std::setw(9) << "median" << std::setw(9) << "p90" << std::setw(9) << "slowest"
-       << std::setw(9) << "optimum" << std::setw(11) << "rate kbps" << std::setw(11) << "duplicates"
-       << std::setw(9) << "control" << std::setw(10) << "verified"
+       << std::setw(9) << "optimum" << std::setw(9) << "bestTCP" << std::setw(11) << "rate kbps"
+       << std::setw(11) << "duplicates" << std::setw(9) << "control" << std::setw(10) << "verified"
        << "\n";
     for (const auto& [name, s] : systems.items())
     {
@@ -641,9 +732,10 @@ PrintFileTable(const nlohmann::json& systems, std::ostream& os)
            << s["completion_median_s"].get<double>() << std::setw(9)
            << s["completion_p90_s"].get<double>() << std::setw(9)
            << s["completion_max_s"].get<double>() << std::setw(9) << s["optimal_s"].get<double>()
-           << std::setw(11) << s["mean_download_kbps"].get<double>() << std::setprecision(3)
-           << std::setw(11) << s["duplicate_fraction"].get<double>() << std::setprecision(1)
-           << std::setw(9) << s["control_kbps"].get<double>() << std::setw(10)
+           << std::setw(9) << s.value("best_tcp_median_s", -1.0) << std::setw(11)
+           << s["mean_download_kbps"].get<double>() << std::setprecision(3) << std::setw(11)
+           << s["duplicate_fraction"].get<double>() << std::setprecision(1) << std::setw(9)
+           << s["control_kbps"].get<double>() << std::setw(10)
            << (s["bytes_verified"].get<bool>() ? "yes" : "no") << "\n";
         if (s.contains("churn"))
         {

@@ -43,8 +43,11 @@ class FileDistributionScenario
         double accessKbps{6000};          ///< mesh2008: access links
         double coreKbps{2000};            ///< mesh2008: core links
         double coreLossMax{0.03};         ///< mesh2008: core loss drawn from [0, this]
-        uint64_t size{20 * 1000 * 1000};  ///< bytes of a generated file
-        std::string file;                 ///< a real file to distribute instead
+        double coreDelayMinMs{5};         ///< mesh2008: core delay drawn from [min, max]
+        double coreDelayMaxMs{200};
+        uint32_t tcpBuffer{0}; ///< TCP socket buffers of TCP-based systems, bytes (0: default)
+        uint64_t size{20 * 1000 * 1000}; ///< bytes of a generated file
+        std::string file;                ///< a real file to distribute instead
         uint32_t blockSize{16384};
         std::string payload{"real"}; ///< real (bytes carried and checked) | virtual
         uint64_t seed{1};
@@ -58,6 +61,9 @@ class FileDistributionScenario
         /// that leaves is replaced at once by a fresh one on the same host, downloading from
         /// scratch. 0: no churn.
         double churn{0};
+        /// mesh2008: the 2008 bandwidth-change schedule (Section 5.2.2, Figure 14): every
+        /// 20 s, half the participants each lose half the core bandwidth from half the others.
+        bool bwChanges{false};
 
         /// Adds the shared options to an example's command line.
         void AddTo(CommandLine& cmd);
@@ -126,6 +132,18 @@ class FileDistributionScenario
     BlockManifest m_manifest;
     uint32_t m_source{0};
 };
+
+/**
+ * \ingroup bullet
+ * \brief The 2008 paper's "best possible performance of a system built on top of TCP"
+ * (Figure 13): the time for \p bytes to arrive over one TCP connection that has a link of
+ * \p rateBps to itself, counting what TCP cannot avoid: the handshake and the request (1.5
+ * RTT), slow start from \p initialCwnd segments doubling each RTT until the window covers the
+ * bandwidth-delay product, and the TCP/IP headers on every \p mss-byte segment (52 bytes
+ * with timestamps, 2 of PPP).
+ */
+double BestOverTcpSeconds(uint64_t bytes, double rateBps, double rttS, uint32_t mss = 1448,
+                          uint32_t initialCwnd = 10);
 
 /// Prints "name  mean median p90 slowest optimum dup control verified" rows.
 void PrintFileTable(const nlohmann::json& systems, std::ostream& os);

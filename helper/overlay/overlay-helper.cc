@@ -29,6 +29,12 @@ OverlayHelper::SetAttribute(const std::string& name, const AttributeValue& value
 }
 
 void
+OverlayHelper::SetTransportAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_transport.Set(name, value);
+}
+
+void
 OverlayHelper::SetTreeAttribute(const std::string& name, const AttributeValue& value)
 {
     m_tree.Set(name, value);

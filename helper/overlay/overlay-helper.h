@@ -57,6 +57,8 @@ class OverlayHelper
     /// The RanSub of every node, for protocols that run one (default ns3::RanSub).
     template<typename... Ts>
     void SetRanSub(const std::string& type, Ts&&... args);
+    /// Sets one attribute of the data transport chosen (by SetTransport or the default).
+    void SetTransportAttribute(const std::string& name, const AttributeValue& value);
     /// Sets an attribute of every RandomTree (Install and InstallRandomTree only).
     void SetTreeAttribute(const std::string& name, const AttributeValue& value);
 

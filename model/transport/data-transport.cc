@@ -264,6 +264,12 @@ TcpDataTransport::GetTypeId()
                             MakeUintegerChecker<uint16_t>())
               .AddAttribute("QueueLimit", "Packets allowed to wait in front of a peer's socket",
                             UintegerValue(4), MakeUintegerAccessor(&TcpDataTransport::m_queueLimit),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("SocketBuffer",
+                            "TCP send and receive buffer of every connection, bytes (0: the "
+                            "BlockTransport's default); a long fat pipe needs more than the "
+                            "default (2008 Section 5.11)",
+                            UintegerValue(0), MakeUintegerAccessor(&TcpDataTransport::m_buffer),
                             MakeUintegerChecker<uint32_t>());
     return tid;
 }
@@ -272,6 +278,11 @@ void
 TcpDataTransport::Start(Ptr<Node> node)
 {
     m_transport = CreateObject<BlockTransport>();
+    if (m_buffer > 0)
+    {
+        m_transport->SetAttribute("SndBufSize", UintegerValue(m_buffer));
+        m_transport->SetAttribute("RcvBufSize", UintegerValue(m_buffer));
+    }
     m_transport->SetNode(node);
     m_transport->RegisterMessageType(kDataType);
     m_transport->SetReceiveCallback(MakeCallback(&TcpDataTransport::HandleRecv, this));

@@ -164,6 +164,7 @@ class TcpDataTransport : public DataTransport
 
     uint16_t m_port{0};
     uint32_t m_queueLimit{0};
+    uint32_t m_buffer{0};
     Ptr<BlockTransport> m_transport;
 };
 
