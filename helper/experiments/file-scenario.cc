@@ -798,7 +798,10 @@ PrintFileTable(const nlohmann::json& systems, std::ostream& os)
            << s["mean_download_kbps"].get<double>() << std::setprecision(3) << std::setw(11)
            << s["duplicate_fraction"].get<double>() << std::setprecision(1) << std::setw(9)
            << s["control_kbps"].get<double>() << std::setw(10)
-           << (s["bytes_verified"].get<bool>() ? "yes" : "no") << "\n";
+           << (s.value("payload", "real") == "virtual" ? "virtual"
+               : s["bytes_verified"].get<bool>()       ? "yes"
+                                                       : "no")
+           << "\n";
         if (s.contains("churn"))
         {
             const auto& c = s["churn"];
