@@ -45,6 +45,8 @@ FileDistributionScenario::Config::AddTo(CommandLine& cmd)
     cmd.AddValue("coreLoss", "mesh2008: core links lose [0, this] of their packets", coreLossMax);
     cmd.AddValue("coreDelayMin", "mesh2008: smallest core link delay, ms", coreDelayMinMs);
     cmd.AddValue("coreDelayMax", "mesh2008: largest core link delay, ms", coreDelayMaxMs);
+    cmd.AddValue("queue", "packets each link direction's drop-tail queue holds (ModelNet-like 10)",
+                 queue);
     cmd.AddValue("tcpBuffer",
                  "TCP send/receive buffer of the TCP block transport, bytes (0: 128 KiB); a "
                  "long fat pipe needs more (Figure 18)",
@@ -122,6 +124,10 @@ FileDistributionScenario::Config::Validate() const
     if (file.empty() && size == 0)
     {
         throw std::invalid_argument("--size must be positive");
+    }
+    if (queue == 0)
+    {
+        throw std::invalid_argument("--queue must be at least 1 packet");
     }
     if (blockSize == 0)
     {
@@ -369,7 +375,9 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     }
     auto wallStart = std::chrono::steady_clock::now();
     const std::string name = system.name;
-    Ptr<SimulatedNetwork> net = TopologyHelper().Build(m_spec);
+    TopologyHelper topology;
+    topology.SetQueueSize(m_config.queue);
+    Ptr<SimulatedNetwork> net = topology.Build(m_spec);
     std::unique_ptr<BandwidthChangeSchedule> changes;
     if (m_config.bwChanges)
     {

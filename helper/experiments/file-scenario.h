@@ -46,6 +46,7 @@ class FileDistributionScenario
         double coreDelayMinMs{5};         ///< mesh2008: core delay drawn from [min, max]
         double coreDelayMaxMs{200};
         uint32_t tcpBuffer{0}; ///< TCP socket buffers of TCP-based systems, bytes (0: default)
+        uint32_t queue{10};    ///< packets each link direction's drop-tail queue holds
         uint64_t size{20 * 1000 * 1000}; ///< bytes of a generated file
         std::string file;                ///< a real file to distribute instead
         uint32_t blockSize{16384};
