@@ -593,7 +593,7 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     bool verified = !m_manifest.IsVirtual();
     std::ofstream csv(out.Path(name + "-nodes.csv"));
     csv << "node,source,start_s,completion_s,blocks_received,duplicates,rejected,control_bytes,"
-           "file_sha256_ok,slot,end_s,departs\n";
+           "file_sha256_ok,slot,end_s,departs,first_block_s\n";
     for (uint32_t k = 0; k < records.size(); ++k)
     {
         const Record& r = records[k];
@@ -629,7 +629,8 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
         csv << i << "," << (i == m_source) << "," << r.life.start << "," << r.completion << ","
             << r.blocks << "," << r.duplicates << "," << r.app->GetRejectedBlocks() << ","
             << r.controlBytes << "," << ok << "," << r.life.slot << ","
-            << std::min(r.life.end, simulated) << "," << r.life.departs << "\n";
+            << std::min(r.life.end, simulated) << "," << r.life.departs << ","
+            << (r.arrivals.empty() ? -1.0 : r.arrivals.front()) << "\n";
     }
     std::sort(times.begin(), times.end());
     auto quantile = [](const std::vector<double>& v, double q) {
