@@ -21,6 +21,19 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 
+def save(fig, ax, directory, filename, xlabel, ylabel):
+    """Labels, grid and legend of one figure, written to DIR/filename."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    out = os.path.join(directory, filename)
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+    print("wrote", out)
+
+
 def main(directory):
     with open(os.path.join(directory, "summary.json")) as f:
         summary = json.load(f)
@@ -48,15 +61,9 @@ def main(directory):
         ys = [(i + 1) / len(best_tcp) for i in range(len(best_tcp))]
         ax.step([0] + sorted(best_tcp), [0] + ys, where="post", color="grey", linestyle=":",
                 label="best over TCP")
-    ax.set_xlabel("download time (s)")
-    ax.set_ylabel("fraction of receivers complete")
     ax.set_ylim(0, 1.02)
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    out = os.path.join(directory, "completion-cdf.png")
-    fig.savefig(out, dpi=120)
-    print("wrote", out)
+    save(fig, ax, directory, "completion-cdf.png", "download time (s)",
+         "fraction of receivers complete")
     plot_interarrival(directory, systems)
     return 0
 
@@ -83,14 +90,8 @@ def plot_interarrival(directory, systems):
     if not drawn:
         plt.close(fig)
         return
-    ax.set_xlabel("block number, in the order each receiver got its blocks")
-    ax.set_ylabel("mean interarrival time (s)")
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    out = os.path.join(directory, "block-interarrival.png")
-    fig.savefig(out, dpi=120)
-    print("wrote", out)
+    save(fig, ax, directory, "block-interarrival.png",
+         "block number, in the order each receiver got its blocks", "mean interarrival time (s)")
 
 
 def plot_churn(directory, systems):
@@ -105,14 +106,7 @@ def plot_churn(directory, systems):
         finished.sort()
         ax.step([0] + finished, list(range(len(finished) + 1)), where="post",
                 label="%s (mean lifetime %g s)" % (name, systems[name]["churn"]["mean_lifetime_s"]))
-    ax.set_xlabel("time (s)")
-    ax.set_ylabel("downloads completed")
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    out = os.path.join(directory, "completions-over-time.png")
-    fig.savefig(out, dpi=120)
-    print("wrote", out)
+    save(fig, ax, directory, "completions-over-time.png", "time (s)", "downloads completed")
     return 0
 
 

@@ -164,6 +164,19 @@ class CorruptingTcpDataTransport : public TcpDataTransport
 
 NS_OBJECT_ENSURE_REGISTERED(CorruptingTcpDataTransport);
 
+/// The 2008 lossy mesh with a generated file of real bytes, no progress lines.
+FileDistributionScenario::Config
+QuietMesh(uint32_t nodes, uint64_t size, uint64_t seed, double maxTime)
+{
+    FileDistributionScenario::Config c;
+    c.nodes = nodes;
+    c.size = size;
+    c.seed = seed;
+    c.maxTime = maxTime;
+    c.quiet = true;
+    return c;
+}
+
 } // namespace
 
 TEST(BulletPrimeHeaders, RoundTripAndMalformedInput)
@@ -232,12 +245,7 @@ TEST(BulletPrime, EveryReceiversFileIsByteIdenticalAfterALossyRun)
 {
     // The 2008 mesh with lossy core links (up to 3%), real bytes checked against the
     // manifest, each receiver's file written out and compared with the source's bytes.
-    FileDistributionScenario::Config c;
-    c.nodes = 6;
-    c.size = 600 * 1000;
-    c.seed = 3;
-    c.maxTime = 300;
-    c.quiet = true;
+    FileDistributionScenario::Config c = QuietMesh(6, 600 * 1000, 3, 300);
     char dir[] = "/tmp/bullet-prime-test-XXXXXX";
     ASSERT_NE(mkdtemp(dir), nullptr);
     c.output = dir;
@@ -400,12 +408,7 @@ TEST(BulletPrime, UnderChurnEveryReceiverThatStaysLongEnoughCompletes)
     // place. Bullet' must notice the leavers (their connections close), ask others for what
     // was outstanding at them, and take the newcomers in: every receiver that stays longer
     // than twice the slowest download without churn completes, with its bytes intact.
-    FileDistributionScenario::Config c;
-    c.nodes = 10;
-    c.size = 1000 * 1000;
-    c.seed = 5;
-    c.maxTime = 150;
-    c.quiet = true;
+    FileDistributionScenario::Config c = QuietMesh(10, 1000 * 1000, 5, 150);
     ExperimentOutput out("bullet-prime-churn-test", 0, nullptr,
                          "/tmp/bullet-prime-churn-test/results");
     const SystemSpec& bp
