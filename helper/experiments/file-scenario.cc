@@ -492,16 +492,11 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
             attach(k, one.Get(0));
         });
     }
-    uint32_t departures = 0;
-    for (const auto& life : lives)
-    {
-        if (life.departs)
-        {
-            Simulator::Schedule(Seconds(life.end), [&departures]() {
-                ++departures;
-            });
-        }
-    }
+    auto departuresBy = [&lives](double t) {
+        return uint32_t(std::count_if(lives.begin(), lives.end(), [t](const Incarnation& l) {
+            return l.departs && l.end <= t;
+        }));
+    };
     const uint32_t receivers = n - 1;
     // Without churn, stop as soon as every receiver is done; a progress line every 10
     // simulated seconds.
@@ -525,7 +520,8 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
         }
         else
         {
-            std::cout << " downloads complete, " << departures << " departures";
+            std::cout << " downloads complete, " << departuresBy(Simulator::Now().GetSeconds())
+                      << " departures";
         }
         std::cout << ", " << std::setprecision(1) << wall << " s wall" << std::endl;
         Simulator::Schedule(Seconds(10), progress);
@@ -730,7 +726,7 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
         nlohmann::json c;
         c["mean_lifetime_s"] = m_config.churn;
         c["replacements"] = records.size() - n;
-        c["departures"] = departures;
+        c["departures"] = departuresBy(simulated);
         c["initial_completed"] = initialTimes.size();
         c["initial_completion_mean_s"] = average(initialTimes);
         c["replacement_completed"] = laterTimes.size();

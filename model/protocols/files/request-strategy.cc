@@ -11,6 +11,7 @@ namespace ns3
 {
 
 NS_OBJECT_ENSURE_REGISTERED(RequestStrategy);
+NS_OBJECT_ENSURE_REGISTERED(RandomizedRequestStrategy);
 NS_OBJECT_ENSURE_REGISTERED(FirstEncounteredRequest);
 NS_OBJECT_ENSURE_REGISTERED(RandomRequest);
 NS_OBJECT_ENSURE_REGISTERED(RarestRequest);
@@ -89,6 +90,34 @@ FirstEncounteredRequest::GetTypeId()
     return tid;
 }
 
+TypeId
+RandomizedRequestStrategy::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::RandomizedRequestStrategy")
+                            .SetParent<RequestStrategy>()
+                            .SetGroupName("Bullet");
+    return tid;
+}
+
+RandomizedRequestStrategy::RandomizedRequestStrategy()
+    : m_rng(CreateObject<UniformRandomVariable>())
+{
+}
+
+void
+RandomizedRequestStrategy::DoDispose()
+{
+    m_rng = nullptr;
+    RequestStrategy::DoDispose();
+}
+
+int64_t
+RandomizedRequestStrategy::AssignStreams(int64_t stream)
+{
+    m_rng->SetStream(stream);
+    return 1;
+}
+
 std::vector<uint32_t>
 FirstEncounteredRequest::Choose(const std::vector<uint32_t>& candidates,
                                 const std::function<uint32_t(uint32_t)>& holders, uint32_t count)
@@ -102,29 +131,10 @@ TypeId
 RandomRequest::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::RandomRequest")
-                            .SetParent<RequestStrategy>()
+                            .SetParent<RandomizedRequestStrategy>()
                             .SetGroupName("Bullet")
                             .AddConstructor<RandomRequest>();
     return tid;
-}
-
-RandomRequest::RandomRequest()
-    : m_rng(CreateObject<UniformRandomVariable>())
-{
-}
-
-void
-RandomRequest::DoDispose()
-{
-    m_rng = nullptr;
-    RequestStrategy::DoDispose();
-}
-
-int64_t
-RandomRequest::AssignStreams(int64_t stream)
-{
-    m_rng->SetStream(stream);
-    return 1;
 }
 
 std::vector<uint32_t>
@@ -165,29 +175,10 @@ TypeId
 RarestRandomRequest::GetTypeId()
 {
     static TypeId tid = TypeId("ns3::RarestRandomRequest")
-                            .SetParent<RequestStrategy>()
+                            .SetParent<RandomizedRequestStrategy>()
                             .SetGroupName("Bullet")
                             .AddConstructor<RarestRandomRequest>();
     return tid;
-}
-
-RarestRandomRequest::RarestRandomRequest()
-    : m_rng(CreateObject<UniformRandomVariable>())
-{
-}
-
-void
-RarestRandomRequest::DoDispose()
-{
-    m_rng = nullptr;
-    RequestStrategy::DoDispose();
-}
-
-int64_t
-RarestRandomRequest::AssignStreams(int64_t stream)
-{
-    m_rng->SetStream(stream);
-    return 1;
 }
 
 std::vector<uint32_t>

@@ -48,6 +48,24 @@ class RequestStrategy : public Object
 
 /**
  * \ingroup bullet
+ * \brief The base of the strategies that draw at random: one uniform random variable, on the
+ * stream AssignStreams() gives it.
+ */
+class RandomizedRequestStrategy : public RequestStrategy
+{
+  public:
+    static TypeId GetTypeId();
+    RandomizedRequestStrategy();
+    int64_t AssignStreams(int64_t stream) override;
+
+  protected:
+    void DoDispose() override;
+
+    Ptr<UniformRandomVariable> m_rng;
+};
+
+/**
+ * \ingroup bullet
  * \brief "First encountered": blocks in the order this node learned of them, the ones it has
  * known longest first (the paper's lockstep, low-diversity baseline).
  */
@@ -65,21 +83,13 @@ class FirstEncounteredRequest : public RequestStrategy
  * \brief "Random": a uniformly random order of the candidates (each subset of \p count
  * blocks, in each order, equally likely); rarity is not looked at.
  */
-class RandomRequest : public RequestStrategy
+class RandomRequest : public RandomizedRequestStrategy
 {
   public:
     static TypeId GetTypeId();
-    RandomRequest();
     std::vector<uint32_t> Choose(const std::vector<uint32_t>& candidates,
                                  const std::function<uint32_t(uint32_t)>& holders,
                                  uint32_t count) override;
-    int64_t AssignStreams(int64_t stream) override;
-
-  protected:
-    void DoDispose() override;
-
-  private:
-    Ptr<UniformRandomVariable> m_rng;
 };
 
 /**
@@ -103,21 +113,13 @@ class RarestRequest : public RequestStrategy
  * candidates of the lowest holder count; picks repeat until \p count or the candidates run
  * out (so the rarest blocks all come before any less rare one, in random order).
  */
-class RarestRandomRequest : public RequestStrategy
+class RarestRandomRequest : public RandomizedRequestStrategy
 {
   public:
     static TypeId GetTypeId();
-    RarestRandomRequest();
     std::vector<uint32_t> Choose(const std::vector<uint32_t>& candidates,
                                  const std::function<uint32_t(uint32_t)>& holders,
                                  uint32_t count) override;
-    int64_t AssignStreams(int64_t stream) override;
-
-  protected:
-    void DoDispose() override;
-
-  private:
-    Ptr<UniformRandomVariable> m_rng;
 };
 
 } // namespace ns3
