@@ -395,8 +395,20 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     }
     if (m_config.tcpBuffer > 0)
     {
-        helper.SetTransportAttribute("SocketBuffer", UintegerValue(m_config.tcpBuffer));
+        // A protocol with sockets of its own (BitTorrent) has the attribute itself; the
+        // others' TCP sockets are their block transport's.
+        TypeId::AttributeInformation info;
+        if (TypeId::LookupByName(system.appType).LookupAttributeByName("SocketBuffer", &info))
+        {
+            helper.SetAttribute("SocketBuffer", UintegerValue(m_config.tcpBuffer));
+        }
+        else
+        {
+            helper.SetTransportAttribute("SocketBuffer", UintegerValue(m_config.tcpBuffer));
+        }
     }
+    const SystemSpec::FileSetup setup
+        = system.prepareFile ? system.prepareFile(m_content) : SystemSpec::FileSetup();
     if (customize)
     {
         customize(helper);
@@ -452,6 +464,10 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
         else
         {
             r.app->SetManifest(m_manifest);
+        }
+        if (setup)
+        {
+            setup(a);
         }
         r.app->TraceConnectWithoutContext("Complete",
                                           Callback<void, Time>([&records, &completed, k](Time t) {

@@ -22,27 +22,31 @@ SystemRegistry::SystemRegistry()
 {
     const auto streaming = SystemSpec::STREAMING;
     Add({"bullet", streaming, "Bullet over a tree (--tree; 2003 Section 3)",
-         "ns3::BulletApplication", "", nullptr});
+         "ns3::BulletApplication", "", nullptr, nullptr});
     Add({"bottleneck-tree", streaming, "TFRC streaming over the offline bottleneck tree",
-         "ns3::TreeStreamingApplication", "bottleneck", nullptr});
+         "ns3::TreeStreamingApplication", "bottleneck", nullptr, nullptr});
     Add({"random-tree", streaming, "TFRC streaming over an offline random tree",
-         "ns3::TreeStreamingApplication", "random", nullptr});
+         "ns3::TreeStreamingApplication", "random", nullptr, nullptr});
     Add({"online-random-tree", streaming, "TFRC streaming over the online RandomTree protocol",
-         "ns3::TreeStreamingApplication", "online", nullptr});
+         "ns3::TreeStreamingApplication", "online", nullptr, nullptr});
     Add({"gossip", streaming, "push gossiping, no tree (2003 Section 4.4)",
-         "ns3::PushGossipApplication", "none", nullptr});
+         "ns3::PushGossipApplication", "none", nullptr, nullptr});
     Add({"antientropy", streaming,
          "streaming over the bottleneck tree with anti-entropy recovery (2003 Section 4.4)",
-         "ns3::AntiEntropyApplication", "bottleneck", [](OverlayHelper& h) {
+         "ns3::AntiEntropyApplication", "bottleneck",
+         [](OverlayHelper& h) {
              h.SetFullMembership(true);
-         }});
+         },
+         nullptr});
     const auto files = SystemSpec::FILE_DISTRIBUTION;
     Add({"bullet-prime", files,
          "Bullet': source push, receiver-driven pulls over a RanSub-found mesh (2008 Section 4)",
-         "ns3::BulletPrimeApplication", "online", [](OverlayHelper& h) {
+         "ns3::BulletPrimeApplication", "online",
+         [](OverlayHelper& h) {
              // Blocks over TCP; the protocol's own flow control bounds what waits per peer.
              h.SetTransport("ns3::TcpDataTransport", "QueueLimit", UintegerValue(1000));
-         }});
+         },
+         nullptr});
 }
 
 void

@@ -4,6 +4,7 @@
 #ifndef BULLET_SYSTEM_REGISTRY_H
 #define BULLET_SYSTEM_REGISTRY_H
 
+#include "ns3/file-content.h"
 #include "ns3/overlay-helper.h"
 
 #include <functional>
@@ -37,6 +38,14 @@ struct SystemSpec
     std::string tree;
     /// Extra configuration of the installation (attributes, membership); may be empty.
     std::function<void(OverlayHelper&)> configure;
+    /// Sets up one application of a file system before it starts.
+    using FileSetup = std::function<void(Ptr<Application> app)>;
+    /**
+     * For file systems whose nodes get more of the file out of band than the manifest every
+     * file system gets (BitTorrent's metainfo, as a .torrent reaches its users): called once
+     * per run with the file, returns the set-up of each application; may be empty.
+     */
+    std::function<FileSetup(const FileContent& content)> prepareFile;
 };
 
 /**

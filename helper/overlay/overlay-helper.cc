@@ -81,7 +81,8 @@ OverlayHelper::Addresses(NodeContainer nodes)
 
 Ptr<Application>
 OverlayHelper::Create(Ptr<Node> node, Ptr<OverlayTree> tree, bool source,
-                      const std::vector<Ipv4Address>& members, bool fullMembership) const
+                      const std::vector<Ipv4Address>& members, bool fullMembership,
+                      Ipv4Address sourceAddress) const
 {
     Ptr<OverlayApplication> app = m_app.Create<OverlayApplication>();
     app->SetAttribute("Source", BooleanValue(source));
@@ -97,6 +98,7 @@ OverlayHelper::Create(Ptr<Node> node, Ptr<OverlayTree> tree, bool source,
         app->SetMembership(members);
     }
     app->SetTree(tree);
+    app->SetSourceAddress(sourceAddress);
     node->AddApplication(app);
     return app;
 }
@@ -111,7 +113,8 @@ OverlayHelper::Install(NodeContainer nodes) const
     {
         Ptr<RandomTree> tree = m_tree.Create<RandomTree>();
         tree->SetBootstrap(m_source);
-        apps.Add(Create(nodes.Get(i), tree, members[i] == m_source, members, m_fullMembership));
+        apps.Add(Create(nodes.Get(i), tree, members[i] == m_source, members, m_fullMembership,
+                        m_source));
     }
     return apps;
 }
@@ -139,7 +142,7 @@ OverlayHelper::InstallStaticTree(NodeContainer nodes, const TreeSpec& tree) cons
         }
         bool root = v == tree.root;
         st->Configure(root, root ? Ipv4Address() : members[tree.parent[v]], kids);
-        apps.Add(Create(nodes.Get(v), st, root, members, m_fullMembership));
+        apps.Add(Create(nodes.Get(v), st, root, members, m_fullMembership, members[tree.root]));
     }
     return apps;
 }
@@ -154,7 +157,7 @@ OverlayHelper::InstallWithoutTree(NodeContainer nodes, uint32_t source) const
     {
         auto alone = CreateObject<StaticTree>();
         alone->Configure(true, Ipv4Address(), {}); // the root of its own one-node tree
-        apps.Add(Create(nodes.Get(v), alone, v == source, members, true));
+        apps.Add(Create(nodes.Get(v), alone, v == source, members, true, members[source]));
     }
     return apps;
 }

@@ -101,7 +101,8 @@ class OverlayHelper
   private:
     /// One application on \p node with \p tree; \p members: the call's addresses.
     Ptr<Application> Create(Ptr<Node> node, Ptr<OverlayTree> tree, bool source,
-                            const std::vector<Ipv4Address>& members, bool fullMembership) const;
+                            const std::vector<Ipv4Address>& members, bool fullMembership,
+                            Ipv4Address sourceAddress) const;
     static Ipv4Address NodeAddress(Ptr<Node> node);
     static std::vector<Ipv4Address> Addresses(NodeContainer nodes);
 

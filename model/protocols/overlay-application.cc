@@ -89,6 +89,18 @@ OverlayApplication::IsSource() const
 }
 
 void
+OverlayApplication::SetSourceAddress(Ipv4Address source)
+{
+    m_sourceAddress = source;
+}
+
+Ipv4Address
+OverlayApplication::GetSourceAddress() const
+{
+    return m_sourceAddress;
+}
+
+void
 OverlayApplication::SetMembership(const std::vector<Ipv4Address>& members)
 {
     m_members = members;
@@ -209,6 +221,12 @@ OverlayApplication::DoStop()
 
 void
 OverlayApplication::ControlSent(Ipv4Address peer, uint16_t type, uint32_t bytes)
+{
+    m_controlTxTrace(peer, type, bytes);
+}
+
+void
+OverlayApplication::NotifyControlSent(Ipv4Address peer, uint16_t type, uint32_t bytes)
 {
     m_controlTxTrace(peer, type, bytes);
 }

@@ -73,6 +73,13 @@ class OverlayApplication : public Application
     Ipv4Address GetLocalAddress() const;
     /// Whether this node is the data's origin (the stream's or the file's source).
     bool IsSource() const;
+    /**
+     * The address of the data's origin, as every node of an installation knows it (where a
+     * RandomTree joins, where BitTorrent's tracker runs); set by OverlayHelper, 0.0.0.0 if
+     * unknown.
+     */
+    void SetSourceAddress(Ipv4Address source);
+    Ipv4Address GetSourceAddress() const;
 
     /**
      * The addresses of the other participants, for protocols that assume full group
@@ -120,11 +127,15 @@ class OverlayApplication : public Application
      */
     Ptr<RanSub> StartRanSub(RanSub::Mode mode, RanSub::PayloadCallback payload,
                             RanSub::DeliverCallback deliver);
+    /// Traces control traffic a protocol sends through its own sockets (as ControlTx does
+    /// for the control channel's messages).
+    void NotifyControlSent(Ipv4Address peer, uint16_t type, uint32_t bytes);
 
   private:
     void ControlSent(Ipv4Address peer, uint16_t type, uint32_t bytes);
 
     bool m_source;
+    Ipv4Address m_sourceAddress;
     ObjectFactory m_channelFactory;
     ObjectFactory m_transportFactory;
     ObjectFactory m_ransubFactory;

@@ -3,6 +3,8 @@
  */
 #include "block-connection.h"
 
+#include "tcp-socket-close.h"
+
 #include "ns3/block-transport.h"
 #include "ns3/inet-endpoint.h"
 #include "ns3/log.h"
@@ -626,48 +628,10 @@ BlockConnection::CloseSocket()
     }
     if (m_socket)
     {
-        CloseGracefully(m_socket, connecting);
+        TcpCloseGracefully(m_socket, connecting);
         // This may run inside one of the socket's own callbacks, which carries on using the
         // socket after we return; ours may be the last reference, so hold it one event longer.
         Simulator::ScheduleNow([socket = m_socket]() {});
-    }
-}
-
-void
-BlockConnection::CloseGracefully(Ptr<Socket> socket, bool connecting)
-{
-    socket->SetSendCallback(MakeNullCallback<void, Ptr<Socket>, uint32_t>());
-    socket->SetCloseCallbacks(MakeNullCallback<void, Ptr<Socket>>(),
-                              MakeNullCallback<void, Ptr<Socket>>());
-    socket->SetConnectCallback(MakeNullCallback<void, Ptr<Socket>>(),
-                               MakeNullCallback<void, Ptr<Socket>>());
-    if (connecting)
-    {
-        socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
-        socket->Close(); // nothing was exchanged yet
-        return;
-    }
-    // What still arrives is read and dropped, as a kernel does for a process that exited, so
-    // the peer's window never closes: on ns-3 3.37 a sender held at a zero window while it
-    // recovers from a loss sends a 0-byte segment and crashes. Reading first also spares the
-    // peer a RST (Close() resets when it finds unread bytes; out-of-order ones can still
-    // cause one). Close() sends the FIN at once, or after the data not yet sent (ns-3's
-    // ShutdownSend() would never send it while data is unacknowledged). The socket is freed
-    // by its stack when the close completes.
-    socket->SetRecvCallback(MakeCallback(&BlockConnection::Discard));
-    Discard(socket);
-    socket->Close();
-}
-
-void
-BlockConnection::Discard(Ptr<Socket> socket)
-{
-    while (Ptr<Packet> p = socket->Recv())
-    {
-        if (p->GetSize() == 0)
-        {
-            break;
-        }
     }
 }
 

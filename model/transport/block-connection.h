@@ -122,11 +122,6 @@ class BlockConnection : public Object
     void CloseSocket();
     /// Clears the socket's callbacks so that it can no longer call into this object.
     void DetachSocket();
-    /// Reads and drops whatever \p socket holds (a closed connection's late data).
-    static void Discard(Ptr<Socket> socket);
-    /// Closes \p socket, reading and dropping whatever still arrives; the
-    /// socket's callbacks no longer reach any connection.
-    static void CloseGracefully(Ptr<Socket> socket, bool connecting);
     /// Drops every queued message.
     void ClearQueues();
 

@@ -9,6 +9,7 @@
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
+#include "ns3/tcp-socket-close.h"
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/trace-source-accessor.h"
 #include "ns3/uinteger.h"
@@ -265,9 +266,9 @@ BlockTransport::Accepted(Ptr<Socket> socket, const Address& from)
     {
         // A handshake begun before CloseAll(): refuse it, from an event of its own (we are
         // inside the socket's handshake, which carries on using it after we return).
-        socket->SetRecvCallback(MakeCallback(&BlockConnection::Discard));
+        socket->SetRecvCallback(MakeCallback(&TcpDiscardReceived));
         Simulator::ScheduleNow([socket]() {
-            BlockConnection::CloseGracefully(socket, false);
+            TcpCloseGracefully(socket, false);
         });
         return;
     }

@@ -280,6 +280,18 @@ FileDistributionApplication::AcceptBlock(Ipv4Address from, uint32_t block,
 }
 
 void
+FileDistributionApplication::NotifyDuplicate(Ipv4Address from, uint32_t block, uint32_t bytes)
+{
+    m_rxTrace(from, block, bytes, true);
+}
+
+void
+FileDistributionApplication::CountRejected(uint32_t blocks)
+{
+    m_rejected += blocks;
+}
+
+void
 FileDistributionApplication::NotifyBlockSent(Ipv4Address to, uint32_t block, uint32_t bytes)
 {
     m_txTrace(to, block, bytes);

@@ -105,6 +105,12 @@ class FileDistributionApplication : public OverlayApplication
                      uint32_t wireBytes);
     /// Traces a block the transport took (for protocols that send through their own path).
     void NotifyBlockSent(Ipv4Address to, uint32_t block, uint32_t bytes);
+    /// Traces a copy of block \p block that arrived while it was already on its way or held
+    /// (for protocols that book blocks only after a larger unit checks, e.g. BitTorrent's
+    /// pieces).
+    void NotifyDuplicate(Ipv4Address from, uint32_t block, uint32_t bytes);
+    /// Counts \p blocks blocks whose bytes failed a protocol's own check (GetRejectedBlocks).
+    void CountRejected(uint32_t blocks);
     /// The largest block number this file's blocks (encoded ones included) can have, plus one.
     uint32_t GetBlockSpace() const;
 
