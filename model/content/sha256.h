@@ -4,12 +4,11 @@
 #ifndef BULLET_SHA256_H
 #define BULLET_SHA256_H
 
+#include "ns3/evp-digest.h"
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
-
-// OpenSSL's context type, declared here so that this header does not need OpenSSL's.
-struct evp_md_ctx_st;
 
 namespace ns3
 {
@@ -18,33 +17,20 @@ namespace ns3
 /// A SHA-256 digest (FIPS 180-4), 32 bytes.
 using Sha256Digest = std::array<uint8_t, 32>;
 
+/// Instantiated once, in sha256.cc.
+extern template class EvpHasher<Sha256Digest, EvpDigest::SHA256>;
+
 /**
  * \ingroup bullet
- * \brief Incremental SHA-256, computed by OpenSSL's libcrypto (EVP digest interface).
+ * \brief Incremental SHA-256, computed by OpenSSL's libcrypto (EVP digest interface, through
+ * EvpHasher).
  *
  * Update() any number of times, then Finish(), which returns the digest and makes the hasher
- * ready for a new message. Errors reported by libcrypto throw std::runtime_error.
+ * ready for a new message; Of() hashes one buffer. Errors reported by libcrypto throw
+ * std::runtime_error. Not copyable.
  */
-class Sha256
+class Sha256 : public EvpHasher<Sha256Digest, EvpDigest::SHA256>
 {
-  public:
-    Sha256();
-    ~Sha256();
-    Sha256(const Sha256&) = delete;
-    Sha256& operator=(const Sha256&) = delete;
-
-    /// Appends \p len bytes at \p data to the message (\p data may be null when \p len is 0).
-    void Update(const uint8_t* data, size_t len);
-    /// The digest of everything appended since construction or the last Finish().
-    Sha256Digest Finish();
-
-    /// The digest of the \p len bytes at \p data.
-    static Sha256Digest Of(const uint8_t* data, size_t len);
-
-  private:
-    void Begin();
-
-    evp_md_ctx_st* m_ctx; //!< libcrypto's digest context
 };
 
 } // namespace ns3
