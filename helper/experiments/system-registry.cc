@@ -3,6 +3,8 @@
  */
 #include "system-registry.h"
 
+#include "ns3/bittorrent-application.h"
+#include "ns3/torrent-metainfo.h"
 #include "ns3/uinteger.h"
 
 #include <sstream>
@@ -47,6 +49,19 @@ SystemRegistry::SystemRegistry()
              h.SetTransport("ns3::TcpDataTransport", "QueueLimit", UintegerValue(1000));
          },
          nullptr});
+    Add({"bittorrent", files,
+         "BitTorrent (BEP 3 on the wire, mainline 3.4 algorithms; its tracker on the source)",
+         "ns3::BitTorrentApplication", "none", nullptr,
+         [](const FileContent& content) -> SystemSpec::FileSetup {
+             // The .torrent, made once per run, reaches every peer out of band.
+             auto torrent = std::make_shared<TorrentMetainfo>(
+                 TorrentMetainfo::Make(content, "file", "http://source:6969/announce"));
+             return [torrent](Ptr<Application> app) {
+                 Ptr<BitTorrentApplication> bt = DynamicCast<BitTorrentApplication>(app);
+                 NS_ABORT_MSG_UNLESS(bt, "not a BitTorrentApplication");
+                 bt->SetTorrent(*torrent);
+             };
+         }});
 }
 
 void

@@ -7,6 +7,7 @@
 #include "ns3/checked-header.h"
 #include "ns3/packet.h"
 #include "ns3/ptr.h"
+#include "ns3/sha1.h"
 
 #include <array>
 #include <cstdint>
@@ -17,9 +18,9 @@
 namespace ns3
 {
 
-/// SHA-1 of a torrent's bencoded info dictionary (the same type as Sha1Digest).
-using InfoHash = std::array<uint8_t, 20>;
-/// The 20 bytes a BitTorrent peer names itself with in the handshake.
+/// SHA-1 of a torrent's bencoded info dictionary.
+using InfoHash = Sha1Digest;
+/// The 20 bytes a BitTorrent peer names itself with (handshake, tracker announces).
 using PeerId = std::array<uint8_t, 20>;
 
 /**

@@ -5,6 +5,7 @@
 #define BULLET_TRACKER_PROTOCOL_H
 
 #include "ns3/ipv4-address.h"
+#include "ns3/peer-wire.h"
 #include "ns3/sha1.h"
 
 #include <array>
@@ -17,10 +18,6 @@
 
 namespace ns3
 {
-
-/// \ingroup bullet
-/// A BitTorrent peer id (BEP 3): 20 bytes a peer picks for itself.
-using PeerId = std::array<uint8_t, 20>;
 
 /**
  * \ingroup bullet

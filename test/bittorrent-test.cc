@@ -1,0 +1,360 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+// BitTorrent on ns-3 sockets: whole swarms on small networks (every file byte-identical, a
+// lying seed's pieces rejected and fetched again), peers and the tracker facing raw sockets
+// that break the protocol.
+
+#include "star-network.h"
+
+#include "ns3/bittorrent-application.h"
+#include "ns3/bittorrent-tracker.h"
+#include "ns3/boolean.h"
+#include "ns3/file-scenario.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/overlay-helper.h"
+#include "ns3/peer-wire.h"
+#include "ns3/simulator.h"
+#include "ns3/tcp-socket-factory.h"
+#include "ns3/torrent-metainfo.h"
+#include "ns3/tracker-protocol.h"
+#include "ns3/uinteger.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+using namespace ns3;
+
+namespace
+{
+
+/// A raw TCP client on \p node: connects to \p to, sends \p bytes once connected, and
+/// records what comes back and whether the other side closed.
+struct RawClient
+{
+    Ptr<Socket> socket;
+    std::string received;
+    bool closed{false};
+
+    void
+    Start(Ptr<Node> node, InetSocketAddress to, std::string bytes)
+    {
+        socket = Socket::CreateSocket(node, TcpSocketFactory::GetTypeId());
+        socket->Bind();
+        socket->SetConnectCallback(
+            Callback<void, Ptr<Socket>>([bytes](Ptr<Socket> s) {
+                s->Send(
+                    Create<Packet>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+            }),
+            MakeNullCallback<void, Ptr<Socket>>());
+        socket->SetRecvCallback(Callback<void, Ptr<Socket>>([this](Ptr<Socket> s) {
+            while (Ptr<Packet> p = s->Recv())
+            {
+                if (p->GetSize() == 0)
+                {
+                    break;
+                }
+                std::string chunk(p->GetSize(), '\0');
+                p->CopyData(reinterpret_cast<uint8_t*>(chunk.data()), chunk.size());
+                received += chunk;
+            }
+        }));
+        auto done = Callback<void, Ptr<Socket>>([this](Ptr<Socket>) {
+            closed = true;
+        });
+        socket->SetCloseCallbacks(done, done);
+        socket->Connect(to);
+    }
+};
+
+std::string
+Bytes(Ptr<Packet> p)
+{
+    std::string s(p->GetSize(), '\0');
+    p->CopyData(reinterpret_cast<uint8_t*>(s.data()), s.size());
+    return s;
+}
+
+std::string
+Handshake(const Sha1Digest& infoHash)
+{
+    BtHandshake hs;
+    hs.SetInfoHash(infoHash);
+    PeerId id{};
+    id.fill('x');
+    hs.SetPeerId(id);
+    Ptr<Packet> p = Create<Packet>();
+    p->AddHeader(hs);
+    return Bytes(p);
+}
+
+std::string
+Message(const BtMessageHeader& m)
+{
+    Ptr<Packet> p = Create<Packet>();
+    p->AddHeader(m);
+    return Bytes(p);
+}
+
+FileDistributionScenario::Config
+QuietMesh(uint32_t nodes, uint64_t size, uint64_t seed, double maxTime)
+{
+    FileDistributionScenario::Config c;
+    c.nodes = nodes;
+    c.size = size;
+    c.seed = seed;
+    c.maxTime = maxTime;
+    c.quiet = true;
+    return c;
+}
+
+} // namespace
+
+TEST(BitTorrent, EveryReceiversFileIsByteIdenticalAfterALossyRun)
+{
+    // The 2008 mesh (core loss up to 3%), 6 nodes, a 1.5 MB file in 6 pieces of 256 KiB:
+    // every receiver ends with the source's bytes, each piece checked by its SHA-1.
+    FileDistributionScenario::Config c = QuietMesh(6, 1500 * 1000, 4, 400);
+    char dir[] = "/tmp/bittorrent-test-XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    c.output = dir;
+    FileDistributionScenario scenario(c);
+    ExperimentOutput out("bittorrent-test", 0, nullptr, std::string(dir) + "/results");
+    nlohmann::json s = scenario.RunSystem(
+        SystemRegistry::Get().Find("bittorrent", SystemSpec::FILE_DISTRIBUTION), out);
+    EXPECT_EQ(s["completed"].get<uint32_t>(), 5u);
+    EXPECT_TRUE(s["bytes_verified"].get<bool>());
+    std::vector<uint8_t> source;
+    FileContent::Generate(c.size, c.seed).ReadBlock(0, c.size, source);
+    for (uint32_t i = 0; i < c.nodes; ++i)
+    {
+        if (i == scenario.GetSource())
+        {
+            continue;
+        }
+        std::ifstream f(std::string(dir) + "/bittorrent-node" + std::to_string(i),
+                        std::ios::binary);
+        ASSERT_TRUE(f) << "receiver " << i << " wrote no file";
+        std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)),
+                                   std::istreambuf_iterator<char>());
+        EXPECT_TRUE(bytes == source) << "receiver " << i;
+    }
+    std::filesystem::remove_all(dir);
+}
+
+TEST(BitTorrent, ALyingSeedsPiecesFailTheirHashAndAreFetchedAgain)
+{
+    // Two seeds on a 6-node star: the source, and node 5, whose copy of the file has every
+    // byte flipped (the torrent is the true file's). Every piece a receiver takes from the
+    // liar fails its SHA-1, is discarded and counted, and comes again from someone else: all
+    // receivers end with the true file, and each receiver that took bad pieces bans the liar
+    // (a failed piece it sent alone, or three more shared failures than good pieces).
+    const uint32_t kPiece = 256 * 1024;
+    FileContent good = FileContent::Generate(8 * kPiece, 21);
+    std::vector<uint8_t> flipped(good.GetData(), good.GetData() + good.GetSize());
+    for (auto& b : flipped)
+    {
+        b = ~b;
+    }
+    FileContent bad = FileContent::FromBytes(flipped);
+    BlockManifest manifest = BlockManifest::Make(good, 16384);
+    TorrentMetainfo torrent = TorrentMetainfo::Make(good, "file", "http://10.0.0.1:6969/announce");
+    Ptr<SimulatedNetwork> net = StarNetwork(6, 8e6, 10);
+    OverlayHelper helper("ns3::BitTorrentApplication");
+    helper.SetAttribute("FileSize", UintegerValue(good.GetSize()));
+    ApplicationContainer apps = helper.InstallWithoutTree(net, 0);
+    apps.Get(5)->SetAttribute("Source", BooleanValue(true));
+    apps.Get(5)->SetAttribute("RunTracker", BooleanValue(false));
+    std::vector<Ptr<BitTorrentApplication>> bt;
+    // (receiver, time, piece) of each failed check: who sent blocks of it
+    std::map<std::tuple<uint32_t, int64_t, uint32_t>, std::set<Ipv4Address>> failed;
+    std::set<std::pair<uint32_t, Ipv4Address>> banned; ///< (receiver, whom it banned)
+    for (uint32_t i = 0; i < 6; ++i)
+    {
+        bt.push_back(DynamicCast<BitTorrentApplication>(apps.Get(i)));
+        bt[i]->SetTorrent(torrent);
+        if (i == 0)
+        {
+            bt[i]->SetContent(good, manifest);
+        }
+        else if (i == 5)
+        {
+            bt[i]->SetContent(bad, manifest);
+        }
+        else
+        {
+            bt[i]->SetManifest(manifest);
+        }
+        bt[i]->TraceConnectWithoutContext(
+            "PieceFailed",
+            Callback<void, uint32_t, Ipv4Address>([&failed, i](uint32_t piece, Ipv4Address from) {
+                failed[{i, Simulator::Now().GetTimeStep(), piece}].insert(from);
+            }));
+        bt[i]->TraceConnectWithoutContext(
+            "ProtocolError", Callback<void, Ipv4Address, const std::string&>(
+                                 [&banned, i](Ipv4Address who, const std::string& why) {
+                                     if (why.find("banned") != std::string::npos)
+                                     {
+                                         banned.insert({i, who});
+                                     }
+                                 }));
+    }
+    apps.Start(Seconds(0));
+    apps.Stop(Seconds(200));
+    Simulator::Stop(Seconds(201));
+    Simulator::Run();
+    uint64_t rejected = 0;
+    for (uint32_t i = 1; i < 5; ++i)
+    {
+        ASSERT_TRUE(bt[i]->IsComplete()) << "receiver " << i;
+        EXPECT_EQ(bt[i]->GetStore()->ComputeFileDigest(), manifest.GetFileDigest()) << i;
+        rejected += bt[i]->GetRejectedBlocks();
+    }
+    EXPECT_GT(failed.size(), 0u) << "the liar served pieces";
+    for (const auto& [key, senders] : failed)
+    {
+        EXPECT_EQ(senders.count(net->GetClientAddress(5)), 1u) << "a piece failed without the liar";
+        EXPECT_EQ(banned.count({std::get<0>(key), net->GetClientAddress(5)}), 1u)
+            << "receiver " << std::get<0>(key) << " took bad pieces and kept the liar";
+    }
+    for (const auto& [who, whom] : banned)
+    {
+        EXPECT_EQ(whom, net->GetClientAddress(5)) << "receiver " << who << " banned an honest peer";
+    }
+    EXPECT_EQ(rejected, failed.size() * 16u) << "each failed piece's 16 blocks are counted";
+    Simulator::Destroy();
+}
+
+TEST(BitTorrent, PeersCloseConnectionsThatBreakTheProtocolAndCarryOn)
+{
+    // Raw sockets on node 3 open connections to receiver 1's peer port: one with the wrong
+    // info hash, one with a request longer than 16 KiB, one with a bitfield of the wrong
+    // size, one with garbage instead of a handshake. Each is closed, the reason traced; the
+    // swarm (nodes 0-2) still completes.
+    FileContent content = FileContent::Generate(4 * 256 * 1024, 5);
+    BlockManifest manifest = BlockManifest::Make(content, 16384);
+    TorrentMetainfo torrent = TorrentMetainfo::Make(content, "f", "http://10.0.0.1:6969/announce");
+    Ptr<SimulatedNetwork> net = StarNetwork(4, 8e6, 10);
+    NodeContainer swarm;
+    for (uint32_t i = 0; i < 3; ++i)
+    {
+        swarm.Add(net->GetClients().Get(i));
+    }
+    OverlayHelper helper("ns3::BitTorrentApplication");
+    helper.SetAttribute("FileSize", UintegerValue(content.GetSize()));
+    ApplicationContainer apps = helper.InstallWithoutTree(swarm, 0);
+    OverlayHelper::AssignStreams(apps, 100);
+    std::vector<std::string> reasons;
+    for (uint32_t i = 0; i < 3; ++i)
+    {
+        auto app = DynamicCast<BitTorrentApplication>(apps.Get(i));
+        app->SetTorrent(torrent);
+        i == 0 ? app->SetContent(content, manifest) : app->SetManifest(manifest);
+        app->TraceConnectWithoutContext("ProtocolError",
+                                        Callback<void, Ipv4Address, const std::string&>(
+                                            [&reasons](Ipv4Address, const std::string& why) {
+                                                reasons.push_back(why);
+                                            }));
+    }
+    Sha1Digest other = torrent.GetInfoHash();
+    other[0] ^= 1;
+    const std::vector<uint8_t> wrongBits(3, 0xff); // 4 pieces need 1 byte
+    const std::vector<std::string> attacks = {
+        Handshake(other),
+        Handshake(torrent.GetInfoHash()) + Message(BtMessageHeader::Request(0, 0, 32768)),
+        Handshake(torrent.GetInfoHash()) + Message(BtMessageHeader::Bitfield(wrongBits)),
+        std::string(68, 'z'),
+    };
+    std::vector<RawClient> clients(attacks.size());
+    const InetSocketAddress target(net->GetClientAddress(1), 6881);
+    for (size_t k = 0; k < attacks.size(); ++k)
+    {
+        Simulator::Schedule(Seconds(1 + k), [&, k]() {
+            clients[k].Start(net->GetClients().Get(3), target, attacks[k]);
+        });
+    }
+    apps.Start(Seconds(0));
+    apps.Stop(Seconds(100));
+    Simulator::Stop(Seconds(101));
+    Simulator::Run();
+    ASSERT_EQ(reasons.size(), attacks.size());
+    EXPECT_NE(reasons[0].find("another torrent"), std::string::npos) << reasons[0];
+    EXPECT_NE(reasons[1].find("16 KiB"), std::string::npos) << reasons[1];
+    EXPECT_NE(reasons[2].find("bitfield"), std::string::npos) << reasons[2];
+    for (size_t k = 0; k < clients.size(); ++k)
+    {
+        EXPECT_TRUE(clients[k].closed) << "attack " << k << " left open";
+    }
+    for (uint32_t i = 1; i < 3; ++i)
+    {
+        EXPECT_TRUE(DynamicCast<BitTorrentApplication>(apps.Get(i))->IsComplete()) << i;
+    }
+    Simulator::Destroy();
+}
+
+TEST(BitTorrent, TheTrackerAnswersAnnouncesAndRejectsBadOnes)
+{
+    // Three raw clients announce to a tracker on node 0: two valid announces (the second is
+    // told of the first, compactly), then one without an info hash, which gets a bencoded
+    // failure reason and changes nothing.
+    Ptr<SimulatedNetwork> net = StarNetwork(4, 8e6, 10);
+    Ptr<BitTorrentTracker> tracker = CreateObject<BitTorrentTracker>();
+    net->GetClients().Get(0)->AddApplication(tracker);
+    tracker->AssignStreams(7);
+    Sha1Digest hash{};
+    hash.fill(0xab);
+    auto announce = [&hash](uint8_t who, uint16_t port) {
+        AnnounceRequest r;
+        r.infoHash = hash;
+        r.peerId.fill(who);
+        r.port = port;
+        r.left = 1000;
+        r.event = AnnounceRequest::STARTED;
+        return r.ToHttp("10.0.0.1:6969");
+    };
+    std::vector<RawClient> c(3);
+    const InetSocketAddress to(net->GetClientAddress(0), 6969);
+    Simulator::Schedule(Seconds(1), [&]() {
+        c[0].Start(net->GetClients().Get(1), to, announce(1, 7001));
+    });
+    Simulator::Schedule(Seconds(2), [&]() {
+        c[1].Start(net->GetClients().Get(2), to, announce(2, 7002));
+    });
+    Simulator::Schedule(Seconds(3), [&]() {
+        c[2].Start(net->GetClients().Get(3), to,
+                   "GET /announce?peer_id=aaaaaaaaaaaaaaaaaaaa&port=1 HTTP/1.0\r\n\r\n");
+    });
+    Simulator::Stop(Seconds(10));
+    Simulator::Run();
+    for (auto& client : c)
+    {
+        EXPECT_TRUE(client.closed);
+    }
+    HttpMessageReader first(HttpMessageReader::RESPONSE);
+    first.Append(reinterpret_cast<const uint8_t*>(c[1].received.data()), c[1].received.size());
+    first.ConnectionClosed();
+    ASSERT_TRUE(first.IsComplete()) << c[1].received;
+    const AnnounceResponse r = AnnounceResponse::Parse(first.GetBody());
+    EXPECT_TRUE(r.failure.empty());
+    ASSERT_EQ(r.peers.size(), 1u);
+    EXPECT_EQ(r.peers[0].address, net->GetClientAddress(1));
+    EXPECT_EQ(r.peers[0].port, 7001);
+    EXPECT_EQ(r.incomplete, 2u);
+    HttpMessageReader bad(HttpMessageReader::RESPONSE);
+    bad.Append(reinterpret_cast<const uint8_t*>(c[2].received.data()), c[2].received.size());
+    bad.ConnectionClosed();
+    ASSERT_TRUE(bad.IsComplete()) << c[2].received;
+    EXPECT_NE(AnnounceResponse::Parse(bad.GetBody()).failure.find("info_hash"), std::string::npos);
+    EXPECT_EQ(tracker->GetSwarmSize(hash), 2u);
+    EXPECT_EQ(tracker->GetAnnounceCount(), 2u);
+    EXPECT_EQ(tracker->GetRejectedCount(), 1u);
+    Simulator::Destroy();
+}
