@@ -410,7 +410,7 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
         }
     }
     const SystemSpec::FileSetup setup
-        = system.prepareFile ? system.prepareFile(m_content) : SystemSpec::FileSetup();
+        = system.prepareFile ? system.prepareFile(m_content, m_manifest) : SystemSpec::FileSetup();
     if (customize)
     {
         customize(helper);

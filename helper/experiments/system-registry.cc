@@ -4,6 +4,7 @@
 #include "system-registry.h"
 
 #include "ns3/bittorrent-application.h"
+#include "ns3/request-book.h"
 #include "ns3/torrent-metainfo.h"
 #include "ns3/uinteger.h"
 
@@ -52,7 +53,13 @@ SystemRegistry::SystemRegistry()
     Add({"bittorrent", files,
          "BitTorrent (BEP 3 on the wire, mainline 3.4 algorithms; its tracker on the source)",
          "ns3::BitTorrentApplication", "none", nullptr,
-         [](const FileContent& content) -> SystemSpec::FileSetup {
+         [](const FileContent& content, const BlockManifest& manifest) -> SystemSpec::FileSetup {
+             if (manifest.GetBlockSize() != RequestBook::kBlockBytes)
+             {
+                 throw std::invalid_argument(
+                     "bittorrent moves 16 KiB blocks (BEP 3): the block size must be 16384, not "
+                     + std::to_string(manifest.GetBlockSize()));
+             }
              // The .torrent, made once per run, reaches every peer out of band.
              auto torrent = std::make_shared<TorrentMetainfo>(
                  TorrentMetainfo::Make(content, "file", "http://source:6969/announce"));

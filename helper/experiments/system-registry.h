@@ -4,6 +4,7 @@
 #ifndef BULLET_SYSTEM_REGISTRY_H
 #define BULLET_SYSTEM_REGISTRY_H
 
+#include "ns3/block-manifest.h"
 #include "ns3/file-content.h"
 #include "ns3/overlay-helper.h"
 
@@ -43,9 +44,11 @@ struct SystemSpec
     /**
      * For file systems whose nodes get more of the file out of band than the manifest every
      * file system gets (BitTorrent's metainfo, as a .torrent reaches its users): called once
-     * per run with the file, returns the set-up of each application; may be empty.
+     * per run with the file and its manifest, returns the set-up of each application; may
+     * be empty. Throws std::invalid_argument if the system cannot carry this file (e.g. a
+     * block size its protocol does not allow).
      */
-    std::function<FileSetup(const FileContent& content)> prepareFile;
+    std::function<FileSetup(const FileContent& content, const BlockManifest& manifest)> prepareFile;
 };
 
 /**
