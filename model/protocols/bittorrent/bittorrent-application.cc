@@ -137,10 +137,12 @@ BitTorrentApplication::GetTypeId()
                               MakeTraceSourceAccessor(&BitTorrentApplication::m_protocolErrorTrace),
                               "ns3::BitTorrentApplication::ProtocolErrorTracedCallback")
               .AddTraceSource("PieceVerified",
-                              "A piece passed its SHA-1 check (from: who sent its last block)",
+                              "A piece passed its SHA-1 check (from: who sent its highest block)",
                               MakeTraceSourceAccessor(&BitTorrentApplication::m_pieceVerifiedTrace),
                               "ns3::BitTorrentApplication::PieceTracedCallback")
-              .AddTraceSource("PieceFailed", "A piece failed its SHA-1 check and was discarded",
+              .AddTraceSource("PieceFailed",
+                              "A piece failed its SHA-1 check and was discarded (traced once "
+                              "per peer that sent blocks of it)",
                               MakeTraceSourceAccessor(&BitTorrentApplication::m_pieceFailedTrace),
                               "ns3::BitTorrentApplication::PieceTracedCallback");
     return tid;
@@ -956,7 +958,13 @@ BitTorrentApplication::HandlePiece(Peer& peer, const BtMessageHeader& m, Ptr<Pac
             Send(*o, BtMessageHeader::Cancel(b.piece, b.begin, b.length));
         }
     }
-    m_partial[p][m.GetBegin() / RequestBook::kBlockBytes] = {data, peer.address};
+    PartialPiece& partial = m_partial[p];
+    partial.senders[m.GetBegin() / RequestBook::kBlockBytes] = peer.address;
+    if (!m_torrent.IsVirtual())
+    {
+        partial.bytes.resize(m_torrent.GetPieceBytes(p));
+        data->CopyData(partial.bytes.data() + m.GetBegin(), len);
+    }
     const uint32_t id = peer.id;
     if (m_book->PieceFull(p))
     {
@@ -1070,21 +1078,14 @@ BitTorrentApplication::FillAllRequests()
 void
 BitTorrentApplication::CheckPiece(uint32_t piece)
 {
-    auto blocks = std::move(m_partial[piece]);
+    PartialPiece partial = std::move(m_partial[piece]);
     m_partial.erase(piece);
-    Ipv4Address last;
-    Ptr<Packet> whole = Create<Packet>();
-    for (const auto& [index, entry] : blocks)
-    {
-        whole->AddAtEnd(entry.first);
-        last = entry.second;
-    }
-    bool ok = whole->GetSize() == m_torrent.GetPieceBytes(piece);
+    const auto& blocks = partial.senders;
+    const Ipv4Address last = blocks.empty() ? Ipv4Address() : blocks.rbegin()->second;
+    bool ok = blocks.size() == m_book->GetBlocksIn(piece);
     if (ok && !m_torrent.IsVirtual())
     {
-        std::vector<uint8_t> bytes(whole->GetSize());
-        whole->CopyData(bytes.data(), bytes.size());
-        ok = m_torrent.VerifyPiece(piece, bytes.data(), bytes.size());
+        ok = m_torrent.VerifyPiece(piece, partial.bytes.data(), partial.bytes.size());
     }
     if (!ok)
     {
@@ -1095,7 +1096,7 @@ BitTorrentApplication::CheckPiece(uint32_t piece)
         std::set<Ipv4Address> senders;
         for (const auto& [index, entry] : blocks)
         {
-            senders.insert(entry.second);
+            senders.insert(entry);
         }
         for (const Ipv4Address& sender : senders)
         {
@@ -1117,7 +1118,7 @@ BitTorrentApplication::CheckPiece(uint32_t piece)
     }
     for (const auto& [index, entry] : blocks)
     {
-        int& trust = m_trust[entry.second];
+        int& trust = m_trust[entry];
         trust = std::min(trust + 1, kMaxTrust);
     }
     m_book->PieceDone(piece);
@@ -1127,8 +1128,12 @@ BitTorrentApplication::CheckPiece(uint32_t piece)
     const uint32_t first = uint64_t(piece) * m_torrent.GetPieceLength() / GetBlockSize();
     for (const auto& [index, entry] : blocks)
     {
-        AcceptBlock(entry.second, first + index, entry.first,
-                    entry.first->GetSize() + kPieceHeaderBytes);
+        const uint32_t bytes = m_book->GetBlockLength(piece, index);
+        Ptr<Packet> payload
+            = m_torrent.IsVirtual()
+                  ? Create<Packet>(bytes)
+                  : Create<Packet>(partial.bytes.data() + index * RequestBook::kBlockBytes, bytes);
+        AcceptBlock(entry, first + index, payload, bytes + kPieceHeaderBytes);
     }
     m_pieceVerifiedTrace(piece, last);
     NS_LOG_LOGIC(GetLocalAddress() << ": piece " << piece << " verified, " << m_piecesHeld << "/"

@@ -223,8 +223,15 @@ class BitTorrentApplication : public FileDistributionApplication
     std::unique_ptr<RequestBook> m_book;
     std::vector<bool> m_havePiece;
     uint32_t m_piecesHeld{0};
-    /// Blocks of pieces being downloaded: per piece, per block, the bytes and who sent them.
-    std::map<uint32_t, std::map<uint32_t, std::pair<Ptr<Packet>, Ipv4Address>>> m_partial;
+    /// A piece being downloaded: its bytes (a real torrent's only) and who sent each block.
+    struct PartialPiece
+    {
+        std::vector<uint8_t> bytes;              ///< the piece, filled as blocks arrive
+        std::map<uint32_t, Ipv4Address> senders; ///< block index within the piece -> sender
+    };
+    /// Pieces being downloaded. Their bytes are copied out of the received packets: a block
+    /// kept as a fragment would pin the whole packet TCP handed over.
+    std::map<uint32_t, PartialPiece> m_partial;
     Ptr<UniformRandomVariable> m_rng;
     std::map<Ipv4Address, int> m_trust; ///< per sender of blocks: good pieces less bad ones
     std::set<Ipv4Address> m_banned;
