@@ -5,6 +5,7 @@
 // lying seed's pieces rejected and fetched again), peers and the tracker facing raw sockets
 // that break the protocol.
 
+#include "file-scenario-util.h"
 #include "star-network.h"
 
 #include "ns3/bittorrent-application.h"
@@ -104,50 +105,13 @@ Message(const BtMessageHeader& m)
     return Bytes(p);
 }
 
-FileDistributionScenario::Config
-QuietMesh(uint32_t nodes, uint64_t size, uint64_t seed, double maxTime)
-{
-    FileDistributionScenario::Config c;
-    c.nodes = nodes;
-    c.size = size;
-    c.seed = seed;
-    c.maxTime = maxTime;
-    c.quiet = true;
-    return c;
-}
-
 } // namespace
 
 TEST(BitTorrent, EveryReceiversFileIsByteIdenticalAfterALossyRun)
 {
     // The 2008 mesh (core loss up to 3%), 6 nodes, a 1.5 MB file in 6 pieces of 256 KiB:
     // every receiver ends with the source's bytes, each piece checked by its SHA-1.
-    FileDistributionScenario::Config c = QuietMesh(6, 1500 * 1000, 4, 400);
-    char dir[] = "/tmp/bittorrent-test-XXXXXX";
-    ASSERT_NE(mkdtemp(dir), nullptr);
-    c.output = dir;
-    FileDistributionScenario scenario(c);
-    ExperimentOutput out("bittorrent-test", 0, nullptr, std::string(dir) + "/results");
-    nlohmann::json s = scenario.RunSystem(
-        SystemRegistry::Get().Find("bittorrent", SystemSpec::FILE_DISTRIBUTION), out);
-    EXPECT_EQ(s["completed"].get<uint32_t>(), 5u);
-    EXPECT_TRUE(s["bytes_verified"].get<bool>());
-    std::vector<uint8_t> source;
-    FileContent::Generate(c.size, c.seed).ReadBlock(0, c.size, source);
-    for (uint32_t i = 0; i < c.nodes; ++i)
-    {
-        if (i == scenario.GetSource())
-        {
-            continue;
-        }
-        std::ifstream f(std::string(dir) + "/bittorrent-node" + std::to_string(i),
-                        std::ios::binary);
-        ASSERT_TRUE(f) << "receiver " << i << " wrote no file";
-        std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)),
-                                   std::istreambuf_iterator<char>());
-        EXPECT_TRUE(bytes == source) << "receiver " << i;
-    }
-    std::filesystem::remove_all(dir);
+    RunAndCheckEveryFile(QuietMesh(6, 1500 * 1000, 4, 400), "bittorrent");
 }
 
 TEST(BitTorrent, ALyingSeedsPiecesFailTheirHashAndAreFetchedAgain)

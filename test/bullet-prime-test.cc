@@ -1,6 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  */
+#include "file-scenario-util.h"
 #include "star-network.h"
 
 #include "ns3/bullet-prime-application.h"
@@ -165,17 +166,6 @@ class CorruptingTcpDataTransport : public TcpDataTransport
 NS_OBJECT_ENSURE_REGISTERED(CorruptingTcpDataTransport);
 
 /// The 2008 lossy mesh with a generated file of real bytes, no progress lines.
-FileDistributionScenario::Config
-QuietMesh(uint32_t nodes, uint64_t size, uint64_t seed, double maxTime)
-{
-    FileDistributionScenario::Config c;
-    c.nodes = nodes;
-    c.size = size;
-    c.seed = seed;
-    c.maxTime = maxTime;
-    c.quiet = true;
-    return c;
-}
 
 } // namespace
 
@@ -245,36 +235,8 @@ TEST(BulletPrime, EveryReceiversFileIsByteIdenticalAfterALossyRun)
 {
     // The 2008 mesh with lossy core links (up to 3%), real bytes checked against the
     // manifest, each receiver's file written out and compared with the source's bytes.
-    FileDistributionScenario::Config c = QuietMesh(6, 600 * 1000, 3, 300);
-    char dir[] = "/tmp/bullet-prime-test-XXXXXX";
-    ASSERT_NE(mkdtemp(dir), nullptr);
-    c.output = dir;
-    FileDistributionScenario scenario(c);
-    ExperimentOutput out("bullet-prime-test", 0, nullptr, std::string(dir) + "/results");
-    nlohmann::json s = scenario.RunSystem(
-        SystemRegistry::Get().Find("bullet-prime", SystemSpec::FILE_DISTRIBUTION), out);
-    EXPECT_EQ(s["completed"].get<uint32_t>(), 5u);
-    EXPECT_TRUE(s["bytes_verified"].get<bool>());
+    nlohmann::json s = RunAndCheckEveryFile(QuietMesh(6, 600 * 1000, 3, 300), "bullet-prime");
     EXPECT_GT(s["completion_mean_s"].get<double>(), s["optimal_s"].get<double>());
-    std::vector<uint8_t> source;
-    FileContent::Generate(c.size, c.seed).ReadBlock(0, c.size, source);
-    uint32_t files = 0;
-    for (uint32_t i = 0; i < c.nodes; ++i)
-    {
-        std::ifstream f(std::string(dir) + "/bullet-prime-node" + std::to_string(i),
-                        std::ios::binary);
-        if (!f)
-        {
-            EXPECT_EQ(i, scenario.GetSource()) << "receiver " << i << " wrote no file";
-            continue;
-        }
-        std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)),
-                                   std::istreambuf_iterator<char>());
-        EXPECT_TRUE(bytes == source) << "receiver " << i;
-        ++files;
-    }
-    EXPECT_EQ(files, 5u);
-    std::filesystem::remove_all(dir);
 }
 
 TEST(BulletPrime, ACorruptBlockIsRejectedAndFetchedAgain)
