@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -45,8 +46,9 @@ struct FilesRun
     std::vector<uint64_t> rejected;
 };
 
-/// The registry's `bullet` for files on \p net, source client 0, everyone from t = 0.
-/// \p during runs at 1 s with the applications (to inject traffic).
+/// The registry's `bullet` for files on \p net, source client 0, everyone from t = 0, until
+/// every receiver has completed or \p endS. \p during runs at 1 s with the applications (to
+/// inject traffic).
 FilesRun
 RunBullet(Ptr<SimulatedNetwork> net, uint64_t fileBytes, double endS,
           const std::function<void(ApplicationContainer&)>& during = nullptr)
@@ -107,6 +109,18 @@ RunBullet(Ptr<SimulatedNetwork> net, uint64_t fileBytes, double endS,
     }
     apps.Start(Seconds(0));
     apps.Stop(Seconds(endS));
+    // As the scenario does: the run ends when every receiver has completed (or at endS).
+    std::function<void()> check = [&r, &check]() {
+        if (std::all_of(r.completion.begin() + 1, r.completion.end(), [](double c) {
+                return c >= 0;
+            }))
+        {
+            Simulator::Stop();
+            return;
+        }
+        Simulator::Schedule(MilliSeconds(100), check);
+    };
+    Simulator::Schedule(MilliSeconds(100), check);
     Simulator::Stop(Seconds(endS + 1));
     Simulator::Run();
     r.fileBlocks = source->GetNumBlocks();
@@ -206,7 +220,7 @@ TEST(BulletFiles, EveryReceiverCompletesAtExactlyCeil104PercentOfTheBlocks)
         EXPECT_EQ(r.distinctAtCompletion[i], 65u) << "receiver " << i;
         EXPECT_GT(*r.got[i].rbegin(), 61u) << "receiver " << i << " got no coded block";
         std::cout << "receiver " << i << ": complete at " << r.completion[i] << " s, "
-                  << r.got[i].size() << " distinct blocks by the end\n";
+                  << r.got[i].size() << " distinct blocks when the last completed\n";
     }
     EXPECT_EQ(r.completion[0], -1) << "the source is not a downloader";
 }
@@ -227,15 +241,17 @@ TEST(BulletFiles, TheSourcePushesIncreasingBlockNumbers)
     EXPECT_TRUE(r.childOrderIncreasing);
 }
 
-TEST(BulletFiles, DuplicatesStayBelowTwiceThePapersShare)
+TEST(BulletFiles, DuplicatesStayNearThePapersShare)
 {
     // 2008 Section 4.3.2.1: with the TCP queues shrunk to one block per receiving peer,
-    // "duplicate data amounted to between 5 and 10% of the overall data received". Rows
-    // rotate at every refresh, so a receiver can re-ask another sender for a block in flight;
-    // the source and the parents send some blocks twice to probe their children. We assert
-    // under 20%, twice the paper's worst: a bound the mechanism keeps (shared queues or rows
-    // that ignored what is in flight would exceed it), not a figure to tune to.
-    FilesRun r = RunBullet(StarNetwork(12, 5e6, 10), 1500 * 1000, 60);
+    // "duplicate data amounted to between 5 and 10% of the overall data received" (rows
+    // rotating at every refresh let a receiver re-ask another sender for a block in flight;
+    // parents send some blocks to more than one child to probe them). 12 nodes, a 3 MB file:
+    // we assert under 15%, the paper's worst plus half. It holds with margin (7.6% here;
+    // 6-10% over RngRun 1-3) and fails when the mechanism that keeps recovered blocks from
+    // racing the peers' goes: with the 2003 relaying of every recovered block to children
+    // (RecoveredRelay=ns3::RelayAllRecovered) the same runs give 15-16%.
+    FilesRun r = RunBullet(StarNetwork(12, 5e6, 10), 3000 * 1000, 60);
     for (uint32_t i = 1; i < r.completion.size(); ++i)
     {
         EXPECT_GT(r.completion[i], 0) << "receiver " << i << " did not complete";
@@ -244,7 +260,7 @@ TEST(BulletFiles, DuplicatesStayBelowTwiceThePapersShare)
     std::cout << r.blocks << " blocks received, " << r.duplicates << " duplicates (" << 100 * share
               << "%)\n";
     EXPECT_GT(r.blocks, 11u * r.needed);
-    EXPECT_LT(share, 0.20);
+    EXPECT_LT(share, 0.15);
 }
 
 TEST(BulletFiles, MalformedBlocksAreCountedAndDropped)
