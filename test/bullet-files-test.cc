@@ -10,6 +10,7 @@
 #include "ns3/overlay-helper.h"
 #include "ns3/simulator.h"
 #include "ns3/stream-header.h"
+#include "ns3/stream-recovery.h"
 #include "ns3/uinteger.h"
 
 #include <gtest/gtest.h>
@@ -175,6 +176,34 @@ TEST(BulletFiles, TheRegistryHasABulletOfEachKind)
     EXPECT_EQ(std::count(names.begin(), names.end(), "bullet"), 1);
 }
 
+TEST(BulletFiles, APacketRebuiltForAPeerCarriesTheBlocksBytes)
+{
+    // The seam in StreamRecovery: a stream packet rebuilt for a peer is its header and zeros;
+    // with a payload callback (a file's block) it is its header and the callback's bytes.
+    StreamRecovery stream(64, 0.01, 100);
+    StreamHeader h;
+    h.seq = 5;
+    h.created = Seconds(2);
+    stream.Hold(h);
+    EXPECT_EQ(stream.MakePacket(5)->GetSize(), 100u);
+
+    StreamRecovery file(64, 0.01, 100);
+    file.Hold(h);
+    file.SetPayloadCallback([](uint32_t seq) {
+        std::vector<uint8_t> bytes(300, uint8_t(seq));
+        return Create<Packet>(bytes.data(), bytes.size());
+    });
+    Ptr<Packet> p = file.MakePacket(5);
+    StreamHeader back;
+    p->RemoveHeader(back);
+    ASSERT_TRUE(back.IsValid());
+    EXPECT_EQ(back.seq, 5u);
+    EXPECT_EQ(back.created, Seconds(2));
+    std::vector<uint8_t> payload(p->GetSize());
+    p->CopyData(payload.data(), payload.size());
+    EXPECT_EQ(payload, std::vector<uint8_t>(300, 5));
+}
+
 TEST(BulletFiles, ItsAttributesAreThePapersAndBulletsOwn)
 {
     // 2008 Sections 4.2.1.2 and 4.3.2.1: 10 senders and 10 receivers, fixed; digests every
@@ -247,10 +276,10 @@ TEST(BulletFiles, DuplicatesStayNearThePapersShare)
     // "duplicate data amounted to between 5 and 10% of the overall data received" (rows
     // rotating at every refresh let a receiver re-ask another sender for a block in flight;
     // parents send some blocks to more than one child to probe them). 12 nodes, a 3 MB file:
-    // we assert under 15%, the paper's worst plus half. It holds with margin (7.6% here;
-    // 6-10% over RngRun 1-3) and fails when the mechanism that keeps recovered blocks from
-    // racing the peers' goes: with the 2003 relaying of every recovered block to children
-    // (RecoveredRelay=ns3::RelayAllRecovered) the same runs give 15-16%.
+    // we assert under 12%, the paper's worst plus a fifth. It holds with margin (7.6% here;
+    // 5.9-10.3% over RngRun 1-3) and fails when the mechanism that keeps recovered blocks
+    // from racing the peers' goes: with the 2003 relaying of every recovered block to
+    // children (RecoveredRelay=ns3::RelayAllRecovered) the same runs give 14.8-16.0%.
     FilesRun r = RunBullet(StarNetwork(12, 5e6, 10), 3000 * 1000, 60);
     for (uint32_t i = 1; i < r.completion.size(); ++i)
     {
@@ -260,7 +289,7 @@ TEST(BulletFiles, DuplicatesStayNearThePapersShare)
     std::cout << r.blocks << " blocks received, " << r.duplicates << " duplicates (" << 100 * share
               << "%)\n";
     EXPECT_GT(r.blocks, 11u * r.needed);
-    EXPECT_LT(share, 0.15);
+    EXPECT_LT(share, 0.12);
 }
 
 TEST(BulletFiles, MalformedBlocksAreCountedAndDropped)
