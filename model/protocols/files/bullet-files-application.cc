@@ -129,7 +129,7 @@ BulletFilesApplication::DoStart()
     m_next = 0;
     if (IsSource())
     {
-        Simulator::ScheduleNow(&BulletFilesApplication::MakeBlocks, this);
+        m_retry = Simulator::ScheduleNow(&BulletFilesApplication::MakeBlocks, this);
     }
 }
 
@@ -166,6 +166,10 @@ BulletFilesApplication::MakeBlocks()
         StreamHeader h;
         h.seq = m_next++;
         h.created = Simulator::Now();
+        if (m_next == GetBlockSpace())
+        {
+            NS_LOG_INFO("source: the last of the block space's " << GetBlockSpace() << " numbers");
+        }
         Ptr<Packet> p = MakeBlockPayload(h.seq);
         p->AddHeader(h);
         m_madeTrace(h.seq);
@@ -175,13 +179,7 @@ BulletFilesApplication::MakeBlocks()
             break;
         }
     }
-    if (m_next == GetBlockSpace())
-    {
-        NS_LOG_INFO("source: the block space (" << GetBlockSpace() << " numbers) is used up at "
-                                                << Simulator::Now().As(Time::S));
-        return;
-    }
-    if (lookAgain && !m_retry.IsRunning())
+    if (lookAgain && m_next < GetBlockSpace() && !m_retry.IsRunning())
     {
         m_retry = Simulator::Schedule(kRetry, &BulletFilesApplication::MakeBlocks, this);
     }

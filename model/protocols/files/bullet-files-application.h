@@ -52,8 +52,11 @@ class BulletFilesApplication
     static TypeId GetTypeId();
     BulletFilesApplication();
 
+    /// The RanSub Bullet started (null before start).
     Ptr<RanSub> GetRanSub() const;
+    /// The mesh peers sending to this node.
     std::vector<Ipv4Address> GetSenders() const;
+    /// The mesh peers this node sends to.
     std::vector<Ipv4Address> GetReceivers() const;
     /// At the source: how many block numbers it has made (the next one it will make).
     uint32_t GetBlocksMade() const;
@@ -82,7 +85,7 @@ class BulletFilesApplication
     Ptr<TcpDataTransport> m_blocks;
     uint32_t m_queueLimit{1};
     uint32_t m_next{0}; ///< source: the next block number to make
-    EventId m_retry;
+    EventId m_retry;    ///< source: the next look at its children (start, no child yet)
     uint64_t m_malformedData{0};
 
     TracedCallback<uint32_t> m_madeTrace;

@@ -177,11 +177,15 @@ class BulletProtocol
     /// The data transport to \p peer has room again.
     void OnSendReady(Ipv4Address peer);
 
+    /// The RanSub the protocol started (non-descendants).
     Ptr<RanSub> GetRanSub() const;
+    /// The peers sending to this node.
     std::vector<Ipv4Address> GetSenders() const;
+    /// The peers this node sends to.
     std::vector<Ipv4Address> GetReceivers() const;
     /// The children as the send policy sees them (factors, ownership counts).
     const std::vector<ChildSendPolicy::Child>& GetChildState() const;
+    /// The packets this node holds in its window, and their digests.
     const WorkingSet& GetWorkingSet() const;
     /// Peering messages (request, refresh, child digest) dropped as malformed.
     uint64_t GetMalformedPeerMessages() const;
