@@ -10,6 +10,7 @@
  *   ./ns3 run file-distribution
  *   ./ns3 run "file-distribution --nodes=50 --size=20000000"
  *   ./ns3 run "file-distribution --file=/path/to/file --output=/tmp/received"
+ *   ./ns3 run "file-distribution --systems=bullet-prime,bullet"
  *   ./ns3 run "file-distribution --ns3::BulletPrimeApplication::RequestStrategy=ns3::RandomRequest"
  */
 #include "ns3/command-line.h"
@@ -34,8 +35,8 @@ main(int argc, char* argv[])
     std::string outstanding = "dynamic";
 
     CommandLine cmd(__FILE__);
-    cmd.Usage("Distributes a file with Bullet' and its rivals (BitTorrent; Bullet and SplitStream "
-              "as they are built) and compares completion times (2008 paper, Section 5.8).");
+    cmd.Usage("Distributes a file with Bullet' and its rivals (BitTorrent, Bullet; SplitStream "
+              "as it is built) and compares completion times (2008 paper, Section 5.8).");
     SystemRegistry& registry = SystemRegistry::Get();
     cmd.AddValue("systems",
                  "comma-separated, from: " + registry.Describe(SystemSpec::FILE_DISTRIBUTION),

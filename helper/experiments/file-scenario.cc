@@ -437,6 +437,20 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
         OverlayHelper::AssignStreams(apps, OverlayHelper::kStreamBase);
     }
 
+    // A system standing for an erasure code (its nodes need more distinct blocks than the
+    // file has) runs no decoder: its receivers hold the file's blocks they got, not the file.
+    const auto first = DynamicCast<FileDistributionApplication>(apps.Get(0));
+    NS_ABORT_MSG_UNLESS(first, system.appType << " is not a FileDistributionApplication");
+    const bool coded = first->GetBlocksNeeded() > first->GetNumBlocks();
+    if (coded && !m_config.output.empty())
+    {
+        Simulator::Destroy();
+        throw std::invalid_argument(
+            "--output writes each receiver's reassembled file, but '" + name
+            + "' stands for an erasure code and runs no decoder: its receivers hold blocks, not "
+              "the file (run it without --output)");
+    }
+
     /// What one incarnation did.
     struct Record
     {
@@ -626,7 +640,8 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
         {
             times.push_back(r.completion);
             (k < n ? initialTimes : laterTimes).push_back(r.completion);
-            if (const BlockStore* store = r.app->GetStore())
+            const BlockStore* store = r.app->GetStore();
+            if (store && !coded)
             {
                 ok = store->ComputeFileDigest() == m_manifest.GetFileDigest();
                 if (!m_config.output.empty())
@@ -717,6 +732,7 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     summary["bytes_verified"] = verified && (churn || times.size() == receivers);
     summary["blocks_rejected"] = rejected;
     summary["payload"] = m_manifest.IsVirtual() ? "virtual" : "real";
+    summary["coded"] = coded;
     summary["bandwidth_changes"] = m_config.bwChanges;
     if (!interarrival.empty())
     {
@@ -826,6 +842,7 @@ PrintFileTable(const nlohmann::json& systems, std::ostream& os)
            << s["duplicate_fraction"].get<double>() << std::setprecision(1) << std::setw(9)
            << s["control_kbps"].get<double>() << std::setw(10)
            << (s.value("payload", "real") == "virtual" ? "virtual"
+               : s.value("coded", false)               ? "coded"
                : s["bytes_verified"].get<bool>()       ? "yes"
                                                        : "no")
            << "\n";

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ns3
@@ -56,8 +57,9 @@ struct SystemSpec
  * \brief The systems the experiment programs know, by name: a new protocol becomes runnable
  * by `bullet-streaming --systems=` (or the file-distribution program) with one Add().
  *
- * Get() holds the module's built-in systems (tree streaming, Bullet, push gossip, streaming
- * with anti-entropy); programs and users may add more before parsing their options.
+ * Get() holds the module's built-in systems (streaming: tree streaming, Bullet, push gossip,
+ * streaming with anti-entropy; files: Bullet', Bullet); programs and users may add more
+ * before parsing their options.
  */
 class SystemRegistry
 {
@@ -65,7 +67,8 @@ class SystemRegistry
     /// The registry with the module's systems.
     static SystemRegistry& Get();
 
-    /// Adds (or replaces) a system.
+    /// Adds (or replaces) a system. Names are per kind: a streaming and a file system may
+    /// share one (e.g. `bullet`).
     void Add(const SystemSpec& spec);
     /// \throws std::invalid_argument naming the known systems of \p kind if \p name is not one
     const SystemSpec& Find(const std::string& name, SystemSpec::Kind kind) const;
@@ -81,7 +84,8 @@ class SystemRegistry
 
   private:
     SystemRegistry();
-    std::map<std::string, SystemSpec> m_systems;
+    /// By (kind, name).
+    std::map<std::pair<SystemSpec::Kind, std::string>, SystemSpec> m_systems;
 };
 
 } // namespace ns3

@@ -19,8 +19,9 @@ NS_OBJECT_ENSURE_REGISTERED(FileDistributionApplication);
 
 namespace
 {
-/// Encoded blocks a source may number beyond the ones a node needs, in multiples of them.
-constexpr uint32_t kEncodedSpaceFactor = 4;
+/// Encoded blocks a source may number, in multiples of the ones a node needs: a rateless code
+/// has no end; 16 lets a 6 Mbit/s source make new ones for over 7 minutes of a 20 MB download.
+constexpr uint32_t kEncodedSpaceFactor = 16;
 } // namespace
 
 TypeId
@@ -121,7 +122,7 @@ FileDistributionApplication::GetBlockSpace() const
 uint32_t
 FileDistributionApplication::GetBlockBytes(uint32_t block) const
 {
-    if (block + 1 == GetNumBlocks() && m_encodingOverhead == 0)
+    if (block + 1 == GetNumBlocks())
     {
         return uint32_t(m_fileSize - uint64_t(block) * m_blockSize);
     }
@@ -170,8 +171,6 @@ FileDistributionApplication::StartApplication()
     m_started = Simulator::Now();
     if (m_manifest)
     {
-        NS_ABORT_MSG_IF(m_encodingOverhead > 0,
-                        "a manifest describes the file's own blocks: EncodingOverhead must be 0");
         m_fileSize = m_manifest->GetFileSize();
         m_blockSize = m_manifest->GetBlockSize();
         if (!IsSource() && !m_manifest->IsVirtual())
@@ -236,9 +235,8 @@ FileDistributionApplication::GetRejectedBlocks() const
 Ptr<Packet>
 FileDistributionApplication::MakeBlockPayload(uint32_t block) const
 {
-    if (m_content && !m_content->IsVirtual())
+    if (m_content && !m_content->IsVirtual() && block < GetNumBlocks())
     {
-        NS_ABORT_MSG_UNLESS(block < GetNumBlocks(), "the file has no block " << block);
         // Straight from the source's bytes: one copy, into the packet.
         return Create<Packet>(m_content->GetData() + uint64_t(block) * m_blockSize,
                               GetBlockBytes(block));

@@ -29,8 +29,12 @@ namespace ns3
  * subpiece size). The source holds every block from the start. Protocols that stand for an
  * erasure code, as the paper runs Bullet and SplitStream, set EncodingOverhead (the paper:
  * 4%): block numbers then go beyond the file's block count and a node completes once it holds
- * ceil((1 + overhead) * blocks) distinct ones. Unlike streaming, protocols pull blocks: the
- * base class keeps the books (BlockArrived, SendBlock) and leaves every decision to them.
+ * ceil((1 + overhead) * blocks) distinct ones. The code is taken as systematic: block numbers
+ * below GetNumBlocks() are the file's own blocks (with a manifest, their bytes are carried and
+ * checked as without a code), higher ones stand for its repair blocks, full-size and zeros
+ * (no decoder runs: a receiver's BlockStore holds the file's blocks it got, not the file).
+ * Unlike streaming, protocols pull blocks: the base class keeps the books (BlockArrived,
+ * SendBlock) and leaves every decision to them.
  */
 class FileDistributionApplication : public OverlayApplication
 {
@@ -58,7 +62,8 @@ class FileDistributionApplication : public OverlayApplication
     uint32_t GetNumBlocks() const;
     /// Distinct blocks a node needs to complete: ceil((1 + EncodingOverhead) * GetNumBlocks()).
     uint32_t GetBlocksNeeded() const;
-    /// Bytes of block \p block on the wire (the file's last block may be short).
+    /// Bytes of block \p block on the wire (the file's last block may be short; a coded
+    /// file's repair blocks are BlockSize).
     uint32_t GetBlockBytes(uint32_t block) const;
     bool HasBlock(uint32_t block) const;
     /// The blocks held, over the file's block numbers (GetBlockSpace(); after start).
@@ -93,7 +98,8 @@ class FileDistributionApplication : public OverlayApplication
     /// Non-blocking send of block \p block's packet over the data transport; traces accepted
     /// sends.
     bool SendBlock(Ipv4Address to, Ptr<Packet> packet, uint32_t block);
-    /// The payload of block \p block as this node holds it (its bytes, GetBlockBytes() long).
+    /// The payload of block \p block as this node holds it (its bytes, GetBlockBytes() long;
+    /// zeros for a coded file's repair blocks and without real bytes).
     Ptr<Packet> MakeBlockPayload(uint32_t block) const;
     /**
      * A block's payload arrived (its protocol header removed; \p wireBytes counted it): checks

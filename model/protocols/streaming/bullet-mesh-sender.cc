@@ -108,9 +108,14 @@ BulletMeshSender::HandleRefresh(Ipv4Address from, const BulletPeerHeader& h)
     // what we sent it since its last refresh (still in flight when it built the filter).
     std::set<uint32_t> recent;
     recent.swap(r.sentSinceRefresh);
-    m_recovery.Owe(from, m_recovery.Missing(h, [&r, &recent](uint32_t seq) {
+    std::deque<uint32_t> missing = m_recovery.Missing(h, [&r, &recent](uint32_t seq) {
         return seq % r.senders == r.row && !recent.count(seq);
-    }));
+    });
+    if (m_config.order)
+    {
+        m_config.order(missing);
+    }
+    m_recovery.Owe(from, std::move(missing));
     m_recovery.Pump(from);
 }
 

@@ -11,6 +11,7 @@
 #include "ns3/overlay-tree.h"
 #include "ns3/stream-recovery.h"
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <set>
@@ -28,8 +29,9 @@ namespace ns3
  * A receiver's request or refresh carries its Bloom filter, the range it wants, its rows s
  * and this node's row; the packets this node holds in the range, in its row and not in the
  * filter (less those sent since the last refresh, which the filter may predate) are owed to
- * the receiver through StreamRecovery, and so is every new packet of its row the receiver
- * lacks. A receiver that sends no refresh for ReceiverTimeout periods is dropped.
+ * the receiver through StreamRecovery (oldest first, or in the order Config::order gives),
+ * and so is every new packet of its row the receiver lacks. A receiver that sends no refresh for
+ * ReceiverTimeout periods is dropped.
  */
 class BulletMeshSender
 {
@@ -41,6 +43,9 @@ class BulletMeshSender
         uint32_t maxReceivers{10}; ///< MaxReceivers
         bool acceptsPeers{true};   ///< false at a source that does not accept peers
         Time receiverTimeout;      ///< silence after which a receiver is dropped
+        /// Orders the packets a refresh shows missing before they are owed (null: oldest
+        /// first, as a stream wants them; Bullet over a file shuffles them).
+        std::function<void(std::deque<uint32_t>&)> order;
     };
 
     /**

@@ -92,7 +92,7 @@ BulletTreePush::Has(Ipv4Address child, uint32_t seq) const
            || h.sentSince.count(seq);
 }
 
-void
+bool
 BulletTreePush::Push(uint32_t seq, Ptr<const Packet> packet)
 {
     ++m_epochPackets;
@@ -116,7 +116,7 @@ BulletTreePush::Push(uint32_t seq, Ptr<const Packet> packet)
         }
         return true;
     };
-    m_policy->Send(m_children, seq, lfStep, m_totalSent, send, has);
+    return m_policy->Send(m_children, seq, lfStep, m_totalSent, send, has);
 }
 
 void

@@ -52,8 +52,8 @@ class BulletTreePush
     void NewEpoch();
     /// Follows the tree's children (keeping known ones' state); sending factors anew.
     void UpdateChildren();
-    /// Offers new packet \p seq to the children.
-    void Push(uint32_t seq, Ptr<const Packet> packet);
+    /// Offers new packet \p seq to the children. \returns whether one of them took it
+    bool Push(uint32_t seq, Ptr<const Packet> packet);
     /// A child's digest (message kChildDigest); ignored unless \p from is a child.
     void HandleChildDigest(Ipv4Address from, const BulletPeerHeader& digest);
     /// Forgets the holdings of nodes that are no longer children.

@@ -115,9 +115,16 @@ StreamRecovery::MakePacket(uint32_t seq) const
     StreamHeader h;
     h.seq = seq;
     h.created = m_created[seq % m_window];
-    Ptr<Packet> p = Create<Packet>(m_packetSize - h.GetSerializedSize());
+    Ptr<Packet> p
+        = m_payload ? m_payload(seq) : Create<Packet>(m_packetSize - h.GetSerializedSize());
     p->AddHeader(h);
     return p;
+}
+
+void
+StreamRecovery::SetPayloadCallback(PayloadFn payload)
+{
+    m_payload = std::move(payload);
 }
 
 void

@@ -69,6 +69,11 @@ class StreamRecovery
      * (the packet stays owed). The owner accounts for accepted sends inside.
      */
     using SendFn = std::function<bool(Ipv4Address peer, Ptr<Packet> packet, uint32_t seq)>;
+    /**
+     * The payload of held packet \p seq, as it goes behind its StreamHeader to a peer (a
+     * file's block, for Bullet over a file).
+     */
+    using PayloadFn = std::function<Ptr<Packet>(uint32_t seq)>;
 
     /**
      * \param window the working set's size in packets (WindowPackets)
@@ -86,8 +91,11 @@ class StreamRecovery
     void Hold(const StreamHeader& header);
     const WorkingSet& GetWorkingSet() const;
     uint32_t GetWindow() const;
-    /// A copy of held packet \p seq as its source made it (same header, same size).
+    /// A copy of held packet \p seq as its source made it (same header; the payload from
+    /// SetPayloadCallback's function, by default zeros to make the packet packetSize bytes).
     Ptr<Packet> MakePacket(uint32_t seq) const;
+    /// Where MakePacket's payloads come from (null: zeros, a stream packet's).
+    void SetPayloadCallback(PayloadFn payload);
 
     /// Fills \p digest with this node's filter and request range.
     void FillDigest(StreamDigestHeader& digest) const;
@@ -121,6 +129,7 @@ class StreamRecovery
     std::vector<Time> m_created; ///< creation time per seq, ring of m_window entries
     std::map<Ipv4Address, std::deque<uint32_t>> m_owed;
     SendFn m_send;
+    PayloadFn m_payload;
 };
 
 } // namespace ns3

@@ -1,0 +1,414 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "bullet-protocol.h"
+
+#include "ns3/boolean.h"
+#include "ns3/double.h"
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("BulletProtocol");
+
+TypeId
+BulletAttributes::AddTo(TypeId tid)
+{
+    return tid
+        .AddAttribute("MaxSenders", "Peers a node receives from at most", UintegerValue(10),
+                      MakeUintegerAccessor(&BulletAttributes::m_maxSenders),
+                      MakeUintegerChecker<uint32_t>(0, 1000))
+        .AddAttribute("MaxReceivers", "Peers a node sends to at most", UintegerValue(10),
+                      MakeUintegerAccessor(&BulletAttributes::m_maxReceivers),
+                      MakeUintegerChecker<uint32_t>(0, 1000))
+        .AddAttribute(
+            "RecoveredRelay",
+            "Which packets a parent recovered from its peers it relays to a child that "
+            "lacks them, a RecoveredRelayPolicy: ns3::RelayAllRecovered (All: the paper's "
+            "behaviour; the child's peers may be sending the same ones), "
+            "ns3::RelayParentRow (ParentRow, the default: the child counts its parent as "
+            "one more row of its sequence matrix and the parent relays only that row, so "
+            "parent and peers stay disjoint) or ns3::RelayNoRecovered (None: only packets "
+            "newer than the child's newest); the short names are accepted too",
+            TypeIdValue(RelayParentRow::GetTypeId()),
+            MakeTypeIdAccessor(&BulletAttributes::m_recoveredRelayType),
+            MakeRecoveredRelayChecker())
+        .AddAttribute("RowRotation",
+                      "Refreshes between rotations of the senders' rows of the sequence "
+                      "matrix (Figure 4b), which move a hole one sender cannot fill to "
+                      "another; a sender that learns of its new row late sends some of its "
+                      "old row, which another sender now serves. 0 keeps rows until the "
+                      "number of senders changes",
+                      UintegerValue(1), MakeUintegerAccessor(&BulletAttributes::m_rowRotation),
+                      MakeUintegerChecker<uint32_t>())
+        .AddAttribute("SourceAcceptsPeers",
+                      "Whether the source accepts peering requests; if not, its uplink "
+                      "carries only tree traffic (new data)",
+                      BooleanValue(true),
+                      MakeBooleanAccessor(&BulletAttributes::m_sourceAcceptsPeers),
+                      MakeBooleanChecker())
+        .AddAttribute("RefreshPeriod",
+                      "How often a receiver refreshes its senders' filters and rows",
+                      TimeValue(Seconds(5)), MakeTimeAccessor(&BulletAttributes::m_refreshPeriod),
+                      MakeTimeChecker(MilliSeconds(1)))
+        .AddAttribute("EvaluationEpochs",
+                      "RanSub epochs between evaluations of senders and receivers",
+                      UintegerValue(3), MakeUintegerAccessor(&BulletAttributes::m_evaluationEpochs),
+                      MakeUintegerChecker<uint32_t>(1))
+        .AddAttribute("DuplicateThreshold",
+                      "A sender whose duplicates exceed this share of its packets is dropped",
+                      DoubleValue(0.5), MakeDoubleAccessor(&BulletAttributes::m_duplicateThreshold),
+                      MakeDoubleChecker<double>(0, 1))
+        .AddAttribute("MeshEvaluation",
+                      "How a node chooses the sender and the receiver it drops every "
+                      "EvaluationEpochs epochs, a MeshEvaluationPolicy: "
+                      "ns3::PaperMeshEvaluation (the paper's rule)",
+                      TypeIdValue(PaperMeshEvaluation::GetTypeId()),
+                      MakeTypeIdAccessor(&BulletAttributes::m_meshEvaluationType),
+                      MakeTypeIdChecker())
+        .AddAttribute("BloomFalsePositiveRate",
+                      "Target false-positive rate the Bloom filter is sized for", DoubleValue(0.01),
+                      MakeDoubleAccessor(&BulletAttributes::m_falsePositive),
+                      MakeDoubleChecker<double>(1e-6, 0.5))
+        .AddAttribute("TicketEntries", "Entries of the min-wise summary ticket (30 x 4 B = 120 B)",
+                      UintegerValue(30), MakeUintegerAccessor(&BulletAttributes::m_ticketEntries),
+                      MakeUintegerChecker<uint32_t>(1, 255))
+        .AddAttribute("InitialLimitingFactor", "A new child's limiting factor", DoubleValue(1.0),
+                      MakeDoubleAccessor(&BulletAttributes::m_initialLimitingFactor),
+                      MakeDoubleChecker<double>(0, 1))
+        .AddAttribute("ReceiverTimeout",
+                      "Refresh periods without a refresh after which a receiver is dropped",
+                      UintegerValue(3),
+                      MakeUintegerAccessor(&BulletAttributes::m_receiverTimeoutPeriods),
+                      MakeUintegerChecker<uint32_t>(1))
+        .AddAttribute("ChildSendPolicy",
+                      "How new packets are split among children: ns3::DisjointChildSend "
+                      "(the paper's) or ns3::SendToAllChildren (non-disjoint)",
+                      TypeIdValue(DisjointChildSend::GetTypeId()),
+                      MakeTypeIdAccessor(&BulletAttributes::m_childPolicyType), MakeTypeIdChecker())
+        .AddTraceSource("SenderAdded", "A peer accepted to send to this node",
+                        MakeTraceSourceAccessor(&BulletAttributes::m_senderAddedTrace),
+                        tid.GetName() + "::SenderAddedTracedCallback")
+        .AddTraceSource("PeerDropped", "A peering ended: (peer, reason)",
+                        MakeTraceSourceAccessor(&BulletAttributes::m_peerDropTrace),
+                        tid.GetName() + "::PeerTracedCallback");
+}
+
+BulletProtocol::BulletProtocol(BulletAttributes& attributes, const Host& host)
+    : m_attributes(attributes)
+    , m_host(host)
+{
+    const BulletAttributes& a = m_attributes;
+    m_recovery = std::make_unique<StreamRecovery>(
+        m_host.window, a.m_falsePositive, m_host.packetSize,
+        std::make_shared<MinWisePermutations>(a.m_ticketEntries));
+    if (m_host.payload)
+    {
+        m_recovery->SetPayloadCallback(m_host.payload);
+    }
+    m_recovery->SetSendCallback([this](Ipv4Address peer, Ptr<Packet> p, uint32_t seq) {
+        const uint32_t bytes = p->GetSize();
+        if (!m_host.sendData(peer, p, seq))
+        {
+            return false;
+        }
+        m_meshSender->Sent(peer, bytes, seq);
+        return true;
+    });
+
+    ObjectFactory factory;
+    factory.SetTypeId(a.m_childPolicyType);
+    Ptr<ChildSendPolicy> childPolicy = factory.Create<ChildSendPolicy>();
+    factory.SetTypeId(a.m_recoveredRelayType);
+    Ptr<RecoveredRelayPolicy> relay = factory.Create<RecoveredRelayPolicy>();
+    factory.SetTypeId(a.m_meshEvaluationType);
+    m_evaluation = factory.Create<MeshEvaluationPolicy>();
+
+    BulletPeerLink link;
+    link.sendControl = [this](Ipv4Address to, uint16_t type, const BulletPeerHeader* h) {
+        SendControl(to, type, h);
+    };
+    link.peerDropped = [this](Ipv4Address peer, const std::string& why) {
+        m_attributes.m_peerDropTrace(peer, why);
+    };
+
+    m_treePush = std::make_unique<BulletTreePush>(m_host.tree, childPolicy, relay,
+                                                  a.m_initialLimitingFactor, m_host.sendData,
+                                                  [this](Ipv4Address child) {
+                                                      return m_ransub->GetDescendants(child);
+                                                  });
+
+    BulletMeshReceiver::Config rx;
+    rx.local = m_host.local;
+    rx.isSource = m_host.isSource;
+    rx.maxSenders = a.m_maxSenders;
+    rx.rowRotation = a.m_rowRotation;
+    rx.refreshPeriod = a.m_refreshPeriod;
+    rx.packetSize = m_host.packetSize;
+    m_meshReceiver = std::make_unique<BulletMeshReceiver>(
+        rx, m_host.tree, *m_recovery, relay, link, [this](Ipv4Address sender) {
+            m_attributes.m_senderAddedTrace(sender);
+        });
+
+    BulletMeshSender::Config tx;
+    tx.local = m_host.local;
+    tx.maxReceivers = a.m_maxReceivers;
+    tx.acceptsPeers = !m_host.isSource || a.m_sourceAcceptsPeers;
+    tx.receiverTimeout = a.m_refreshPeriod * a.m_receiverTimeoutPeriods;
+    if (m_host.shuffleMissing)
+    {
+        tx.order = [this](std::deque<uint32_t>& seqs) {
+            Shuffle(seqs);
+        };
+    }
+    m_meshSender = std::make_unique<BulletMeshSender>(tx, m_host.tree, *m_recovery, link,
+                                                      [this](Ipv4Address receiver) {
+                                                          m_host.transport->Close(receiver);
+                                                      });
+
+    Ptr<ControlChannel> channel = m_host.channel;
+    channel->Register(kRequest, MakeCallback(&BulletProtocol::HandleRequest, this));
+    channel->Register(kAccept, MakeCallback(&BulletProtocol::HandleAccept, this));
+    channel->Register(kReject, MakeCallback(&BulletProtocol::HandleReject, this));
+    channel->Register(kRefresh, MakeCallback(&BulletProtocol::HandleRefresh, this));
+    channel->Register(kDrop, MakeCallback(&BulletProtocol::HandleDrop, this));
+    channel->Register(kChildDigest, MakeCallback(&BulletProtocol::HandleChildDigest, this));
+
+    m_ransub = m_host.startRanSub(RanSub::NON_DESCENDANTS,
+                                  MakeCallback(&BulletProtocol::TicketPayload, this),
+                                  MakeCallback(&BulletProtocol::OnRanSub, this));
+    // A random phase: nodes refreshing in lockstep would recover, and relay, in bursts.
+    m_random = CreateObject<UniformRandomVariable>();
+    m_random->SetStream(m_host.stream);
+    m_refreshTimer = Simulator::Schedule(a.m_refreshPeriod * m_random->GetValue(0.5, 1.5),
+                                         &BulletProtocol::RefreshTick, this);
+}
+
+BulletProtocol::~BulletProtocol()
+{
+    m_refreshTimer.Cancel();
+}
+
+void
+BulletProtocol::Stop()
+{
+    m_refreshTimer.Cancel();
+    if (m_ransub)
+    {
+        m_ransub->Stop();
+    }
+}
+
+Ptr<RanSub>
+BulletProtocol::GetRanSub() const
+{
+    return m_ransub;
+}
+
+std::vector<Ipv4Address>
+BulletProtocol::GetSenders() const
+{
+    return m_meshReceiver->GetSenders();
+}
+
+std::vector<Ipv4Address>
+BulletProtocol::GetReceivers() const
+{
+    return m_meshSender->GetReceivers();
+}
+
+const std::vector<ChildSendPolicy::Child>&
+BulletProtocol::GetChildState() const
+{
+    return m_treePush->GetChildren();
+}
+
+const WorkingSet&
+BulletProtocol::GetWorkingSet() const
+{
+    return m_recovery->GetWorkingSet();
+}
+
+uint64_t
+BulletProtocol::GetMalformedPeerMessages() const
+{
+    return m_malformedPeerMessages;
+}
+
+std::vector<uint8_t>
+BulletProtocol::TicketPayload() const
+{
+    const SummaryTicket& t = m_recovery->GetWorkingSet().GetTicket();
+    Buffer b;
+    b.AddAtStart(t.GetSerializedSize());
+    Buffer::Iterator it = b.Begin();
+    t.Serialize(it);
+    std::vector<uint8_t> bytes(b.GetSize());
+    b.CopyData(bytes.data(), bytes.size());
+    return bytes;
+}
+
+void
+BulletProtocol::Shuffle(std::deque<uint32_t>& seqs)
+{
+    // Fisher-Yates, from the protocol's own random stream.
+    for (size_t i = seqs.size(); i > 1; --i)
+    {
+        std::swap(seqs[i - 1], seqs[m_random->GetInteger(0, uint32_t(i - 1))]);
+    }
+}
+
+// ---------------------------------------------------------------- the epoch
+
+void
+BulletProtocol::OnRanSub(uint32_t epoch, const std::vector<RanSubMember>& members)
+{
+    m_treePush->NewEpoch();
+    if (++m_epochsSinceEvaluation >= m_attributes.m_evaluationEpochs)
+    {
+        m_epochsSinceEvaluation = 0;
+        EvaluateMesh();
+    }
+    m_meshReceiver->NewEpoch(members);
+}
+
+void
+BulletProtocol::EvaluateMesh()
+{
+    // As a receiver: the policy may name a sender to drop (which changes the rows, so the
+    // remaining senders are refreshed at once).
+    auto sender
+        = m_evaluation->ChooseSender(m_meshReceiver->GetSenderFigures(), m_attributes.m_maxSenders,
+                                     m_attributes.m_duplicateThreshold);
+    if (sender.drop)
+    {
+        m_meshReceiver->DropSender(sender.peer, sender.why);
+    }
+    m_meshReceiver->ResetCounts();
+    // As a sender: the policy may name a receiver to drop, by the totals receivers report.
+    auto receiver = m_evaluation->ChooseReceiver(m_meshSender->GetReceiverFigures(),
+                                                 m_attributes.m_maxReceivers,
+                                                 Simulator::Now() - m_lastEvaluation);
+    if (receiver.drop)
+    {
+        m_meshSender->DropReceiver(receiver.peer, receiver.why, true);
+    }
+    m_meshSender->ResetCounts();
+    m_lastEvaluation = Simulator::Now();
+}
+
+// ---------------------------------------------------------------- data
+
+bool
+BulletProtocol::Disseminate(const StreamHeader& header, Ptr<const Packet> packet, Ipv4Address from)
+{
+    m_recovery->Hold(header);
+    // Down the tree first, then to the mesh receivers whose row it is.
+    const bool pushed = m_treePush->Push(header.seq, packet);
+    m_meshSender->Offer(header.seq, from);
+    return pushed;
+}
+
+void
+BulletProtocol::Received(Ipv4Address from, bool duplicate)
+{
+    m_meshReceiver->Received(from, duplicate);
+}
+
+void
+BulletProtocol::OnSendReady(Ipv4Address peer)
+{
+    m_meshSender->OnSendReady(peer);
+}
+
+// ---------------------------------------------------------------- control messages
+
+void
+BulletProtocol::SendControl(Ipv4Address to, uint16_t type, const BulletPeerHeader* h)
+{
+    Ptr<Packet> p = Create<Packet>();
+    if (h)
+    {
+        p->AddHeader(*h);
+    }
+    m_host.channel->Send(to, type, p);
+}
+
+void
+BulletProtocol::RefreshTick()
+{
+    m_meshReceiver->SendRefreshes();
+    m_treePush->ForgetFormerChildren();
+    m_meshSender->DropSilent();
+    m_refreshTimer
+        = Simulator::Schedule(m_attributes.m_refreshPeriod, &BulletProtocol::RefreshTick, this);
+}
+
+bool
+BulletProtocol::ReadPeerHeader(Ipv4Address from, Ptr<Packet> p, BulletPeerHeader& h)
+{
+    p->RemoveHeader(h);
+    if (!h.IsValid())
+    {
+        ++m_malformedPeerMessages;
+        NS_LOG_WARN(m_host.local << ": malformed peer message from " << from << ": "
+                                 << h.GetError());
+        return false;
+    }
+    return true;
+}
+
+void
+BulletProtocol::HandleRequest(Ipv4Address from, Ptr<Packet> p)
+{
+    BulletPeerHeader h;
+    if (ReadPeerHeader(from, p, h))
+    {
+        m_meshSender->HandleRequest(from, h);
+    }
+}
+
+void
+BulletProtocol::HandleAccept(Ipv4Address from, Ptr<Packet> p)
+{
+    m_meshReceiver->HandleAccept(from);
+}
+
+void
+BulletProtocol::HandleReject(Ipv4Address from, Ptr<Packet> p)
+{
+    m_meshReceiver->HandleReject(from);
+}
+
+void
+BulletProtocol::HandleRefresh(Ipv4Address from, Ptr<Packet> p)
+{
+    BulletPeerHeader h;
+    if (ReadPeerHeader(from, p, h))
+    {
+        m_meshSender->HandleRefresh(from, h);
+    }
+}
+
+void
+BulletProtocol::HandleChildDigest(Ipv4Address from, Ptr<Packet> p)
+{
+    BulletPeerHeader h;
+    if (ReadPeerHeader(from, p, h))
+    {
+        m_treePush->HandleChildDigest(from, h);
+    }
+}
+
+void
+BulletProtocol::HandleDrop(Ipv4Address from, Ptr<Packet> p)
+{
+    // A drop ends whichever peering we had with the node: as its receiver, as its sender.
+    m_meshReceiver->SenderLeft(from);
+    m_meshSender->DropReceiver(from, "dropped by receiver", false);
+}
+
+} // namespace ns3
