@@ -27,7 +27,7 @@ int
 main(int argc, char* argv[])
 {
     FileDistributionScenario::Config config;
-    std::string systems = "bullet-prime,bittorrent";
+    std::string systems = "bullet-prime,bittorrent,bullet";
     std::string outdir;
     bool plot = true;
     std::string strategy = "rarest-random";
