@@ -431,6 +431,26 @@ TEST(RequestBook, BlocksAreRequestedInOrderWithTheShortLastBlock)
     EXPECT_FALSE(book.InEndgame());
 }
 
+TEST(RequestBook, KnowsWhichPeerEachBlockIsOutstandingAt)
+{
+    // The peer application takes a block only from a peer it asked (as mainline's got_piece).
+    RequestBook book(2 * 65536, 65536);
+    const auto a = book.RequestFrom(1, 0);
+    const auto b = book.RequestFrom(2, 0);
+    ASSERT_TRUE(a && b);
+    EXPECT_TRUE(book.IsOutstandingAt(1, *a));
+    EXPECT_FALSE(book.IsOutstandingAt(2, *a)) << "asked of peer 1 only";
+    EXPECT_TRUE(book.IsOutstandingAt(2, *b));
+    EXPECT_FALSE(book.IsOutstandingAt(1, Block{1, 0, 16384})) << "never asked of anyone";
+    EXPECT_FALSE(book.IsOutstandingAt(1, Block{0, 1, 16384})) << "not a block of the torrent";
+    EXPECT_FALSE(book.IsOutstandingAt(1, Block{9, 0, 16384})) << "beyond the torrent";
+    std::vector<uint32_t> cancel;
+    EXPECT_TRUE(book.Received(1, *a, cancel));
+    EXPECT_FALSE(book.IsOutstandingAt(1, *a)) << "received";
+    book.Forget(2);
+    EXPECT_FALSE(book.IsOutstandingAt(2, *b)) << "forgotten";
+}
+
 TEST(RequestBook, ForgetReturnsAChokingPeersBlocks)
 {
     RequestBook book(4 * 65536, 65536); // 4 pieces of 4 blocks

@@ -38,6 +38,8 @@ constexpr uint32_t kMaxRequest = 16384;
 /// Trust points: a peer at kBanTrust is banned; good pieces raise it up to kMaxTrust.
 constexpr int kBanTrust = -6;
 constexpr int kMaxTrust = 8;
+/// Requests from one peer waiting to be served, at most.
+constexpr size_t kMaxQueuedRequests = 250;
 } // namespace
 
 TypeId
@@ -111,6 +113,16 @@ BitTorrentApplication::GetTypeId()
               .AddAttribute("Timeout", "Close a connection silent for this long (mainline: 300 s)",
                             TimeValue(Seconds(300)),
                             MakeTimeAccessor(&BitTorrentApplication::m_timeout), MakeTimeChecker())
+              .AddAttribute("HandshakeTimeout",
+                            "Close a connection whose handshake has not come after this long",
+                            TimeValue(Seconds(30)),
+                            MakeTimeAccessor(&BitTorrentApplication::m_handshakeTimeout),
+                            MakeTimeChecker())
+              .AddAttribute("AnnounceTimeout",
+                            "Give up on a tracker announce not answered after this long",
+                            TimeValue(Seconds(30)),
+                            MakeTimeAccessor(&BitTorrentApplication::m_announceTimeout),
+                            MakeTimeChecker(MilliSeconds(100)))
               .AddAttribute("SocketBuffer",
                             "TCP send and receive buffers of peer connections, bytes (0: ns-3's "
                             "default)",
@@ -303,6 +315,7 @@ void
 BitTorrentApplication::DoStop()
 {
     m_tick.Cancel();
+    m_announceTimer.Cancel();
     m_announceEventId.Cancel();
     if (m_announceSocket)
     {
@@ -417,6 +430,7 @@ BitTorrentApplication::HandleAccept(Ptr<Socket> socket, const Address& from)
     peer.parser
         = std::make_unique<BtStreamParser>(BtStreamParser::MaxLengthFor(m_torrent.GetNumPieces()));
     peer.lastReceived = Simulator::Now();
+    peer.opened = Simulator::Now();
     peer.lastSent = Simulator::Now();
     peer.has.assign(m_torrent.GetNumPieces(), false);
     m_bySocket[socket] = id;
@@ -443,6 +457,7 @@ BitTorrentApplication::ConnectTo(Ipv4Address address, uint16_t port)
         = std::make_unique<BtStreamParser>(BtStreamParser::MaxLengthFor(m_torrent.GetNumPieces()));
     peer.has.assign(m_torrent.GetNumPieces(), false);
     peer.lastReceived = Simulator::Now();
+    peer.opened = Simulator::Now();
     peer.lastSent = Simulator::Now();
     m_bySocket[socket] = id;
     socket->Bind();
@@ -577,6 +592,7 @@ BitTorrentApplication::SendHandshake(Peer& peer)
     hs.SetPeerId(m_peerId);
     Ptr<Packet> p = Create<Packet>();
     p->AddHeader(hs);
+    peer.handshakeSent = true;
     NotifyControlSent(peer.address, kTraceHandshake, p->GetSize());
     peer.sendQueue.push_back(p);
     if (m_piecesHeld > 0)
@@ -799,8 +815,13 @@ BitTorrentApplication::HandleMessage(Peer& peer, const BtMessageHeader& m, Ptr<P
         return "";
     }
     const uint32_t pieces = m_torrent.GetNumPieces();
+    // Only BEP 3's own messages can come before a bitfield; extension messages (port,
+    // BEP 10's 20, ...) neither count nor break the rule.
     const bool first = !peer.firstMessageSeen;
-    peer.firstMessageSeen = true;
+    if (m.GetId() <= BtMessageHeader::CANCEL)
+    {
+        peer.firstMessageSeen = true;
+    }
     switch (m.GetId())
     {
         case BtMessageHeader::CHOKE:
@@ -898,6 +919,10 @@ BitTorrentApplication::HandleMessage(Peer& peer, const BtMessageHeader& m, Ptr<P
             {
                 return ""; // BEP 3: requests while choked are dropped; we do not have it
             }
+            if (peer.uploads.size() >= kMaxQueuedRequests)
+            {
+                return ""; // a bounded queue; the peer asks again
+            }
             peer.uploads.push_back({p, m.GetBegin(), m.GetRequestLength()});
             Serve(peer);
             return "";
@@ -932,17 +957,15 @@ BitTorrentApplication::HandlePiece(Peer& peer, const BtMessageHeader& m, Ptr<Pac
     {
         return "piece " + std::to_string(p) + " block outside the torrent";
     }
-    const Time now = Simulator::Now();
-    peer.down.Add(len, now);
-    peer.lastPiece = now;
-    peer.snubbed = false;
-    m_downloaded += len;
     const uint64_t offset = uint64_t(p) * m_torrent.GetPieceLength() + m.GetBegin();
     const uint32_t block = offset / GetBlockSize();
     const uint32_t wire = len + kPieceHeaderBytes;
     const RequestBook::Block b{p, m.GetBegin(), len};
     std::vector<uint32_t> cancelTo;
-    const bool expected = !HasPiece(p) && m_book->Received(peer.id, b, cancelTo);
+    // Only what we asked this peer for counts (as mainline's got_piece): a block pushed at
+    // us, or one we cancelled, earns no rate and never enters a piece.
+    const bool expected = !HasPiece(p) && m_book->IsOutstandingAt(peer.id, b)
+                          && m_book->Received(peer.id, b, cancelTo);
     if (!expected)
     {
         // A copy in flight when we cancelled it, or never asked for: wasted bandwidth.
@@ -958,6 +981,11 @@ BitTorrentApplication::HandlePiece(Peer& peer, const BtMessageHeader& m, Ptr<Pac
             Send(*o, BtMessageHeader::Cancel(b.piece, b.begin, b.length));
         }
     }
+    const Time now = Simulator::Now();
+    peer.down.Add(len, now);
+    peer.lastPiece = now;
+    peer.snubbed = false;
+    m_downloaded += len;
     PartialPiece& partial = m_partial[p];
     partial.senders[m.GetBegin() / RequestBook::kBlockBytes] = peer.address;
     if (!m_torrent.IsVirtual())
@@ -1025,10 +1053,21 @@ BitTorrentApplication::FillRequests(Peer& peer)
     auto wanted = [this](uint32_t piece) {
         return !m_havePiece[piece] && m_book->HasUnrequested(piece);
     };
+    if (!m_book->InEndgame())
+    {
+        m_endgame = false;
+    }
     while (m_book->GetOutstanding(peer.id) < m_backlog)
     {
         if (m_book->InEndgame())
         {
+            if (!m_endgame)
+            {
+                // Endgame starts: every unchoking peer gets its share, not only this one
+                // (mainline's fix_download_endgame over all downloads).
+                m_endgame = true;
+                Simulator::ScheduleNow(&BitTorrentApplication::FillAllRequests, this);
+            }
             const uint32_t room = m_backlog - m_book->GetOutstanding(peer.id);
             const auto more = m_book->EndgameRequests(peer.id, peerHas, room, [this](uint32_t n) {
                 return m_rng->GetInteger(0, n - 1);
@@ -1116,9 +1155,14 @@ BitTorrentApplication::CheckPiece(uint32_t piece)
         FillAllRequests();
         return;
     }
+    std::set<Ipv4Address> goodSenders;
     for (const auto& [index, entry] : blocks)
     {
-        int& trust = m_trust[entry];
+        goodSenders.insert(entry);
+    }
+    for (const Ipv4Address& sender : goodSenders)
+    {
+        int& trust = m_trust[sender];
         trust = std::min(trust + 1, kMaxTrust);
     }
     m_book->PieceDone(piece);
@@ -1146,12 +1190,13 @@ BitTorrentApplication::CheckPiece(uint32_t piece)
     for (uint32_t id : ids)
     {
         Peer* p = FindPeer(id);
-        if (!p || !p->handshakeDone)
+        if (!p || !p->handshakeSent)
         {
-            continue;
+            continue; // its bitfield will say so
         }
+        // Also to a peer whose handshake has not come yet: our bitfield went out before this.
         Send(*p, BtMessageHeader::Have(piece));
-        if (p->amInterested && p->has[piece])
+        if (p->handshakeDone && p->amInterested && p->has[piece])
         {
             UpdateInterest(*p);
         }
@@ -1239,7 +1284,8 @@ BitTorrentApplication::Tick()
     std::vector<uint32_t> silent;
     for (auto& [id, p] : m_peers)
     {
-        if (now - p.lastReceived >= m_timeout)
+        if (now - p.lastReceived >= m_timeout
+            || (!p.handshakeDone && now - p.opened >= m_handshakeTimeout))
         {
             silent.push_back(id);
             continue;
@@ -1259,6 +1305,12 @@ BitTorrentApplication::Tick()
         Drop(id, "");
     }
     Rechoke(true);
+    // Short of peers: ask the tracker again every RerequestInterval (mainline's check).
+    if (!m_announceSocket && GetConnectionCount() < m_minPeers
+        && now - m_lastAnnounce >= m_rerequest)
+    {
+        Announce(AnnounceRequest::NONE);
+    }
     NS_LOG_INFO(GetLocalAddress() << ": round " << m_choker->GetRound() << ", " << m_peers.size()
                                   << " connections, " << m_piecesHeld << "/" << m_havePiece.size()
                                   << " pieces, uploaded " << m_uploaded << ", downloaded "
@@ -1299,6 +1351,7 @@ BitTorrentApplication::Announce(AnnounceRequest::Event event)
     }
     m_announceEventId.Cancel();
     m_announceEvent = event;
+    m_lastAnnounce = Simulator::Now();
     m_announceSocket = CreateSocket();
     m_announceSocket->Bind();
     m_announceReader = std::make_unique<HttpMessageReader>(HttpMessageReader::RESPONSE);
@@ -1309,6 +1362,10 @@ BitTorrentApplication::Announce(AnnounceRequest::Event event)
     m_announceSocket->SetCloseCallbacks(MakeCallback(&BitTorrentApplication::AnnounceDone, this),
                                         MakeCallback(&BitTorrentApplication::AnnounceFailed, this));
     m_announceSocket->Connect(InetSocketAddress(m_tracker, m_trackerPort));
+    m_announceTimer = Simulator::Schedule(m_announceTimeout, [this, socket = m_announceSocket]() {
+        NS_LOG_INFO(GetLocalAddress() << ": the tracker did not answer");
+        AnnounceFailed(socket);
+    });
 }
 
 void
@@ -1320,12 +1377,10 @@ BitTorrentApplication::AnnounceConnected(Ptr<Socket> socket)
     req.port = m_port;
     req.uploaded = m_uploaded;
     req.downloaded = m_downloaded;
-    req.left = m_torrent.GetLength()
-               - std::min<uint64_t>(m_torrent.GetLength(),
-                                    uint64_t(m_piecesHeld) * m_torrent.GetPieceLength());
-    if (IsSeeding())
+    req.left = 0;
+    for (uint32_t p = 0; p < m_havePiece.size(); ++p)
     {
-        req.left = 0;
+        req.left += m_havePiece[p] ? 0 : m_torrent.GetPieceBytes(p);
     }
     req.event = m_announceEvent;
     req.numwant = m_numWant;
@@ -1423,8 +1478,8 @@ BitTorrentApplication::AnnounceDone(Ptr<Socket> socket)
         }
         NS_LOG_INFO(GetLocalAddress() << ": tracker returned " << r.peers.size()
                                       << " peers, connecting to " << started);
-        next = CountConnections() < m_minPeers ? std::min(m_rerequest, m_trackerInterval)
-                                               : m_trackerInterval;
+        next = GetConnectionCount() < m_minPeers ? std::min(m_rerequest, m_trackerInterval)
+                                                 : m_trackerInterval;
     }
     catch (const std::exception& e)
     {
@@ -1435,6 +1490,15 @@ BitTorrentApplication::AnnounceDone(Ptr<Socket> socket)
         const AnnounceRequest::Event event = m_pendingEvent;
         m_pendingEvent = AnnounceRequest::NONE;
         Announce(event);
+        return;
+    }
+    if (m_pendingRetry != AnnounceRequest::NONE)
+    {
+        const AnnounceRequest::Event event = m_pendingRetry;
+        m_pendingRetry = AnnounceRequest::NONE;
+        m_announceEventId = Simulator::Schedule(m_announceRetry, [this, event]() {
+            Announce(event);
+        });
         return;
     }
     ScheduleAnnounce(next);

@@ -115,7 +115,9 @@ class BitTorrentApplication : public FileDistributionApplication
         uint16_t port{0}; ///< its listening port, if known
         bool outgoing{false};
         bool connected{false};
+        bool handshakeSent{false}; ///< our handshake and bitfield went out
         bool handshakeDone{false};
+        Time opened; ///< when the connection was made
         bool firstMessageSeen{false};
         PeerId remoteId{};
         std::unique_ptr<BtStreamParser> parser;
@@ -244,6 +246,12 @@ class BitTorrentApplication : public FileDistributionApplication
     AnnounceRequest::Event m_announceEvent{AnnounceRequest::NONE};
     AnnounceRequest::Event m_pendingEvent{AnnounceRequest::NONE};
     EventId m_announceEventId;
+    EventId m_announceTimer; ///< gives up on an unanswered announce
+    Time m_lastAnnounce;
+    Time m_announceTimeout;
+    Time m_handshakeTimeout;
+    AnnounceRequest::Event m_pendingRetry{AnnounceRequest::NONE};
+    bool m_endgame{false}; ///< endgame began (every peer has been given its requests)
     Time m_trackerInterval;
     bool m_completedAnnounced{false};
 

@@ -43,6 +43,11 @@ BitTorrentTracker::GetTypeId()
                             "Most peers in one reply (mainline track.py response_size: 50)",
                             UintegerValue(50), MakeUintegerAccessor(&BitTorrentTracker::m_maxPeers),
                             MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute(
+                  "PeerTimeout",
+                  "Forget a peer not heard from for this long (mainline track.py: 45 min)",
+                  TimeValue(Seconds(45 * 60)), MakeTimeAccessor(&BitTorrentTracker::m_peerTimeout),
+                  MakeTimeChecker(Seconds(1)))
               .AddAttribute("MaxRequestBytes", "Longest HTTP request accepted; longer ones get 400",
                             UintegerValue(8192),
                             MakeUintegerAccessor(&BitTorrentTracker::m_maxRequestBytes),
@@ -227,9 +232,20 @@ BitTorrentTracker::Answer(Ptr<Socket> socket, const HttpMessageReader& request, 
         {
             const AnnounceRequest announce = AnnounceRequest::FromTarget(target);
             auto& swarm = m_swarms[announce.infoHash];
+            // Peers silent for longer than PeerTimeout are gone.
+            for (auto it = swarm.begin(); it != swarm.end();)
+            {
+                it = Simulator::Now() - it->second.lastSeen > m_peerTimeout ? swarm.erase(it)
+                                                                            : std::next(it);
+            }
             if (announce.event == AnnounceRequest::STOPPED)
             {
-                swarm.erase(announce.peerId);
+                // Only the peer itself (its address) may take itself out.
+                auto it = swarm.find(announce.peerId);
+                if (it != swarm.end() && it->second.address == from)
+                {
+                    swarm.erase(it);
+                }
             }
             else
             {

@@ -96,6 +96,7 @@ class BitTorrentTracker : public Application
 
     uint16_t m_port;
     Time m_interval;
+    Time m_peerTimeout;
     uint32_t m_maxPeers;
     uint32_t m_maxRequestBytes;
     Ptr<Socket> m_listener;

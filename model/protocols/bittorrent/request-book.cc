@@ -358,6 +358,14 @@ RequestBook::GetOutstanding(uint32_t peer) const
     return pit == m_byPeer.end() ? 0 : uint32_t(pit->second.size());
 }
 
+bool
+RequestBook::IsOutstandingAt(uint32_t peer, const Block& b) const
+{
+    const std::optional<uint32_t> index = IndexOf(b);
+    auto pit = m_byPeer.find(peer);
+    return index && pit != m_byPeer.end() && pit->second.count(Key(b.piece, *index)) > 0;
+}
+
 uint64_t
 RequestBook::GetUnrequestedCount() const
 {

@@ -170,6 +170,12 @@ class RequestBook
      */
     uint32_t GetOutstanding(uint32_t peer) const;
     /**
+     * \param peer the peer
+     * \param b a block
+     * \return whether \p b is outstanding at \p peer (false for a block not of this torrent)
+     */
+    bool IsOutstandingAt(uint32_t peer, const Block& b) const;
+    /**
      * \return the number of blocks of pieces not done that are unrequested
      */
     uint64_t GetUnrequestedCount() const;
