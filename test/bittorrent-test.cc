@@ -120,7 +120,8 @@ TEST(BitTorrent, ALyingSeedsPiecesFailTheirHashAndAreFetchedAgain)
     // byte flipped (the torrent is the true file's). Every piece a receiver takes from the
     // liar fails its SHA-1, is discarded and counted, and comes again from someone else: all
     // receivers end with the true file, and each receiver that took bad pieces bans the liar
-    // (a failed piece it sent alone, or three more shared failures than good pieces).
+    // (at once for a failed piece it sent alone; for a shared one when the piece later passes
+    // and the liar's blocks turn out to differ from the good ones).
     const uint32_t kPiece = 256 * 1024;
     FileContent good = FileContent::Generate(8 * kPiece, 21);
     std::vector<uint8_t> flipped(good.GetData(), good.GetData() + good.GetSize());
@@ -194,6 +195,57 @@ TEST(BitTorrent, ALyingSeedsPiecesFailTheirHashAndAreFetchedAgain)
         EXPECT_EQ(whom, net->GetClientAddress(5)) << "receiver " << who << " banned an honest peer";
     }
     EXPECT_EQ(rejected, failed.size() * 16u) << "each failed piece's 16 blocks are counted";
+    Simulator::Destroy();
+}
+
+TEST(BitTorrent, EndgameAsksEveryPeerForTheLastBlocksAndCancelsTheSpareCopies)
+{
+    // One receiver, two seeds of the same file on a star. Once every missing block is
+    // requested, the receiver asks the other seed for the blocks still outstanding (endgame)
+    // and, as each arrives, cancels its other copy: cancels go out, and the copies that still
+    // arrive (already in flight) are few and counted as duplicates.
+    FileContent content = FileContent::Generate(6 * 256 * 1024, 9);
+    BlockManifest manifest = BlockManifest::Make(content, 16384);
+    TorrentMetainfo torrent = TorrentMetainfo::Make(content, "f", "http://10.0.0.1:6969/announce");
+    Ptr<SimulatedNetwork> net = StarNetwork({8e6, 8e6, 8e6}, 20);
+    OverlayHelper helper("ns3::BitTorrentApplication");
+    helper.SetAttribute("FileSize", UintegerValue(content.GetSize()));
+    ApplicationContainer apps = helper.InstallWithoutTree(net, 0);
+    OverlayHelper::AssignStreams(apps, 200);
+    apps.Get(2)->SetAttribute("Source", BooleanValue(true));
+    apps.Get(2)->SetAttribute("RunTracker", BooleanValue(false));
+    uint32_t cancels = 0;
+    uint32_t requests = 0;
+    uint32_t duplicates = 0;
+    for (uint32_t i = 0; i < 3; ++i)
+    {
+        auto app = DynamicCast<BitTorrentApplication>(apps.Get(i));
+        app->SetTorrent(torrent);
+        i == 1 ? app->SetManifest(manifest) : app->SetContent(content, manifest);
+    }
+    auto receiver = DynamicCast<BitTorrentApplication>(apps.Get(1));
+    receiver->TraceConnectWithoutContext(
+        "ControlTx",
+        Callback<void, Ipv4Address, uint16_t, uint32_t>([&](Ipv4Address, uint16_t type, uint32_t) {
+            cancels += type == 0x100 + BtMessageHeader::CANCEL;
+            requests += type == 0x100 + BtMessageHeader::REQUEST;
+        }));
+    receiver->TraceConnectWithoutContext(
+        "BlockRx", Callback<void, Ipv4Address, uint32_t, uint32_t, bool>(
+                       [&duplicates](Ipv4Address, uint32_t, uint32_t, bool dup) {
+                           duplicates += dup;
+                       }));
+    apps.Start(Seconds(0));
+    apps.Stop(Seconds(60));
+    Simulator::Stop(Seconds(61));
+    Simulator::Run();
+    ASSERT_TRUE(receiver->IsComplete());
+    EXPECT_EQ(receiver->GetStore()->ComputeFileDigest(), manifest.GetFileDigest());
+    const uint32_t blocks = manifest.GetNumBlocks();
+    EXPECT_GT(requests, blocks) << "endgame asks for some blocks twice";
+    EXPECT_GT(cancels, 0u) << "the spare copies are cancelled";
+    EXPECT_LE(cancels, 2 * 5u) << "endgame covers at most a backlog of 5 at each seed";
+    EXPECT_LE(duplicates, cancels) << "only cancelled copies already in flight arrive twice";
     Simulator::Destroy();
 }
 

@@ -35,9 +35,6 @@ namespace
 constexpr uint32_t kPieceHeaderBytes = BtMessageHeader::kPieceHeaderSize;
 /// Longest request BEP 3 lets a peer make.
 constexpr uint32_t kMaxRequest = 16384;
-/// Trust points: a peer at kBanTrust is banned; good pieces raise it up to kMaxTrust.
-constexpr int kBanTrust = -6;
-constexpr int kMaxTrust = 8;
 /// Requests from one peer waiting to be served, at most.
 constexpr size_t kMaxQueuedRequests = 250;
 } // namespace
@@ -844,7 +841,11 @@ BitTorrentApplication::HandleMessage(Peer& peer, const BtMessageHeader& m, Ptr<P
             if (peer.peerInterested != interested)
             {
                 peer.peerInterested = interested;
-                if (!peer.amChoking)
+                // Rechoke when an unchoked peer changes its mind (mainline), and when a choked
+                // one becomes interested while an upload slot is free: mainline keeps the
+                // uninterested peers ahead of its optimistic unchoke unchoked, so a new peer
+                // starts at once instead of at the next round.
+                if (!peer.amChoking || (interested && HasFreeUploadSlot()))
                 {
                     Rechoke(false);
                 }
@@ -1141,29 +1142,38 @@ BitTorrentApplication::CheckPiece(uint32_t piece)
         {
             m_pieceFailedTrace(piece, sender);
         }
-        // Trust (as clients since mainline 4 do): a piece from one peer alone convicts it; a
-        // shared one costs each sender two points, a good piece earns one back.
-        for (const Ipv4Address& sender : senders)
+        if (senders.size() == 1)
         {
-            int& trust = m_trust[sender];
-            trust = senders.size() == 1 ? kBanTrust : trust - 2;
-            if (trust <= kBanTrust)
+            Ban(*senders.begin()); // it sent the whole bad piece
+        }
+        else
+        {
+            // Shared: remember what each sent; when the piece passes, the peers whose
+            // blocks differ from the good ones are the liars ("smart ban", as libtorrent).
+            auto& suspects = m_suspects[piece];
+            for (const auto& [index, sender] : blocks)
             {
-                Ban(sender);
+                const uint32_t at = index * RequestBook::kBlockBytes;
+                suspects.push_back(
+                    {index, sender,
+                     Sha1::Of(partial.bytes.data() + at, m_book->GetBlockLength(piece, index))});
             }
         }
         FillAllRequests();
         return;
     }
-    std::set<Ipv4Address> goodSenders;
-    for (const auto& [index, entry] : blocks)
+    if (auto it = m_suspects.find(piece); it != m_suspects.end())
     {
-        goodSenders.insert(entry);
-    }
-    for (const Ipv4Address& sender : goodSenders)
-    {
-        int& trust = m_trust[sender];
-        trust = std::min(trust + 1, kMaxTrust);
+        for (const Suspect& suspect : it->second)
+        {
+            const uint32_t at = suspect.index * RequestBook::kBlockBytes;
+            if (Sha1::Of(partial.bytes.data() + at, m_book->GetBlockLength(piece, suspect.index))
+                != suspect.digest)
+            {
+                Ban(suspect.sender);
+            }
+        }
+        m_suspects.erase(it);
     }
     m_book->PieceDone(piece);
     m_picker->Completed(piece);
@@ -1275,6 +1285,21 @@ BitTorrentApplication::Rechoke(bool round)
             Send(*p, BtMessageHeader::Choke());
         }
     }
+}
+
+bool
+BitTorrentApplication::HasFreeUploadSlot() const
+{
+    UintegerValue regular;
+    UintegerValue optimistic;
+    m_choker->GetAttribute("RegularUnchokes", regular);
+    m_choker->GetAttribute("OptimisticUnchokes", optimistic);
+    uint32_t busy = 0;
+    for (const auto& [id, p] : m_peers)
+    {
+        busy += p.handshakeDone && !p.amChoking && p.peerInterested;
+    }
+    return busy < regular.Get() + optimistic.Get();
 }
 
 void
@@ -1400,6 +1425,7 @@ BitTorrentApplication::AnnounceFailed(Ptr<Socket> socket)
         return;
     }
     NS_LOG_INFO(GetLocalAddress() << ": announce to " << m_tracker << " failed");
+    m_announceTimer.Cancel();
     TcpCloseGracefully(socket, true);
     m_announceSocket = nullptr;
     const AnnounceRequest::Event event = m_announceEvent;
@@ -1439,6 +1465,7 @@ BitTorrentApplication::AnnounceDone(Ptr<Socket> socket)
     {
         return;
     }
+    m_announceTimer.Cancel();
     m_announceReader->ConnectionClosed();
     std::unique_ptr<HttpMessageReader> reader = std::move(m_announceReader);
     TcpCloseGracefully(socket, false);
@@ -1484,6 +1511,10 @@ BitTorrentApplication::AnnounceDone(Ptr<Socket> socket)
     catch (const std::exception& e)
     {
         NS_LOG_WARN(GetLocalAddress() << ": announce failed: " << e.what());
+        if (m_announceEvent != AnnounceRequest::NONE && m_pendingEvent == AnnounceRequest::NONE)
+        {
+            m_pendingRetry = m_announceEvent; // started or completed: say it again
+        }
     }
     if (m_pendingEvent != AnnounceRequest::NONE)
     {

@@ -12,6 +12,7 @@
 #include "ns3/piece-picker.h"
 #include "ns3/rate-meter.h"
 #include "ns3/request-book.h"
+#include "ns3/sha1.h"
 #include "ns3/socket.h"
 #include "ns3/torrent-metainfo.h"
 #include "ns3/tracker-protocol.h"
@@ -38,9 +39,10 @@ class BitTorrentTracker;
  * - Metainfo: the torrent (SetTorrent) names the pieces (256 KiB by default) and their SHA-1
  *   hashes. A piece counts only once its SHA-1 matches: its 16 KiB blocks are then booked as
  *   the file's blocks (FileDistributionApplication; BlockSize must be 16384). A piece that
- *   fails is discarded, counted (GetRejectedBlocks) and fetched again. Its senders lose
- *   trust: a peer that sent a failed piece alone, or shared in three more failures than
- *   good pieces, is banned (disconnected, never accepted or dialled again).
+ *   fails is discarded, counted (GetRejectedBlocks) and fetched again. A peer that sent a
+ *   failed piece alone is banned (disconnected, never accepted or dialled again); of a failed
+ *   piece several peers sent, the digest of each one's blocks is kept, and when the piece
+ *   passes, those whose blocks differ from the good ones are banned ("smart ban").
  * - Tracker: HTTP announces to Tracker:TrackerPort (by default the source's address, where
  *   the source runs a BitTorrentTracker when RunTracker is set): `started` at start,
  *   `completed` on completion, again after the tracker's interval, or after
@@ -181,6 +183,8 @@ class BitTorrentApplication : public FileDistributionApplication
 
     // Choking and timers
     void Rechoke(bool round);
+    /// Fewer interested peers unchoked than the choker's regular and optimistic slots.
+    bool HasFreeUploadSlot() const;
     void Tick();
 
     // Tracker client
@@ -235,7 +239,15 @@ class BitTorrentApplication : public FileDistributionApplication
     /// kept as a fragment would pin the whole packet TCP handed over.
     std::map<uint32_t, PartialPiece> m_partial;
     Ptr<UniformRandomVariable> m_rng;
-    std::map<Ipv4Address, int> m_trust; ///< per sender of blocks: good pieces less bad ones
+    /// A block of a failed piece that several peers sent: who sent it and its digest.
+    struct Suspect
+    {
+        uint32_t index;
+        Ipv4Address sender;
+        Sha1Digest digest;
+    };
+    /// Failed shared pieces: what each sender sent, judged when the piece passes.
+    std::map<uint32_t, std::vector<Suspect>> m_suspects;
     std::set<Ipv4Address> m_banned;
     Ptr<BitTorrentTracker> m_trackerApp;
     int64_t m_trackerStream{-1};
