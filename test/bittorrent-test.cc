@@ -318,9 +318,9 @@ TEST(BitTorrent, PeersCloseConnectionsThatBreakTheProtocolAndCarryOn)
 
 TEST(BitTorrent, TheTrackerAnswersAnnouncesAndRejectsBadOnes)
 {
-    // Three raw clients announce to a tracker on node 0: two valid announces (the second is
-    // told of the first, compactly), then one without an info hash, which gets a bencoded
-    // failure reason and changes nothing.
+    // Raw clients announce to a tracker on node 0: two valid announces (the second is told
+    // of the first, compactly), then one without an info hash, which gets a bencoded failure
+    // reason and changes nothing, then one that never completes its request and is closed.
     Ptr<SimulatedNetwork> net = StarNetwork(4, 8e6, 10);
     Ptr<BitTorrentTracker> tracker = CreateObject<BitTorrentTracker>();
     net->GetClients().Get(0)->AddApplication(tracker);
@@ -336,7 +336,7 @@ TEST(BitTorrent, TheTrackerAnswersAnnouncesAndRejectsBadOnes)
         r.event = AnnounceRequest::STARTED;
         return r.ToHttp("10.0.0.1:6969");
     };
-    std::vector<RawClient> c(3);
+    std::vector<RawClient> c(4);
     const InetSocketAddress to(net->GetClientAddress(0), 6969);
     Simulator::Schedule(Seconds(1), [&]() {
         c[0].Start(net->GetClients().Get(1), to, announce(1, 7001));
@@ -348,7 +348,11 @@ TEST(BitTorrent, TheTrackerAnswersAnnouncesAndRejectsBadOnes)
         c[2].Start(net->GetClients().Get(3), to,
                    "GET /announce?peer_id=aaaaaaaaaaaaaaaaaaaa&port=1 HTTP/1.0\r\n\r\n");
     });
-    Simulator::Stop(Seconds(10));
+    Simulator::Schedule(Seconds(4), [&]() {
+        // Never finishes its request: closed after the tracker's RequestTimeout (30 s).
+        c[3].Start(net->GetClients().Get(3), to, "GET /announce?info_hash=");
+    });
+    Simulator::Stop(Seconds(40));
     Simulator::Run();
     for (auto& client : c)
     {
@@ -371,6 +375,7 @@ TEST(BitTorrent, TheTrackerAnswersAnnouncesAndRejectsBadOnes)
     EXPECT_NE(AnnounceResponse::Parse(bad.GetBody()).failure.find("info_hash"), std::string::npos);
     EXPECT_EQ(tracker->GetSwarmSize(hash), 2u);
     EXPECT_EQ(tracker->GetAnnounceCount(), 2u);
-    EXPECT_EQ(tracker->GetRejectedCount(), 1u);
+    EXPECT_TRUE(c[3].received.empty()) << "an incomplete request gets no answer";
+    EXPECT_EQ(tracker->GetRejectedCount(), 2u);
     Simulator::Destroy();
 }

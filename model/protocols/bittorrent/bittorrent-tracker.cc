@@ -48,6 +48,15 @@ BitTorrentTracker::GetTypeId()
                   "Forget a peer not heard from for this long (mainline track.py: 45 min)",
                   TimeValue(Seconds(45 * 60)), MakeTimeAccessor(&BitTorrentTracker::m_peerTimeout),
                   MakeTimeChecker(Seconds(1)))
+              .AddAttribute("MaxConnections", "Open connections at most; more are refused",
+                            UintegerValue(1000),
+                            MakeUintegerAccessor(&BitTorrentTracker::m_maxConnections),
+                            MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute("RequestTimeout",
+                            "Close a connection whose request is not complete after this long",
+                            TimeValue(Seconds(30)),
+                            MakeTimeAccessor(&BitTorrentTracker::m_requestTimeout),
+                            MakeTimeChecker(MilliSeconds(100)))
               .AddAttribute("MaxRequestBytes", "Longest HTTP request accepted; longer ones get 400",
                             UintegerValue(8192),
                             MakeUintegerAccessor(&BitTorrentTracker::m_maxRequestBytes),
@@ -145,8 +154,15 @@ BitTorrentTracker::DoDispose()
 }
 
 bool
-BitTorrentTracker::HandleRequest(Ptr<Socket>, const Address&)
+BitTorrentTracker::HandleRequest(Ptr<Socket>, const Address& from)
 {
+    if (m_connections.size() >= m_maxConnections)
+    {
+        ++m_rejected;
+        m_rejectedTrace(InetSocketAddress::ConvertFrom(from).GetIpv4(),
+                        "too many open connections");
+        return false;
+    }
     return true;
 }
 
@@ -158,6 +174,17 @@ BitTorrentTracker::HandleAccept(Ptr<Socket> socket, const Address& from)
     conn.reader
         = std::make_unique<HttpMessageReader>(HttpMessageReader::REQUEST, m_maxRequestBytes);
     m_connections[socket] = std::move(conn);
+    // A client that never finishes its request does not hold a connection for ever.
+    Simulator::Schedule(m_requestTimeout, [this, socket]() {
+        auto it = m_connections.find(socket);
+        if (it != m_connections.end())
+        {
+            ++m_rejected;
+            m_rejectedTrace(it->second.from, "no complete request in time");
+            m_connections.erase(it);
+            TcpCloseGracefully(socket, false);
+        }
+    });
     socket->SetRecvCallback(MakeCallback(&BitTorrentTracker::HandleRead, this));
     socket->SetCloseCallbacks(MakeCallback(&BitTorrentTracker::HandleClose, this),
                               MakeCallback(&BitTorrentTracker::HandleClose, this));

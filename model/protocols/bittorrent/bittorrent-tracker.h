@@ -33,7 +33,9 @@ namespace ns3
  *
  * Bad input never reaches the swarm: a malformed or oversized HTTP request gets "400 Bad
  * Request", an announce with a missing or malformed parameter a bencoded "failure reason"
- * (as trackers answer); both are traced (Rejected). Any info hash is tracked (an open
+ * (as trackers answer); a connection without a complete request after RequestTimeout is
+ * closed, and beyond MaxConnections open ones new ones are refused; all are traced
+ * (Rejected). Peers silent for PeerTimeout are forgotten. Any info hash is tracked (an open
  * tracker, as opentracker runs by default).
  */
 class BitTorrentTracker : public Application
@@ -97,6 +99,8 @@ class BitTorrentTracker : public Application
     uint16_t m_port;
     Time m_interval;
     Time m_peerTimeout;
+    Time m_requestTimeout;
+    uint32_t m_maxConnections;
     uint32_t m_maxPeers;
     uint32_t m_maxRequestBytes;
     Ptr<Socket> m_listener;
