@@ -361,6 +361,11 @@ TEST(FileScenario, ChurnReplacesEachLeaverAtOnceOnAFreshHost)
     c.lateJoin = "";
     c.churn = -1;
     EXPECT_THROW(c.Validate(), std::invalid_argument);
+    c.churn = 0;
+    c.tcpBuffer = 10000; // cannot hold a 16 kB block: every TCP system would stall
+    EXPECT_THROW(c.Validate(), std::invalid_argument);
+    c.tcpBuffer = 16384 + 64;
+    EXPECT_NO_THROW(c.Validate());
 }
 
 TEST(BulletPrime, UnderChurnEveryReceiverThatStaysLongEnoughCompletes)

@@ -134,6 +134,13 @@ FileDistributionScenario::Config::Validate() const
     {
         throw std::invalid_argument("--blockSize must be positive");
     }
+    // A TCP protocol puts a block (and its header) into the socket whole: a smaller buffer
+    // would never take it and the download would stall.
+    if (tcpBuffer > 0 && tcpBuffer < blockSize + 64)
+    {
+        throw std::invalid_argument("--tcpBuffer must hold at least one block and its header ("
+                                    + std::to_string(blockSize + 64) + " bytes)");
+    }
     if (!(maxTime > 0))
     {
         throw std::invalid_argument("--maxTime must be positive");

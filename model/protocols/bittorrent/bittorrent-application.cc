@@ -248,6 +248,10 @@ BitTorrentApplication::DoStart()
     NS_ABORT_MSG_UNLESS(GetBlockSize() == RequestBook::kBlockBytes,
                         "BitTorrent moves 16 KiB blocks: BlockSize must be 16384, not "
                             << GetBlockSize());
+    NS_ABORT_MSG_IF(m_socketBuffer > 0 && m_socketBuffer < kMaxRequest + kPieceHeaderBytes,
+                    "BitTorrentApplication: SocketBuffer "
+                        << m_socketBuffer << " cannot hold one piece message ("
+                        << kMaxRequest + kPieceHeaderBytes << " bytes): uploads would stall");
     NS_ABORT_MSG_UNLESS(m_torrent.GetPieceLength() % GetBlockSize() == 0,
                         "the torrent's piece length is not a multiple of 16 KiB");
     const uint32_t pieces = m_torrent.GetNumPieces();
