@@ -370,34 +370,10 @@ TEST(FileScenario, ChurnReplacesEachLeaverAtOnceOnAFreshHost)
 
 TEST(BulletPrime, UnderChurnEveryReceiverThatStaysLongEnoughCompletes)
 {
-    // 2008 Section 5.13 / Figure 23 in small: receivers leave after exponential lifetimes
-    // (mean 25 s, about twice a download without churn here) and fresh ones take their
-    // place. Bullet' must notice the leavers (their connections close), ask others for what
-    // was outstanding at them, and take the newcomers in: every receiver that stays longer
-    // than twice the slowest download without churn completes, with its bytes intact.
-    FileDistributionScenario::Config c = QuietMesh(10, 1000 * 1000, 5, 150);
-    ExperimentOutput out("bullet-prime-churn-test", 0, nullptr,
-                         "/tmp/bullet-prime-churn-test/results");
-    const SystemSpec& bp
-        = SystemRegistry::Get().Find("bullet-prime", SystemSpec::FILE_DISTRIBUTION);
-    nlohmann::json calm = FileDistributionScenario(c).RunSystem(bp, out);
-    ASSERT_EQ(calm["completed"].get<uint32_t>(), 9u);
-    const double slowest = calm["completion_max_s"].get<double>();
-
-    c.churn = 25;
-    FileDistributionScenario scenario(c);
-    nlohmann::json s = scenario.RunSystem(bp, out);
-    const auto& churn = s["churn"];
-    std::cout << "without churn the slowest took " << slowest << " s; with churn " << churn.dump()
-              << "\n";
-    EXPECT_GE(churn["departures"].get<uint32_t>(), 20u);
-    EXPECT_GE(churn["replacement_completed"].get<uint32_t>(), 10u)
-        << "newcomers join the running mesh and finish";
-    EXPECT_LT(churn["longest_incomplete_stay_s"].get<double>(), 2 * slowest)
-        << "a receiver that stayed that long never finished";
-    EXPECT_TRUE(s["bytes_verified"].get<bool>());
-    EXPECT_LT(s["completion_max_s"].get<double>(), 2 * slowest);
-    std::filesystem::remove_all("/tmp/bullet-prime-churn-test");
+    // 2008 Section 5.13 / Figure 23 in small. Bullet' must notice the leavers (their
+    // connections close), ask others for what was outstanding at them, and take the newcomers
+    // in through the tree.
+    ExpectEveryLongStayCompletesUnderChurn("bullet-prime");
 }
 
 TEST(BulletPrime, ALeaversReceiversDropItAtOnceAndAskOthersForWhatItOwed)

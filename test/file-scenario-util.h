@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -66,6 +67,41 @@ RunAndCheckEveryFile(FileDistributionScenario::Config c, const std::string& syst
     }
     std::filesystem::remove_all(dir);
     return s;
+}
+
+/**
+ * Churn in small (2008 Section 5.13 / Figure 23): 10 nodes, a 1 MB file; receivers leave after
+ * exponential lifetimes (mean 25 s, about twice a download without churn) and fresh ones take
+ * their place on hosts of their own. Checks that leavers are replaced, newcomers finish, every
+ * receiver that stays longer than twice the slowest download without churn completes, every
+ * completed file is intact, and no download takes more than \p maxSlowdown times the slowest
+ * without churn.
+ */
+inline void
+ExpectEveryLongStayCompletesUnderChurn(const std::string& system, double maxSlowdown = 2)
+{
+    FileDistributionScenario::Config c = QuietMesh(10, 1000 * 1000, 5, 150);
+    const std::string dir = "/tmp/" + system + "-churn-test";
+    ExperimentOutput out(system + "-churn-test", 0, nullptr, dir + "/results");
+    const SystemSpec& spec = SystemRegistry::Get().Find(system, SystemSpec::FILE_DISTRIBUTION);
+    nlohmann::json calm = FileDistributionScenario(c).RunSystem(spec, out);
+    ASSERT_EQ(calm["completed"].get<uint32_t>(), 9u);
+    const double slowest = calm["completion_max_s"].get<double>();
+
+    c.churn = 25;
+    FileDistributionScenario scenario(c);
+    nlohmann::json s = scenario.RunSystem(spec, out);
+    const auto& churn = s["churn"];
+    std::cout << system << ": without churn the slowest took " << slowest << " s; with churn "
+              << churn.dump() << "\n";
+    EXPECT_GE(churn["departures"].get<uint32_t>(), 20u);
+    EXPECT_GE(churn["replacement_completed"].get<uint32_t>(), 10u)
+        << "newcomers join the running system and finish";
+    EXPECT_LT(churn["longest_incomplete_stay_s"].get<double>(), 2 * slowest)
+        << "a receiver that stayed that long never finished";
+    EXPECT_TRUE(s["bytes_verified"].get<bool>());
+    EXPECT_LT(s["completion_max_s"].get<double>(), maxSlowdown * slowest);
+    std::filesystem::remove_all(dir);
 }
 
 } // namespace ns3

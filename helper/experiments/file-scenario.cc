@@ -376,11 +376,6 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     {
         throw std::invalid_argument("file systems run over the online tree or none");
     }
-    if (m_config.churn > 0 && system.tree != "online")
-    {
-        throw std::invalid_argument("--churn needs systems that join through the online tree ('"
-                                    + system.name + "' has none)");
-    }
     auto wallStart = std::chrono::steady_clock::now();
     const std::string name = system.name;
     TopologyHelper topology;
@@ -424,7 +419,8 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     }
     const uint32_t n = m_config.nodes;
     const std::vector<Incarnation> lives = GetIncarnations();
-    // Replacements (churn) join the same tree, through the source, on hosts of their own.
+    // Replacements (churn) join the same tree, through the source, on hosts of their own (a
+    // tree-less system: they find the others their own way, e.g. through the tracker).
     OverlayHelper rejoin = helper;
     rejoin.SetSource(net->GetClientAddress(m_source));
     ApplicationContainer apps;
@@ -440,7 +436,8 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
         {
             participants.Add(net->GetClients().Get(i));
         }
-        apps = rejoin.Install(participants);
+        apps = system.tree == "online" ? rejoin.Install(participants)
+                                       : helper.InstallWithoutTree(participants, m_source);
         OverlayHelper::AssignStreams(apps, OverlayHelper::kStreamBase);
     }
 
@@ -526,7 +523,10 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     for (uint32_t k = n; k < lives.size(); ++k)
     {
         Simulator::Schedule(Seconds(lives[k].start), [&, k]() {
-            ApplicationContainer one = rejoin.Install(net->GetClients().Get(lives[k].host));
+            ApplicationContainer one
+                = system.tree == "online"
+                      ? rejoin.Install(net->GetClients().Get(lives[k].host))
+                      : rejoin.InstallWithoutTree(net->GetClients().Get(lives[k].host));
             nextStream += OverlayHelper::AssignStreams(one, nextStream);
             attach(k, one.Get(0));
         });

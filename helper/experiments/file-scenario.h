@@ -59,8 +59,9 @@ class FileDistributionScenario
         /// seed) starts at T s instead of 0; "" none.
         std::string lateJoin;
         /// Churn (Figure 23): mean receiver lifetime, s, exponentially distributed; a receiver
-        /// that leaves is replaced at once by a fresh one on the same host, downloading from
-        /// scratch. 0: no churn.
+        /// that leaves is replaced at once by a fresh one (on a host of its own), downloading
+        /// from scratch; systems with a tree rejoin it, tree-less ones (BitTorrent) find the
+        /// others their own way. 0: no churn.
         double churn{0};
         /// mesh2008: the 2008 bandwidth-change schedule (Section 5.2.2, Figure 14): every
         /// 20 s, half the participants each lose half the core bandwidth from half the others.

@@ -163,6 +163,17 @@ OverlayHelper::InstallWithoutTree(NodeContainer nodes, uint32_t source) const
 }
 
 ApplicationContainer
+OverlayHelper::InstallWithoutTree(Ptr<Node> node) const
+{
+    NS_ABORT_MSG_IF(m_source == Ipv4Address(),
+                    "OverlayHelper::InstallWithoutTree: SetSource first");
+    auto alone = CreateObject<StaticTree>();
+    alone->Configure(true, Ipv4Address(), {});
+    return ApplicationContainer(
+        Create(node, alone, NodeAddress(node) == m_source, {}, false, m_source));
+}
+
+ApplicationContainer
 OverlayHelper::InstallStaticTree(Ptr<SimulatedNetwork> net, const TreeSpec& tree) const
 {
     ApplicationContainer apps = InstallStaticTree(net->GetClients(), tree);

@@ -84,6 +84,9 @@ class OverlayHelper
     /// The protocol on \p nodes without a tree; nodes.Get(source) is the source. Implies
     /// full membership.
     ApplicationContainer InstallWithoutTree(NodeContainer nodes, uint32_t source) const;
+    /// The protocol on one more node without a tree (e.g. a newcomer under churn): the source
+    /// is the one given by SetSource, and the membership the one given by SetMembership.
+    ApplicationContainer InstallWithoutTree(Ptr<Node> node) const;
 
     /// Install* on the clients of \p net (client i is node i), streams from kStreamBase.
     ApplicationContainer InstallStaticTree(Ptr<SimulatedNetwork> net, const TreeSpec& tree) const;
