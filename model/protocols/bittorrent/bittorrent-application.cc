@@ -565,7 +565,7 @@ BitTorrentApplication::Drop(uint32_t id, const std::string& reason)
 void
 BitTorrentApplication::Send(Peer& peer, const BtMessageHeader& message, Ptr<Packet> payload)
 {
-    Ptr<Packet> p = payload ? payload->Copy() : Create<Packet>();
+    Ptr<Packet> p = payload ? payload : Create<Packet>(); // callers hand over fresh packets
     p->AddHeader(message);
     const uint32_t wire = p->GetSize();
     if (message.IsKeepAlive())
@@ -1294,16 +1294,12 @@ BitTorrentApplication::Rechoke(bool round)
 bool
 BitTorrentApplication::HasFreeUploadSlot() const
 {
-    UintegerValue regular;
-    UintegerValue optimistic;
-    m_choker->GetAttribute("RegularUnchokes", regular);
-    m_choker->GetAttribute("OptimisticUnchokes", optimistic);
     uint32_t busy = 0;
     for (const auto& [id, p] : m_peers)
     {
         busy += p.handshakeDone && !p.amChoking && p.peerInterested;
     }
-    return busy < regular.Get() + optimistic.Get();
+    return busy < m_choker->GetUploadSlots();
 }
 
 void

@@ -159,6 +159,7 @@ class BitTorrentApplication : public FileDistributionApplication
     uint32_t CountConnections() const;
 
     // Messages
+    /// Queues \p message (and \p payload, which it takes over and puts the header on).
     void Send(Peer& peer, const BtMessageHeader& message, Ptr<Packet> payload = nullptr);
     void SendHandshake(Peer& peer);
     void Flush(Peer& peer);
@@ -268,7 +269,6 @@ class BitTorrentApplication : public FileDistributionApplication
     bool m_completedAnnounced{false};
 
     EventId m_tick;
-    uint32_t m_ticks{0};
     uint64_t m_protocolErrors{0};
     uint64_t m_uploaded{0};
     uint64_t m_downloaded{0};

@@ -184,6 +184,12 @@ Choker::Decide(const std::vector<ChokerPeer>& peers, bool seeding) const
     return unchoked;
 }
 
+uint32_t
+Choker::GetUploadSlots() const
+{
+    return m_regular + m_optimistic;
+}
+
 std::vector<uint32_t>
 Choker::GetRotation() const
 {

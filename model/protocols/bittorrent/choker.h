@@ -111,6 +111,8 @@ class Choker : public Object
 
     /// \return the rotation order, head first (for tests)
     std::vector<uint32_t> GetRotation() const;
+    /// RegularUnchokes + OptimisticUnchokes: how many interested peers are unchoked at most.
+    uint32_t GetUploadSlots() const;
     /// \return the number of rounds so far
     uint64_t GetRound() const;
 
