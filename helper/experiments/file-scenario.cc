@@ -785,6 +785,11 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     summary["link_packets"] = links.GetPackets();
     summary["wall_us_per_link_packet"]
         = links.GetPackets() > 0 ? wall * 1e6 / links.GetPackets() : 0.0;
+    // Scale tables: events the simulator executed, per wall second; wall s per simulated s.
+    const uint64_t events = Simulator::GetEventCount();
+    summary["events"] = events;
+    summary["events_per_wall_second"] = wall > 0 ? events / wall : 0.0;
+    summary["wall_per_sim_second"] = simulated > 0 ? wall / simulated : 0.0;
     out.Systems()[name] = summary;
     Simulator::Destroy();
     return summary;

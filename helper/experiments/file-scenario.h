@@ -89,7 +89,9 @@ class FileDistributionScenario
      * Runs one file-distribution system: builds the network, installs it (with the file at
      * the source and the manifest at every receiver), runs until every receiver completes or
      * maxTime, writes DIR/<name>-nodes.csv, stores the summary under systems.<name> of \p out
-     * and returns it.
+     * and returns it. The summary carries the run's cost too: wall_seconds, simulated_s,
+     * events (Simulator::GetEventCount()), events_per_wall_second, wall_per_sim_second
+     * (doc/results-format.md).
      */
     nlohmann::json RunSystem(const SystemSpec& system, ExperimentOutput& out,
                              const Customize& customize = nullptr) const;

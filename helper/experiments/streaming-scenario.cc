@@ -342,6 +342,7 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     }
     Simulator::Stop(end + Seconds(1));
     Simulator::Run();
+    const double simulated = Simulator::Now().GetSeconds();
 
     metrics.WriteMeanSeries(out.Path(name + "-mean.csv"), end);
     metrics.WriteNodeSeries(out.Path(name + "-nodes.csv"));
@@ -360,8 +361,16 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
         }
         summary["after_failure"] = metrics.Summary(GetFailAt(), end);
     }
-    summary["wall_seconds"]
+    const double wall
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+    summary["wall_seconds"] = wall;
+    // What the run cost (scale tables): events the simulator executed, per wall second, and
+    // wall seconds per simulated second.
+    const uint64_t events = Simulator::GetEventCount();
+    summary["sim_seconds"] = simulated;
+    summary["events"] = events;
+    summary["events_per_wall_second"] = wall > 0 ? events / wall : 0.0;
+    summary["wall_per_sim_second"] = simulated > 0 ? wall / simulated : 0.0;
     out.Systems()[name] = summary;
     Simulator::Destroy();
     return summary;

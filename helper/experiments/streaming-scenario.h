@@ -90,7 +90,9 @@ class StreamingScenario
      * Runs one system: builds the network, installs \p appType over the tree (\p tree:
      * "random", "bottleneck", "online" for the RandomTree protocol, or "none"), runs, writes
      * DIR/<name>-mean.csv, -nodes.csv, -per-node.csv, -pairs.csv, stores the summary under
-     * systems.<name> of \p out and returns it.
+     * systems.<name> of \p out and returns it. The summary carries the run's cost too:
+     * wall_seconds, sim_seconds, events (Simulator::GetEventCount()), events_per_wall_second,
+     * wall_per_sim_second (doc/results-format.md).
      */
     nlohmann::json RunSystem(const std::string& name, const std::string& appType,
                              const std::string& tree, ExperimentOutput& out,
