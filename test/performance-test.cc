@@ -3,6 +3,7 @@
  */
 // The cheaper forms of per-packet work (doc/performance.md): each must behave exactly as what
 // it replaced.
+#include "ns3/counting-bloom-filter.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4-l3-protocol.h"
 #include "ns3/link-packet-counter.h"
@@ -15,6 +16,7 @@
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
 #include "ns3/streaming-scenario.h"
+#include "ns3/summary-ticket.h"
 #include "ns3/topology-helper.h"
 #include "ns3/udp-socket-factory.h"
 #include "ns3/working-set.h"
@@ -65,6 +67,94 @@ TEST(SequenceSet, BehavesAsAnOrderedSet)
     other.Clear();
     EXPECT_TRUE(other.IsEmpty());
     EXPECT_FALSE(other.Contains(1000));
+}
+
+// ------------------------------------------------------------------ digests' arithmetic
+
+TEST(DigestArithmetic, BloomIndicesAndMinWiseImagesMatchTheirDefinitions)
+{
+    boost::random::mt19937 rng(23);
+    boost::random::uniform_int_distribution<uint32_t> any;
+    // Bloom filter indices: a_i = h1 + i h2 + (i^3 - i)/6 mod m, as divisions computed them.
+    for (uint32_t m : {1u, 2u, 3u, 7u, 31u, 32u, 33u, 100u, 9586u, 14378u, 4000000007u})
+    {
+        for (int t = 0; t < 2000; ++t)
+        {
+            const uint32_t key = any(rng);
+            const uint32_t k = 1 + t % BloomFilter::kMaxHashes;
+            BloomHash::IndexArray got;
+            BloomHash::Indices(key, k, m, got);
+            const uint64_t h = BloomHash::Mix64(key);
+            uint64_t a = (h & 0xffffffffULL) % m;
+            uint64_t b = (h >> 32) % m;
+            for (uint32_t i = 0; i < k; ++i)
+            {
+                ASSERT_EQ(got[i], a) << "m " << m << " key " << key << " i " << i;
+                a = (a + b) % m;
+                b = (b + i + 1) % m;
+            }
+        }
+    }
+    // Min-wise images: (a x + b) mod (2^61 - 1), as a 128-bit division computed them.
+    MinWisePermutations perms(30, 99, MinWisePermutations::PLAIN);
+    MinWisePermutations scrambled(30, 99, MinWisePermutations::SCRAMBLED);
+    for (int t = 0; t < 20000; ++t)
+    {
+        const uint32_t j = t % 30;
+        const uint32_t x = t < 10 ? UINT32_MAX - t : any(rng);
+        // Recover a and b from two images (a = f(1) - f(0), b = f(0)), then check f(x).
+        const uint64_t b = perms.Apply(j, 0);
+        const uint64_t a = (perms.Apply(j, 1) + MinWisePermutations::kUniverse - b)
+                           % MinWisePermutations::kUniverse;
+        const unsigned __int128 v = static_cast<unsigned __int128>(a) * x + b;
+        ASSERT_EQ(perms.Apply(j, x), uint64_t(v % MinWisePermutations::kUniverse)) << x;
+        ASSERT_EQ(scrambled.Apply(j, x), perms.Apply(j, MinWisePermutations::Scramble(x)));
+    }
+    // A ticket keeps, per permutation, the key of least image, whichever way it was built.
+    SummaryTicket incremental(std::make_shared<const MinWisePermutations>(30, 7));
+    std::vector<uint32_t> keys;
+    for (int t = 0; t < 500; ++t)
+    {
+        keys.push_back(any(rng));
+        incremental.Insert(keys.back());
+    }
+    for (uint32_t j = 0; j < 30; ++j)
+    {
+        uint32_t best = keys[0];
+        for (uint32_t key : keys)
+        {
+            if (incremental.GetPermutations()->Apply(j, key)
+                < incremental.GetPermutations()->Apply(j, best))
+            {
+                best = key;
+            }
+        }
+        EXPECT_EQ(incremental.GetEntry(j), best) << j;
+    }
+}
+
+TEST(DigestArithmetic, CountingFilterRemovesOnlyWhatItMayHold)
+{
+    CountingBloomFilter f(64, 3);
+    f.Insert(10);
+    f.Insert(11);
+    EXPECT_TRUE(f.Remove(10));
+    EXPECT_EQ(f.GetPopulation(), 1u);
+    // 10's cells that 11 does not share are empty now: removing it again must fail and
+    // change nothing.
+    std::vector<uint16_t> before;
+    for (uint32_t c = 0; c < 64; ++c)
+    {
+        before.push_back(f.GetCounter(c));
+    }
+    EXPECT_FALSE(f.Remove(10));
+    for (uint32_t c = 0; c < 64; ++c)
+    {
+        EXPECT_EQ(f.GetCounter(c), before[c]) << c;
+    }
+    EXPECT_TRUE(f.Contains(11));
+    EXPECT_TRUE(f.Remove(11));
+    EXPECT_EQ(f.ToBloomFilter().CountSetBits(), 0u);
 }
 
 // ------------------------------------------------------------------ WorkingSet (ring)
