@@ -72,6 +72,10 @@ FileDistributionScenario::Config::AddTo(CommandLine& cmd)
                  "mean receiver lifetime, s (exponential; a leaver is replaced by a fresh "
                  "receiver; Figure 23); 0 none",
                  churn);
+    cmd.AddValue("scheduler",
+                 "event scheduler, e.g. ns3::MapScheduler (overrides the global SchedulerType; "
+                 "results do not depend on it)",
+                 scheduler);
 }
 
 namespace
@@ -178,6 +182,7 @@ FileDistributionScenario::Config::Validate() const
         throw std::invalid_argument(
             "--output needs --payload=real: a virtual payload has no bytes");
     }
+    ValidateScheduler(scheduler);
 }
 
 FileDistributionScenario::FileDistributionScenario(const Config& config)
@@ -378,6 +383,7 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     }
     auto wallStart = std::chrono::steady_clock::now();
     const std::string name = system.name;
+    UseScheduler(m_config.scheduler);
     TopologyHelper topology;
     topology.SetQueueSize(m_config.queue);
     Ptr<SimulatedNetwork> net = topology.Build(m_spec);

@@ -7,6 +7,7 @@
 #include "ns3/block-manifest.h"
 #include "ns3/experiment-output.h"
 #include "ns3/file-content.h"
+#include "ns3/scheduler-choice.h"
 #include "ns3/system-registry.h"
 #include "ns3/topology-spec.h"
 
@@ -66,6 +67,8 @@ class FileDistributionScenario
         /// mesh2008: the 2008 bandwidth-change schedule (Section 5.2.2, Figure 14): every
         /// 20 s, half the participants each lose half the core bandwidth from half the others.
         bool bwChanges{false};
+        /// The event scheduler's TypeId (kDefaultScheduler; results do not depend on it)
+        std::string scheduler{kDefaultScheduler};
 
         /// Adds the shared options to an example's command line.
         void AddTo(CommandLine& cmd);

@@ -3,13 +3,30 @@
  */
 #include "link-packet-counter.h"
 
-#include "ns3/callback.h"
 #include "ns3/node-list.h"
 #include "ns3/node.h"
 #include "ns3/point-to-point-net-device.h"
 
 namespace ns3
 {
+
+namespace
+{
+
+/// Packets taken out of \p q so far (modulo 2^32, as the queue counts).
+uint32_t
+Dequeued(const Queue<Packet>& q)
+{
+    return q.GetTotalReceivedPackets() - q.GetNPackets() - q.GetTotalDroppedPacketsAfterDequeue();
+}
+
+uint32_t
+DequeuedBytes(const Queue<Packet>& q)
+{
+    return q.GetTotalReceivedBytes() - q.GetNBytes() - q.GetTotalDroppedBytesAfterDequeue();
+}
+
+} // namespace
 
 LinkPacketCounter::LinkPacketCounter()
 {
@@ -19,30 +36,36 @@ LinkPacketCounter::LinkPacketCounter()
         {
             if (auto dev = DynamicCast<PointToPointNetDevice>((*it)->GetDevice(d)))
             {
-                dev->TraceConnectWithoutContext("PhyTxBegin",
-                                                MakeCallback(&LinkPacketCounter::Count, this));
+                Ptr<Queue<Packet>> q = dev->GetQueue();
+                if (q)
+                {
+                    m_devices.push_back({q, Dequeued(*q), DequeuedBytes(*q)});
+                }
             }
         }
     }
 }
 
-void
-LinkPacketCounter::Count(Ptr<const Packet> p)
-{
-    ++m_packets;
-    m_bytes += p->GetSize();
-}
-
 uint64_t
 LinkPacketCounter::GetPackets() const
 {
-    return m_packets;
+    uint64_t n = 0;
+    for (const auto& d : m_devices)
+    {
+        n += uint32_t(Dequeued(*d.queue) - d.packets);
+    }
+    return n;
 }
 
 uint64_t
 LinkPacketCounter::GetBytes() const
 {
-    return m_bytes;
+    uint64_t n = 0;
+    for (const auto& d : m_devices)
+    {
+        n += uint32_t(DequeuedBytes(*d.queue) - d.bytes);
+    }
+    return n;
 }
 
 } // namespace ns3

@@ -7,6 +7,7 @@
 #include "ns3/simulator.h"
 #include "ns3/streaming-application.h"
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 
@@ -20,6 +21,7 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
     , m_stressEvery(stressEvery)
     , m_bins(apps.GetN())
     , m_firstFromPeer(apps.GetN())
+    , m_pairs(apps.GetN())
 {
     for (uint32_t i = 0; i < apps.GetN(); ++i)
     {
@@ -67,19 +69,37 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
         app->TraceConnectWithoutContext(
             "DataTx", Callback<void, Ipv4Address, uint32_t, uint32_t>(
                           [this, i](Ipv4Address to, uint32_t seq, uint32_t bytes) {
-                              int64_t dst = m_net->FindClient(to);
-                              if (dst < 0)
-                              {
-                                  return;
-                              }
-                              auto& pair = m_pairs[{i, uint32_t(dst)}];
-                              ++pair.first;
-                              pair.second += bytes;
+                              CountPair(i, to, bytes);
                               if (m_stressEvery > 0 && seq % m_stressEvery == 0)
                               {
-                                  m_stressHops[seq].emplace_back(i, dst);
+                                  int64_t dst = m_net->FindClient(to);
+                                  if (dst >= 0)
+                                  {
+                                      m_stressHops[seq].emplace_back(i, dst);
+                                  }
                               }
                           }));
+    }
+}
+
+void
+StreamingMetrics::CountPair(uint32_t from, Ipv4Address to, uint32_t bytes)
+{
+    auto& row = m_pairs[from];
+    const uint32_t address = to.Get();
+    auto it = std::find_if(row.begin(), row.end(), [address](const PairCount& c) {
+        return c.to == address;
+    });
+    if (it == row.end())
+    {
+        row.push_back({address, 0, 0});
+        it = std::prev(row.end());
+    }
+    ++it->packets;
+    it->bytes += bytes;
+    if (it != row.begin())
+    {
+        std::iter_swap(it, std::prev(it)); // busy destinations drift to the front
     }
 }
 
@@ -250,10 +270,25 @@ StreamingMetrics::WritePairs(const std::string& path) const
         throw std::runtime_error("cannot write " + path);
     }
     out << "from,to,packets,bytes\n";
-    for (const auto& [pair, count] : m_pairs)
+    for (uint32_t from = 0; from < m_pairs.size(); ++from)
     {
-        out << pair.first << "," << pair.second << "," << count.first << "," << count.second
-            << "\n";
+        // Client pairs only (a packet to another address is not part of the matrix), in
+        // order of the destination client (addresses of one client, if it has aliases,
+        // count together).
+        std::map<uint32_t, std::pair<uint64_t, uint64_t>> rows;
+        for (const auto& c : m_pairs[from])
+        {
+            int64_t to = m_net->FindClient(Ipv4Address(c.to));
+            if (to >= 0)
+            {
+                rows[uint32_t(to)].first += c.packets;
+                rows[uint32_t(to)].second += c.bytes;
+            }
+        }
+        for (const auto& [to, count] : rows)
+        {
+            out << from << "," << to << "," << count.first << "," << count.second << "\n";
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace ns3
@@ -76,6 +77,8 @@ class StreamingMetrics
 
   private:
     Bin& At(uint32_t node);
+    /// Counts a data packet of \p bytes from client \p from to address \p to.
+    void CountPair(uint32_t from, Ipv4Address to, uint32_t bytes);
     /// Whether \p node is failed at time \p t.
     bool FailedAt(uint32_t node, Time t) const;
     double MeanKbps(uint32_t node, Time start, Time end, uint64_t Bin::*field) const;
@@ -93,8 +96,17 @@ class StreamingMetrics
     std::vector<bool> m_inSubtree; ///< per client: below the failed node
     /// seq -> (from client, to client) overlay hops of the sampled packets
     std::map<uint32_t, std::vector<std::pair<uint32_t, uint32_t>>> m_stressHops;
-    /// (from, to) client pair -> (data packets, bytes) sent
-    std::map<std::pair<uint32_t, uint32_t>, std::pair<uint64_t, uint64_t>> m_pairs;
+    /// What one client sent one address: data packets, bytes.
+    struct PairCount
+    {
+        uint32_t to; ///< the destination address (resolved to a client when written)
+        uint64_t packets;
+        uint64_t bytes;
+    };
+
+    /// [from client]: what it sent each address, most recently used first (a client sends
+    /// to a few dozen peers at most: a short scan per packet, no lookup of the client).
+    std::vector<std::vector<PairCount>> m_pairs;
 };
 
 } // namespace ns3

@@ -51,6 +51,10 @@ StreamingScenario::Config::AddTo(CommandLine& cmd)
                  "RanSub failure detection and RandomTree recovery (false: the 2003 paper's "
                  "worst case, RanSub stalls after a failure)",
                  ransubRecovery);
+    cmd.AddValue("scheduler",
+                 "event scheduler, e.g. ns3::MapScheduler (overrides the global SchedulerType; "
+                 "results do not depend on it)",
+                 scheduler);
 }
 
 void
@@ -95,6 +99,7 @@ StreamingScenario::Config::Validate() const
     {
         throw std::invalid_argument("need 0 <= --failAt < --duration");
     }
+    ValidateScheduler(scheduler);
 }
 
 StreamingScenario::StreamingScenario(const Config& config)
@@ -147,6 +152,7 @@ StreamingScenario::GetWindowEnd() const
 Ptr<SimulatedNetwork>
 StreamingScenario::BuildNetwork() const
 {
+    UseScheduler(m_config.scheduler);
     return TopologyHelper().Build(m_spec);
 }
 

@@ -7,6 +7,7 @@
 #include "ns3/experiment-output.h"
 #include "ns3/nstime.h"
 #include "ns3/overlay-helper.h"
+#include "ns3/scheduler-choice.h"
 #include "ns3/system-registry.h"
 #include "ns3/topology-spec.h"
 
@@ -50,6 +51,8 @@ class StreamingScenario
         double failAt{0}; ///< when the node fails, s (0: half the duration)
         /// RanSub FailureDetection and RandomTree Recovery (2003 Section 4.6)
         bool ransubRecovery{true};
+        /// The event scheduler's TypeId (kDefaultScheduler; results do not depend on it)
+        std::string scheduler{kDefaultScheduler};
 
         /// Adds the shared options to an example's command line.
         void AddTo(CommandLine& cmd);
@@ -65,7 +68,8 @@ class StreamingScenario
     Time GetWindowStart() const;
     Time GetWindowEnd() const;
 
-    /// Builds the network as ns-3 objects (call once per run; Simulator::Destroy between).
+    /// Builds the network as ns-3 objects (call once per run; Simulator::Destroy between),
+    /// on the configured event scheduler.
     Ptr<SimulatedNetwork> BuildNetwork() const;
     /// "random" (offline, fan-out limited) or "bottleneck" (greedy OMBT) over \p net.
     TreeSpec MakeTree(const std::string& kind, Ptr<SimulatedNetwork> net) const;

@@ -55,13 +55,23 @@ BloomHash::Indices(uint32_t key, uint32_t k, uint32_t m, IndexArray& out)
     NS_ASSERT(m > 0 && k <= kMaxHashes);
     uint64_t h = Mix64(key);
     // Enhanced double hashing, in its incremental form: a_i = h1 + i h2 + (i^3 - i)/6.
-    uint64_t a = (h & 0xffffffffULL) % m;
-    uint64_t b = (h >> 32) % m;
+    uint64_t a = uint32_t(h) % m;
+    uint64_t b = uint32_t(h >> 32) % m;
     for (uint32_t i = 0; i < k; ++i)
     {
         out[i] = static_cast<uint32_t>(a);
-        a = (a + b) % m;
-        b = (b + i + 1) % m;
+        // (a + b) mod m and (b + i + 1) mod m by subtraction: a and b stay below m, so the
+        // sums are below 2m and m + k (a division per step cost more than the rest).
+        a += b;
+        if (a >= m)
+        {
+            a -= m;
+        }
+        b += i + 1;
+        while (b >= m)
+        {
+            b -= m;
+        }
     }
 }
 
@@ -237,12 +247,15 @@ CountingBloomFilter::Insert(uint32_t key)
 bool
 CountingBloomFilter::Remove(uint32_t key)
 {
-    if (!Contains(key))
-    {
-        return false;
-    }
     BloomHash::IndexArray idx;
     BloomHash::Indices(key, m_numHashes, m_numCells, idx);
+    for (uint32_t j = 0; j < m_numHashes; ++j)
+    {
+        if (m_counters[idx[j]] == 0)
+        {
+            return false; // not (as far as the filter can tell) a member
+        }
+    }
     for (uint32_t j = 0; j < m_numHashes; ++j)
     {
         uint32_t i = idx[j];

@@ -73,8 +73,11 @@ MinWisePermutations::Apply(uint32_t j, uint32_t x) const
     {
         x = Scramble(x);
     }
-    unsigned __int128 v = static_cast<unsigned __int128>(m_a[j]) * x + m_b[j];
-    return static_cast<uint64_t>(v % kUniverse);
+    // v mod p for the Mersenne prime p = 2^61 - 1 without a 128-bit division: 2^61 = 1
+    // (mod p), so v = (v mod 2^61) + (v >> 61) (mod p), and that sum (v < 2^94) is below 2p.
+    const unsigned __int128 v = static_cast<unsigned __int128>(m_a[j]) * x + m_b[j];
+    const uint64_t r = static_cast<uint64_t>(v & kUniverse) + static_cast<uint64_t>(v >> 61);
+    return r >= kUniverse ? r - kUniverse : r;
 }
 
 // ---------------------------------------------------------------------------- SummaryTicket
@@ -92,13 +95,28 @@ SummaryTicket::Insert(uint32_t key)
     if (m_entries.empty())
     {
         m_entries.assign(n, key);
+        m_images.resize(n);
+        for (uint32_t j = 0; j < n; ++j)
+        {
+            m_images[j] = m_perms->Apply(j, key);
+        }
         return;
+    }
+    if (m_images.size() != n) // entries read from the wire: their images, once
+    {
+        m_images.resize(n);
+        for (uint32_t j = 0; j < n; ++j)
+        {
+            m_images[j] = m_perms->Apply(j, m_entries[j]);
+        }
     }
     for (uint32_t j = 0; j < n; ++j)
     {
-        if (m_perms->Apply(j, key) < m_perms->Apply(j, m_entries[j]))
+        const uint64_t image = m_perms->Apply(j, key);
+        if (image < m_images[j])
         {
             m_entries[j] = key;
+            m_images[j] = image;
         }
     }
 }
@@ -107,6 +125,7 @@ void
 SummaryTicket::Clear()
 {
     m_entries.clear();
+    m_images.clear();
 }
 
 bool
@@ -191,6 +210,7 @@ SummaryTicket::Deserialize(WireReader& reader)
         e = reader.ReadNtohU32();
     }
     m_entries = std::move(entries);
+    m_images.clear();
     return true;
 }
 

@@ -125,6 +125,9 @@ class SummaryTicket
   private:
     std::shared_ptr<const MinWisePermutations> m_perms; //!< shared, immutable permutations
     std::vector<uint32_t> m_entries;                    //!< empty, or one key per permutation
+    /// The entries' images under their permutations (empty until an Insert needs them), so
+    /// that an insertion applies each permutation once
+    std::vector<uint64_t> m_images;
 };
 
 } // namespace ns3

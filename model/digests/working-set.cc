@@ -7,6 +7,7 @@
 #include "ns3/log.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace ns3
 {
@@ -26,6 +27,22 @@ OrDefault(std::shared_ptr<const MinWisePermutations> perms)
     return std::make_shared<const MinWisePermutations>(SummaryTicket::kDefaultEntries);
 }
 
+/// The smallest power of two >= \p window (the ring's size in bits).
+uint32_t
+RingSize(uint32_t window)
+{
+    if (window > (1u << 31))
+    {
+        throw std::invalid_argument("working set: a window of more than 2^31 packets");
+    }
+    uint32_t size = 1;
+    while (size < window)
+    {
+        size <<= 1;
+    }
+    return size;
+}
+
 } // namespace
 
 WorkingSet::WorkingSet(uint32_t window, double targetFalsePositiveRate,
@@ -40,6 +57,8 @@ WorkingSet::WorkingSet(uint32_t window, double targetFalsePositiveRate,
 WorkingSet::WorkingSet(uint32_t window, uint32_t numCells, uint8_t numHashes,
                        std::shared_ptr<const MinWisePermutations> perms)
     : m_window(window)
+    , m_ringMask(RingSize(window) - 1)
+    , m_ring((RingSize(window) + 63) / 64, 0)
     , m_filter(numCells, numHashes)
     , m_ticket(OrDefault(std::move(perms)))
 {
@@ -50,8 +69,8 @@ WorkingSet::WorkingSet(uint32_t window, uint32_t numCells, uint8_t numHashes,
 bool
 WorkingSet::Insert(uint32_t seq)
 {
-    NS_LOG_FUNCTION(this << seq);
-    if (seq < m_low || m_held.count(seq) != 0)
+    // No NS_LOG_FUNCTION here or in Advance: once per packet, its check alone showed up.
+    if (seq < m_low || Contains(seq))
     {
         return false;
     }
@@ -64,7 +83,8 @@ WorkingSet::Insert(uint32_t seq)
     {
         Advance(seq - m_window + 1);
     }
-    m_held.insert(seq);
+    FlipBit(seq);
+    ++m_size;
     m_filter.Insert(seq);
     if (!m_ticketStale)
     {
@@ -76,30 +96,35 @@ WorkingSet::Insert(uint32_t seq)
 bool
 WorkingSet::Contains(uint32_t seq) const
 {
-    return m_held.count(seq) != 0;
+    return seq >= m_low && uint64_t(seq) < uint64_t(m_low) + m_window && IsHeldBit(seq);
 }
 
 void
 WorkingSet::Advance(uint32_t newLow)
 {
-    NS_LOG_FUNCTION(this << newLow);
     if (newLow <= m_low)
     {
         return;
     }
+    // Only [low, low + window) can hold anything: a jump costs at most one window.
+    const uint64_t end = std::min<uint64_t>(newLow, uint64_t(m_low) + m_window);
+    bool removedAny = false;
+    for (uint64_t seq = m_low; seq < end && m_size > 0; ++seq)
+    {
+        if (IsHeldBit(uint32_t(seq)))
+        {
+            FlipBit(uint32_t(seq));
+            --m_size;
+            [[maybe_unused]] bool removed = m_filter.Remove(uint32_t(seq));
+            NS_ASSERT_MSG(removed, "a held key must be in the filter");
+            removedAny = true;
+        }
+    }
     m_low = newLow;
-    auto end = m_held.lower_bound(newLow);
-    if (end == m_held.begin())
+    if (removedAny)
     {
-        return;
+        m_ticketStale = true;
     }
-    for (auto it = m_held.begin(); it != end; ++it)
-    {
-        [[maybe_unused]] bool removed = m_filter.Remove(*it);
-        NS_ASSERT_MSG(removed, "a held key must be in the filter");
-    }
-    m_held.erase(m_held.begin(), end);
-    m_ticketStale = true;
 }
 
 uint32_t
@@ -117,13 +142,13 @@ WorkingSet::GetHigh() const
 uint32_t
 WorkingSet::GetSize() const
 {
-    return m_held.size();
+    return m_size;
 }
 
 bool
 WorkingSet::IsEmpty() const
 {
-    return m_held.empty();
+    return m_size == 0;
 }
 
 uint32_t
@@ -135,7 +160,12 @@ WorkingSet::GetWindow() const
 std::vector<uint32_t>
 WorkingSet::GetSequences() const
 {
-    return std::vector<uint32_t>(m_held.begin(), m_held.end());
+    std::vector<uint32_t> out;
+    out.reserve(m_size);
+    ForEach(m_low, m_high, [&out](uint32_t seq) {
+        out.push_back(seq);
+    });
+    return out;
 }
 
 const CountingBloomFilter&
@@ -162,10 +192,9 @@ WorkingSet::GetTicket() const
     if (m_ticketStale)
     {
         m_ticket.Clear();
-        for (uint32_t seq : m_held)
-        {
+        ForEach(m_low, m_high, [this](uint32_t seq) {
             m_ticket.Insert(seq);
-        }
+        });
         m_ticketStale = false;
     }
     return m_ticket;

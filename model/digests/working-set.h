@@ -7,9 +7,9 @@
 #include "ns3/counting-bloom-filter.h"
 #include "ns3/summary-ticket.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
-#include <set>
 #include <vector>
 
 namespace ns3
@@ -38,8 +38,10 @@ struct SequenceRange
  * (Advance() does the same on demand). The summary ticket is kept up to date incrementally on
  * insertion and rebuilt from the remaining keys, lazily, after a clean-up.
  *
- * The exact membership is kept too (a node knows which packets it has); the filter is what
- * it tells others. Sequence numbers are assumed not to wrap.
+ * The exact membership is kept too (a node knows which packets it has), as one bit per
+ * sequence number of the window in a ring: inserting, testing and sliding cost O(1) per
+ * packet (amortised), visiting the held packets O(window). The filter is what it tells
+ * others. Sequence numbers are assumed not to wrap.
  */
 class WorkingSet
 {
@@ -84,6 +86,31 @@ class WorkingSet
     uint32_t GetWindow() const;
     /// The held sequence numbers, ascending.
     std::vector<uint32_t> GetSequences() const;
+    /**
+     * Calls \p visit(seq) for every held sequence number in [\p from, \p to], ascending,
+     * without building a list.
+     * \param from first sequence number of interest
+     * \param to last sequence number of interest (nothing is visited if to < from)
+     * \param visit called once per held sequence number in the range
+     */
+    template<typename Visit>
+    void
+    ForEach(uint32_t from, uint32_t to, Visit&& visit) const
+    {
+        if (m_size == 0)
+        {
+            return;
+        }
+        const uint64_t first = std::max(from, m_low);
+        const uint64_t last = std::min<uint64_t>({to, m_high, uint64_t(m_low) + m_window - 1});
+        for (uint64_t seq = first; seq <= last; ++seq)
+        {
+            if (IsHeldBit(uint32_t(seq)))
+            {
+                visit(uint32_t(seq));
+            }
+        }
+    }
 
     /// The local counting filter.
     const CountingBloomFilter& GetFilter() const;
@@ -95,11 +122,31 @@ class WorkingSet
     const SummaryTicket& GetTicket() const;
 
   private:
-    uint32_t m_window;                 //!< window width in sequence numbers
-    uint32_t m_low{0};                 //!< window start
-    uint32_t m_high{0};                //!< highest sequence number received
-    bool m_any{false};                 //!< something was ever inserted (so m_high is meaningful)
-    std::set<uint32_t> m_held;         //!< exact membership within the window
+    /// The ring bit of \p seq (meaningful for low <= seq < low + window only).
+    bool
+    IsHeldBit(uint32_t seq) const
+    {
+        const uint32_t i = seq & m_ringMask;
+        return (m_ring[i >> 6] >> (i & 63)) & 1u;
+    }
+
+    /// Flips the ring bit of \p seq.
+    void
+    FlipBit(uint32_t seq)
+    {
+        const uint32_t i = seq & m_ringMask;
+        m_ring[i >> 6] ^= uint64_t(1) << (i & 63);
+    }
+
+    uint32_t m_window;   //!< window width in sequence numbers
+    uint32_t m_low{0};   //!< window start
+    uint32_t m_high{0};  //!< highest sequence number received
+    bool m_any{false};   //!< something was ever inserted (so m_high is meaningful)
+    uint32_t m_ringMask; //!< ring size - 1; the ring is a power of two >= the window
+    /// Exact membership within the window: bit (seq & m_ringMask) for low <= seq < low +
+    /// window, where no two sequence numbers share a bit.
+    std::vector<uint64_t> m_ring;
+    uint32_t m_size{0};                //!< bits set
     CountingBloomFilter m_filter;      //!< the digest of m_held
     mutable SummaryTicket m_ticket;    //!< min-wise ticket of m_held (when not stale)
     mutable bool m_ticketStale{false}; //!< a clean-up removed keys: rebuild before use

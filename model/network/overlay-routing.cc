@@ -45,9 +45,10 @@ OverlayRouteTable::OverlayRouteTable(uint32_t nVertices,
     // adjacency index of u at that vertex is found through the link index.
     std::vector<uint32_t> frontier;
     std::vector<uint32_t> next;
+    const size_t nDest = destinations.size();
     for (uint32_t d = 0; d < destinations.size(); ++d)
     {
-        uint16_t* hop = &m_nextHop[size_t(d) * nVertices];
+        uint16_t* hop = &m_nextHop[d];
         std::vector<bool> seen(nVertices, false);
         seen[destinations[d]] = true;
         frontier.assign(1, destinations[d]);
@@ -68,7 +69,7 @@ OverlayRouteTable::OverlayRouteTable(uint32_t nVertices,
                     {
                         if (back[i].link == nb.link)
                         {
-                            hop[nb.vertex] = i;
+                            hop[nb.vertex * nDest] = i;
                             break;
                         }
                     }
@@ -101,7 +102,7 @@ OverlayRouteTable::GetNeighbours(uint32_t vertex) const
 uint16_t
 OverlayRouteTable::GetNextHop(uint32_t dest, uint32_t vertex) const
 {
-    return m_nextHop[size_t(dest) * m_nVertices + vertex];
+    return m_nextHop[size_t(vertex) * m_destinations.size() + dest];
 }
 
 std::vector<uint32_t>
@@ -201,7 +202,7 @@ OverlayStaticRouting::RouteInput(Ptr<const Packet> p, const Ipv4Header& header,
                                  MulticastForwardCallback mcb, LocalDeliverCallback lcb,
                                  ErrorCallback ecb)
 {
-    int32_t iif = m_ipv4->GetInterfaceForDevice(idev);
+    int32_t iif = InterfaceOf(idev);
     bool isSelf;
     Ptr<Ipv4Route> route = Lookup(header.GetDestination(), isSelf);
     // Overlay hosts are known destinations, so a router never scans its (possibly thousands
@@ -228,6 +229,28 @@ OverlayStaticRouting::RouteInput(Ptr<const Packet> p, const Ipv4Header& header,
     return true;
 }
 
+int32_t
+OverlayStaticRouting::InterfaceOf(Ptr<const NetDevice> device)
+{
+    // Ipv4L3Protocol::GetInterfaceForDevice is a map lookup, with a cache miss per level at
+    // a hub with thousands of devices; a device's interface never changes once it has one.
+    const uint32_t index = device->GetIfIndex();
+    if (index < m_interfaceOf.size() && m_interfaceOf[index] >= 0)
+    {
+        return m_interfaceOf[index];
+    }
+    const int32_t iif = m_ipv4->GetInterfaceForDevice(device);
+    if (iif >= 0)
+    {
+        if (index >= m_interfaceOf.size())
+        {
+            m_interfaceOf.resize(index + 1, -1);
+        }
+        m_interfaceOf[index] = iif;
+    }
+    return iif;
+}
+
 void
 OverlayStaticRouting::NotifyInterfaceUp(uint32_t interface)
 {
@@ -252,6 +275,7 @@ void
 OverlayStaticRouting::SetIpv4(Ptr<Ipv4> ipv4)
 {
     m_ipv4 = ipv4;
+    m_interfaceOf.clear();
 }
 
 void
@@ -284,6 +308,7 @@ void
 OverlayStaticRouting::DoDispose()
 {
     m_ipv4 = nullptr;
+    m_interfaceOf.clear();
     m_table = nullptr;
     m_routes.clear();
     Ipv4RoutingProtocol::DoDispose();

@@ -65,7 +65,8 @@ class OverlayRouteTable : public SimpleRefCount<OverlayRouteTable>
     uint32_t m_nVertices;
     std::vector<std::vector<Neighbour>> m_adjacency;
     std::vector<uint32_t> m_destinations;
-    std::vector<uint16_t> m_nextHop; ///< [dest * m_nVertices + vertex]
+    /// [vertex * destinations + dest]: a hub's row stays in cache for all destinations
+    std::vector<uint16_t> m_nextHop;
     std::unordered_map<uint32_t, uint32_t> m_addressToDest;
 };
 
@@ -108,8 +109,11 @@ class OverlayStaticRouting : public Ipv4RoutingProtocol
   private:
     /// The route to \p dest's next hop, or null.
     Ptr<Ipv4Route> Lookup(Ipv4Address dest, bool& isSelf) const;
+    /// Ipv4::GetInterfaceForDevice, remembered per device index.
+    int32_t InterfaceOf(Ptr<const NetDevice> device);
 
     Ptr<Ipv4> m_ipv4;
+    std::vector<int32_t> m_interfaceOf; ///< by device index; -1 not known yet
     Ptr<const OverlayRouteTable> m_table;
     uint32_t m_vertex{0};
     std::vector<Ptr<Ipv4Route>> m_routes;

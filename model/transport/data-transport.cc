@@ -140,7 +140,8 @@ UdpDataTransport::Stop()
 bool
 UdpDataTransport::DoSend(Ipv4Address peer, Ptr<Packet> packet)
 {
-    return m_socket && m_socket->SendTo(packet, 0, InetSocketAddress(peer, m_port)) >= 0;
+    // The socket tags what it is given: it gets a copy (see DataTransport::Send).
+    return m_socket && m_socket->SendTo(packet->Copy(), 0, InetSocketAddress(peer, m_port)) >= 0;
 }
 
 void
@@ -205,16 +206,13 @@ TfrcDataTransport::Stop()
 bool
 TfrcDataTransport::DoSend(Ipv4Address peer, Ptr<Packet> packet)
 {
-    InetSocketAddress to(peer, m_port);
     if (!m_socket)
     {
         return false;
     }
-    if (!m_socket->GetFlow(to))
-    {
-        m_socket->Connect(to);
-    }
-    return m_socket->Send(to, packet);
+    // One lookup: the flow to the peer, opened on first use (TfrcFlow::Send copies the
+    // packet when it frames it).
+    return m_socket->Connect(InetSocketAddress(peer, m_port))->Send(packet);
 }
 
 void

@@ -41,7 +41,13 @@ class DataTransport : public Object
 
     virtual void Start(Ptr<Node> node) = 0;
     virtual void Stop() = 0;
-    /// Takes the packet for \p peer now, or returns false; traces either way.
+    /**
+     * Takes the packet for \p peer now, or returns false; traces either way.
+     *
+     * \p packet is never modified: every transport sends a copy of it (TFRC and TCP when
+     * they frame it, UDP before its socket tags it), so a caller may hand the same packet
+     * to several peers without copying it first.
+     */
     bool Send(Ipv4Address peer, Ptr<Packet> packet);
     /// Releases per-peer state (a peer left).
     virtual void Close(Ipv4Address peer) = 0;
@@ -62,7 +68,7 @@ class DataTransport : public Object
     void DoDispose() override;
     /// Subclasses hand received payloads here.
     void Deliver(Ipv4Address from, Ptr<Packet> packet);
-    /// The transport's own send: true if it took the packet now.
+    /// The transport's own send: true if it took the packet now (which it must not modify).
     virtual bool DoSend(Ipv4Address peer, Ptr<Packet> packet) = 0;
     void NotifyReady(Ipv4Address peer);
     void NotifyPeerDown(Ipv4Address peer);

@@ -391,6 +391,16 @@ TfrcFlow::GetBytesReceived() const
 
 // ========================================================================= TfrcSocket
 
+namespace
+{
+/// A peer endpoint as one integer: address, then port (the ToS byte is not part of it).
+uint64_t
+EndpointKey(const InetSocketAddress& peer)
+{
+    return (uint64_t(peer.GetIpv4().Get()) << 16) | peer.GetPort();
+}
+} // namespace
+
 NS_OBJECT_ENSURE_REGISTERED(TfrcSocket);
 
 TypeId
@@ -528,12 +538,29 @@ TfrcSocket::ReceiverConfig() const
     return c;
 }
 
+std::vector<std::pair<uint64_t, Ptr<TfrcFlow>>>::iterator
+TfrcSocket::FindFlow(uint64_t key)
+{
+    return std::lower_bound(m_flows.begin(), m_flows.end(), key, [](const auto& entry, uint64_t k) {
+        return entry.first < k;
+    });
+}
+
 Ptr<TfrcFlow>
 TfrcSocket::CreateFlow(const InetSocketAddress& peer)
 {
     Ptr<TfrcFlow> flow = CreateObject<TfrcFlow>();
     flow->Setup(this, peer);
-    m_flows[peer] = flow;
+    const uint64_t key = EndpointKey(peer);
+    auto it = FindFlow(key);
+    if (it != m_flows.end() && it->first == key)
+    {
+        it->second = flow;
+    }
+    else
+    {
+        m_flows.emplace(it, key, flow);
+    }
     NS_LOG_INFO("port " << m_port << ": flow to " << peer.GetIpv4() << ":" << peer.GetPort());
     return flow;
 }
@@ -549,15 +576,20 @@ TfrcSocket::Connect(const InetSocketAddress& peer)
 Ptr<TfrcFlow>
 TfrcSocket::GetFlow(const InetSocketAddress& peer) const
 {
-    auto it = m_flows.find(peer);
-    return it == m_flows.end() ? nullptr : it->second;
+    const uint64_t key = EndpointKey(peer);
+    auto it
+        = std::lower_bound(m_flows.begin(), m_flows.end(), key, [](const auto& entry, uint64_t k) {
+              return entry.first < k;
+          });
+    return it == m_flows.end() || it->first != key ? nullptr : it->second;
 }
 
 void
 TfrcSocket::Close(const InetSocketAddress& peer)
 {
-    auto it = m_flows.find(peer);
-    if (it != m_flows.end())
+    const uint64_t key = EndpointKey(peer);
+    auto it = FindFlow(key);
+    if (it != m_flows.end() && it->first == key)
     {
         Ptr<TfrcFlow> f = it->second;
         m_flows.erase(it);
@@ -631,7 +663,7 @@ TfrcSocket::Transmit(Ptr<Packet> packet, const InetSocketAddress& peer)
     {
         return;
     }
-    if (TfrcPeekType(packet) == TFRC_DATA)
+    if (!m_txTrace.IsEmpty() && TfrcPeekType(packet) == TFRC_DATA)
     {
         m_txTrace(packet, peer);
     }

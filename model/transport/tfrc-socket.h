@@ -17,6 +17,8 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <unordered_map>
+#include <vector>
 
 namespace ns3
 {
@@ -212,7 +214,12 @@ class TfrcSocket : public Object
 
     Ptr<Socket> m_udp;
     uint16_t m_port{0};
-    std::map<InetSocketAddress, Ptr<TfrcFlow>, InetEndpointLess> m_flows; ///< by peer endpoint
+    /// Position of \p key in m_flows, or where it would go.
+    std::vector<std::pair<uint64_t, Ptr<TfrcFlow>>>::iterator FindFlow(uint64_t key);
+
+    /// The flows by peer endpoint (address, then port, as one integer), ascending: a
+    /// binary search over a few dozen contiguous keys per packet sent or received.
+    std::vector<std::pair<uint64_t, Ptr<TfrcFlow>>> m_flows;
     RecvCallback m_recvCb;
     FlowTimeoutCallback m_timeoutCb;
     SendReadyCallback m_sendReadyCb;

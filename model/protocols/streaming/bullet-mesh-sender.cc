@@ -106,10 +106,10 @@ BulletMeshSender::HandleRefresh(Ipv4Address from, const BulletPeerHeader& h)
     r.lastRefresh = Simulator::Now();
     // What we hold of our row of the receiver's wanted range that its filter lacks, less
     // what we sent it since its last refresh (still in flight when it built the filter).
-    std::set<uint32_t> recent;
-    recent.swap(r.sentSinceRefresh);
+    SequenceSet recent;
+    recent.Swap(r.sentSinceRefresh);
     std::deque<uint32_t> missing = m_recovery.Missing(h, [&r, &recent](uint32_t seq) {
-        return seq % r.senders == r.row && !recent.count(seq);
+        return seq % r.senders == r.row && !recent.Contains(seq);
     });
     if (m_config.order)
     {
@@ -151,7 +151,7 @@ BulletMeshSender::Sent(Ipv4Address peer, uint32_t bytes, uint32_t seq)
     if (it != m_receivers.end())
     {
         it->second.bytesSent += bytes;
-        it->second.sentSinceRefresh.insert(seq);
+        it->second.sentSinceRefresh.Insert(seq);
     }
 }
 

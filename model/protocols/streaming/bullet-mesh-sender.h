@@ -9,12 +9,12 @@
 #include "ns3/mesh-evaluation-policy.h"
 #include "ns3/nstime.h"
 #include "ns3/overlay-tree.h"
+#include "ns3/sequence-set.h"
 #include "ns3/stream-recovery.h"
 
 #include <deque>
 #include <functional>
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -88,7 +88,7 @@ class BulletMeshSender
         uint16_t row{0};
         uint32_t reportedKbps{0};
         /// Sent since the last refresh: the refresh's filter may predate their arrival.
-        std::set<uint32_t> sentSinceRefresh;
+        SequenceSet sentSinceRefresh;
         uint64_t bytesSent{0}; ///< since the last evaluation
         Time lastRefresh;
     };

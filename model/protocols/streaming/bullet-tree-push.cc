@@ -88,8 +88,8 @@ BulletTreePush::Has(Ipv4Address child, uint32_t seq) const
         return false;
     }
     const ChildHoldings& h = it->second;
-    return m_relay->LeftToPeers(seq, h.high, h.rows.rows, h.rows.row) || h.filter.Contains(seq)
-           || h.sentSince.count(seq);
+    return m_relay->LeftToPeers(seq, h.high, h.rows.rows, h.rows.row) || h.sentSince.Contains(seq)
+           || h.filter.Contains(seq);
 }
 
 bool
@@ -112,7 +112,7 @@ BulletTreePush::Push(uint32_t seq, Ptr<const Packet> packet)
         auto it = m_holdings.find(c.address);
         if (it != m_holdings.end())
         {
-            it->second.sentSince.insert(seq);
+            it->second.sentSince.Insert(seq);
         }
         return true;
     };
@@ -131,7 +131,7 @@ BulletTreePush::HandleChildDigest(Ipv4Address from, const BulletPeerHeader& dige
     c.high = digest.high;
     c.rows.rows = digest.senders;
     c.rows.row = digest.row;
-    c.sentSince.clear();
+    c.sentSince.Clear();
 }
 
 void

@@ -10,10 +10,10 @@
 #include "ns3/overlay-tree.h"
 #include "ns3/packet.h"
 #include "ns3/recovered-relay-policy.h"
+#include "ns3/sequence-set.h"
 
 #include <functional>
 #include <map>
-#include <set>
 #include <vector>
 
 namespace ns3
@@ -71,7 +71,7 @@ class BulletTreePush
         BloomFilter filter;
         uint32_t high{0};                ///< the child's newest packet at its digest
         RecoveredRelayPolicy::Rows rows; ///< what the child reported of its matrix
-        std::set<uint32_t> sentSince;
+        SequenceSet sentSince;
     };
 
     Ptr<OverlayTree> m_tree;

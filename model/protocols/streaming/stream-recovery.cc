@@ -141,14 +141,14 @@ StreamRecovery::Missing(const StreamDigestHeader& digest,
                         const std::function<bool(uint32_t)>& want) const
 {
     std::deque<uint32_t> out;
-    for (uint32_t seq : m_ws.GetSequences())
-    {
-        if (seq >= digest.low && seq <= digest.high && !digest.filter.Contains(seq)
-            && (!want || want(seq)))
+    // Only the held packets in the wanted range are visited, and the caller's (cheap) test
+    // comes before the filter's k probes.
+    m_ws.ForEach(digest.low, digest.high, [&](uint32_t seq) {
+        if ((!want || want(seq)) && !digest.filter.Contains(seq))
         {
             out.push_back(seq);
         }
-    }
+    });
     return out;
 }
 

@@ -101,7 +101,8 @@ class StreamRecovery
     void FillDigest(StreamDigestHeader& digest) const;
     /**
      * The packets this node holds in \p digest's range that its filter lacks, oldest first,
-     * for which \p want (if given) is true.
+     * for which \p want (if given) is true. \p want is a pure test, asked before the
+     * filter's probes (it is the cheaper).
      */
     std::deque<uint32_t> Missing(const StreamDigestHeader& digest,
                                  const std::function<bool(uint32_t)>& want = nullptr) const;

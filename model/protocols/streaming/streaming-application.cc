@@ -106,7 +106,9 @@ StreamingApplication::Received(Ipv4Address from, uint32_t seq, bool duplicate)
 bool
 StreamingApplication::SendData(Ipv4Address to, Ptr<const Packet> packet, uint32_t seq)
 {
-    if (!GetTransport()->Send(to, packet->Copy()))
+    // No copy: a transport never modifies what it is given (DataTransport::Send), so one
+    // packet can go to every child and peer.
+    if (!GetTransport()->Send(to, ConstCast<Packet>(packet)))
     {
         return false;
     }
