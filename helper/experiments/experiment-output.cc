@@ -4,6 +4,7 @@
 #include "experiment-output.h"
 
 #include "ns3/fatal-error.h"
+#include "ns3/simulator.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -20,6 +21,16 @@ PeakRssMb()
     struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);
     return usage.ru_maxrss / 1024.0; // ru_maxrss is in KB on Linux
+}
+
+void
+AddRunCost(nlohmann::json& summary, double wallSeconds, double simulatedSeconds)
+{
+    const uint64_t events = Simulator::GetEventCount();
+    summary["wall_seconds"] = wallSeconds;
+    summary["events"] = events;
+    summary["events_per_wall_second"] = wallSeconds > 0 ? events / wallSeconds : 0.0;
+    summary["wall_per_sim_second"] = simulatedSeconds > 0 ? wallSeconds / simulatedSeconds : 0.0;
 }
 
 ExperimentOutput::ExperimentOutput(const std::string& experiment, int argc, char** argv,

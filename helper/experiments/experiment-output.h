@@ -16,6 +16,16 @@ namespace ns3
 double PeakRssMb();
 
 /**
+ * Records what one system's run cost in its summary \p summary: wall_seconds, events
+ * (Simulator::GetEventCount(), so call it before Simulator::Destroy), events_per_wall_second
+ * and wall_per_sim_second (doc/results-format.md).
+ * \param summary the system's summary object
+ * \param wallSeconds the run's wall-clock time
+ * \param simulatedSeconds the simulated time it covered
+ */
+void AddRunCost(nlohmann::json& summary, double wallSeconds, double simulatedSeconds);
+
+/**
  * \ingroup bullet
  * \brief The result directory of one experiment run, in the layout every example shares.
  *

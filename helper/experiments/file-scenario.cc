@@ -72,10 +72,7 @@ FileDistributionScenario::Config::AddTo(CommandLine& cmd)
                  "mean receiver lifetime, s (exponential; a leaver is replaced by a fresh "
                  "receiver; Figure 23); 0 none",
                  churn);
-    cmd.AddValue("scheduler",
-                 "event scheduler, e.g. ns3::MapScheduler (overrides the global SchedulerType; "
-                 "results do not depend on it)",
-                 scheduler);
+    AddSchedulerOption(cmd, scheduler);
 }
 
 namespace
@@ -787,15 +784,10 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     summary["simulated_s"] = simulated;
     const double wall
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
-    summary["wall_seconds"] = wall;
+    AddRunCost(summary, wall, simulated);
     summary["link_packets"] = links.GetPackets();
     summary["wall_us_per_link_packet"]
         = links.GetPackets() > 0 ? wall * 1e6 / links.GetPackets() : 0.0;
-    // Scale tables: events the simulator executed, per wall second; wall s per simulated s.
-    const uint64_t events = Simulator::GetEventCount();
-    summary["events"] = events;
-    summary["events_per_wall_second"] = wall > 0 ? events / wall : 0.0;
-    summary["wall_per_sim_second"] = simulated > 0 ? wall / simulated : 0.0;
     out.Systems()[name] = summary;
     Simulator::Destroy();
     return summary;

@@ -3,6 +3,7 @@
  */
 #include "scheduler-choice.h"
 
+#include "ns3/command-line.h"
 #include "ns3/log.h"
 #include "ns3/object-factory.h"
 #include "ns3/scheduler.h"
@@ -40,6 +41,15 @@ UseScheduler(const std::string& typeName)
     factory.SetTypeId(typeName);
     Simulator::SetScheduler(factory);
     NS_LOG_INFO("event scheduler " << typeName);
+}
+
+void
+AddSchedulerOption(CommandLine& cmd, std::string& scheduler)
+{
+    cmd.AddValue("scheduler",
+                 "event scheduler, e.g. ns3::MapScheduler (overrides the global SchedulerType; "
+                 "results do not depend on it)",
+                 scheduler);
 }
 
 } // namespace ns3

@@ -9,6 +9,8 @@
 namespace ns3
 {
 
+class CommandLine;
+
 /**
  * \ingroup bullet
  * \brief The event scheduler the scenario programs run with unless told otherwise.
@@ -38,6 +40,14 @@ void ValidateScheduler(const std::string& typeName);
  * \throws std::invalid_argument as ValidateScheduler
  */
 void UseScheduler(const std::string& typeName);
+
+/**
+ * \ingroup bullet
+ * \brief Adds the scenario programs' --scheduler option, bound to \p scheduler.
+ * \param cmd the program's command line
+ * \param scheduler where the chosen TypeId name goes
+ */
+void AddSchedulerOption(CommandLine& cmd, std::string& scheduler);
 
 } // namespace ns3
 

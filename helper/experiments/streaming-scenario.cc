@@ -51,10 +51,7 @@ StreamingScenario::Config::AddTo(CommandLine& cmd)
                  "RanSub failure detection and RandomTree recovery (false: the 2003 paper's "
                  "worst case, RanSub stalls after a failure)",
                  ransubRecovery);
-    cmd.AddValue("scheduler",
-                 "event scheduler, e.g. ns3::MapScheduler (overrides the global SchedulerType; "
-                 "results do not depend on it)",
-                 scheduler);
+    AddSchedulerOption(cmd, scheduler);
 }
 
 void
@@ -369,14 +366,8 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     }
     const double wall
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
-    summary["wall_seconds"] = wall;
-    // What the run cost (scale tables): events the simulator executed, per wall second, and
-    // wall seconds per simulated second.
-    const uint64_t events = Simulator::GetEventCount();
     summary["sim_seconds"] = simulated;
-    summary["events"] = events;
-    summary["events_per_wall_second"] = wall > 0 ? events / wall : 0.0;
-    summary["wall_per_sim_second"] = simulated > 0 ? wall / simulated : 0.0;
+    AddRunCost(summary, wall, simulated);
     out.Systems()[name] = summary;
     Simulator::Destroy();
     return summary;

@@ -58,7 +58,7 @@ WorkingSet::WorkingSet(uint32_t window, uint32_t numCells, uint8_t numHashes,
                        std::shared_ptr<const MinWisePermutations> perms)
     : m_window(window)
     , m_ringMask(RingSize(window) - 1)
-    , m_ring((RingSize(window) + 63) / 64, 0)
+    , m_ring((m_ringMask + 64) / 64, 0)
     , m_filter(numCells, numHashes)
     , m_ticket(OrDefault(std::move(perms)))
 {

@@ -399,6 +399,16 @@ EndpointKey(const InetSocketAddress& peer)
 {
     return (uint64_t(peer.GetIpv4().Get()) << 16) | peer.GetPort();
 }
+
+/// Position of \p key in the sorted \p flows (a TfrcSocket's m_flows), or where it would go.
+template<typename Flows>
+auto
+FlowPosition(Flows& flows, uint64_t key)
+{
+    return std::lower_bound(flows.begin(), flows.end(), key, [](const auto& entry, uint64_t k) {
+        return entry.first < k;
+    });
+}
 } // namespace
 
 NS_OBJECT_ENSURE_REGISTERED(TfrcSocket);
@@ -538,21 +548,13 @@ TfrcSocket::ReceiverConfig() const
     return c;
 }
 
-std::vector<std::pair<uint64_t, Ptr<TfrcFlow>>>::iterator
-TfrcSocket::FindFlow(uint64_t key)
-{
-    return std::lower_bound(m_flows.begin(), m_flows.end(), key, [](const auto& entry, uint64_t k) {
-        return entry.first < k;
-    });
-}
-
 Ptr<TfrcFlow>
 TfrcSocket::CreateFlow(const InetSocketAddress& peer)
 {
     Ptr<TfrcFlow> flow = CreateObject<TfrcFlow>();
     flow->Setup(this, peer);
     const uint64_t key = EndpointKey(peer);
-    auto it = FindFlow(key);
+    auto it = FlowPosition(m_flows, key);
     if (it != m_flows.end() && it->first == key)
     {
         it->second = flow;
@@ -577,10 +579,7 @@ Ptr<TfrcFlow>
 TfrcSocket::GetFlow(const InetSocketAddress& peer) const
 {
     const uint64_t key = EndpointKey(peer);
-    auto it
-        = std::lower_bound(m_flows.begin(), m_flows.end(), key, [](const auto& entry, uint64_t k) {
-              return entry.first < k;
-          });
+    auto it = FlowPosition(m_flows, key);
     return it == m_flows.end() || it->first != key ? nullptr : it->second;
 }
 
@@ -588,7 +587,7 @@ void
 TfrcSocket::Close(const InetSocketAddress& peer)
 {
     const uint64_t key = EndpointKey(peer);
-    auto it = FindFlow(key);
+    auto it = FlowPosition(m_flows, key);
     if (it != m_flows.end() && it->first == key)
     {
         Ptr<TfrcFlow> f = it->second;

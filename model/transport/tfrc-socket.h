@@ -17,7 +17,6 @@
 #include <deque>
 #include <map>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 namespace ns3
@@ -214,9 +213,6 @@ class TfrcSocket : public Object
 
     Ptr<Socket> m_udp;
     uint16_t m_port{0};
-    /// Position of \p key in m_flows, or where it would go.
-    std::vector<std::pair<uint64_t, Ptr<TfrcFlow>>>::iterator FindFlow(uint64_t key);
-
     /// The flows by peer endpoint (address, then port, as one integer), ascending: a
     /// binary search over a few dozen contiguous keys per packet sent or received.
     std::vector<std::pair<uint64_t, Ptr<TfrcFlow>>> m_flows;
