@@ -3,10 +3,15 @@
  */
 #include "overlay-routing.h"
 
+#include "ns3/ipv4-l3-protocol.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
 #include "ns3/net-device.h"
+#include "ns3/node.h"
 #include "ns3/output-stream-wrapper.h"
+#include "ns3/queue-disc.h"
+#include "ns3/socket.h"
+#include "ns3/traffic-control-layer.h"
 
 #include <queue>
 #include <stdexcept>
@@ -156,6 +161,8 @@ OverlayStaticRouting::Configure(Ptr<const OverlayRouteTable> table, uint32_t ver
     m_table = table;
     m_vertex = vertex;
     m_routes = std::move(routes);
+    m_txQueues.assign(m_routes.size(), nullptr);
+    m_checksums = Node::ChecksumEnabled();
 }
 
 Ptr<Ipv4Route>
@@ -226,6 +233,77 @@ OverlayStaticRouting::RouteInput(Ptr<const Packet> p, const Ipv4Header& header,
         return true;
     }
     ucb(route, p, header);
+    return true;
+}
+
+Ptr<NetDeviceQueue>
+OverlayStaticRouting::TxQueueOf(uint16_t hop)
+{
+    if (!m_txQueues[hop])
+    {
+        // Only a device as the traffic control layer would pass packets straight to: one
+        // transmit queue (so no priority tags) and no queue disc.
+        Ptr<NetDevice> dev = m_routes[hop]->GetOutputDevice();
+        auto ndqi = dev->GetObject<NetDeviceQueueInterface>();
+        auto tc = dev->GetNode()->GetObject<TrafficControlLayer>();
+        if (ndqi && ndqi->GetNTxQueues() == 1 && tc && !tc->GetRootQueueDiscOnDevice(dev))
+        {
+            m_txQueues[hop] = ndqi->GetTxQueue(0);
+        }
+    }
+    return m_txQueues[hop];
+}
+
+bool
+OverlayStaticRouting::ForwardDirectly(Ptr<NetDevice> in, Ptr<const Packet> packet)
+{
+    if (!m_table || !m_ipv4 || m_checksums)
+    {
+        return false;
+    }
+    Ipv4Header header;
+    if (packet->PeekHeader(header) != 20 || header.GetTtl() <= 1
+        || header.GetPayloadSize() + 20u != packet->GetSize())
+    {
+        return false; // options, a TTL that expires here (ICMP), padding: IPv4's business
+    }
+    int64_t d = m_table->FindDestination(header.GetDestination());
+    if (d < 0)
+    {
+        return false;
+    }
+    const uint16_t hop = m_table->GetNextHop(d, m_vertex);
+    if (hop == OverlayRouteTable::kNoRoute)
+    {
+        return false; // for this node, or unreachable
+    }
+    const int32_t iif = InterfaceOf(in);
+    const Ptr<Ipv4Route>& route = m_routes[hop];
+    Ptr<NetDevice> out = route->GetOutputDevice();
+    const int32_t oif = InterfaceOf(out);
+    if (iif < 0 || oif < 0 || !m_ipv4->IsUp(iif) || !m_ipv4->IsForwarding(iif) || !m_ipv4->IsUp(oif)
+        || packet->GetSize() > out->GetMtu())
+    {
+        return false;
+    }
+    Ptr<NetDeviceQueue> txq = TxQueueOf(hop);
+    if (!txq)
+    {
+        return false; // not a single-queue device with flow control, as our links are
+    }
+    if (txq->IsStopped())
+    {
+        return true; // the traffic control layer drops what a full device queue cannot take
+    }
+    // What Ipv4L3Protocol::IpForward and the traffic control layer do to the packet: one
+    // hop less to live; no priority tag (a single-queue device drops it); the header back.
+    Ptr<Packet> p = packet->Copy();
+    p->RemoveHeader(header);
+    header.SetTtl(header.GetTtl() - 1);
+    SocketPriorityTag priority;
+    p->RemovePacketTag(priority);
+    p->AddHeader(header);
+    out->Send(p, out->GetBroadcast(), Ipv4L3Protocol::PROT_NUMBER);
     return true;
 }
 
@@ -309,6 +387,7 @@ OverlayStaticRouting::DoDispose()
 {
     m_ipv4 = nullptr;
     m_interfaceOf.clear();
+    m_txQueues.clear();
     m_table = nullptr;
     m_routes.clear();
     Ipv4RoutingProtocol::DoDispose();
