@@ -3,6 +3,7 @@
  */
 #include "overlay-routing.h"
 
+#include "ns3/ipv4-interface.h"
 #include "ns3/ipv4-l3-protocol.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
@@ -161,7 +162,7 @@ OverlayStaticRouting::Configure(Ptr<const OverlayRouteTable> table, uint32_t ver
     m_table = table;
     m_vertex = vertex;
     m_routes = std::move(routes);
-    m_txQueues.assign(m_routes.size(), nullptr);
+    m_hops.assign(m_routes.size(), Hop());
     m_checksums = Node::ChecksumEnabled();
 }
 
@@ -236,22 +237,49 @@ OverlayStaticRouting::RouteInput(Ptr<const Packet> p, const Ipv4Header& header,
     return true;
 }
 
-Ptr<NetDeviceQueue>
-OverlayStaticRouting::TxQueueOf(uint16_t hop)
+Ipv4Interface*
+OverlayStaticRouting::InterfacePtr(Ptr<const NetDevice> device)
 {
-    if (!m_txQueues[hop])
+    const uint32_t index = device->GetIfIndex();
+    if (index < m_ifacePtr.size() && m_ifacePtr[index])
     {
-        // Only a device as the traffic control layer would pass packets straight to: one
+        return m_ifacePtr[index];
+    }
+    const int32_t iif = InterfaceOf(device);
+    auto l3 = DynamicCast<Ipv4L3Protocol>(m_ipv4);
+    if (iif < 0 || !l3)
+    {
+        return nullptr;
+    }
+    if (index >= m_ifacePtr.size())
+    {
+        m_ifacePtr.resize(index + 1, nullptr);
+    }
+    m_ifacePtr[index] = PeekPointer(l3->GetInterface(iif));
+    return m_ifacePtr[index];
+}
+
+const OverlayStaticRouting::Hop*
+OverlayStaticRouting::HopOf(uint16_t hop)
+{
+    Hop& h = m_hops[hop];
+    if (!h.checked)
+    {
+        h.checked = true;
+        // Only a device the traffic control layer would pass packets straight to: one
         // transmit queue (so no priority tags) and no queue disc.
         Ptr<NetDevice> dev = m_routes[hop]->GetOutputDevice();
         auto ndqi = dev->GetObject<NetDeviceQueueInterface>();
         auto tc = dev->GetNode()->GetObject<TrafficControlLayer>();
-        if (ndqi && ndqi->GetNTxQueues() == 1 && tc && !tc->GetRootQueueDiscOnDevice(dev))
+        Ipv4Interface* iface = InterfacePtr(dev);
+        if (ndqi && ndqi->GetNTxQueues() == 1 && tc && !tc->GetRootQueueDiscOnDevice(dev) && iface)
         {
-            m_txQueues[hop] = ndqi->GetTxQueue(0);
+            h.device = PeekPointer(dev);
+            h.iface = iface;
+            h.txq = PeekPointer(ndqi->GetTxQueue(0));
         }
     }
-    return m_txQueues[hop];
+    return h.device ? &h : nullptr;
 }
 
 bool
@@ -272,26 +300,19 @@ OverlayStaticRouting::ForwardDirectly(Ptr<NetDevice> in, Ptr<const Packet> packe
     {
         return false;
     }
-    const uint16_t hop = m_table->GetNextHop(d, m_vertex);
-    if (hop == OverlayRouteTable::kNoRoute)
+    const uint16_t next = m_table->GetNextHop(d, m_vertex);
+    if (next == OverlayRouteTable::kNoRoute)
     {
         return false; // for this node, or unreachable
     }
-    const int32_t iif = InterfaceOf(in);
-    const Ptr<Ipv4Route>& route = m_routes[hop];
-    Ptr<NetDevice> out = route->GetOutputDevice();
-    const int32_t oif = InterfaceOf(out);
-    if (iif < 0 || oif < 0 || !m_ipv4->IsUp(iif) || !m_ipv4->IsForwarding(iif) || !m_ipv4->IsUp(oif)
-        || packet->GetSize() > out->GetMtu())
+    const Hop* hop = HopOf(next);
+    Ipv4Interface* inIface = InterfacePtr(in);
+    if (!hop || !inIface || !inIface->IsUp() || !inIface->IsForwarding() || !hop->iface->IsUp()
+        || packet->GetSize() > hop->device->GetMtu())
     {
         return false;
     }
-    Ptr<NetDeviceQueue> txq = TxQueueOf(hop);
-    if (!txq)
-    {
-        return false; // not a single-queue device with flow control, as our links are
-    }
-    if (txq->IsStopped())
+    if (hop->txq->IsStopped())
     {
         return true; // the traffic control layer drops what a full device queue cannot take
     }
@@ -303,7 +324,7 @@ OverlayStaticRouting::ForwardDirectly(Ptr<NetDevice> in, Ptr<const Packet> packe
     SocketPriorityTag priority;
     p->RemovePacketTag(priority);
     p->AddHeader(header);
-    out->Send(p, out->GetBroadcast(), Ipv4L3Protocol::PROT_NUMBER);
+    hop->device->Send(p, hop->device->GetBroadcast(), Ipv4L3Protocol::PROT_NUMBER);
     return true;
 }
 
@@ -354,6 +375,8 @@ OverlayStaticRouting::SetIpv4(Ptr<Ipv4> ipv4)
 {
     m_ipv4 = ipv4;
     m_interfaceOf.clear();
+    m_ifacePtr.clear();
+    m_hops.assign(m_routes.size(), Hop());
 }
 
 void
@@ -387,7 +410,8 @@ OverlayStaticRouting::DoDispose()
 {
     m_ipv4 = nullptr;
     m_interfaceOf.clear();
-    m_txQueues.clear();
+    m_ifacePtr.clear();
+    m_hops.clear();
     m_table = nullptr;
     m_routes.clear();
     Ipv4RoutingProtocol::DoDispose();

@@ -5,6 +5,7 @@
 #define BULLET_OVERLAY_ROUTING_H
 
 #include "ns3/ipv4-address.h"
+#include "ns3/ipv4-interface.h"
 #include "ns3/ipv4-route.h"
 #include "ns3/ipv4-routing-protocol.h"
 #include "ns3/net-device-queue-interface.h"
@@ -131,13 +132,26 @@ class OverlayStaticRouting : public Ipv4RoutingProtocol
     /// Ipv4::GetInterfaceForDevice, remembered per device index.
     int32_t InterfaceOf(Ptr<const NetDevice> device);
 
-    /// The transmit queue of route \p hop's device (null: none).
-    Ptr<NetDeviceQueue> TxQueueOf(uint16_t hop);
+    /// What ForwardDirectly needs of a route's device, looked up once. The objects belong
+    /// to the node and live as long as this (DoDispose forgets them).
+    struct Hop
+    {
+        bool checked{false};           ///< looked up
+        NetDevice* device{nullptr};    ///< null: not a device to forward on directly
+        Ipv4Interface* iface{nullptr}; ///< its IPv4 interface
+        NetDeviceQueue* txq{nullptr};  ///< its only transmit queue
+    };
+
+    /// Route \p hop's device, if packets may leave on it directly (else null).
+    const Hop* HopOf(uint16_t hop);
+    /// The IPv4 interface of \p device (null: none), remembered per device index.
+    Ipv4Interface* InterfacePtr(Ptr<const NetDevice> device);
 
     Ptr<Ipv4> m_ipv4;
-    std::vector<int32_t> m_interfaceOf;          ///< by device index; -1 not known yet
-    std::vector<Ptr<NetDeviceQueue>> m_txQueues; ///< by route; filled on first use
-    bool m_checksums{false};                     ///< Node::ChecksumEnabled(), at Configure
+    std::vector<int32_t> m_interfaceOf;     ///< by device index; -1 not known yet
+    std::vector<Ipv4Interface*> m_ifacePtr; ///< by device index; null not known yet
+    std::vector<Hop> m_hops;                ///< by route
+    bool m_checksums{false};                ///< Node::ChecksumEnabled(), at Configure
     Ptr<const OverlayRouteTable> m_table;
     uint32_t m_vertex{0};
     std::vector<Ptr<Ipv4Route>> m_routes;
