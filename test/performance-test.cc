@@ -250,8 +250,10 @@ namespace
 
 /// Two clients on a three-router line; 10 Mb/s, 1 ms links.
 Ptr<SimulatedNetwork>
-Line()
+Line(bool directForwarding = true)
 {
+    TopologyHelper helper;
+    helper.SetDirectForwarding(directForwarding);
     TopologySpec spec;
     spec.nRouters = 3;
     spec.clientRouter = {0, 2};
@@ -259,7 +261,7 @@ Line()
                   {1, 2, LinkClass::TransitTransit, 10e6, 10e6, 1, 0, 0},
                   {3, 0, LinkClass::ClientStub, 10e6, 10e6, 1, 0, 0},
                   {4, 2, LinkClass::ClientStub, 10e6, 10e6, 1, 0, 0}};
-    return TopologyHelper().Build(spec);
+    return helper.Build(spec);
 }
 
 /// Client 0 sends \p n datagrams of \p size bytes to client 1, one per ms from \p at;
@@ -368,11 +370,12 @@ TEST(TopologyHelper, LinksHandIpv4StraightToIpv4AndSniffersStillSeeTraffic)
         0, nullptr, true);
     auto arrivals = SendAcross(net, 25, 200);
     EXPECT_EQ(arrivals.size(), 25u);
-    EXPECT_EQ(ipv4Rx, 25u) << "each datagram once through the middle router's IPv4";
     EXPECT_EQ(sniffed, 25u);
+    EXPECT_EQ(ipv4Rx, 0u) << "the router forwards below IPv4 (SetDirectForwarding)";
 
     // A frame of another protocol (IPv6, which nothing here speaks) is dropped at the
     // device, not handed to IPv4.
+    const uint32_t rxBefore = ipv4Rx;
     Ptr<PointToPointNetDevice> dev = net->GetDevice(0, false); // router 1's end of link 0
     ASSERT_EQ(dev->GetNode(), middle);
     Ptr<Packet> frame = Create<Packet>(60);
@@ -383,8 +386,64 @@ TEST(TopologyHelper, LinksHandIpv4StraightToIpv4AndSniffersStillSeeTraffic)
         dev->Receive(frame);
     });
     Simulator::Run();
-    EXPECT_EQ(ipv4Rx, 25u);
+    EXPECT_EQ(ipv4Rx, rxBefore);
     Simulator::Destroy();
+}
+
+TEST(TopologyHelper, DirectForwardingSendsWhatIpv4Would)
+{
+    // The same traffic with routers forwarding through IPv4 and directly: datagrams, a
+    // burst that overflows a queue, and datagrams whose TTL runs out at the middle router
+    // (IPv4 drops them there and sends ICMP time-exceeded back).
+    struct Outcome
+    {
+        std::vector<Time> arrivals;
+        std::vector<Time> atSender; ///< what reached client 0 (the ICMP answers)
+        uint32_t middleIpv4Rx{0};
+    };
+    auto run = [](bool direct) {
+        Outcome o;
+        Ptr<SimulatedNetwork> net = Line(direct);
+        net->GetClient(0)->GetObject<Ipv4L3Protocol>()->TraceConnectWithoutContext(
+            "Rx", Callback<void, Ptr<const Packet>, Ptr<Ipv4>, uint32_t>(
+                      [&o](Ptr<const Packet>, Ptr<Ipv4>, uint32_t) {
+                          o.atSender.push_back(Simulator::Now());
+                      }));
+        net->GetRouters().Get(1)->GetObject<Ipv4L3Protocol>()->TraceConnectWithoutContext(
+            "Rx", Callback<void, Ptr<const Packet>, Ptr<Ipv4>, uint32_t>(
+                      [&o](Ptr<const Packet>, Ptr<Ipv4>, uint32_t) {
+                          ++o.middleIpv4Rx;
+                      }));
+        Ptr<Socket> tx = Socket::CreateSocket(net->GetClient(0), UdpSocketFactory::GetTypeId());
+        InetSocketAddress to(net->GetClientAddress(1), 9);
+        Simulator::Schedule(MilliSeconds(3), [tx, to]() {
+            for (int i = 0; i < 30; ++i)
+            {
+                tx->SendTo(Create<Packet>(1000), 0, to);
+            }
+        });
+        Ptr<Socket> shortLived
+            = Socket::CreateSocket(net->GetClient(0), UdpSocketFactory::GetTypeId());
+        shortLived->SetIpTtl(2); // r0 forwards it with TTL 1; it expires at r1
+        for (int i = 0; i < 5; ++i)
+        {
+            Simulator::Schedule(MilliSeconds(100 + i), [shortLived, to]() {
+                shortLived->SendTo(Create<Packet>(100), 0, to);
+            });
+        }
+        o.arrivals = SendAcross(net, 50, 300);
+        Simulator::Destroy();
+        return o;
+    };
+    Outcome viaIpv4 = run(false);
+    Outcome direct = run(true);
+    EXPECT_GT(viaIpv4.arrivals.size(), 50u);
+    EXPECT_LT(viaIpv4.arrivals.size(), 80u) << "the burst overflowed a queue";
+    EXPECT_EQ(direct.arrivals, viaIpv4.arrivals);
+    EXPECT_EQ(viaIpv4.atSender.size(), 5u) << "one ICMP time-exceeded per expired datagram";
+    EXPECT_EQ(direct.atSender, viaIpv4.atSender);
+    EXPECT_EQ(direct.middleIpv4Rx, 5u) << "only the expiring datagrams went through IPv4";
+    EXPECT_GT(viaIpv4.middleIpv4Rx, 50u);
 }
 
 // ------------------------------------------------------------------ the scheduler choice

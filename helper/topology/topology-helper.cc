@@ -62,20 +62,29 @@ LinkAddress(uint32_t link, bool aSide)
  * sent over these links) are dropped with a warning.
  */
 void
-DeliverToIpv4(Ptr<PointToPointNetDevice> dev)
+DeliverToIpv4(Ptr<PointToPointNetDevice> dev, bool router)
 {
     Ptr<Ipv4L3Protocol> ipv4 = dev->GetNode()->GetObject<Ipv4L3Protocol>();
     NS_ABORT_MSG_UNLESS(ipv4, "link device on a node without IPv4");
+    // A router forwards towards clients itself (OverlayStaticRouting::ForwardDirectly) while
+    // its routing is still ours.
+    Ptr<OverlayStaticRouting> routing
+        = router ? DynamicCast<OverlayStaticRouting>(ipv4->GetRoutingProtocol()) : nullptr;
     dev->SetReceiveCallback(
         Callback<bool, Ptr<NetDevice>, Ptr<const Packet>, uint16_t, const Address&>(
-            [ipv4](Ptr<NetDevice> device, Ptr<const Packet> p, uint16_t protocol,
-                   const Address& from) {
+            [ipv4, routing](Ptr<NetDevice> device, Ptr<const Packet> p, uint16_t protocol,
+                            const Address& from) {
                 if (protocol != Ipv4L3Protocol::PROT_NUMBER)
                 {
                     NS_LOG_WARN("link device " << device->GetIfIndex() << " of node "
                                                << device->GetNode()->GetId()
                                                << " dropped a packet of protocol " << protocol);
                     return false;
+                }
+                if (routing && PeekPointer(ipv4->GetRoutingProtocol()) == PeekPointer(routing)
+                    && routing->ForwardDirectly(device, p))
+                {
+                    return true;
                 }
                 // As Node::NonPromiscReceiveFromDevice calls the handlers.
                 ipv4->Receive(device, p, protocol, from, device->GetAddress(),
@@ -233,6 +242,12 @@ TopologyHelper::SetRouting(const std::string& routing)
 }
 
 void
+TopologyHelper::SetDirectForwarding(bool direct)
+{
+    m_directForwarding = direct;
+}
+
+void
 TopologyHelper::SetQueueSize(uint32_t packets)
 {
     m_queuePackets = packets;
@@ -321,8 +336,9 @@ TopologyHelper::Build(const TopologySpec& spec) const
         }
         net->m_devices[2 * k] = da;
         net->m_devices[2 * k + 1] = db;
-        DeliverToIpv4(da);
-        DeliverToIpv4(db);
+        const bool direct = m_routing == "overlay" && m_directForwarding;
+        DeliverToIpv4(da, direct && l.a < spec.nRouters);
+        DeliverToIpv4(db, direct && l.b < spec.nRouters);
     }
 
     // Routes lead to the clients only, as in ModelNet.

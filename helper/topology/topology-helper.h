@@ -90,6 +90,11 @@ class SimulatedNetwork : public Object
  * and no queue disc (ModelNet's pipes); IPv4 with one /30 per link from 10.0.0.0/8
  * (addresses added directly: Ipv4AddressHelper is quadratic in the number of networks);
  * routing by OverlayStaticRouting (default) or Nix-vector (small graphs only).
+ *
+ * Per hop, the links' devices hand IPv4 packets straight to IPv4 (ns-3 would scan a handler
+ * per device of the node, twice) and routers forward towards clients at the link layer
+ * (SetDirectForwarding): at an INET hub with thousands of links these were most of a run's
+ * cost. See doc/performance.md.
  */
 class TopologyHelper
 {
@@ -98,6 +103,13 @@ class TopologyHelper
 
     /// "overlay" (precomputed min-hop routes between clients) or "nix".
     void SetRouting(const std::string& routing);
+    /**
+     * Whether routers forward packets towards clients at the link layer
+     * (OverlayStaticRouting::ForwardDirectly; default true, with "overlay" routing): the
+     * same packets leave at the same instants, at a fraction of IPv4's per-hop cost, but
+     * IPv4's and traffic control's traces on routers do not see them.
+     */
+    void SetDirectForwarding(bool direct);
     /// Device queue size in packets (ModelNet: 10).
     void SetQueueSize(uint32_t packets);
     /// First RNG stream for the links' error models (two per link are used).
@@ -108,6 +120,7 @@ class TopologyHelper
 
   private:
     std::string m_routing{"overlay"};
+    bool m_directForwarding{true};
     uint32_t m_queuePackets{10};
     int64_t m_streamBase{1000000};
 };

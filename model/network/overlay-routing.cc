@@ -3,10 +3,16 @@
  */
 #include "overlay-routing.h"
 
+#include "ns3/ipv4-interface.h"
+#include "ns3/ipv4-l3-protocol.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
 #include "ns3/net-device.h"
+#include "ns3/node.h"
 #include "ns3/output-stream-wrapper.h"
+#include "ns3/queue-disc.h"
+#include "ns3/socket.h"
+#include "ns3/traffic-control-layer.h"
 
 #include <queue>
 #include <stdexcept>
@@ -156,6 +162,8 @@ OverlayStaticRouting::Configure(Ptr<const OverlayRouteTable> table, uint32_t ver
     m_table = table;
     m_vertex = vertex;
     m_routes = std::move(routes);
+    m_hops.assign(m_routes.size(), Hop());
+    m_checksums = Node::ChecksumEnabled();
 }
 
 Ptr<Ipv4Route>
@@ -229,6 +237,97 @@ OverlayStaticRouting::RouteInput(Ptr<const Packet> p, const Ipv4Header& header,
     return true;
 }
 
+Ipv4Interface*
+OverlayStaticRouting::InterfacePtr(Ptr<const NetDevice> device)
+{
+    const uint32_t index = device->GetIfIndex();
+    if (index < m_ifacePtr.size() && m_ifacePtr[index])
+    {
+        return m_ifacePtr[index];
+    }
+    const int32_t iif = InterfaceOf(device);
+    auto l3 = DynamicCast<Ipv4L3Protocol>(m_ipv4);
+    if (iif < 0 || !l3)
+    {
+        return nullptr;
+    }
+    if (index >= m_ifacePtr.size())
+    {
+        m_ifacePtr.resize(index + 1, nullptr);
+    }
+    m_ifacePtr[index] = PeekPointer(l3->GetInterface(iif));
+    return m_ifacePtr[index];
+}
+
+const OverlayStaticRouting::Hop*
+OverlayStaticRouting::HopOf(uint16_t hop)
+{
+    Hop& h = m_hops[hop];
+    if (!h.checked)
+    {
+        h.checked = true;
+        // Only a device the traffic control layer would pass packets straight to: one
+        // transmit queue (so no priority tags) and no queue disc.
+        Ptr<NetDevice> dev = m_routes[hop]->GetOutputDevice();
+        auto ndqi = dev->GetObject<NetDeviceQueueInterface>();
+        auto tc = dev->GetNode()->GetObject<TrafficControlLayer>();
+        Ipv4Interface* iface = InterfacePtr(dev);
+        if (ndqi && ndqi->GetNTxQueues() == 1 && tc && !tc->GetRootQueueDiscOnDevice(dev) && iface)
+        {
+            h.device = PeekPointer(dev);
+            h.iface = iface;
+            h.txq = PeekPointer(ndqi->GetTxQueue(0));
+        }
+    }
+    return h.device ? &h : nullptr;
+}
+
+bool
+OverlayStaticRouting::ForwardDirectly(Ptr<NetDevice> in, Ptr<const Packet> packet)
+{
+    if (!m_table || !m_ipv4 || m_checksums)
+    {
+        return false;
+    }
+    Ipv4Header header;
+    if (packet->PeekHeader(header) != 20 || header.GetTtl() <= 1
+        || header.GetPayloadSize() + 20u != packet->GetSize())
+    {
+        return false; // options, a TTL that expires here (ICMP), padding: IPv4's business
+    }
+    int64_t d = m_table->FindDestination(header.GetDestination());
+    if (d < 0)
+    {
+        return false;
+    }
+    const uint16_t next = m_table->GetNextHop(d, m_vertex);
+    if (next == OverlayRouteTable::kNoRoute)
+    {
+        return false; // for this node, or unreachable
+    }
+    const Hop* hop = HopOf(next);
+    Ipv4Interface* inIface = InterfacePtr(in);
+    if (!hop || !inIface || !inIface->IsUp() || !inIface->IsForwarding() || !hop->iface->IsUp()
+        || packet->GetSize() > hop->device->GetMtu())
+    {
+        return false;
+    }
+    if (hop->txq->IsStopped())
+    {
+        return true; // the traffic control layer drops what a full device queue cannot take
+    }
+    // What Ipv4L3Protocol::IpForward and the traffic control layer do to the packet: one
+    // hop less to live; no priority tag (a single-queue device drops it); the header back.
+    Ptr<Packet> p = packet->Copy();
+    p->RemoveHeader(header);
+    header.SetTtl(header.GetTtl() - 1);
+    SocketPriorityTag priority;
+    p->RemovePacketTag(priority);
+    p->AddHeader(header);
+    hop->device->Send(p, hop->device->GetBroadcast(), Ipv4L3Protocol::PROT_NUMBER);
+    return true;
+}
+
 int32_t
 OverlayStaticRouting::InterfaceOf(Ptr<const NetDevice> device)
 {
@@ -276,6 +375,8 @@ OverlayStaticRouting::SetIpv4(Ptr<Ipv4> ipv4)
 {
     m_ipv4 = ipv4;
     m_interfaceOf.clear();
+    m_ifacePtr.clear();
+    m_hops.assign(m_routes.size(), Hop());
 }
 
 void
@@ -309,6 +410,8 @@ OverlayStaticRouting::DoDispose()
 {
     m_ipv4 = nullptr;
     m_interfaceOf.clear();
+    m_ifacePtr.clear();
+    m_hops.clear();
     m_table = nullptr;
     m_routes.clear();
     Ipv4RoutingProtocol::DoDispose();

@@ -5,8 +5,10 @@
 #define BULLET_OVERLAY_ROUTING_H
 
 #include "ns3/ipv4-address.h"
+#include "ns3/ipv4-interface.h"
 #include "ns3/ipv4-route.h"
 #include "ns3/ipv4-routing-protocol.h"
+#include "ns3/net-device-queue-interface.h"
 #include "ns3/simple-ref-count.h"
 
 #include <cstdint>
@@ -103,6 +105,24 @@ class OverlayStaticRouting : public Ipv4RoutingProtocol
     void PrintRoutingTable(Ptr<OutputStreamWrapper> stream,
                            Time::Unit unit = Time::S) const override;
 
+    /**
+     * \brief Forwards a packet a router received on \p in towards a client, at the link
+     * layer, as IPv4 would: the same packet (TTL one less) leaves on the same device at the
+     * same instant, or is dropped where IPv4 and traffic control would drop it.
+     *
+     * What it skips is IPv4's and the traffic control layer's bookkeeping around that one
+     * decision (their per-packet callbacks and copies, three lookups of a device in maps
+     * with an entry per link at a hub) and their traces (Rx, UnicastForward, Tx and Drop of
+     * Ipv4L3Protocol, Drop of TrafficControlLayer) on the router. It declines, and IPv4
+     * handles the packet, whenever anything else could happen: a packet for this node or
+     * for an address without an overlay route, a TTL that expires here, a packet that needs
+     * fragmenting, an interface that is down or does not forward, checksums enabled.
+     * \param in the device the packet arrived on (one of this node's links)
+     * \param packet the packet as the device delivered it, IPv4 header first
+     * \returns true if the packet was handled (sent or dropped), false to hand it to IPv4
+     */
+    bool ForwardDirectly(Ptr<NetDevice> in, Ptr<const Packet> packet);
+
   protected:
     void DoDispose() override;
 
@@ -112,8 +132,26 @@ class OverlayStaticRouting : public Ipv4RoutingProtocol
     /// Ipv4::GetInterfaceForDevice, remembered per device index.
     int32_t InterfaceOf(Ptr<const NetDevice> device);
 
+    /// What ForwardDirectly needs of a route's device, looked up once. The objects belong
+    /// to the node and live as long as this (DoDispose forgets them).
+    struct Hop
+    {
+        bool checked{false};           ///< looked up
+        NetDevice* device{nullptr};    ///< null: not a device to forward on directly
+        Ipv4Interface* iface{nullptr}; ///< its IPv4 interface
+        NetDeviceQueue* txq{nullptr};  ///< its only transmit queue
+    };
+
+    /// Route \p hop's device, if packets may leave on it directly (else null).
+    const Hop* HopOf(uint16_t hop);
+    /// The IPv4 interface of \p device (null: none), remembered per device index.
+    Ipv4Interface* InterfacePtr(Ptr<const NetDevice> device);
+
     Ptr<Ipv4> m_ipv4;
-    std::vector<int32_t> m_interfaceOf; ///< by device index; -1 not known yet
+    std::vector<int32_t> m_interfaceOf;     ///< by device index; -1 not known yet
+    std::vector<Ipv4Interface*> m_ifacePtr; ///< by device index; null not known yet
+    std::vector<Hop> m_hops;                ///< by route
+    bool m_checksums{false};                ///< Node::ChecksumEnabled(), at Configure
     Ptr<const OverlayRouteTable> m_table;
     uint32_t m_vertex{0};
     std::vector<Ptr<Ipv4Route>> m_routes;
