@@ -4,6 +4,7 @@
 #include "streaming-metrics.h"
 
 #include "ns3/boolean.h"
+#include "ns3/bullet-application.h"
 #include "ns3/simulator.h"
 #include "ns3/streaming-application.h"
 
@@ -70,6 +71,23 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
             "DataTx", Callback<void, Ipv4Address, uint32_t, uint32_t>(
                           [this, i](Ipv4Address to, uint32_t seq, uint32_t bytes) {
                               CountPair(i, to, bytes);
+                              if (i == m_source)
+                              {
+                                  if (m_sourceSent.size() <= seq)
+                                  {
+                                      m_sourceSent.resize(seq + 1024, false);
+                                  }
+                                  if (!m_sourceSent[seq])
+                                  {
+                                      m_sourceSent[seq] = true;
+                                      const size_t k = CurrentBin();
+                                      if (m_sourceNewBytes.size() <= k)
+                                      {
+                                          m_sourceNewBytes.resize(k + 1, 0);
+                                      }
+                                      m_sourceNewBytes[k] += bytes;
+                                  }
+                              }
                               if (m_stressEvery > 0 && seq % m_stressEvery == 0)
                               {
                                   int64_t dst = m_net->FindClient(to);
@@ -79,7 +97,35 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
                                   }
                               }
                           }));
+        if (DynamicCast<BulletApplication>(app))
+        {
+            m_mesh.emplace_back(i, app);
+        }
     }
+    if (!m_mesh.empty())
+    {
+        m_peerBins.resize(apps.GetN());
+        Simulator::Schedule(m_interval / 2, &StreamingMetrics::SamplePeers, this);
+    }
+}
+
+void
+StreamingMetrics::SamplePeers()
+{
+    for (const auto& [client, app] : m_mesh)
+    {
+        auto bullet = StaticCast<BulletApplication>(app);
+        auto& bins = m_peerBins[client];
+        const size_t k = CurrentBin();
+        if (bins.size() <= k)
+        {
+            bins.resize(k + 1);
+        }
+        bins[k].senders += bullet->GetSenders().size();
+        bins[k].receivers += bullet->GetReceivers().size();
+        ++bins[k].samples;
+    }
+    Simulator::Schedule(m_interval, &StreamingMetrics::SamplePeers, this);
 }
 
 void
@@ -122,11 +168,17 @@ StreamingMetrics::FailedAt(uint32_t node, Time t) const
     return m_hasFailure && node == m_failed && t >= m_failAt;
 }
 
+size_t
+StreamingMetrics::CurrentBin() const
+{
+    return Simulator::Now().GetNanoSeconds() / m_interval.GetNanoSeconds();
+}
+
 StreamingMetrics::Bin&
 StreamingMetrics::At(uint32_t node)
 {
     auto& bins = m_bins[node];
-    size_t k = Simulator::Now().GetNanoSeconds() / m_interval.GetNanoSeconds();
+    size_t k = CurrentBin();
     if (bins.size() <= k)
     {
         bins.resize(k + 1);
@@ -388,6 +440,58 @@ StreamingMetrics::Summary(Time start, Time end) const
         stressSum += double(total) / copies.size();
         ++sampled;
     }
+    // What the access links alone allow each receiver: min(source uplink, own downlink).
+    double bound = 0;
+    uint32_t bounded = 0;
+    double senders = 0;
+    double receiverCount = 0;
+    uint64_t peerSamples = 0;
+    double sourceReceivers = 0;
+    uint64_t sourceSamples = 0;
+    for (uint32_t n = 0; n < m_bins.size(); ++n)
+    {
+        if (n == m_source || (failedIn && n == m_failed))
+        {
+            continue;
+        }
+        const auto path = m_net->GetPath(m_source, n);
+        if (!path.empty())
+        {
+            const auto& up = path.front();
+            const auto& down = path.back();
+            bound += std::min(m_net->GetLinkRate(up.link, up.fromA).GetBitRate(),
+                              m_net->GetLinkRate(down.link, down.fromA).GetBitRate())
+                     / 1000.0;
+            ++bounded;
+        }
+    }
+    for (uint32_t n = 0; n < m_peerBins.size(); ++n)
+    {
+        if (failedIn && n == m_failed)
+        {
+            continue;
+        }
+        for (size_t k = first; k < last && k < m_peerBins[n].size(); ++k)
+        {
+            const PeerBin& b = m_peerBins[n][k];
+            if (n == m_source)
+            {
+                sourceReceivers += b.receivers;
+                sourceSamples += b.samples;
+            }
+            else
+            {
+                senders += b.senders;
+                receiverCount += b.receivers;
+                peerSamples += b.samples;
+            }
+        }
+    }
+    uint64_t sourceNew = 0;
+    for (size_t k = first; k < last && k < m_sourceNewBytes.size(); ++k)
+    {
+        sourceNew += m_sourceNewBytes[k];
+    }
     nlohmann::json j;
     j["useful_kbps"] = useful;
     j["raw_kbps"] = raw;
@@ -399,6 +503,16 @@ StreamingMetrics::Summary(Time start, Time end) const
     j["link_stress_mean"] = sampled ? stressSum / sampled : 0.0;
     j["link_stress_max"] = stressMax;
     j["window_s"] = {start.GetSeconds(), end.GetSeconds()};
+    j["access_link_bound_kbps"] = bounded ? bound / bounded : 0.0;
+    j["source_new_kbps"]
+        = last > first ? sourceNew * 8.0 / 1000.0 / ((last - first) * m_interval.GetSeconds())
+                       : 0.0;
+    if (peerSamples > 0 || sourceSamples > 0)
+    {
+        j["mean_senders"] = peerSamples ? senders / peerSamples : 0.0;
+        j["mean_receivers"] = peerSamples ? receiverCount / peerSamples : 0.0;
+        j["source_receivers"] = sourceSamples ? sourceReceivers / sourceSamples : 0.0;
+    }
     if (m_hasFailure)
     {
         j["failed_node"] = m_failed;

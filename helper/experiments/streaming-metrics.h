@@ -71,11 +71,19 @@ class StreamingMetrics
     /// Per node over [start, end): node,useful_kbps (for CDFs)
     void WriteNodeSummary(const std::string& path, Time start, Time end) const;
 
-    /// The results-format keys of a streaming system over [start, end).
+    /**
+     * The results-format keys of a streaming system over [start, end), with
+     * `access_link_bound_kbps` (mean over receivers of min(source uplink, own downlink), at
+     * the time of the call), `source_new_kbps` (the source's rate of distinct new packets)
+     * and, for Bullet, `mean_senders`, `mean_receivers` (over receivers, sampled every
+     * interval) and `source_receivers`.
+     */
     nlohmann::json Summary(Time start, Time end) const;
 
   private:
     Bin& At(uint32_t node);
+    /// Samples every mesh node's senders and receivers into its current bin, every interval.
+    void SamplePeers();
     /// Counts a data packet of \p bytes from client \p from to address \p to.
     void CountPair(uint32_t from, Ipv4Address to, uint32_t bytes);
     /// Whether \p node is failed at time \p t.
@@ -87,6 +95,23 @@ class StreamingMetrics
     Time m_interval;
     uint32_t m_stressEvery;
     std::vector<std::vector<Bin>> m_bins;
+    /// (client, application) of the Bullet nodes, whose peer counts are sampled
+    std::vector<std::pair<uint32_t, Ptr<Application>>> m_mesh;
+    /// per sequence number: whether the source has sent it yet
+    std::vector<bool> m_sourceSent;
+    /// per bin: bytes of the packets the source sent for the first time (distinct new data)
+    std::vector<uint64_t> m_sourceNewBytes;
+    /// Sums over a bin's samples of a mesh node's senders and receivers.
+    struct PeerBin
+    {
+        uint32_t senders{0};
+        uint32_t receivers{0};
+        uint32_t samples{0};
+    };
+    /// per client, per bin (Bullet nodes only)
+    std::vector<std::vector<PeerBin>> m_peerBins;
+    /// The index of the current bin.
+    size_t CurrentBin() const;
     /// Per client and seq: whether its first copy came from a peer (duplicate causes).
     std::vector<std::vector<bool>> m_firstFromPeer;
     bool m_hasFailure{false};

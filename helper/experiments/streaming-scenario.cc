@@ -449,6 +449,24 @@ PrintStreamingTable(const nlohmann::json& systems, std::ostream& os)
                << f["subtree_useful_kbps"].get<double>() << "\n";
         }
     }
+    for (const auto& [name, s] : systems.items())
+    {
+        if (!s.contains("access_link_bound_kbps"))
+        {
+            continue;
+        }
+        os << std::fixed << std::setprecision(1) << name << ": access-link bound "
+           << s["access_link_bound_kbps"].get<double>()
+           << " kbps (mean of min(source uplink, own downlink)), source sent "
+           << s["source_new_kbps"].get<double>() << " kbps of distinct packets";
+        if (s.contains("mean_senders"))
+        {
+            os << ", " << s["mean_senders"].get<double>() << " senders and "
+               << s["mean_receivers"].get<double>() << " receivers per node (source "
+               << s["source_receivers"].get<double>() << " receivers)";
+        }
+        os << "\n";
+    }
     os.copyfmt(saved);
 }
 

@@ -1,0 +1,85 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+// The diagnostic keys of a streaming summary (issue #12): the access-link bound, the source's
+// rate of distinct new packets and Bullet's mean senders and receivers.
+#include "ns3/experiment-output.h"
+#include "ns3/streaming-scenario.h"
+#include "ns3/system-registry.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+using namespace ns3;
+
+namespace
+{
+
+constexpr uint32_t kClients = 8;
+
+/// Runs \p system on the smallest INET topology with kClients clients for 30 simulated s.
+nlohmann::json
+RunSystemNamed(const std::string& system)
+{
+    StreamingScenario::Config c;
+    c.topoNodes = 3037;
+    c.clients = kClients;
+    c.duration = 30;
+    c.warmup = 10;
+    c.quiet = true;
+    StreamingScenario scenario(c);
+    char tmpl[] = "/tmp/bullet-summary-test-XXXXXX";
+    EXPECT_NE(mkdtemp(tmpl), nullptr);
+    nlohmann::json s;
+    {
+        ExperimentOutput out("summary-test", 0, nullptr, tmpl);
+        s = scenario.RunSystem(SystemRegistry::Get().Find(system, SystemSpec::STREAMING), "random",
+                               out);
+    }
+    std::filesystem::remove_all(tmpl);
+    return s;
+}
+
+TEST(StreamingSummary, BulletReportsBoundSourceRateAndPeerCounts)
+{
+    const auto s = RunSystemNamed("bullet");
+    // The source generates 600 kbps; what it gets out of its uplink (Bullet's source sends
+    // each packet to one child, and drops what its flows cannot take) bounds every
+    // receiver's useful data from above.
+    const double sourceNew = s["source_new_kbps"].get<double>();
+    EXPECT_LE(sourceNew, 1.01 * 600);
+    EXPECT_GT(sourceNew, 0.5 * 600);
+    // (beyond packets the source sent before the 20 s window and receivers got in it)
+    EXPECT_LE(s["useful_kbps"].get<double>(), 1.05 * sourceNew);
+    // Every distinct packet crosses the source's uplink and the receiver's downlink, so no
+    // receiver beats min(uplink, downlink) beyond the window's edges.
+    const double bound = s["access_link_bound_kbps"].get<double>();
+    EXPECT_GT(bound, 0.0);
+    EXPECT_LE(s["useful_kbps"].get<double>(), 1.02 * bound);
+    // Peer counts: at most the other receivers; the mesh formed (a node has some senders).
+    const double senders = s["mean_senders"].get<double>();
+    const double receivers = s["mean_receivers"].get<double>();
+    const double sourceReceivers = s["source_receivers"].get<double>();
+    EXPECT_GT(senders, 0.5);
+    EXPECT_LE(senders, kClients - 1.0);
+    EXPECT_LE(receivers, kClients - 1.0);
+    EXPECT_LE(sourceReceivers, kClients - 1.0);
+    // Peering is mutual: summed over the nodes, senders equal receivers (the source has
+    // receivers only), up to peerings that are half set up when a sample is taken.
+    const double totalSenders = senders * (kClients - 1);
+    const double totalReceivers = receivers * (kClients - 1) + sourceReceivers;
+    EXPECT_NEAR(totalSenders, totalReceivers, 0.1 * totalSenders);
+}
+
+TEST(StreamingSummary, TreeStreamingHasNoPeerCounts)
+{
+    const auto s = RunSystemNamed("bottleneck-tree");
+    EXPECT_FALSE(s.contains("mean_senders"));
+    EXPECT_NEAR(s["source_new_kbps"].get<double>(), 600.0, 0.03 * 600);
+    EXPECT_LE(s["useful_kbps"].get<double>(), 1.02 * s["access_link_bound_kbps"].get<double>());
+}
+
+} // namespace
