@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 using namespace ns3;
 
 namespace
@@ -239,4 +241,31 @@ TEST(TfrcReceiver, NewLossEventAsksForFeedbackAndSynthesisesFirstInterval)
     double expectedP = TfrcEquation::InvertForP(1000, 0.1, 90000);
     EXPECT_NEAR(p, expectedP, 1e-3 * expectedP);
     EXPECT_GT(p, TfrcEquation::InvertForP(1000, 0.1, 100000)); // a lower rate means more loss
+}
+
+TEST(TfrcSender, OscillationPreventionPacesBelowXWhileTheRttSampleExceedsItsAverage)
+{
+    TfrcSenderConfig c;
+    c.oscillationPrevention = true;
+    TfrcSender on(c);
+    TfrcSender off; // the default: pace at X
+    for (TfrcSender* s : {&on, &off})
+    {
+        s->OnFeedback(Seconds(1), Feedback(Seconds(1), MilliSeconds(100), 1e9, 0), false);
+    }
+    // One sample: R_sqmean = sqrt(R_sample), X_inst = X.
+    EXPECT_NEAR(on.GetPacingRate(), on.GetRate(), 1e-9 * on.GetRate());
+    // A sample of 400 ms against an average near sqrt(0.1): X_inst = X * R_sqmean / sqrt(0.4).
+    for (TfrcSender* s : {&on, &off})
+    {
+        s->OnFeedback(Seconds(2), Feedback(Seconds(2), MilliSeconds(400), 1e9, 0.01), false);
+    }
+    const double sqmean = 0.9 * std::sqrt(0.1) + 0.1 * std::sqrt(0.4);
+    EXPECT_NEAR(on.GetPacingRate(), on.GetRate() * sqmean / std::sqrt(0.4), 1e-6 * on.GetRate());
+    EXPECT_LT(on.GetPacingRate(), 0.6 * on.GetRate());
+    EXPECT_EQ(on.GetInterPacketInterval(1460), Seconds(1460 / on.GetPacingRate()));
+    EXPECT_DOUBLE_EQ(off.GetPacingRate(), off.GetRate());
+    // A sample below the average speeds the pacing up.
+    on.OnFeedback(Seconds(3), Feedback(Seconds(3), MilliSeconds(50), 1e9, 0.01), false);
+    EXPECT_GT(on.GetPacingRate(), on.GetRate());
 }

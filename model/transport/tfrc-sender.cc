@@ -62,15 +62,19 @@ TfrcSender::OnFeedback(Time now, const TfrcFeedbackHeader& fb, bool dataLimited)
         sample = NanoSeconds(1);
     }
     bool first = !m_haveRtt;
+    m_sqrtSample = std::sqrt(sample.GetSeconds());
     if (first)
     {
         m_rtt = sample;
         m_haveRtt = true;
+        m_sqmean = m_sqrtSample;
     }
     else
     {
         double q = m_cfg.rttSmoothing;
         m_rtt = Seconds(q * m_rtt.GetSeconds() + (1 - q) * sample.GetSeconds());
+        double q2 = m_cfg.sqrtRttSmoothing;
+        m_sqmean = q2 * m_sqmean + (1 - q2) * m_sqrtSample;
     }
     double pOld = m_p;
     m_p = fb.GetLossEventRate();
@@ -235,10 +239,20 @@ TfrcSender::GetNoFeedbackTimeout() const
     return std::max(m_rtt * 4, Seconds(2.0 * m_cfg.segmentSize / m_x));
 }
 
+double
+TfrcSender::GetPacingRate() const
+{
+    if (!m_cfg.oscillationPrevention || !m_haveRtt || m_sqrtSample <= 0)
+    {
+        return m_x;
+    }
+    return m_x * m_sqmean / m_sqrtSample;
+}
+
 Time
 TfrcSender::GetInterPacketInterval(uint32_t size) const
 {
-    return Seconds(size / m_x);
+    return Seconds(size / GetPacingRate());
 }
 
 } // namespace ns3

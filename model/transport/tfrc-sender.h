@@ -24,6 +24,10 @@ struct TfrcSenderConfig
     double rttSmoothing{0.9};           ///< q of the RTT EWMA (section 4.3)
     Time tMbi{Seconds(64)};             ///< maximum back-off interval t_mbi (section 4.3)
     Time initialNoFeedback{Seconds(2)}; ///< nofeedback timeout before any RTT sample (4.2)
+    /// Oscillation prevention (section 4.5): pace at X_inst = X * R_sqmean / sqrt(R_sample),
+    /// which slows the sender while the RTT sample is above its average (a filling queue)
+    bool oscillationPrevention{false};
+    double sqrtRttSmoothing{0.9}; ///< q2 of the R_sqmean EWMA (section 4.5)
 };
 
 /**
@@ -58,6 +62,11 @@ class TfrcSender
 
     /// X, the allowed sending rate in bytes/s.
     double GetRate() const;
+    /**
+     * The rate the sender paces at, bytes/s: X, or with oscillation prevention X_inst =
+     * X * R_sqmean / sqrt(R_sample) (RFC 5348 section 4.5).
+     */
+    double GetPacingRate() const;
     /// R, the smoothed RTT (zero until the first feedback).
     Time GetRtt() const;
     bool HasRttSample() const;
@@ -67,7 +76,7 @@ class TfrcSender
     double GetEquationRate() const;
     /// max(4R, 2s/X), or the initial timeout before the first RTT sample.
     Time GetNoFeedbackTimeout() const;
-    /// Time between packets of \p size bytes at the current rate (s/X).
+    /// Time between packets of \p size bytes at the pacing rate (s/X, or s/X_inst).
     Time GetInterPacketInterval(uint32_t size) const;
 
   private:
@@ -91,6 +100,8 @@ class TfrcSender
     bool m_haveRtt{false};
     double m_p{0};
     Time m_tld;                       ///< time last doubled (slow start)
+    double m_sqrtSample{0};           ///< sqrt(R_sample) of the last feedback, sqrt(s)
+    double m_sqmean{0};               ///< R_sqmean, sqrt(s) (section 4.5)
     std::vector<RecvEntry> m_recvSet; ///< X_recv_set; empty means {infinity}
 };
 

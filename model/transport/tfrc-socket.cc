@@ -3,6 +3,7 @@
  */
 #include "tfrc-socket.h"
 
+#include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
@@ -464,6 +465,13 @@ TfrcSocket::GetTypeId()
                             TimeValue(Seconds(2)),
                             MakeTimeAccessor(&TfrcSocket::m_initialNoFeedback),
                             MakeTimeChecker(MilliSeconds(1)))
+              .AddAttribute("OscillationPrevention",
+                            "Pace at X_inst = X * R_sqmean / sqrt(R_sample) (RFC 5348 4.5): "
+                            "slower while the RTT sample exceeds its average, as when a "
+                            "drop-tail queue fills",
+                            BooleanValue(false),
+                            MakeBooleanAccessor(&TfrcSocket::m_oscillationPrevention),
+                            MakeBooleanChecker())
               .AddTraceSource("Tx", "A data packet (TFRC header included) left for a peer",
                               MakeTraceSourceAccessor(&TfrcSocket::m_txTrace),
                               "ns3::TfrcSocket::PacketPeerTracedCallback")
@@ -535,6 +543,7 @@ TfrcSocket::SenderConfig() const
     c.rttSmoothing = m_rttSmoothing;
     c.tMbi = m_tMbi;
     c.initialNoFeedback = m_initialNoFeedback;
+    c.oscillationPrevention = m_oscillationPrevention;
     return c;
 }
 

@@ -231,6 +231,7 @@ class TfrcSocket : public Object
     Time m_flowTimeout;
     Time m_initialRtt;
     Time m_initialNoFeedback;
+    bool m_oscillationPrevention; ///< RFC 5348 4.5
 
     // Traces.
     TracedCallback<Ptr<const Packet>, const InetSocketAddress&> m_txTrace;
