@@ -473,3 +473,39 @@ TEST(TfrcBulkApplication, SegmentSizeAttributeReachesItsOwnSocket)
     EXPECT_EQ(v.Get(), socketDefault.Get()) << "0 leaves the socket's own attribute";
     Simulator::Destroy();
 }
+
+TEST(TfrcSocket, SegmentSizeZeroUsesTheMeanPayloadEachFlowSends)
+{
+    Star star(2);
+    Ptr<TfrcSocket> a = star.Open(0);
+    Ptr<TfrcSocket> fixed = star.Open(1);
+    Ptr<TfrcSocket> sink = star.Open(2);
+    a->SetAttribute("SegmentSize", UintegerValue(0));
+    a->Connect(star.Peer(2));
+    a->Connect(star.Peer(1));
+    fixed->Connect(star.Peer(2));
+    // a sends 100- and 300-byte packets alternately to node 2 and 500-byte ones to node 1.
+    for (int k = 0; k < 100; ++k)
+    {
+        Time t = Seconds(0.5) + MilliSeconds(20 * k);
+        Simulator::Schedule(t, [&, k]() {
+            a->Send(star.Peer(2), Create<Packet>(k % 2 ? 300 : 100));
+            a->Send(star.Peer(1), Create<Packet>(500));
+            fixed->Send(star.Peer(2), Create<Packet>(500));
+        });
+    }
+    Simulator::Stop(Seconds(4));
+    Simulator::Run();
+    Ptr<TfrcFlow> mixed = a->GetFlow(star.Peer(2));
+    Ptr<TfrcFlow> even = a->GetFlow(star.Peer(1));
+    ASSERT_TRUE(mixed && even);
+    ASSERT_GT(mixed->GetPacketsSent(), 20u);
+    // The mean of alternating 100/300 lies between them (exactly 200 after an even count).
+    EXPECT_GE(mixed->GetSegmentSize(), 200u);
+    EXPECT_LE(mixed->GetSegmentSize(), 300u);
+    EXPECT_EQ(even->GetSegmentSize(), 500u);
+    Ptr<TfrcFlow> other = fixed->GetFlow(star.Peer(2));
+    ASSERT_TRUE(other);
+    EXPECT_EQ(other->GetSegmentSize(), 1460u) << "the attribute's value when it is not 0";
+    Simulator::Destroy();
+}

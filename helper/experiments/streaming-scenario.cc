@@ -41,6 +41,10 @@ StreamingScenario::Config::AddTo(CommandLine& cmd)
     cmd.AddValue("transport", "data transport: tfrc|udp|tcp", transport);
     cmd.AddValue("fanOut", "children per node in random trees", fanOut);
     cmd.AddValue("stubRule", "stub nodes: degree1|threshold|gateways", stubRule);
+    cmd.AddValue("perDirection",
+                 "draw each link direction's rate and loss separately (ModelNet); false: one "
+                 "draw per link",
+                 perDirection);
     cmd.AddValue("quiet", "no progress lines", quiet);
     cmd.AddValue("fail",
                  "node failure: none | root-child (the source's child with the most "
@@ -109,6 +113,7 @@ StreamingScenario::StreamingScenario(const Config& config)
     a.bandwidth = config.profile;
     a.loss = config.loss;
     a.stubRule = StubRuleByName(config.stubRule);
+    a.perDirection = config.perDirection;
     a.seed = config.seed;
     m_spec = AnnotateInet(topo, a);
     // "We randomly select one of these participants to act as the source."

@@ -45,6 +45,9 @@ class StreamingScenario
         std::string transport{"tfrc"}; ///< tfrc | udp | tcp
         uint32_t fanOut{12};           ///< random trees (offline and online)
         std::string stubRule{"degree1"};
+        /// draw each direction of a link's rate (and loss) separately, as ModelNet's
+        /// INET-to-XML step does; false: one draw per link
+        bool perDirection{false};
         bool quiet{false};
         /// none | root-child (the source's tree child with the most descendants) | a client
         std::string fail{"none"};

@@ -239,6 +239,18 @@ TfrcSender::GetNoFeedbackTimeout() const
     return std::max(m_rtt * 4, Seconds(2.0 * m_cfg.segmentSize / m_x));
 }
 
+void
+TfrcSender::SetSegmentSize(uint32_t s)
+{
+    m_cfg.segmentSize = std::max<uint32_t>(1, s);
+}
+
+uint32_t
+TfrcSender::GetSegmentSize() const
+{
+    return m_cfg.segmentSize;
+}
+
 double
 TfrcSender::GetPacingRate() const
 {

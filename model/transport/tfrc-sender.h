@@ -60,6 +60,13 @@ class TfrcSender
      */
     void OnNoFeedbackTimer(Time now, bool idle);
 
+    /**
+     * Sets s, the segment size the equation and the rate limits use (RFC 5348 4.1: the mean
+     * packet size may be used when sizes vary). Takes effect at the next rate computation.
+     */
+    void SetSegmentSize(uint32_t s);
+    /// s, bytes.
+    uint32_t GetSegmentSize() const;
     /// X, the allowed sending rate in bytes/s.
     double GetRate() const;
     /**

@@ -168,6 +168,12 @@ TfrcFlow::TrySend()
     uint32_t size = wire->GetSize();
     ++m_packetsSent;
     m_bytesSent += size;
+    m_payloadBytesSent += p->GetSize();
+    if (m_socket->m_segmentSize == 0)
+    {
+        // s is the mean payload this flow sends (RFC 5348 4.1).
+        m_sender->SetSegmentSize(m_payloadBytesSent / m_packetsSent);
+    }
     m_sentSinceTimer = true;
     if (!m_awaitingPeer)
     {
@@ -336,6 +342,12 @@ TfrcFlow::UpdateTraces()
     }
 }
 
+uint32_t
+TfrcFlow::GetSegmentSize() const
+{
+    return m_sender ? m_sender->GetSegmentSize() : m_socket->SenderConfig().segmentSize;
+}
+
 double
 TfrcFlow::GetSendingRate() const
 {
@@ -424,9 +436,11 @@ TfrcSocket::GetTypeId()
               .AddConstructor<TfrcSocket>()
               .AddAttribute("SegmentSize",
                             "s, the segment size in bytes the throughput equation assumes "
-                            "(RFC 5348 4.1); send datagrams of about this size",
+                            "(RFC 5348 4.1); send datagrams of about this size. 0: each flow "
+                            "uses the mean payload size it has sent (1460 before its first "
+                            "packet)",
                             UintegerValue(1460), MakeUintegerAccessor(&TfrcSocket::m_segmentSize),
-                            MakeUintegerChecker<uint32_t>(1))
+                            MakeUintegerChecker<uint32_t>(0))
               .AddAttribute("QueueDepth",
                             "Packets a flow accepts ahead of its pacer; Send() fails beyond this",
                             UintegerValue(4), MakeUintegerAccessor(&TfrcSocket::m_queueDepth),
@@ -539,7 +553,7 @@ TfrcSenderConfig
 TfrcSocket::SenderConfig() const
 {
     TfrcSenderConfig c;
-    c.segmentSize = m_segmentSize;
+    c.segmentSize = m_segmentSize == 0 ? 1460 : m_segmentSize;
     c.rttSmoothing = m_rttSmoothing;
     c.tMbi = m_tMbi;
     c.initialNoFeedback = m_initialNoFeedback;

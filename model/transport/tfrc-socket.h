@@ -71,6 +71,8 @@ class TfrcFlow : public Object
     double GetReceiverLossEventRate() const;
 
     uint64_t GetPacketsSent() const;
+    /// s, the segment size the flow's rate equation uses, bytes (1460 before it sends)
+    uint32_t GetSegmentSize() const;
     uint64_t GetBytesSent() const;
     uint64_t GetSendsRejected() const;
     uint64_t GetPacketsReceived() const;
@@ -117,6 +119,7 @@ class TfrcFlow : public Object
 
     uint64_t m_packetsSent{0};
     uint64_t m_bytesSent{0};
+    uint64_t m_payloadBytesSent{0}; ///< application bytes, for SegmentSize 0
     uint64_t m_rejected{0};
     uint64_t m_packetsReceived{0};
     uint64_t m_bytesReceived{0};
