@@ -72,6 +72,10 @@ TEST(StreamingSummary, BulletReportsBoundSourceRateAndPeerCounts)
     const double totalSenders = senders * (kClients - 1);
     const double totalReceivers = receivers * (kClients - 1) + sourceReceivers;
     EXPECT_NEAR(totalSenders, totalReceivers, 0.1 * totalSenders);
+    // A share of the senders' time: held back by TFRC some of it, idle some of it.
+    const double blocked = s["mesh_send_blocked_share"].get<double>();
+    EXPECT_GT(blocked, 0.0);
+    EXPECT_LT(blocked, 1.0);
 }
 
 TEST(StreamingSummary, TreeStreamingHasNoPeerCounts)

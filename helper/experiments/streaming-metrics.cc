@@ -105,6 +105,7 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
     if (!m_mesh.empty())
     {
         m_peerBins.resize(apps.GetN());
+        m_lastSendTimes.assign(apps.GetN(), {0.0, 0.0});
         Simulator::Schedule(m_interval / 2, &StreamingMetrics::SamplePeers, this);
     }
 }
@@ -124,6 +125,11 @@ StreamingMetrics::SamplePeers()
         bins[k].senders += bullet->GetSenders().size();
         bins[k].receivers += bullet->GetReceivers().size();
         ++bins[k].samples;
+        const auto times = bullet->GetMeshSendTimes();
+        auto& last = m_lastSendTimes[client];
+        bins[k].sendIdleS += times.idle.GetSeconds() - last.first;
+        bins[k].sendBlockedS += times.blocked.GetSeconds() - last.second;
+        last = {times.idle.GetSeconds(), times.blocked.GetSeconds()};
     }
     Simulator::Schedule(m_interval, &StreamingMetrics::SamplePeers, this);
 }
@@ -448,6 +454,8 @@ StreamingMetrics::Summary(Time start, Time end) const
     uint64_t peerSamples = 0;
     double sourceReceivers = 0;
     uint64_t sourceSamples = 0;
+    double sendIdle = 0;
+    double sendBlocked = 0;
     for (uint32_t n = 0; n < m_bins.size(); ++n)
     {
         if (n == m_source || (failedIn && n == m_failed))
@@ -474,6 +482,8 @@ StreamingMetrics::Summary(Time start, Time end) const
         for (size_t k = first; k < last && k < m_peerBins[n].size(); ++k)
         {
             const PeerBin& b = m_peerBins[n][k];
+            sendIdle += b.sendIdleS;
+            sendBlocked += b.sendBlockedS;
             if (n == m_source)
             {
                 sourceReceivers += b.receivers;
@@ -512,6 +522,8 @@ StreamingMetrics::Summary(Time start, Time end) const
         j["mean_senders"] = peerSamples ? senders / peerSamples : 0.0;
         j["mean_receivers"] = peerSamples ? receiverCount / peerSamples : 0.0;
         j["source_receivers"] = sourceSamples ? sourceReceivers / sourceSamples : 0.0;
+        j["mesh_send_blocked_share"]
+            = sendIdle + sendBlocked > 0 ? sendBlocked / (sendIdle + sendBlocked) : 0.0;
     }
     if (m_hasFailure)
     {

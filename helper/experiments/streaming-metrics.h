@@ -76,7 +76,9 @@ class StreamingMetrics
      * `access_link_bound_kbps` (mean over receivers of min(source uplink, own downlink), at
      * the time of the call), `source_new_kbps` (the source's rate of distinct new packets)
      * and, for Bullet, `mean_senders`, `mean_receivers` (over receivers, sampled every
-     * interval) and `source_receivers`.
+     * interval), `source_receivers` and `mesh_send_blocked_share` (of the time senders had
+     * receivers, the share spent with packets owed but held back by the transport's rate;
+     * the rest they had nothing owed to send).
      */
     nlohmann::json Summary(Time start, Time end) const;
 
@@ -107,7 +109,11 @@ class StreamingMetrics
         uint32_t senders{0};
         uint32_t receivers{0};
         uint32_t samples{0};
+        double sendIdleS{0};    ///< its sending to receivers: time with nothing owed
+        double sendBlockedS{0}; ///< and time waiting for the TCP-friendly rate
     };
+    /// per client: the cumulative send times at the last sample
+    std::vector<std::pair<double, double>> m_lastSendTimes;
     /// per client, per bin (Bullet nodes only)
     std::vector<std::vector<PeerBin>> m_peerBins;
     /// The index of the current bin.

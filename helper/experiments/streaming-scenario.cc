@@ -468,7 +468,10 @@ PrintStreamingTable(const nlohmann::json& systems, std::ostream& os)
         {
             os << ", " << s["mean_senders"].get<double>() << " senders and "
                << s["mean_receivers"].get<double>() << " receivers per node (source "
-               << s["source_receivers"].get<double>() << " receivers)";
+               << s["source_receivers"].get<double>() << " receivers); with a receiver, a "
+               << "sender waited for TFRC's rate " << std::setprecision(0)
+               << 100 * s["mesh_send_blocked_share"].get<double>()
+               << "% of the time and had nothing to send the rest";
         }
         os << "\n";
     }

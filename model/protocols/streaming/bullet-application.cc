@@ -5,6 +5,7 @@
 
 #include "ns3/log.h"
 #include "ns3/nstime.h"
+#include "ns3/simulator.h"
 #include "ns3/stream-header.h"
 
 namespace ns3
@@ -62,6 +63,12 @@ const WorkingSet&
 BulletApplication::GetWorkingSet() const
 {
     return m_protocol->GetWorkingSet();
+}
+
+StreamRecovery::SendTimes
+BulletApplication::GetMeshSendTimes() const
+{
+    return m_protocol ? m_protocol->GetMeshSendTimes() : StreamRecovery::SendTimes{};
 }
 
 uint64_t

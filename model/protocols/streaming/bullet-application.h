@@ -50,6 +50,9 @@ class BulletApplication
     /// The children as the send policy sees them (factors, ownership counts).
     const std::vector<ChildSendPolicy::Child>& GetChildState() const;
     const WorkingSet& GetWorkingSet() const;
+    /// Where this node's sending to its mesh receivers spent its time, up to now (idle:
+    /// nothing owed; blocked: waiting for the TCP-friendly rate).
+    StreamRecovery::SendTimes GetMeshSendTimes() const;
     /// Peering messages (request, refresh, child digest) dropped as malformed.
     uint64_t GetMalformedPeerMessages() const;
 

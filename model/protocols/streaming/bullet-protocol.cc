@@ -232,6 +232,12 @@ BulletProtocol::GetWorkingSet() const
     return m_recovery->GetWorkingSet();
 }
 
+StreamRecovery::SendTimes
+BulletProtocol::GetMeshSendTimes() const
+{
+    return m_recovery->GetSendTimes(Simulator::Now());
+}
+
 uint64_t
 BulletProtocol::GetMalformedPeerMessages() const
 {

@@ -187,6 +187,9 @@ class BulletProtocol
     const std::vector<ChildSendPolicy::Child>& GetChildState() const;
     /// The packets this node holds in its window, and their digests.
     const WorkingSet& GetWorkingSet() const;
+    /// Where this node's sending to its mesh receivers spent its time, up to now (idle:
+    /// nothing owed; blocked: waiting for the TCP-friendly rate).
+    StreamRecovery::SendTimes GetMeshSendTimes() const;
     /// Peering messages (request, refresh, child digest) dropped as malformed.
     uint64_t GetMalformedPeerMessages() const;
 

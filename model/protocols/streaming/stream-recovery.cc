@@ -4,6 +4,7 @@
 #include "stream-recovery.h"
 
 #include "ns3/log.h"
+#include "ns3/simulator.h"
 
 #include <algorithm>
 #include <cmath>
@@ -174,12 +175,54 @@ void
 StreamRecovery::Forget(Ipv4Address peer)
 {
     m_owed.erase(peer);
+    EndSendState(peer);
 }
 
 void
 StreamRecovery::ForgetAll()
 {
     m_owed.clear();
+    while (!m_sendState.empty())
+    {
+        EndSendState(m_sendState.begin()->first);
+    }
+}
+
+void
+StreamRecovery::MarkSendState(Ipv4Address peer, bool blocked)
+{
+    const Time now = Simulator::Now();
+    auto [it, added] = m_sendState.try_emplace(peer, PeerSendState{blocked, now});
+    if (added || it->second.blocked == blocked)
+    {
+        return;
+    }
+    (it->second.blocked ? m_sendTimes.blocked : m_sendTimes.idle) += now - it->second.since;
+    it->second = PeerSendState{blocked, now};
+}
+
+void
+StreamRecovery::EndSendState(Ipv4Address peer)
+{
+    auto it = m_sendState.find(peer);
+    if (it == m_sendState.end())
+    {
+        return;
+    }
+    (it->second.blocked ? m_sendTimes.blocked : m_sendTimes.idle)
+        += Simulator::Now() - it->second.since;
+    m_sendState.erase(it);
+}
+
+StreamRecovery::SendTimes
+StreamRecovery::GetSendTimes(Time now) const
+{
+    SendTimes t = m_sendTimes;
+    for (const auto& [peer, state] : m_sendState)
+    {
+        (state.blocked ? t.blocked : t.idle) += now - state.since;
+    }
+    return t;
 }
 
 size_t
@@ -200,6 +243,7 @@ StreamRecovery::Pump(Ipv4Address peer)
         if (it->second.empty())
         {
             m_owed.erase(it);
+            MarkSendState(peer, false);
             return;
         }
         uint32_t seq = it->second.front();
@@ -216,6 +260,7 @@ StreamRecovery::Pump(Ipv4Address peer)
             {
                 again->second.push_front(seq);
             }
+            MarkSendState(peer, true);
             return;
         }
     }

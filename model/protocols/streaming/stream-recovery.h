@@ -123,12 +123,44 @@ class StreamRecovery
      */
     void Pump(Ipv4Address peer);
 
+    /**
+     * \brief Where the time of this node's peer sending went (issue #12: does Bullet leave
+     * capacity unused because senders have nothing to send, or because TFRC holds them?).
+     *
+     * From the first packet a peer is owed until it is forgotten, each peer is either idle
+     * (its last Pump ran out of owed packets) or blocked (the transport refused a packet and
+     * some are still owed). Sums over peers, up to \p now.
+     */
+    struct SendTimes
+    {
+        Time idle;    ///< nothing owed to send
+        Time blocked; ///< owed packets waiting for the transport (TCP-friendly rate)
+    };
+
+    /// The sums of SendTimes up to \p now.
+    SendTimes GetSendTimes(Time now) const;
+
   private:
     uint32_t m_window;
     uint32_t m_packetSize;
     WorkingSet m_ws;
     std::vector<Time> m_created; ///< creation time per seq, ring of m_window entries
     std::map<Ipv4Address, std::deque<uint32_t>> m_owed;
+
+    /// A peer's state for SendTimes: blocked or idle since a time.
+    struct PeerSendState
+    {
+        bool blocked{false};
+        Time since;
+    };
+
+    /// \p peer is now blocked (or idle).
+    void MarkSendState(Ipv4Address peer, bool blocked);
+    /// \p peer's time stops counting.
+    void EndSendState(Ipv4Address peer);
+
+    std::map<Ipv4Address, PeerSendState> m_sendState;
+    SendTimes m_sendTimes; ///< closed intervals
     SendFn m_send;
     PayloadFn m_payload;
 };
