@@ -623,13 +623,26 @@ PastryNode::Heartbeat()
     const auto left = m_state->GetLeafSet().GetNeighbour(PastryLeafSet::LEFT);
     const auto right = m_state->GetLeafSet().GetNeighbour(PastryLeafSet::RIGHT);
     const auto all = m_state->GetLeafSet().GetAll();
-    for (const auto& leaf : all)
+    // Spread over the interval: a burst of 24 messages would overflow a short router queue.
+    for (size_t k = 0; k < all.size(); ++k)
     {
+        const auto& leaf = all[k];
         const bool neighbour = (left && left->id == leaf.id) || (right && right->id == leaf.id);
-        SendState(leaf.address, kHeartbeat, neighbour ? PastryStateHeader::kFlagLeafSet : 0, 0,
-                  neighbour ? all : std::vector<PastryHandle>());
+        Simulator::Schedule(m_heartbeatInterval * (double(k) / all.size()),
+                            &PastryNode::SendHeartbeat, this, leaf.address, neighbour);
     }
     m_heartbeatTimer = Simulator::Schedule(m_heartbeatInterval, &PastryNode::Heartbeat, this);
+}
+
+void
+PastryNode::SendHeartbeat(Ipv4Address to, bool withLeafSet)
+{
+    if (!m_running)
+    {
+        return;
+    }
+    SendState(to, kHeartbeat, withLeafSet ? PastryStateHeader::kFlagLeafSet : 0, 0,
+              withLeafSet ? m_state->GetLeafSet().GetAll() : std::vector<PastryHandle>());
 }
 
 void

@@ -153,6 +153,7 @@ class PastryNode : public Object
     /// Any message from \p address shows it alive.
     void Heard(Ipv4Address address);
     void Heartbeat();
+    void SendHeartbeat(Ipv4Address to, bool withLeafSet);
     void NodeFailed(const PastryHandle& node);
     /**
      * A routed message here: a join gets this node's state; otherwise the message is sent on
