@@ -803,8 +803,7 @@ Scribe::HandleSubscribeAck(Ipv4Address from, Ptr<Packet> p)
     {
         if (g.parent && g.parent->address == from)
         {
-            g.path = h.handles;
-            g.path.pop_back();
+            g.path = h.handles; // from the root to the parent
             g.lastParentHeard = Simulator::Now();
             return;
         }
@@ -816,10 +815,28 @@ Scribe::HandleSubscribeAck(Ipv4Address from, Ptr<Packet> p)
         SendDirect(g.parent->address, kLeave, Make(kSubscribe, h.group));
     }
     SetParent(h.group, h.node);
-    g.path = h.handles;
-    if (!g.path.empty())
+    g.path = h.handles; // from the root to the parent, which ends it
+    PushPath(h.group);
+}
+
+void
+Scribe::PushPath(const PastryId& group)
+{
+    auto it = m_groups.find(group);
+    if (it == m_groups.end())
     {
-        g.path.pop_back(); // the parent itself ends the list
+        return;
+    }
+    ScribeHeader hb = Make(kSubscribe, group);
+    hb.handles = it->second.path;
+    if (hb.handles.size() >= ScribeHeader::kMaxHandles)
+    {
+        hb.handles.erase(hb.handles.begin());
+    }
+    hb.handles.push_back(m_pastry->GetHandle());
+    for (const auto& [a, c] : it->second.children)
+    {
+        SendDirect(a, kHeartbeat, hb);
     }
 }
 
@@ -888,11 +905,23 @@ Scribe::HandleHeartbeat(Ipv4Address from, Ptr<Packet> p)
     auto it = m_groups.find(h.group);
     if (it != m_groups.end() && it->second.parent && it->second.parent->address == from)
     {
-        it->second.lastParentHeard = Simulator::Now();
-        it->second.path = h.handles;
-        if (!it->second.path.empty())
+        const Ipv4Address self = m_pastry->GetHandle().address;
+        if (std::any_of(h.handles.begin(), h.handles.end(), [&](const PastryHandle& a) {
+                return a.address == self;
+            }))
         {
-            it->second.path.pop_back();
+            // This node is on its own path from the root: the tree has a loop (adoptions
+            // crossed before the paths had spread). Leave it and subscribe again.
+            NS_LOG_INFO(m_pastry->GetHandle() << ": a loop above it in " << h.group);
+            Resubscribe(h.group);
+            return;
+        }
+        it->second.lastParentHeard = Simulator::Now();
+        const std::vector<PastryHandle>& path = h.handles; // the root .. the parent
+        if (path != it->second.path)
+        {
+            it->second.path = path;
+            PushPath(h.group); // at once: a loop shows within a round trip around it
         }
         return;
     }
@@ -1119,6 +1148,7 @@ Scribe::Tick()
         return;
     }
     const Time now = Simulator::Now();
+    NS_LOG_DEBUG(m_pastry->GetHandle() << ": tick, " << m_groups.size() << " groups");
     std::vector<PastryId> ids = GetGroups();
     for (const auto& id : ids)
     {
@@ -1133,11 +1163,32 @@ Scribe::Tick()
             // A node nearer the group id joined: it is the root now; hang below it.
             NS_LOG_INFO(m_pastry->GetHandle() << " is no longer the root of " << id);
             g.root = false;
+            if (m_relayOnly && !g.member)
+            {
+                // A relay-only node forwards for nobody but as a root: its children find
+                // new parents (they are told their siblings), and it leaves the tree.
+                std::vector<Ipv4Address> children;
+                for (const auto& [a, c] : g.children)
+                {
+                    children.push_back(a);
+                }
+                for (const auto& a : children)
+                {
+                    DropChild(id, a);
+                }
+                g.retry.Cancel();
+                m_groups.erase(id);
+                continue;
+            }
             SendSubscribe(id);
         }
         std::vector<Ipv4Address> silent;
         ScribeHeader hb = Make(kSubscribe, id);
         hb.handles = g.path;
+        if (hb.handles.size() >= ScribeHeader::kMaxHandles)
+        {
+            hb.handles.erase(hb.handles.begin()); // a loop's ever longer path: keep it bounded
+        }
         hb.handles.push_back(m_pastry->GetHandle());
         for (const auto& [a, c] : g.children)
         {

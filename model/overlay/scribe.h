@@ -236,6 +236,8 @@ class Scribe : public Object
     void BecomeRoot(const PastryId& group);
     void Tick();
     void SendHeartbeat(Ipv4Address to, ScribeHeader h);
+    /// Tells the children this node's path from the root now (after it changed).
+    void PushPath(const PastryId& group);
     void Multicast(const PastryId& group, Ptr<const Packet> payload);
     /// One step of an anycast's depth-first walk, at this node.
     void Walk(ScribeHeader h, Ptr<Packet> payload);
