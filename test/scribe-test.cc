@@ -1,0 +1,346 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+// Scribe over Pastry over sockets: a tree reaches every subscriber exactly once, child limits
+// hold, anycast finds a taker or reports that none exists, and a failed interior node's
+// subtree is repaired.
+
+#include "star-network.h"
+
+#include "ns3/scribe.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+#include <set>
+
+using namespace ns3;
+
+namespace
+{
+
+/// Records multicasts; takes anycasts if told to.
+struct TestClient : public ScribeClient
+{
+    uint32_t index{0};
+    bool takeAnycasts{false};
+    PastryId takeGroup; ///< the only group whose anycasts it takes
+    std::map<uint32_t, uint32_t>* received{nullptr}; ///< message number -> copies, per node
+    std::vector<std::pair<bool, Ipv4Address>> results;
+
+    void
+    DeliverMulticast(const PastryId& group, Ptr<const Packet> payload) override
+    {
+        (*received)[payload->GetSize()]++;
+    }
+
+    bool
+    AcceptAnycast(const PastryId& group, const PastryHandle& originator,
+                  Ptr<const Packet> payload) override
+    {
+        return takeAnycasts && group == takeGroup;
+    }
+
+    void
+    AnycastResult(const PastryId& group, bool success, const PastryHandle& acceptor,
+                  Ptr<const Packet> payload) override
+    {
+        results.emplace_back(success, acceptor.address);
+    }
+};
+
+/// n nodes running Pastry and Scribe on a star; node 0 the bootstrap.
+struct ScribeNet
+{
+    Ptr<SimulatedNetwork> net;
+    std::vector<Ptr<ControlChannel>> channels;
+    std::vector<Ptr<PastryNode>> pastry;
+    std::vector<Ptr<Scribe>> scribe;
+    std::vector<TestClient> clients;
+    std::vector<std::map<uint32_t, uint32_t>> received;
+    std::vector<bool> live;
+
+    explicit ScribeNet(uint32_t n, uint32_t maxChildren = 25)
+        : clients(n)
+        , received(n)
+        , live(n, true)
+    {
+        net = StarNetwork(n, 10e6, 5);
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            channels.push_back(CreateObject<TcpControlChannel>());
+            pastry.push_back(CreateObject<PastryNode>());
+            scribe.push_back(CreateObject<Scribe>());
+            scribe[i]->SetAttribute("MaxChildren", UintegerValue(maxChildren));
+            pastry[i]->SetBootstrap(net->GetClientAddress(0));
+            pastry[i]->AssignStreams(200 + i);
+            scribe[i]->AssignStreams(300 + i);
+            clients[i].index = i;
+            clients[i].received = &received[i];
+            scribe[i]->SetClient(&clients[i]);
+            Simulator::Schedule(Seconds(0.05 * i), [this, i]() {
+                channels[i]->Start(net->GetClient(i));
+                scribe[i]->Start(pastry[i], channels[i]);
+                pastry[i]->Start(channels[i]);
+            });
+        }
+    }
+
+    ~ScribeNet()
+    {
+        Simulator::Destroy();
+    }
+
+    void
+    Fail(uint32_t i)
+    {
+        live[i] = false;
+        net->FailClient(i);
+        scribe[i]->Stop();
+        pastry[i]->Stop();
+    }
+
+    /// Checks the group's tree: one root, every member reaches it by parent links without a
+    /// loop, parent and child agree. \returns the number of nodes with children
+    uint32_t
+    CheckTree(const PastryId& group, const std::set<uint32_t>& members)
+    {
+        std::map<Ipv4Address, uint32_t> index;
+        for (uint32_t i = 0; i < pastry.size(); ++i)
+        {
+            index[pastry[i]->GetHandle().address] = i;
+        }
+        uint32_t roots = 0;
+        uint32_t interior = 0;
+        for (uint32_t i = 0; i < pastry.size(); ++i)
+        {
+            if (!live[i])
+            {
+                continue;
+            }
+            roots += scribe[i]->IsRoot(group);
+            interior += !scribe[i]->GetChildren(group).empty();
+            for (const auto& c : scribe[i]->GetChildren(group))
+            {
+                const uint32_t ci = index.at(c.address);
+                EXPECT_TRUE(live[ci]) << i << " keeps failed child " << ci;
+                auto p = scribe[ci]->GetParent(group);
+                EXPECT_TRUE(p && p->address == pastry[i]->GetHandle().address)
+                    << ci << " is " << i << "'s child but not the other way round";
+            }
+        }
+        EXPECT_EQ(roots, 1u) << "one root";
+        for (uint32_t m : members)
+        {
+            if (!live[m])
+            {
+                continue;
+            }
+            uint32_t at = m;
+            uint32_t steps = 0;
+            while (!scribe[at]->IsRoot(group) && steps <= pastry.size())
+            {
+                auto p = scribe[at]->GetParent(group);
+                if (!p)
+                {
+                    ADD_FAILURE() << "node " << at << " (on member " << m
+                                  << "'s path) has no parent";
+                    break;
+                }
+                at = index.at(p->address);
+                EXPECT_TRUE(live[at]) << "path through failed node " << at;
+                ++steps;
+            }
+            EXPECT_LE(steps, pastry.size()) << "a loop above member " << m;
+        }
+        return interior;
+    }
+};
+
+} // namespace
+
+TEST(Scribe, ATreeReachesEverySubscriberExactlyOnceAndSurvivesAnInteriorFailure)
+{
+    const uint32_t n = 30;
+    ScribeNet s(n);
+    const PastryId group = PastryId::FromName("group");
+    std::set<uint32_t> members;
+    for (uint32_t i = 1; i < n; ++i)
+    {
+        if (i % 5 != 0)
+        {
+            members.insert(i); // every fifth node stays out (it may still forward)
+        }
+    }
+    for (uint32_t m : members)
+    {
+        Simulator::Schedule(Seconds(5 + 0.1 * m), [&s, m, group]() {
+            s.scribe[m]->Subscribe(group);
+        });
+    }
+    // Multicasts 1..10 bytes long (the length names them), published by random nodes.
+    std::mt19937 rng(3);
+    for (uint32_t k = 1; k <= 10; ++k)
+    {
+        const uint32_t from = rng() % n;
+        Simulator::Schedule(Seconds(20 + k * 0.5), [&s, from, k, group]() {
+            s.scribe[from]->Publish(group, Create<Packet>(k));
+        });
+    }
+    uint32_t failed = 0;
+    uint64_t repairs = 0;
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        s.scribe[i]->TraceConnectWithoutContext(
+            "Repair",
+            Callback<void, const PastryId&, Ipv4Address>([&](const PastryId&, Ipv4Address) {
+                ++repairs;
+            }));
+    }
+    std::set<uint32_t> orphaned;
+    Simulator::Schedule(Seconds(30), [&]() {
+        EXPECT_GE(s.CheckTree(group, members), 1u);
+        // Fail an interior node that is not the root (a node with children and a parent).
+        for (uint32_t i = 1; i < n; ++i)
+        {
+            if (!s.scribe[i]->GetChildren(group).empty() && s.scribe[i]->GetParent(group))
+            {
+                failed = i;
+                break;
+            }
+        }
+        ASSERT_NE(failed, 0u) << "a tree of 24 members over 30 nodes has an interior non-root";
+        for (const auto& c : s.scribe[failed]->GetChildren(group))
+        {
+            orphaned.insert(c.address.Get());
+        }
+        s.Fail(failed);
+    });
+    for (uint32_t k = 11; k <= 20; ++k)
+    {
+        const uint32_t pick = rng() % n;
+        Simulator::Schedule(Seconds(70 + (k - 10) * 0.5), [&s, pick, k, group]() {
+            uint32_t from = pick;
+            while (!s.live[from])
+            {
+                from = (from + 1) % s.live.size();
+            }
+            s.scribe[from]->Publish(group, Create<Packet>(k));
+        });
+    }
+    Simulator::Schedule(Seconds(69), [&]() {
+        s.CheckTree(group, members);
+    });
+    Simulator::Stop(Seconds(80));
+    Simulator::Run();
+
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        for (uint32_t k = 1; k <= 20; ++k)
+        {
+            if (k > 10 && !s.live[i])
+            {
+                continue;
+            }
+            const uint32_t expect = members.count(i) ? 1 : 0;
+            EXPECT_EQ(s.received[i][k], expect) << "node " << i << " message " << k;
+        }
+    }
+    EXPECT_FALSE(orphaned.empty());
+    EXPECT_GE(repairs, orphaned.size()) << "each orphan repaired";
+}
+
+TEST(Scribe, ChildLimitsHoldAndEveryoneStillGetsEachMessageOnce)
+{
+    const uint32_t n = 24;
+    ScribeNet s(n, 2); // at most 2 children per node: refused subscribers go down the tree
+    const PastryId group = PastryId::FromName("narrow");
+    std::set<uint32_t> members;
+    for (uint32_t i = 1; i < n; ++i)
+    {
+        members.insert(i);
+        Simulator::Schedule(Seconds(5 + 0.05 * i), [&s, i, group]() {
+            s.scribe[i]->Subscribe(group);
+        });
+    }
+    for (uint32_t k = 1; k <= 5; ++k)
+    {
+        Simulator::Schedule(Seconds(40 + k), [&s, k, group]() {
+            s.scribe[k]->Publish(group, Create<Packet>(k));
+        });
+    }
+    Simulator::Stop(Seconds(60));
+    Simulator::Run();
+    s.CheckTree(group, members);
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        EXPECT_LE(s.scribe[i]->GetChildren(group).size(), 2u) << "node " << i;
+        for (uint32_t k = 1; k <= 5; ++k)
+        {
+            EXPECT_EQ(s.received[i][k], i == 0 ? 0u : 1u) << "node " << i << " message " << k;
+        }
+    }
+}
+
+TEST(Scribe, AnycastFindsATakerDepthFirstOrReportsThereIsNone)
+{
+    const uint32_t n = 20;
+    ScribeNet s(n);
+    const PastryId some = PastryId::FromName("some take");
+    const PastryId none = PastryId::FromName("nobody takes");
+    for (uint32_t i = 1; i < n; ++i)
+    {
+        Simulator::Schedule(Seconds(5 + 0.05 * i), [&s, i, some, none]() {
+            s.scribe[i]->Subscribe(some);
+            s.scribe[i]->Subscribe(none);
+        });
+    }
+    std::set<Ipv4Address> takers;
+    for (uint32_t i : {4u, 11u, 17u})
+    {
+        takers.insert(s.net->GetClientAddress(i));
+    }
+    uint64_t failedTraces = 0;
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        s.scribe[i]->TraceConnectWithoutContext(
+            "AnycastFailed",
+            Callback<void, const PastryId&, Ipv4Address>([&](const PastryId& g, Ipv4Address) {
+                EXPECT_EQ(g, none);
+                ++failedTraces;
+            }));
+    }
+    Simulator::Schedule(Seconds(25), [&]() {
+        for (uint32_t i : {4u, 11u, 17u})
+        {
+            s.clients[i].takeAnycasts = true;
+            s.clients[i].takeGroup = some;
+        }
+        for (uint32_t from : {0u, 2u, 9u})
+        {
+            s.scribe[from]->Anycast(some, Create<Packet>(3));
+            s.scribe[from]->Anycast(none, Create<Packet>(3));
+        }
+    });
+    Simulator::Stop(Seconds(35));
+    Simulator::Run();
+    for (uint32_t from : {0u, 2u, 9u})
+    {
+        const auto& r = s.clients[from].results;
+        ASSERT_EQ(r.size(), 2u) << "node " << from << " hears of both anycasts";
+        uint32_t successes = 0;
+        for (const auto& [ok, who] : r)
+        {
+            if (ok)
+            {
+                ++successes;
+                EXPECT_TRUE(takers.count(who)) << who << " does not take anycasts";
+            }
+        }
+        EXPECT_EQ(successes, 1u) << "node " << from;
+    }
+    EXPECT_EQ(failedTraces, 3u) << "one failure per anycast nobody took";
+}
