@@ -945,3 +945,23 @@ TEST_F(BlockTransportTest, SendRefusesWhatItCannotCarry)
     EXPECT_EQ(got, 2u);
     EXPECT_EQ(a->GetQueuedBlocks(b), 0u);
 }
+
+// Found by the asan build profile (issue #18): a listening transport holds itself through its
+// listening socket's accept callback, a cycle only Dispose() breaks, and a transport whose
+// owner never disposed it leaked. Simulator::Destroy() now disposes it.
+TEST_F(BlockTransportTest, ListeningTransportsAreFreedWhenTheSimulationIsDestroyed)
+{
+    std::vector<Ptr<BlockTransport>> agents;
+    {
+        Star net(1, "2Mbps", "20ms", 32768);
+        agents = net.agents;
+        Simulator::Stop(Seconds(1));
+        Simulator::Run();
+    }
+    Simulator::Destroy();
+    ASSERT_EQ(agents.size(), 2u);
+    for (const auto& agent : agents)
+    {
+        EXPECT_EQ(agent->GetReferenceCount(), 1u) << "something still holds the transport";
+    }
+}

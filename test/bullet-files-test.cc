@@ -86,10 +86,13 @@ RunBullet(Ptr<SimulatedNetwork> net, uint64_t fileBytes, double endS,
     source->TraceConnectWithoutContext("BlockMade", Callback<void, uint32_t>([&r](uint32_t b) {
                                            r.made.push_back(b);
                                        }));
+    // A plain pointer: a Ptr would make source -> trace -> callback -> source a cycle that
+    // leaks the application (LeakSanitizer, issue #18).
+    BulletFilesApplication* src = PeekPointer(source);
     source->TraceConnectWithoutContext(
         "BlockTx",
         Callback<void, Ipv4Address, uint32_t, uint32_t>(
-            [&r, &lastToChild, source](Ipv4Address to, uint32_t block, uint32_t) {
+            [&r, &lastToChild, source = src](Ipv4Address to, uint32_t block, uint32_t) {
                 if (!source->GetTree()->IsChild(to))
                 {
                     return; // a mesh receiver's recovery, in the order its sender shuffled

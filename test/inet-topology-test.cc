@@ -7,8 +7,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <random>
 #include <set>
 #include <sstream>
 
@@ -196,11 +199,144 @@ TEST(InetTopology, MalformedFilesGiveErrorsNamingTheLine)
               std::string::npos);
     EXPECT_NE(ReadError("3 2\n" + nodes + "0 1 5\n1 9 5\n").find("bad.inet:6: link endpoint"),
               std::string::npos);
-    EXPECT_NE(ReadError("3 2\n" + nodes + "0 1 5\n1 2 -5\n").find("bad.inet:6: expected a link"),
+    EXPECT_NE(ReadError("3 2\n" + nodes + "0 1 5\n1 2 x\n").find("bad.inet:6: expected a link"),
               std::string::npos);
     EXPECT_NE(ReadError("3 2\n" + nodes + "0 1 5\n").find("ended after 1 of 2 link lines"),
               std::string::npos);
     EXPECT_NE(ReadError("3 1\n" + nodes + "0 1 5\n1 2 5\n").find("bad.inet:6: more lines"),
               std::string::npos);
     EXPECT_NE(ReadError("3 1\n0 0 0\n").find("ended after 1 of 3 node lines"), std::string::npos);
+}
+
+// Found by fuzzing (issue #18): the header's counts were allocated before any line was read,
+// so a 13-byte file asked for tens of GB and ended in std::bad_alloc, not the runtime_error
+// Read() promises.
+TEST(InetTopology, HugeHeaderCountsAreClaimsCheckedAgainstTheLines)
+{
+    EXPECT_NO_THROW({
+        EXPECT_NE(
+            ReadError("4294967295 0").find("bad.inet: ended after 0 of 4294967295 node lines"),
+            std::string::npos);
+        EXPECT_NE(ReadError("4294967295 1\n4294967294 0 0\n1 2 3\n")
+                      .find("bad.inet: ended after 2 of 4294967295 node lines"),
+                  std::string::npos);
+        EXPECT_NE(ReadError("2 4294967295\n0 0 0\n1 1 1\n0 1\n")
+                      .find("bad.inet: ended after 1 of 4294967295 link lines"),
+                  std::string::npos);
+    });
+    // Node lines in any order still land on their ids.
+    std::stringstream text("3 2\n2 20 0\n0 0 0\n1 10 0\n0 1\n1 2\n");
+    auto topo = InetTopology::Read(text);
+    EXPECT_EQ(topo.GetNodes()[0].x, 0);
+    EXPECT_EQ(topo.GetNodes()[1].x, 10);
+    EXPECT_EQ(topo.GetNodes()[2].x, 20);
+    EXPECT_EQ(topo.GetLinks()[1].length, 10u);
+}
+
+// Found by fuzzing (issue #18): lengths outside uint32_t reached static_cast<uint32_t> of the
+// double, which is undefined behaviour.
+TEST(InetTopology, LinkLengthsThatDoNotFitAreRejected)
+{
+    const std::string nodes = "0 0 0\n1 10 10\n2 20 20\n";
+    for (const char* w : {"inf", "-inf", "nan", "1e10", "-5", "4294967296"})
+    {
+        std::string error = ReadError("3 2\n" + nodes + "0 1 5\n1 2 " + w + "\n");
+        EXPECT_NE(error.find(std::string("bad.inet:6: link length ") + w
+                             + " is not a number in [0, 4294967295]"),
+                  std::string::npos)
+            << w << ": " << error;
+    }
+    // Beyond the range of a double, it is not a number at all.
+    EXPECT_NE(ReadError("3 2\n" + nodes + "0 1 5\n1 2 1e400\n").find("bad.inet:6: expected a link"),
+              std::string::npos);
+    // The largest length that fits is accepted, truncated as INET's w.
+    std::stringstream ok("3 2\n" + nodes + "0 1 4294967295.9\n1 2 0\n");
+    auto topo = InetTopology::Read(ok);
+    EXPECT_EQ(topo.GetLinks()[0].length, 4294967295u);
+    EXPECT_EQ(topo.GetLinks()[1].length, 0u);
+    // Endpoints so far apart that the derived length overflows (here to infinity).
+    std::string error = ReadError("2 1\n0 -1.5e308 0\n1 1.5e308 0\n0 1\n");
+    EXPECT_NE(error.find("bad.inet:4: the endpoints are too far apart"), std::string::npos)
+        << error;
+    error = ReadError("2 1\n0 0 0\n1 5e9 0\n0 1\n");
+    EXPECT_NE(error.find("bad.inet:4: the endpoints are too far apart"), std::string::npos)
+        << error;
+    // Given explicitly, a length for far-apart endpoints is the file's business.
+    std::stringstream far("2 1\n0 0 0\n1 5e9 0\n0 1 7\n");
+    EXPECT_EQ(InetTopology::Read(far).GetLinks()[0].length, 7u);
+    // Generate() cannot make such lengths either.
+    EXPECT_THROW(InetTopology::Generate({3037, 0, InetTopology::kMaxPlaneSize + 1, 1}),
+                 std::invalid_argument);
+}
+
+// Found by fuzzing (issue #18): Write() printed coordinates at 6 significant digits, so
+// Read(Write(t)) moved every node whose coordinate needed more.
+TEST(InetTopology, WriteThenReadGivesBackExactlyTheSameTopology)
+{
+    auto generated = InetTopology::Generate({3037, 0, 10000, 11});
+    // The same graph with coordinates anywhere on the double line: fractions, large and tiny
+    // magnitudes, negative values and negative zero. The text is written at 17 significant
+    // digits, which reads back exactly.
+    std::mt19937_64 rng(18);
+    std::uniform_real_distribution<double> unit(-1, 1);
+    std::uniform_int_distribution<int> exponent(-300, 300);
+    std::vector<double> coord;
+    for (uint32_t i = 0; i < 2 * generated.GetNNodes(); ++i)
+    {
+        double v = i % 7 == 0 ? unit(rng) * 10000 : std::ldexp(unit(rng), exponent(rng));
+        coord.push_back(i == 1 ? -0.0 : v);
+    }
+    std::ostringstream original;
+    original << generated.GetNNodes() << " " << generated.GetNLinks() << "\n";
+    char number[64];
+    for (uint32_t i = 0; i < generated.GetNNodes(); ++i)
+    {
+        std::snprintf(number, sizeof(number), "%.17g\t%.17g", coord[2 * i], coord[2 * i + 1]);
+        original << i << "\t" << number << "\n";
+    }
+    for (const auto& l : generated.GetLinks())
+    {
+        original << l.a << "\t" << l.b << "\t" << l.length << "\n";
+    }
+    std::stringstream in(original.str());
+    auto topo = InetTopology::Read(in, "random-coordinates");
+    for (uint32_t i = 0; i < topo.GetNNodes(); ++i)
+    {
+        ASSERT_EQ(topo.GetNodes()[i].x, coord[2 * i]);
+        ASSERT_EQ(topo.GetNodes()[i].y, coord[2 * i + 1]);
+    }
+
+    for (const InetTopology* t : {&generated, &topo})
+    {
+        std::stringstream text;
+        t->Write(text);
+        auto back = InetTopology::Read(text, "round-trip");
+        ASSERT_EQ(back.GetNNodes(), t->GetNNodes());
+        ASSERT_EQ(back.GetNLinks(), t->GetNLinks());
+        for (uint32_t i = 0; i < t->GetNNodes(); ++i)
+        {
+            // Bit for bit: the sign of zero included.
+            EXPECT_EQ(std::signbit(back.GetNodes()[i].x), std::signbit(t->GetNodes()[i].x));
+            ASSERT_EQ(back.GetNodes()[i].x, t->GetNodes()[i].x) << "node " << i;
+            ASSERT_EQ(back.GetNodes()[i].y, t->GetNodes()[i].y) << "node " << i;
+        }
+        for (uint32_t k = 0; k < t->GetNLinks(); ++k)
+        {
+            ASSERT_EQ(back.GetLinks()[k].a, t->GetLinks()[k].a);
+            ASSERT_EQ(back.GetLinks()[k].b, t->GetLinks()[k].b);
+            ASSERT_EQ(back.GetLinks()[k].length, t->GetLinks()[k].length);
+        }
+        // And writing it again gives the same text.
+        std::stringstream again;
+        back.Write(again);
+        EXPECT_EQ(again.str(), text.str());
+    }
+    // Integer coordinates are written as INET writes them.
+    std::stringstream text;
+    generated.Write(text);
+    std::string first;
+    std::getline(text, first);
+    std::getline(text, first);
+    EXPECT_EQ(first.find('.'), std::string::npos) << first;
+    EXPECT_EQ(first.find('e'), std::string::npos) << first;
 }

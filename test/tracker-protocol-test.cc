@@ -363,6 +363,15 @@ TEST(TrackerProtocol, ResponseParseRejects)
         {"d8:intervali1e5:peersld2:ip7:1.2.3.47:peer idi1e4:porti1eeee",
          "'peers[0].peer id' must be a string"},
         {"d14:failure reasoni1ee", "'failure reason' must be a string"},
+        // Found by fuzzing (issue #18): a compact peer on port 0 was accepted, though the same
+        // peer in the list form is rejected, so a reply re-encoded as a list no longer parsed.
+        {std::string("d8:completei1e10:incompletei2e8:intervali900e5:peers12:\x0a\0\0\0\0\0"
+                     "\0\0\0\x45\x1b\xd5"
+                     "e",
+                     68),
+         "'peers[0].port' is 0"},
+        {std::string("d8:intervali1e5:peers12:\x0a\0\0\x01\x1a\xe1\x0a\0\0\x02\0\0e", 37),
+         "'peers[1].port' is 0"},
     };
     for (const Case& c : cases)
     {

@@ -3,6 +3,7 @@
  */
 #include "inet-topology.h"
 
+#include "ns3/assert.h"
 #include "ns3/log.h"
 
 #include <boost/random/mersenne_twister.hpp>
@@ -14,10 +15,12 @@
 #include <cmath>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <queue>
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_set>
 
 namespace ns3
 {
@@ -160,6 +163,36 @@ ParseNumber(std::string_view token, T& value)
     return ec == std::errc() && ptr == token.data() + token.size();
 }
 
+/// Most lines' worth of memory reserved from a header's counts before the lines are read.
+constexpr uint32_t kReserveLimit = 1u << 16;
+/// The longest link a Link can hold (its length is a uint32_t).
+constexpr uint32_t kMaxLength = std::numeric_limits<uint32_t>::max();
+
+/**
+ * Truncates a link length to INET's integer w. False for NaN, infinities, negative lengths and
+ * lengths beyond kMaxLength, whose conversion to uint32_t would be undefined behaviour.
+ */
+bool
+ToLength(double w, uint32_t& length)
+{
+    if (!(w >= 0 && w < double(kMaxLength) + 1))
+    {
+        return false;
+    }
+    length = static_cast<uint32_t>(w);
+    return true;
+}
+
+/// \p v in the shortest decimal form that reads back (std::from_chars) as exactly \p v.
+std::string
+FormatDouble(double v)
+{
+    char text[32];
+    auto [end, ec] = std::to_chars(text, text + sizeof(text), v);
+    NS_ASSERT_MSG(ec == std::errc(), "to_chars failed");
+    return std::string(text, end);
+}
+
 } // namespace
 
 double
@@ -259,6 +292,12 @@ InetTopology::TargetDegrees(uint32_t nodes, double degreeOneFraction)
 InetTopology
 InetTopology::Generate(const Params& params)
 {
+    if (params.planeSize > kMaxPlaneSize)
+    {
+        throw std::invalid_argument("INET plane size " + std::to_string(params.planeSize)
+                                    + " is above " + std::to_string(kMaxPlaneSize)
+                                    + ": link lengths would not fit 32 bits");
+    }
     const std::vector<uint32_t> target = TargetDegrees(params.nodes, params.degreeOneFraction);
     const uint32_t n = params.nodes;
     Rng rng(params.seed);
@@ -409,7 +448,10 @@ InetTopology::Generate(const Params& params)
             {
                 double dx = topo.m_nodes[a].x - topo.m_nodes[b].x;
                 double dy = topo.m_nodes[a].y - topo.m_nodes[b].y;
-                topo.m_links.push_back({a, b, static_cast<uint32_t>(std::sqrt(dx * dx + dy * dy))});
+                uint32_t length = 0;
+                [[maybe_unused]] bool fits = ToLength(std::sqrt(dx * dx + dy * dy), length);
+                NS_ASSERT_MSG(fits, "planeSize is checked against kMaxPlaneSize");
+                topo.m_links.push_back({a, b, length});
             }
         }
     }
@@ -456,8 +498,17 @@ InetTopology::Read(std::istream& in, const std::string& source)
             ParseError(source, lineNo, "a topology needs at least one node", line);
         }
     }
-    topo.m_nodes.assign(nNodes, Node{0, 0});
-    std::vector<bool> seen(nNodes, false);
+    // The header's counts are claims, not sizes: nothing is allocated from them before the
+    // lines that back them have been read, so a header like "4294967295 0" costs no more
+    // memory than the input holds and ends in "ended after k of N node lines". Node lines may
+    // come in any order; they are kept in reading order and placed once all are in.
+    const uint32_t reserveNodes = std::min(nNodes, kReserveLimit);
+    std::vector<uint32_t> ids;
+    std::vector<Node> byLine;
+    ids.reserve(reserveNodes);
+    byLine.reserve(reserveNodes);
+    std::unordered_set<uint32_t> seen;
+    seen.reserve(reserveNodes);
     for (uint32_t k = 0; k < nNodes; ++k)
     {
         if (!next())
@@ -479,15 +530,21 @@ InetTopology::Read(std::istream& in, const std::string& source)
             ParseError(source, lineNo, "node id out of range [0, " + std::to_string(nNodes) + ")",
                        line);
         }
-        if (seen[id])
+        if (!seen.insert(id).second)
         {
             ParseError(source, lineNo, "node " + std::to_string(id) + " listed twice", line);
         }
-        seen[id] = true;
-        topo.m_nodes[id] = {x, y};
+        ids.push_back(id);
+        byLine.push_back({x, y});
+    }
+    // nNodes distinct ids below nNodes were read: they are exactly 0..nNodes-1.
+    topo.m_nodes.assign(nNodes, Node{0, 0});
+    for (uint32_t k = 0; k < nNodes; ++k)
+    {
+        topo.m_nodes[ids[k]] = byLine[k];
     }
     std::set<std::pair<uint32_t, uint32_t>> pairs;
-    topo.m_links.reserve(nLinks);
+    topo.m_links.reserve(std::min(nLinks, kReserveLimit));
     for (uint32_t k = 0; k < nLinks; ++k)
     {
         if (!next())
@@ -500,7 +557,7 @@ InetTopology::Read(std::istream& in, const std::string& source)
         uint32_t b = 0;
         double w = 0;
         if ((t.size() != 2 && t.size() != 3) || !ParseNumber(t[0], a) || !ParseNumber(t[1], b)
-            || (t.size() == 3 && (!ParseNumber(t[2], w) || !(w >= 0))))
+            || (t.size() == 3 && !ParseNumber(t[2], w)))
         {
             ParseError(source, lineNo, "expected a link line 'a b [length]'", line);
         }
@@ -517,13 +574,30 @@ InetTopology::Read(std::istream& in, const std::string& source)
         {
             ParseError(source, lineNo, "duplicate link", line);
         }
-        if (t.size() == 2)
+        uint32_t length = 0;
+        if (t.size() == 3)
+        {
+            if (!ToLength(w, length))
+            {
+                ParseError(source, lineNo,
+                           "link length " + std::string(t[2]) + " is not a number in [0, "
+                               + std::to_string(kMaxLength) + "]",
+                           line);
+            }
+        }
+        else
         {
             double dx = topo.m_nodes[a].x - topo.m_nodes[b].x;
             double dy = topo.m_nodes[a].y - topo.m_nodes[b].y;
-            w = std::sqrt(dx * dx + dy * dy);
+            if (!ToLength(std::sqrt(dx * dx + dy * dy), length))
+            {
+                ParseError(source, lineNo,
+                           "the endpoints are too far apart: their distance is not in [0, "
+                               + std::to_string(kMaxLength) + "] (give the length explicitly)",
+                           line);
+            }
         }
-        topo.m_links.push_back({a, b, static_cast<uint32_t>(w)});
+        topo.m_links.push_back({a, b, length});
     }
     if (next())
     {
@@ -550,7 +624,8 @@ InetTopology::Write(std::ostream& out) const
     out << m_nodes.size() << " " << m_links.size() << "\n";
     for (size_t i = 0; i < m_nodes.size(); ++i)
     {
-        out << i << "\t" << m_nodes[i].x << "\t" << m_nodes[i].y << "\n";
+        out << i << "\t" << FormatDouble(m_nodes[i].x) << "\t" << FormatDouble(m_nodes[i].y)
+            << "\n";
     }
     for (const auto& l : m_links)
     {

@@ -49,29 +49,54 @@ class InetTopology
         uint32_t nodes{5000};
         /// Fraction of degree-1 nodes; 0 selects INET's law D1 = floor(0.292 N + 462).
         double degreeOneFraction{0};
-        uint32_t planeSize{10000};
+        uint32_t planeSize{10000}; ///< side of the square plane; at most kMaxPlaneSize
         uint64_t seed{1};
     };
 
     /// The smallest N INET accepts: the number of ASes in November 1997.
     static constexpr uint32_t kMinNodes = 3037;
+    /// The largest plane whose diagonal, a link's longest length, fits Link::length.
+    static constexpr uint32_t kMaxPlaneSize = 3037000499u;
 
     /**
      * \brief Generates a topology (deterministic for equal Params).
-     * \throws std::invalid_argument for N < kMinNodes or a fraction outside [0, 1)
+     * \throws std::invalid_argument for N < kMinNodes, a fraction outside [0, 1) or a plane
+     * larger than kMaxPlaneSize
      */
     static InetTopology Generate(const Params& params);
 
     /**
      * \brief Parses INET text.
+     *
+     * The input may be hostile: memory grows with the lines read, never with the header's
+     * counts, which must match the lines; coordinates must be finite; a link length, given or
+     * derived from its endpoints, must be a number in [0, 2^32 - 1].
      * \param in the text
      * \param sourceName named in error messages (e.g. the file name)
+     * \return the topology
      * \throws std::runtime_error naming the line of the first malformed or inconsistent line
      */
     static InetTopology Read(std::istream& in, const std::string& sourceName = "<input>");
+    /**
+     * \brief Reads the INET file at \p path.
+     * \param path the file
+     * \return the topology
+     * \throws std::runtime_error if it cannot be opened or as Read()
+     */
     static InetTopology ReadFile(const std::string& path);
 
+    /**
+     * \brief Writes INET text that Read() turns back into exactly this topology: coordinates
+     * in the shortest decimal form that reads back as the same double (integers stay integers,
+     * as INET writes them), link lengths as integers.
+     * \param out the stream
+     */
     void Write(std::ostream& out) const;
+    /**
+     * \brief Writes the topology to \p path (as Write()).
+     * \param path the file (replaced)
+     * \throws std::runtime_error if it cannot be written
+     */
     void WriteFile(const std::string& path) const;
 
     uint32_t GetNNodes() const;

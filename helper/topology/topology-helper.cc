@@ -68,12 +68,18 @@ DeliverToIpv4(Ptr<PointToPointNetDevice> dev, bool router)
     NS_ABORT_MSG_UNLESS(ipv4, "link device on a node without IPv4");
     // A router forwards towards clients itself (OverlayStaticRouting::ForwardDirectly) while
     // its routing is still ours.
-    Ptr<OverlayStaticRouting> routing
+    Ptr<OverlayStaticRouting> routingPtr
         = router ? DynamicCast<OverlayStaticRouting>(ipv4->GetRoutingProtocol()) : nullptr;
+    // Plain pointers: the callback lives in the device, which its node (and so the node's IPv4
+    // and routing) outlives; a Ptr here would make device -> IPv4 -> node -> device a cycle
+    // that no Dispose() breaks (the device keeps its callback), leaking every node of a run
+    // (LeakSanitizer, issue #18).
+    Ipv4L3Protocol* ipv4Raw = PeekPointer(ipv4);
+    OverlayStaticRouting* routing = PeekPointer(routingPtr);
     dev->SetReceiveCallback(
         Callback<bool, Ptr<NetDevice>, Ptr<const Packet>, uint16_t, const Address&>(
-            [ipv4, routing](Ptr<NetDevice> device, Ptr<const Packet> p, uint16_t protocol,
-                            const Address& from) {
+            [ipv4 = ipv4Raw, routing](Ptr<NetDevice> device, Ptr<const Packet> p, uint16_t protocol,
+                                      const Address& from) {
                 if (protocol != Ipv4L3Protocol::PROT_NUMBER)
                 {
                     NS_LOG_WARN("link device " << device->GetIfIndex() << " of node "
@@ -81,7 +87,7 @@ DeliverToIpv4(Ptr<PointToPointNetDevice> dev, bool router)
                                                << " dropped a packet of protocol " << protocol);
                     return false;
                 }
-                if (routing && PeekPointer(ipv4->GetRoutingProtocol()) == PeekPointer(routing)
+                if (routing && PeekPointer(ipv4->GetRoutingProtocol()) == routing
                     && routing->ForwardDirectly(device, p))
                 {
                     return true;

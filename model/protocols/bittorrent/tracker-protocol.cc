@@ -529,6 +529,11 @@ AnnounceResponse::Parse(const std::string& body)
             TrackerPeer p;
             p.address = Ipv4Address::Deserialize(b);
             p.port = static_cast<uint16_t>((b[4] << 8) | b[5]);
+            // As in the list form: a peer cannot listen on port 0.
+            if (p.port == 0)
+            {
+                BadReply("peers[" + std::to_string(i / 6) + "].port", "is 0");
+            }
             r.peers.push_back(p);
         }
     }
