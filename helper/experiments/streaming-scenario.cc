@@ -52,6 +52,10 @@ StreamingScenario::Config::AddTo(CommandLine& cmd)
                  "worst case, RanSub stalls after a failure)",
                  ransubRecovery);
     AddSchedulerOption(cmd, scheduler);
+    cmd.AddValue("links",
+                 "link devices of the core: lean (LinkDevice) or p2p (ns-3's point-to-point "
+                 "devices); same results",
+                 links);
 }
 
 void
@@ -97,6 +101,10 @@ StreamingScenario::Config::Validate() const
         throw std::invalid_argument("need 0 <= --failAt < --duration");
     }
     ValidateScheduler(scheduler);
+    if (links != "lean" && links != "p2p")
+    {
+        throw std::invalid_argument("--links must be lean or p2p");
+    }
 }
 
 StreamingScenario::StreamingScenario(const Config& config)
@@ -150,7 +158,9 @@ Ptr<SimulatedNetwork>
 StreamingScenario::BuildNetwork() const
 {
     UseScheduler(m_config.scheduler);
-    return TopologyHelper().Build(m_spec);
+    TopologyHelper helper;
+    helper.SetLinkType(m_config.links);
+    return helper.Build(m_spec);
 }
 
 TreeSpec
