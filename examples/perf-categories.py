@@ -32,7 +32,7 @@ TCP_OWN = re.compile(
     r"TcpControlChannel|TcpDataTransport|ConfiguredTcp)"
 )
 TCP_NS3 = re.compile(r"Tcp|RttEstimator|SequenceNumber")
-ROUTING = re.compile(r"ns3::(OverlayStaticRouting|OverlayRouteTable)|DeliverToIpv4")
+ROUTING = re.compile(r"ns3::(OverlayStaticRouting|OverlayRouteTable|LinkDevice|LinkChannel)|DeliverToIpv4")
 METRICS = re.compile(r"ns3::(StreamingMetrics|LinkPacketCounter)")
 SCHEDULER = re.compile(r"Scheduler|DefaultSimulatorImpl|ns3::Simulator::|EventImpl|EventId")
 ALLOC = re.compile(
@@ -47,7 +47,7 @@ FORWARDING = re.compile(
 )
 
 CATEGORIES = {
-    "forwarding": "ns-3 forwarding (ipv4, p2p, queues, routing)",
+    "forwarding": "ns-3 forwarding (ipv4, link devices, queues, routing)",
     "scheduler": "scheduler and event dispatch",
     "tfrc": "TFRC (and UDP data transport)",
     "tcp": "TCP (control channel, block transport)",

@@ -6,11 +6,10 @@
 #include "ns3/counting-bloom-filter.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4-l3-protocol.h"
+#include "ns3/link-device.h"
 #include "ns3/link-packet-counter.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
-#include "ns3/point-to-point-net-device.h"
-#include "ns3/ppp-header.h"
 #include "ns3/scheduler-choice.h"
 #include "ns3/sequence-set.h"
 #include "ns3/simulator.h"
@@ -27,6 +26,7 @@
 
 #include <set>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 using namespace ns3;
@@ -250,10 +250,11 @@ namespace
 
 /// Two clients on a three-router line; 10 Mb/s, 1 ms links.
 Ptr<SimulatedNetwork>
-Line(bool directForwarding = true)
+Line(bool directForwarding = true, const std::string& linkType = "lean")
 {
     TopologyHelper helper;
     helper.SetDirectForwarding(directForwarding);
+    helper.SetLinkType(linkType);
     TopologySpec spec;
     spec.nRouters = 3;
     spec.clientRouter = {0, 2};
@@ -290,12 +291,17 @@ SendAcross(Ptr<SimulatedNetwork> net, uint32_t n, uint32_t size, Time at = Secon
     return *arrivals;
 }
 
-} // namespace
-
-TEST(LinkPacketCounter, CountsWhatDevicesPutOnLinksFromItsConstruction)
+/// LinkPacketCounter on links of \p linkType counts what their devices trace as sent.
+void
+CheckLinkPacketCounter(const std::string& linkType)
 {
-    Ptr<SimulatedNetwork> net = Line();
-    // The reference: every device's PhyTxBegin, as the counter once listened to.
+    Ptr<SimulatedNetwork> net = Line(true, linkType);
+    // The reference: every device's trace of what it puts on the link (PhyTxBegin, which
+    // the counter once listened to, on a point-to-point device).
+    // A LinkDevice's packets lack the 2-byte PPP header the point-to-point device adds (and
+    // both count).
+    const std::string trace = linkType == "lean" ? "Tx" : "PhyTxBegin";
+    const uint32_t framing = linkType == "lean" ? LinkDevice::kFramingBytes : 0;
     uint64_t traced = 0;
     uint64_t tracedBytes = 0;
     uint64_t early = 0;
@@ -304,9 +310,9 @@ TEST(LinkPacketCounter, CountsWhatDevicesPutOnLinksFromItsConstruction)
         for (bool a : {true, false})
         {
             net->GetDevice(link, a)->TraceConnectWithoutContext(
-                "PhyTxBegin", Callback<void, Ptr<const Packet>>([&](Ptr<const Packet> p) {
+                trace, Callback<void, Ptr<const Packet>>([&](Ptr<const Packet> p) {
                     ++traced;
-                    tracedBytes += p->GetSize();
+                    tracedBytes += p->GetSize() + framing;
                 }));
         }
     }
@@ -348,6 +354,14 @@ TEST(LinkPacketCounter, CountsWhatDevicesPutOnLinksFromItsConstruction)
     Simulator::Destroy();
 }
 
+} // namespace
+
+TEST(LinkPacketCounter, CountsWhatDevicesPutOnLinksFromItsConstruction)
+{
+    CheckLinkPacketCounter("lean");
+    CheckLinkPacketCounter("p2p");
+}
+
 TEST(TopologyHelper, LinksHandIpv4StraightToIpv4AndSniffersStillSeeTraffic)
 {
     Ptr<SimulatedNetwork> net = Line();
@@ -376,14 +390,12 @@ TEST(TopologyHelper, LinksHandIpv4StraightToIpv4AndSniffersStillSeeTraffic)
     // A frame of another protocol (IPv6, which nothing here speaks) is dropped at the
     // device, not handed to IPv4.
     const uint32_t rxBefore = ipv4Rx;
-    Ptr<PointToPointNetDevice> dev = net->GetDevice(0, false); // router 1's end of link 0
+    auto dev = DynamicCast<LinkDevice>(net->GetDevice(0, false)); // router 1's end of link 0
+    ASSERT_TRUE(dev);
     ASSERT_EQ(dev->GetNode(), middle);
     Ptr<Packet> frame = Create<Packet>(60);
-    PppHeader ppp;
-    ppp.SetProtocol(0x0057);
-    frame->AddHeader(ppp);
     Simulator::ScheduleWithContext(middle->GetId(), Seconds(0), [dev, frame]() {
-        dev->Receive(frame);
+        dev->Receive(frame, 0x86DD);
     });
     Simulator::Run();
     EXPECT_EQ(ipv4Rx, rxBefore);

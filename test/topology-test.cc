@@ -4,8 +4,10 @@
 #include "ns3/bandwidth-change.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4.h"
+#include "ns3/link-device.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
+#include "ns3/point-to-point-net-device.h"
 #include "ns3/queue-disc.h"
 #include "ns3/queue.h"
 #include "ns3/simulator.h"
@@ -18,6 +20,7 @@
 
 #include <cmath>
 #include <map>
+#include <stdexcept>
 
 using namespace ns3;
 
@@ -269,7 +272,18 @@ TEST(TopologyHelper, OverlayRoutesDeliverWithExactPathDelay)
             EXPECT_FALSE(tc->GetRootQueueDiscOnDevice(router->GetDevice(i)));
         }
     }
-    EXPECT_EQ(net->GetDevice(0, true)->GetQueue()->GetMaxSize(), QueueSize("10p"));
+    auto lean = DynamicCast<LinkDevice>(net->GetDevice(0, true));
+    ASSERT_TRUE(lean) << "lean links by default";
+    EXPECT_EQ(lean->GetQueueSize(), 10u);
+    Simulator::Destroy();
+
+    TopologyHelper p2p;
+    p2p.SetLinkType("p2p");
+    net = p2p.Build(spec);
+    auto dev = DynamicCast<PointToPointNetDevice>(net->GetDevice(0, true));
+    ASSERT_TRUE(dev);
+    EXPECT_EQ(dev->GetQueue()->GetMaxSize(), QueueSize("10p"));
+    EXPECT_THROW(p2p.SetLinkType("ethernet"), std::invalid_argument);
     Simulator::Destroy();
 }
 

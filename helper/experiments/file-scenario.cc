@@ -73,6 +73,10 @@ FileDistributionScenario::Config::AddTo(CommandLine& cmd)
                  "receiver; Figure 23); 0 none",
                  churn);
     AddSchedulerOption(cmd, scheduler);
+    cmd.AddValue("links",
+                 "link devices of the core: lean (LinkDevice) or p2p (ns-3's point-to-point "
+                 "devices); same results",
+                 links);
 }
 
 namespace
@@ -180,6 +184,10 @@ FileDistributionScenario::Config::Validate() const
             "--output needs --payload=real: a virtual payload has no bytes");
     }
     ValidateScheduler(scheduler);
+    if (links != "lean" && links != "p2p")
+    {
+        throw std::invalid_argument("--links must be lean or p2p");
+    }
 }
 
 FileDistributionScenario::FileDistributionScenario(const Config& config)
@@ -383,6 +391,7 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     UseScheduler(m_config.scheduler);
     TopologyHelper topology;
     topology.SetQueueSize(m_config.queue);
+    topology.SetLinkType(m_config.links);
     Ptr<SimulatedNetwork> net = topology.Build(m_spec);
     LinkPacketCounter links; // packet-hops: the cost measure benchmarks compare systems by
     std::unique_ptr<BandwidthChangeSchedule> changes;

@@ -69,6 +69,9 @@ class FileDistributionScenario
         bool bwChanges{false};
         /// The event scheduler's TypeId (kDefaultScheduler; results do not depend on it)
         std::string scheduler{kDefaultScheduler};
+        /// The core's link devices: "lean" (LinkDevice) or "p2p" (ns-3's point-to-point
+        /// devices); results do not depend on it (TopologyHelper::SetLinkType)
+        std::string links{"lean"};
 
         /// Adds the shared options to an example's command line.
         void AddTo(CommandLine& cmd);

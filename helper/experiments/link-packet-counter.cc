@@ -34,12 +34,17 @@ LinkPacketCounter::LinkPacketCounter()
     {
         for (uint32_t d = 0; d < (*it)->GetNDevices(); ++d)
         {
-            if (auto dev = DynamicCast<PointToPointNetDevice>((*it)->GetDevice(d)))
+            Ptr<NetDevice> dev = (*it)->GetDevice(d);
+            if (auto lean = DynamicCast<LinkDevice>(dev))
             {
-                Ptr<Queue<Packet>> q = dev->GetQueue();
+                m_lean.push_back({lean, lean->GetTxPackets(), lean->GetTxBytes()});
+            }
+            else if (auto p2p = DynamicCast<PointToPointNetDevice>(dev))
+            {
+                Ptr<Queue<Packet>> q = p2p->GetQueue();
                 if (q)
                 {
-                    m_devices.push_back({q, Dequeued(*q), DequeuedBytes(*q)});
+                    m_p2p.push_back({q, Dequeued(*q), DequeuedBytes(*q)});
                 }
             }
         }
@@ -50,9 +55,13 @@ uint64_t
 LinkPacketCounter::GetPackets() const
 {
     uint64_t n = 0;
-    for (const auto& d : m_devices)
+    for (const auto& d : m_p2p)
     {
         n += uint32_t(Dequeued(*d.queue) - d.packets);
+    }
+    for (const auto& d : m_lean)
+    {
+        n += d.device->GetTxPackets() - d.packets;
     }
     return n;
 }
@@ -61,9 +70,13 @@ uint64_t
 LinkPacketCounter::GetBytes() const
 {
     uint64_t n = 0;
-    for (const auto& d : m_devices)
+    for (const auto& d : m_p2p)
     {
         n += uint32_t(DequeuedBytes(*d.queue) - d.bytes);
+    }
+    for (const auto& d : m_lean)
+    {
+        n += d.device->GetTxBytes() - d.bytes;
     }
     return n;
 }

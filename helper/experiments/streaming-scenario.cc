@@ -7,9 +7,11 @@
 #include "ns3/command-line.h"
 #include "ns3/ipv4.h"
 #include "ns3/link-packet-counter.h"
+#include "ns3/object-vector.h"
 #include "ns3/simulator.h"
 #include "ns3/streaming-application.h"
 #include "ns3/streaming-metrics.h"
+#include "ns3/tcp-l4-protocol.h"
 #include "ns3/tfrc-equation.h"
 #include "ns3/uinteger.h"
 
@@ -56,6 +58,10 @@ StreamingScenario::Config::AddTo(CommandLine& cmd)
                  "worst case, RanSub stalls after a failure)",
                  ransubRecovery);
     AddSchedulerOption(cmd, scheduler);
+    cmd.AddValue("links",
+                 "link devices of the core: lean (LinkDevice) or p2p (ns-3's point-to-point "
+                 "devices); same results",
+                 links);
 }
 
 void
@@ -101,6 +107,10 @@ StreamingScenario::Config::Validate() const
         throw std::invalid_argument("need 0 <= --failAt < --duration");
     }
     ValidateScheduler(scheduler);
+    if (links != "lean" && links != "p2p")
+    {
+        throw std::invalid_argument("--links must be lean or p2p");
+    }
 }
 
 StreamingScenario::StreamingScenario(const Config& config)
@@ -155,7 +165,9 @@ Ptr<SimulatedNetwork>
 StreamingScenario::BuildNetwork() const
 {
     UseScheduler(m_config.scheduler);
-    return TopologyHelper().Build(m_spec);
+    TopologyHelper helper;
+    helper.SetLinkType(m_config.links);
+    return helper.Build(m_spec);
 }
 
 TreeSpec
@@ -336,14 +348,30 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
                   << " routers, tree " << treeInfo.dump() << std::endl;
         for (int k = 1; k <= 10; ++k)
         {
-            Simulator::Schedule(end * k / 10, [k, end, name, wallStart]() {
+            Simulator::Schedule(end * k / 10, [k, end, name, wallStart, net]() {
                 double wall
                     = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart)
                           .count();
+                // TCP sockets the clients hold (control connections are never closed: their
+                // number grows all run long; issue #13).
+                uint32_t sockets = 0;
+                uint32_t maxSockets = 0;
+                for (uint32_t c = 0; c < net->GetNClients(); ++c)
+                {
+                    ObjectVectorValue list;
+                    if (auto tcp = net->GetClient(c)->GetObject<TcpL4Protocol>())
+                    {
+                        tcp->GetAttribute("SocketList", list);
+                    }
+                    sockets += list.GetN();
+                    maxSockets = std::max<uint32_t>(maxSockets, list.GetN());
+                }
                 std::ostringstream line;
                 line << "[" << name << "] " << std::setw(3) << k * 10 << "%  t = " << std::fixed
                      << std::setprecision(1) << Simulator::Now().GetSeconds() << " / "
-                     << end.GetSeconds() << " s simulated, " << wall << " s wall";
+                     << end.GetSeconds() << " s simulated, " << wall << " s wall, "
+                     << double(sockets) / net->GetNClients() << " TCP sockets per client (max "
+                     << maxSockets << ")";
                 std::cout << line.str() << std::endl;
             });
         }

@@ -9,10 +9,13 @@
 #include "ns3/ipv4-l3-protocol.h"
 #include "ns3/ipv4-routing-helper.h"
 #include "ns3/ipv4.h"
+#include "ns3/link-device.h"
 #include "ns3/log.h"
+#include "ns3/mac48-address.h"
 #include "ns3/nix-vector-helper.h"
 #include "ns3/point-to-point-channel.h"
 #include "ns3/point-to-point-helper.h"
+#include "ns3/point-to-point-net-device.h"
 
 #include <stdexcept>
 
@@ -62,7 +65,7 @@ LinkAddress(uint32_t link, bool aSide)
  * sent over these links) are dropped with a warning.
  */
 void
-DeliverToIpv4(Ptr<PointToPointNetDevice> dev, bool router)
+DeliverToIpv4(Ptr<NetDevice> dev, bool router)
 {
     Ptr<Ipv4L3Protocol> ipv4 = dev->GetNode()->GetObject<Ipv4L3Protocol>();
     NS_ABORT_MSG_UNLESS(ipv4, "link device on a node without IPv4");
@@ -169,7 +172,7 @@ SimulatedNetwork::AddClientAlias(uint32_t client, Ipv4Address address)
     m_table->SetDestinationAddress(client, address);
 }
 
-Ptr<PointToPointNetDevice>
+Ptr<NetDevice>
 SimulatedNetwork::GetDevice(uint32_t link, bool aSide) const
 {
     return m_devices.at(2 * link + (aSide ? 0 : 1));
@@ -178,7 +181,15 @@ SimulatedNetwork::GetDevice(uint32_t link, bool aSide) const
 void
 SimulatedNetwork::SetLinkRate(uint32_t link, bool fromA, DataRate rate)
 {
-    GetDevice(link, fromA)->SetDataRate(rate);
+    Ptr<NetDevice> dev = GetDevice(link, fromA);
+    if (auto lean = DynamicCast<LinkDevice>(dev))
+    {
+        lean->SetDataRate(rate);
+    }
+    else
+    {
+        DynamicCast<PointToPointNetDevice>(dev)->SetDataRate(rate);
+    }
     (fromA ? m_spec.links[link].rateAtoB : m_spec.links[link].rateBtoA) = rate.GetBitRate();
 }
 
@@ -254,6 +265,16 @@ TopologyHelper::SetDirectForwarding(bool direct)
 }
 
 void
+TopologyHelper::SetLinkType(const std::string& type)
+{
+    if (type != "lean" && type != "p2p")
+    {
+        throw std::invalid_argument("unknown link type '" + type + "' (lean or p2p)");
+    }
+    m_lean = type == "lean";
+}
+
+void
 TopologyHelper::SetQueueSize(uint32_t packets)
 {
     m_queuePackets = packets;
@@ -314,24 +335,57 @@ TopologyHelper::Build(const TopologySpec& spec) const
     for (uint32_t k = 0; k < spec.links.size(); ++k)
     {
         const auto& l = spec.links[k];
-        NetDeviceContainer devs = p2p.Install(node(l.a), node(l.b));
-        auto da = DynamicCast<PointToPointNetDevice>(devs.Get(0));
-        auto db = DynamicCast<PointToPointNetDevice>(devs.Get(1));
-        da->SetDataRate(DataRate(uint64_t(l.rateAtoB)));
-        db->SetDataRate(DataRate(uint64_t(l.rateBtoA)));
-        da->GetChannel()->SetAttribute("Delay", TimeValue(MilliSeconds(l.delayMs)));
         // Loss in direction a->b happens on b's receive side, and vice versa.
-        for (auto [dev, loss, stream] : {std::tuple{db, l.lossAtoB, m_streamBase + 2 * k},
-                                         std::tuple{da, l.lossBtoA, m_streamBase + 2 * k + 1}})
+        Ptr<RateErrorModel> lossAtoB;
+        Ptr<RateErrorModel> lossBtoA;
+        for (auto [em, loss, stream] :
+             {std::tuple{&lossAtoB, l.lossAtoB, m_streamBase + 2 * k},
+              std::tuple{&lossBtoA, l.lossBtoA, m_streamBase + 2 * k + 1}})
         {
             if (loss > 0)
             {
-                Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
-                em->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
-                em->SetRate(loss);
-                em->AssignStreams(stream);
-                dev->SetReceiveErrorModel(em);
+                *em = CreateObject<RateErrorModel>();
+                (*em)->SetUnit(RateErrorModel::ERROR_UNIT_PACKET);
+                (*em)->SetRate(loss);
+                (*em)->AssignStreams(stream);
             }
+        }
+        Ptr<NetDevice> da;
+        Ptr<NetDevice> db;
+        if (m_lean)
+        {
+            // As PointToPointHelper::Install: addresses, devices added, then the channel.
+            auto la = CreateObject<LinkDevice>();
+            la->SetAddress(Mac48Address::Allocate());
+            node(l.a)->AddDevice(la);
+            la->SetQueueSize(m_queuePackets);
+            auto lb = CreateObject<LinkDevice>();
+            lb->SetAddress(Mac48Address::Allocate());
+            node(l.b)->AddDevice(lb);
+            lb->SetQueueSize(m_queuePackets);
+            auto channel = CreateObject<LinkChannel>();
+            channel->SetDelay(MilliSeconds(l.delayMs));
+            la->Attach(channel);
+            lb->Attach(channel);
+            la->SetDataRate(DataRate(uint64_t(l.rateAtoB)));
+            lb->SetDataRate(DataRate(uint64_t(l.rateBtoA)));
+            lb->SetReceiveErrorModel(lossAtoB);
+            la->SetReceiveErrorModel(lossBtoA);
+            da = la;
+            db = lb;
+        }
+        else
+        {
+            NetDeviceContainer devs = p2p.Install(node(l.a), node(l.b));
+            auto pa = DynamicCast<PointToPointNetDevice>(devs.Get(0));
+            auto pb = DynamicCast<PointToPointNetDevice>(devs.Get(1));
+            pa->SetDataRate(DataRate(uint64_t(l.rateAtoB)));
+            pb->SetDataRate(DataRate(uint64_t(l.rateBtoA)));
+            pa->GetChannel()->SetAttribute("Delay", TimeValue(MilliSeconds(l.delayMs)));
+            pb->SetReceiveErrorModel(lossAtoB);
+            pa->SetReceiveErrorModel(lossBtoA);
+            da = pa;
+            db = pb;
         }
         for (auto [dev, aSide] : {std::pair{da, true}, std::pair{db, false}})
         {

@@ -6,10 +6,10 @@
 
 #include "ns3/data-rate.h"
 #include "ns3/ipv4-address.h"
+#include "ns3/net-device.h"
 #include "ns3/node-container.h"
 #include "ns3/object.h"
 #include "ns3/overlay-routing.h"
-#include "ns3/point-to-point-net-device.h"
 #include "ns3/topology-spec.h"
 
 #include <string>
@@ -20,7 +20,7 @@ namespace ns3
 
 /**
  * \ingroup bullet
- * \brief A TopologySpec built as ns-3 nodes, point-to-point links, addresses and routes.
+ * \brief A TopologySpec built as ns-3 nodes, links, addresses and routes.
  *
  * Gives experiments what the papers' tools knew about the network (clients, their
  * addresses, routed paths and their delays, link devices) without the protocols ever seeing
@@ -29,6 +29,10 @@ namespace ns3
 class SimulatedNetwork : public Object
 {
   public:
+    /**
+     * \brief Get the type ID.
+     * \return the object TypeId
+     */
     static TypeId GetTypeId();
 
     const TopologySpec& GetSpec() const;
@@ -46,8 +50,9 @@ class SimulatedNetwork : public Object
     /// (Ipv4::SetDown), so nothing it sends leaves and nothing reaches it.
     void FailClient(uint32_t client);
 
-    /// Device at end \p a (true) or b of link \p link.
-    Ptr<PointToPointNetDevice> GetDevice(uint32_t link, bool aSide) const;
+    /// Device at end \p a (true) or b of link \p link: a LinkDevice, or a
+    /// PointToPointNetDevice with TopologyHelper::SetLinkType("p2p").
+    Ptr<NetDevice> GetDevice(uint32_t link, bool aSide) const;
     /// Sets a link's rate in one direction (a->b when \p fromA).
     void SetLinkRate(uint32_t link, bool fromA, DataRate rate);
     DataRate GetLinkRate(uint32_t link, bool fromA) const;
@@ -76,7 +81,7 @@ class SimulatedNetwork : public Object
     TopologySpec m_spec;
     NodeContainer m_routers;
     NodeContainer m_clients;
-    std::vector<Ptr<PointToPointNetDevice>> m_devices; ///< [2 * link + (aSide ? 0 : 1)]
+    std::vector<Ptr<NetDevice>> m_devices; ///< [2 * link + (aSide ? 0 : 1)]
     std::vector<Ipv4Address> m_clientAddress;
     Ptr<OverlayRouteTable> m_table;
 };
@@ -87,9 +92,10 @@ class SimulatedNetwork : public Object
  *
  * Point-to-point links with each direction's rate, propagation delay and (if any) a
  * receive-side RateErrorModel for its loss; drop-tail device queues of QueueSize packets
- * and no queue disc (ModelNet's pipes); IPv4 with one /30 per link from 10.0.0.0/8
- * (addresses added directly: Ipv4AddressHelper is quadratic in the number of networks);
- * routing by OverlayStaticRouting (default) or Nix-vector (small graphs only).
+ * and no queue disc (ModelNet's pipes): LinkDevices by default, which do only that, or
+ * ns-3's PointToPointNetDevices (SetLinkType), with the same results; IPv4 with one /30 per link
+ * from 10.0.0.0/8 (addresses added directly: Ipv4AddressHelper is quadratic in the number of
+ * networks); routing by OverlayStaticRouting (default) or Nix-vector (small graphs only).
  *
  * Per hop, the links' devices hand IPv4 packets straight to IPv4 (ns-3 would scan a handler
  * per device of the node, twice) and routers forward towards clients at the link layer
@@ -110,6 +116,16 @@ class TopologyHelper
      * IPv4's and traffic control's traces on routers do not see them.
      */
     void SetDirectForwarding(bool direct);
+    /**
+     * \brief The devices links are built of.
+     *
+     * "lean" (default): LinkDevice and LinkChannel, which time, queue and lose packets as
+     * ns-3's point-to-point device and channel do, without their queue objects, traces and
+     * copies (see doc/performance.md); "p2p": PointToPointNetDevice and PointToPointChannel.
+     * \param type "lean" or "p2p"
+     * \throws std::invalid_argument for another type
+     */
+    void SetLinkType(const std::string& type);
     /// Device queue size in packets (ModelNet: 10).
     void SetQueueSize(uint32_t packets);
     /// First RNG stream for the links' error models (two per link are used).
@@ -121,6 +137,7 @@ class TopologyHelper
   private:
     std::string m_routing{"overlay"};
     bool m_directForwarding{true};
+    bool m_lean{true};
     uint32_t m_queuePackets{10};
     int64_t m_streamBase{1000000};
 };

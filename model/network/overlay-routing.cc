@@ -266,17 +266,19 @@ OverlayStaticRouting::HopOf(uint16_t hop)
     if (!h.checked)
     {
         h.checked = true;
-        // Only a device the traffic control layer would pass packets straight to: one
-        // transmit queue (so no priority tags) and no queue disc.
+        // Only a device the traffic control layer would pass packets straight to: no queue
+        // disc, and one transmit queue (so no priority tags) or none (a LinkDevice: the
+        // device itself drops what its queue cannot take).
         Ptr<NetDevice> dev = m_routes[hop]->GetOutputDevice();
         auto ndqi = dev->GetObject<NetDeviceQueueInterface>();
         auto tc = dev->GetNode()->GetObject<TrafficControlLayer>();
         Ipv4Interface* iface = InterfacePtr(dev);
-        if (ndqi && ndqi->GetNTxQueues() == 1 && tc && !tc->GetRootQueueDiscOnDevice(dev) && iface)
+        if ((!ndqi || ndqi->GetNTxQueues() == 1) && tc && !tc->GetRootQueueDiscOnDevice(dev)
+            && iface)
         {
             h.device = PeekPointer(dev);
             h.iface = iface;
-            h.txq = PeekPointer(ndqi->GetTxQueue(0));
+            h.txq = ndqi ? PeekPointer(ndqi->GetTxQueue(0)) : nullptr;
         }
     }
     return h.device ? &h : nullptr;
@@ -312,7 +314,7 @@ OverlayStaticRouting::ForwardDirectly(Ptr<NetDevice> in, Ptr<const Packet> packe
     {
         return false;
     }
-    if (hop->txq->IsStopped())
+    if (hop->txq && hop->txq->IsStopped())
     {
         return true; // the traffic control layer drops what a full device queue cannot take
     }

@@ -139,7 +139,7 @@ class OverlayStaticRouting : public Ipv4RoutingProtocol
         bool checked{false};           ///< looked up
         NetDevice* device{nullptr};    ///< null: not a device to forward on directly
         Ipv4Interface* iface{nullptr}; ///< its IPv4 interface
-        NetDeviceQueue* txq{nullptr};  ///< its only transmit queue
+        NetDeviceQueue* txq{nullptr};  ///< its only transmit queue (null: none)
     };
 
     /// Route \p hop's device, if packets may leave on it directly (else null).
