@@ -27,7 +27,7 @@ struct TestClient : public ScribeClient
 {
     uint32_t index{0};
     bool takeAnycasts{false};
-    PastryId takeGroup; ///< the only group whose anycasts it takes
+    PastryId takeGroup;                              ///< the only group whose anycasts it takes
     std::map<uint32_t, uint32_t>* received{nullptr}; ///< message number -> copies, per node
     std::vector<std::pair<bool, Ipv4Address>> results;
 
