@@ -46,6 +46,12 @@ EmulatedHostPlan::GatewayAddress(uint32_t host)
     return Ipv4Address(Subnet(host) + 1);
 }
 
+Ipv4Address
+EmulatedHostPlan::NodeAddress(uint32_t host)
+{
+    return Ipv4Address(Subnet(host) + 3);
+}
+
 Ipv4Mask
 EmulatedHostPlan::Mask()
 {
@@ -84,6 +90,11 @@ HostAttachmentHelper::Attach(Ptr<SimulatedNetwork> net, EmulatedHost host, int f
     ipv4->SetForwarding(iface, true);
     ipv4->SetUp(iface);
     net->AddClientAlias(host.client, host.address);
+    // An ns-3 node on the host (bullet-node) has the next address of the host's subnet.
+    if (host.address.Get() + 1 != host.gateway.Get())
+    {
+        net->AddClientAlias(host.client, Ipv4Address(host.address.Get() + 1));
+    }
     host.device = dev;
     NS_LOG_INFO("host " << host.name << " (" << host.address << ") behind client " << host.client
                         << " (node " << node->GetId() << "), TAP " << host.tap);

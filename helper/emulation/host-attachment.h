@@ -17,9 +17,10 @@ namespace ns3
  * \ingroup bullet
  * \brief The address plan of emulated hosts: host i owns 172.16.0.0/12's i-th /24.
  *
- * The emulator's side (the client node's FdNetDevice) is .1, the real host .2. The
- * simulated core numbers its links from 10.0.0.0/8, so the two never overlap;
- * emulation/hosts-up.sh uses the same plan.
+ * The emulator's side (the client node's FdNetDevice) is .1, the real host .2, and an ns-3
+ * node running on the host (bullet-node, on the host's own interface) .3; the core routes
+ * both host addresses. The simulated core numbers its links from 10.0.0.0/8, so the two
+ * never overlap; emulation/hosts-up.sh uses the same plan.
  */
 struct EmulatedHostPlan
 {
@@ -27,7 +28,12 @@ struct EmulatedHostPlan
     static constexpr uint32_t kPrefixLength = 24;
     /// \throws std::out_of_range for host >= kMaxHosts
     static Ipv4Address HostAddress(uint32_t host);
+    /// \throws std::out_of_range for host >= kMaxHosts
     static Ipv4Address GatewayAddress(uint32_t host);
+    /// The address of an ns-3 node running on host \p host (bullet-node): .3.
+    /// \throws std::out_of_range for host >= kMaxHosts
+    static Ipv4Address NodeAddress(uint32_t host);
+    /// The host's subnet mask (/24).
     static Ipv4Mask Mask();
 };
 

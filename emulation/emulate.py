@@ -1,0 +1,564 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""emulate.py: the module's protocols on real (namespace) hosts, one command.
+
+    ./ns3 emulate "file-distribution --hosts=6 --size=2MB --systems=bullet-prime"
+    ./ns3 emulate "bullet-streaming --hosts=6 --rate=300"
+    python3 emulation/emulate.py --bin build/bin "PROGRAM OPTIONS"     (what ./ns3 runs)
+
+Brings up H namespace hosts (emulation/hosts-up.sh, a prefix of its own), the emulated core
+(bullet-emulator: the dumbbell, or an INET topology), starts bullet-node in every namespace
+(host 0 the source), waits for the scenario's end, collects every host's JSON into one
+summary.json in the simulation's format plus an "emulation" object (the emulator's lag
+report, every node's record), prints the table and removes everything again, also on
+Ctrl-C, SIGTERM or failure. doc/emulation.md, "Our protocols on real hosts".
+"""
+import hashlib
+import json
+import math
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+
+PROGRAMS = {
+    "file-distribution": {"systems": {"bullet-prime": "bullet-prime"}, "default": "bullet-prime"},
+    "bullet-streaming": {"systems": {"bullet": "bullet"}, "default": "bullet"},
+}
+# option: (default, help); per program and common
+COMMON = {
+    "hosts": ("6", "namespace hosts, host 0 the source (2..250)"),
+    "topology": ("dumbbell", "dumbbell (built in) or inet (a generated INET topology)"),
+    "topoNodes": ("3037", "inet: topology size (>= 3037)"),
+    "profile": ("medium", "inet: bandwidth profile"),
+    "loss": ("none", "inet: loss profile"),
+    "accessRate": ("2Mbps", "access links (overrides the INET profile)"),
+    "accessDelay": ("5", "access link delay, ms"),
+    "coreRate": ("100Mbps", "dumbbell: core links"),
+    "coreDelay": ("10", "dumbbell: core link delay, ms"),
+    "coreLoss": ("0", "dumbbell: loss of each core link and direction"),
+    "seed": ("1", "topology seed, generated file's seed"),
+    "rtPriority": ("50", "the emulator's SCHED_FIFO priority (0: normal)"),
+    "lateFraction": ("0.05", "the emulator's fidelity allowance of late lag samples"),
+    "outdir": ("", "results (default results/emulate-<program>)"),
+    "prefix": ("", "name prefix of the hosts (default: e<pid>)"),
+    "timeout": ("", "seconds before giving up (default: files 300, streaming duration + 60)"),
+}
+SPECIFIC = {
+    "file-distribution": {
+        "systems": ("bullet-prime", "file systems on real hosts"),
+        "size": ("2MB", "size of the generated file (B, kB, MB, KiB, MiB)"),
+        "file": ("", "distribute this file instead"),
+        "blockSize": ("16384", "bytes per block"),
+    },
+    "bullet-streaming": {
+        "systems": ("bullet", "streaming systems on real hosts"),
+        "rate": ("300", "stream rate, kbps"),
+        "duration": ("60", "seconds every node runs"),
+        "warmup": ("", "the measurement window starts here, s (default 40% of the duration)"),
+        "packetSize": ("1000", "bytes per stream packet"),
+    },
+}
+
+
+class Refusal(Exception):
+    """A clear, expected error: printed without a traceback."""
+
+
+def log(msg):
+    print("emulate: " + msg, flush=True)
+
+
+def usage():
+    lines = ["usage: ./ns3 emulate \"PROGRAM [--option=value ...]\"", "programs:"]
+    for prog, spec in PROGRAMS.items():
+        lines.append("  %s (systems: %s)" % (prog, ", ".join(spec["systems"])))
+        for k, (d, h) in SPECIFIC[prog].items():
+            lines.append("    --%s=%s  %s" % (k, d, h))
+    lines.append("  common options:")
+    for k, (d, h) in COMMON.items():
+        lines.append("    --%s=%s  %s" % (k, d, h))
+    lines.append("  and the protocols' attributes, e.g. --ns3::BulletPrimeApplication::Period=2s")
+    return "\n".join(lines)
+
+
+def preflight():
+    """Root, TUN and network namespaces, or a clear refusal."""
+    if os.geteuid() != 0:
+        raise Refusal("needs root (network namespaces, TAPs, raw sockets); run as root, e.g. "
+                      "sudo ./ns3 emulate ...")
+    try:
+        fd = os.open("/dev/net/tun", os.O_RDWR)
+        os.close(fd)
+    except OSError as e:
+        raise Refusal("cannot open /dev/net/tun (%s): load the tun module (modprobe tun) or, in "
+                      "a container, pass --device /dev/net/tun --cap-add NET_ADMIN" % e.strerror)
+    probe = "emuprobe%d" % os.getpid()
+    r = subprocess.run(["ip", "netns", "add", probe], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise Refusal("cannot create network namespaces (ip netns add: %s)" % r.stderr.strip())
+    subprocess.run(["ip", "netns", "del", probe], capture_output=True)
+
+
+def parse(line):
+    words = shlex.split(line)
+    if not words:
+        raise Refusal("name a program\n" + usage())
+    prog = words[0]
+    if prog not in PROGRAMS:
+        raise Refusal("unsupported program '%s' (supported: %s)\n%s"
+                      % (prog, ", ".join(PROGRAMS), usage()))
+    opts = {k: d for k, (d, _) in COMMON.items()}
+    opts.update({k: d for k, (d, _) in SPECIFIC[prog].items()})
+    attrs = []
+    for w in words[1:]:
+        if not w.startswith("--"):
+            raise Refusal("'%s' is not an option (--name=value)" % w)
+        if w.startswith("--ns3::"):
+            attrs.append(w)
+            continue
+        key, _, val = w[2:].partition("=")
+        if key not in opts:
+            raise Refusal("%s does not take --%s on real hosts; supported: %s"
+                          % (prog, key, ", ".join("--" + k for k in opts)))
+        opts[key] = val
+    systems = [s for s in opts["systems"].split(",") if s]
+    bad = [s for s in systems if s not in PROGRAMS[prog]["systems"]]
+    if bad or len(systems) != 1:
+        raise Refusal("%s on real hosts runs one system of: %s (not '%s'); the others are "
+                      "the next step (doc/emulation.md)"
+                      % (prog, ", ".join(PROGRAMS[prog]["systems"]), opts["systems"]))
+    try:
+        hosts = int(opts["hosts"])
+    except ValueError:
+        raise Refusal("--hosts must be a number")
+    if not 2 <= hosts <= 250:
+        raise Refusal("--hosts must be 2..250")
+    if opts["topology"] not in ("dumbbell", "inet"):
+        raise Refusal("--topology must be dumbbell or inet")
+    for key in ("accessDelay", "coreDelay", "coreLoss", "rtPriority", "lateFraction", "seed"):
+        try:
+            float(opts[key])
+        except ValueError:
+            raise Refusal("--%s must be a number, not '%s'" % (key, opts[key]))
+    if prog == "bullet-streaming":
+        for key in ("rate", "duration"):
+            try:
+                if float(opts[key]) <= 0:
+                    raise ValueError
+            except ValueError:
+                raise Refusal("--%s must be a positive number" % key)
+    if opts["prefix"] and not (opts["prefix"][0].isalpha() and opts["prefix"].isalnum()
+                               and opts["prefix"].islower() and len(opts["prefix"]) <= 10):
+        raise Refusal("--prefix must be 1-10 of [a-z0-9], starting with a letter")
+    return prog, systems[0], hosts, opts, attrs
+
+
+def host_net(i):
+    return "172.%d.%d" % (16 + (i >> 8), i & 255)
+
+
+class Run:
+    """One emulated run; cleanup() removes everything it started."""
+
+    def __init__(self, bindir, prog, system, hosts, opts, attrs, line):
+        self.bindir = bindir
+        self.prog, self.system, self.hosts, self.opts, self.attrs = prog, system, hosts, opts, attrs
+        self.line = line
+        self.prefix = opts["prefix"] or "e%d" % (os.getpid() % 100000)
+        self.outdir = os.path.abspath(opts["outdir"] or os.path.join(TOP, "results",
+                                                                     "emulate-" + prog))
+        self.workdir = os.path.join(self.outdir, "hosts")
+        self.emulator = None
+        self.nodes = {}
+        self.hosts_up = False
+
+    # ------------------------------------------------------------------ processes
+    def start(self, argv, logpath, netns=None):
+        if netns:
+            argv = ["ip", "netns", "exec", netns] + argv
+        out = open(logpath, "w")
+        return subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+    @staticmethod
+    def stop(proc, grace=15):
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+
+    def cleanup(self):
+        for p in self.nodes.values():
+            self.stop(p, 5)
+        self.stop(self.emulator, 10)
+        if self.hosts_up:
+            subprocess.run([os.path.join(HERE, "hosts-down.sh"), self.prefix],
+                           stdout=subprocess.DEVNULL)
+            self.hosts_up = False
+
+    # ------------------------------------------------------------------ the run
+    def up(self):
+        os.makedirs(self.workdir, exist_ok=True)
+        for f in os.listdir(self.workdir):
+            os.unlink(os.path.join(self.workdir, f))
+        log("hosts: %d namespaces %sh0..%sh%d" % (self.hosts, self.prefix, self.prefix,
+                                                  self.hosts - 1))
+        self.hosts_up = True  # hosts-up.sh removes what it made if it fails; down is harmless
+        r = subprocess.run([os.path.join(HERE, "hosts-up.sh"), str(self.hosts), self.prefix],
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            raise Refusal("hosts-up.sh failed: " + r.stderr.strip())
+        o = self.opts
+        argv = [os.path.join(self.bindir, "bullet-emulator"), "--hosts=%d" % self.hosts,
+                "--prefix=" + self.prefix, "--outdir=" + os.path.join(self.outdir, "emulator"),
+                "--accessRate=" + o["accessRate"], "--accessDelay=" + o["accessDelay"],
+                "--rtPriority=" + o["rtPriority"], "--lateFraction=" + o["lateFraction"],
+                "--seed=" + o["seed"], "--report=5"]
+        if o["topology"] == "inet":
+            argv += ["--topoNodes=" + o["topoNodes"], "--profile=" + o["profile"],
+                     "--loss=" + o["loss"]]
+        else:
+            argv += ["--coreRate=" + o["coreRate"], "--coreDelay=" + o["coreDelay"],
+                     "--coreLoss=" + o["coreLoss"]]
+        self.emulator_log = os.path.join(self.outdir, "emulator.log")
+        log("core: " + " ".join(argv[1:]))
+        self.emulator = self.start(argv, self.emulator_log)
+        deadline = time.time() + 180
+        while True:
+            text = open(self.emulator_log).read()
+            if "running in real time" in text:
+                break
+            if self.emulator.poll() is not None:
+                raise Refusal("bullet-emulator exited (%d):\n%s"
+                              % (self.emulator.returncode, text[-2000:]))
+            if time.time() > deadline:
+                raise Refusal("bullet-emulator did not start within 180 s")
+            time.sleep(0.2)
+
+    def node_argv(self, i, role, extra):
+        return ([os.path.join(self.bindir, "bullet-node"), "--role=" + role,
+                 "--address=%s.3/24" % host_net(i), "--index=%d" % i,
+                 "--results=" + self.result_path(i)]
+                + ([] if i == 0 else ["--bootstrap=%s.3" % host_net(0)]) + extra + self.attrs)
+
+    def result_path(self, i):
+        return os.path.join(self.workdir, "h%d.json" % i)
+
+    def launch(self, i, role, extra):
+        argv = self.node_argv(i, role, extra)
+        self.nodes[i] = self.start(argv, os.path.join(self.workdir, "h%d.log" % i),
+                                   netns="%sh%d" % (self.prefix, i))
+
+    def read_result(self, i):
+        try:
+            with open(self.result_path(i)) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return None
+
+    def check_alive(self, waiting):
+        for i in waiting:
+            p = self.nodes[i]
+            if p.poll() is not None and p.returncode != 0:
+                tail = open(os.path.join(self.workdir, "h%d.log" % i)).read()[-1500:]
+                raise Refusal("host %d's bullet-node exited with %d:\n%s" % (i, p.returncode, tail))
+
+    def run_files(self):
+        o = self.opts
+        manifest = os.path.join(self.workdir, "manifest")
+        common = ["--manifest=" + manifest]
+        src = common + ["--size=" + o["size"], "--seed=" + o["seed"], "--blockSize=" + o["blockSize"],
+                        "--output=" + os.path.join(self.workdir, "h0.file")]
+        if o["file"]:
+            src.append("--file=" + os.path.abspath(o["file"]))
+        self.launch(0, self.system + "-source", src)
+        deadline = time.time() + 60
+        while not os.path.exists(manifest):
+            self.check_alive([0])
+            if self.nodes[0].poll() is not None or time.time() > deadline:
+                raise Refusal("the source wrote no manifest:\n"
+                              + open(os.path.join(self.workdir, "h0.log")).read()[-1500:])
+            time.sleep(0.1)
+        for i in range(1, self.hosts):
+            self.launch(i, self.system + "-receiver",
+                        common + ["--output=" + os.path.join(self.workdir, "h%d.file" % i)])
+        timeout = float(o["timeout"] or 300)
+        start = time.time()
+        last = start
+        receivers = list(range(1, self.hosts))
+        while True:
+            done = [i for i in receivers
+                    if (self.read_result(i) or {}).get("results", {}).get("complete")]
+            if len(done) == len(receivers):
+                break
+            self.check_alive(receivers)
+            if time.time() - start > timeout:
+                log("timeout: %d of %d receivers complete after %.0f s"
+                    % (len(done), len(receivers), timeout))
+                break
+            if time.time() - last >= 5:
+                last = time.time()
+                log("t = %.0f s: %d/%d receivers complete" % (last - start, len(done), len(receivers)))
+            time.sleep(0.25)
+        log("all %d receivers complete after %.1f s" % (len(receivers), time.time() - start)
+            if len(done) == len(receivers) else "stopping")
+        for i in sorted(self.nodes, reverse=True):
+            self.stop(self.nodes[i])
+
+    def run_streaming(self):
+        o = self.opts
+        duration = float(o["duration"])
+        warmup = float(o["warmup"]) if o["warmup"] else 0.4 * duration
+        extra = ["--rate=" + o["rate"], "--packetSize=" + o["packetSize"],
+                 "--warmup=%g" % warmup]
+        self.launch(0, self.system + "-source", extra + ["--duration=%g" % (duration + 2)])
+        time.sleep(1)
+        for i in range(1, self.hosts):
+            self.launch(i, self.system + "-receiver", extra + ["--duration=%g" % duration])
+        timeout = float(o["timeout"] or duration + 60)
+        start = time.time()
+        last = start
+        while any(p.poll() is None for p in self.nodes.values()):
+            if time.time() - start > timeout:
+                log("timeout after %.0f s" % timeout)
+                break
+            if time.time() - last >= 10:
+                last = time.time()
+                log("t = %.0f s of %.0f" % (last - start, duration))
+            time.sleep(0.5)
+        for i in sorted(self.nodes, reverse=True):
+            self.stop(self.nodes[i])
+
+    # ------------------------------------------------------------------ results
+    def finish(self, wall_start):
+        self.stop(self.emulator, 20)
+        emu = {}
+        try:
+            with open(os.path.join(self.outdir, "emulator", "summary.json")) as f:
+                emu = json.load(f)
+        except (OSError, ValueError):
+            pass
+        emu_text = open(self.emulator_log).read()
+        records = []
+        for i in range(self.hosts):
+            r = self.read_result(i) or {"ok": False, "error": "no results written"}
+            r["host"] = i
+            r["exit_status"] = self.nodes[i].returncode if i in self.nodes else None
+            records.append(r)
+        hostmap = {}
+        try:
+            with open(emu.get("hostmap", "")) as f:
+                hostmap = json.load(f)
+        except (OSError, ValueError, TypeError):
+            pass
+        if self.prog == "file-distribution":
+            system = self.summarize_files(records, hostmap)
+        else:
+            system = self.summarize_streaming(records)
+        system["wall_seconds"] = time.time() - wall_start
+        lag = emu.get("emulator", {})
+        node_p99 = [r.get("lag_ms", {}).get("p99") for r in records if r.get("lag_ms")]
+        summary = {
+            "experiment": self.prog,
+            "args": self.line,
+            "seed": int(float(self.opts["seed"])),
+            "simulated_seconds": max([r.get("simulated_s", 0) for r in records] + [0]),
+            "wall_seconds": time.time() - wall_start,
+            "systems": {self.system: system},
+            "emulation": {
+                "hosts": self.hosts,
+                "prefix": self.prefix,
+                "attachment": "bullet-node: FdNetDevice on a raw packet socket on the "
+                              "namespace's eth0, node address .3",
+                "topology": emu.get("topology"),
+                "hostmap": emu.get("hostmap"),
+                "emulator": lag,
+                "emulator_exit_status": self.emulator.returncode,
+                "fidelity_ok": "FIDELITY OK" in emu_text,
+                "node_lag_p99_ms_max": max(node_p99) if node_p99 else None,
+                "nodes": records,
+            },
+        }
+        with open(os.path.join(self.outdir, "summary.json"), "w") as f:
+            json.dump(summary, f, indent=2)
+        self.print_table(summary)
+        log("wrote " + os.path.join(self.outdir, "summary.json"))
+        return summary
+
+    def summarize_files(self, records, hostmap):
+        src = os.path.join(self.workdir, "h0.file")
+        src_sha = sha256(src) if os.path.exists(src) else None
+        times, verified, dup, blocks, control, rejected = [], True, 0, 0, 0, 0
+        wall = max([r.get("simulated_s", 0) for r in records] + [1])
+        for r in records[1:]:
+            res = r.get("results", {})
+            path = os.path.join(self.workdir, "h%d.file" % r["host"])
+            r["file_sha256_on_disk"] = sha256(path) if os.path.exists(path) else None
+            ok = bool(src_sha) and r["file_sha256_on_disk"] == src_sha and res.get("complete")
+            r["bytes_identical"] = bool(ok)
+            verified = verified and bool(ok)
+            if res.get("complete") and res.get("completion_s", -1) >= 0:
+                times.append(res["completion_s"])
+            blocks += res.get("blocks_received", 0)
+            dup += res.get("duplicates", 0)
+            control += res.get("control_bytes", 0)
+            rejected += res.get("rejected", 0)
+        control += records[0].get("results", {}).get("control_bytes", 0)
+        times.sort()
+        size = records[0].get("results", {}).get("file_size", 0)
+        rates = [h.get("access", {}).get("down_mbps") for h in hostmap.get("hosts", [])[1:]]
+        rates = [x for x in rates if x]
+
+        def q(p):  # as the simulation's: v[ceil(p n) - 1]
+            return times[min(len(times) - 1, math.ceil(p * len(times)) - 1)] if times else -1
+
+        mean = sum(times) / len(times) if times else -1
+        return {
+            "receivers": self.hosts - 1,
+            "completed": len(times),
+            "completion_s": times,
+            "completion_mean_s": mean,
+            "completion_median_s": q(0.5),
+            "completion_p90_s": q(0.9),
+            "completion_max_s": times[-1] if times else -1,
+            "optimal_s": size * 8 / (min(rates) * 1e6) if rates and size else None,
+            "mean_download_kbps": size * 8 / 1000 / mean if mean > 0 else 0,
+            "duplicate_fraction": dup / blocks if blocks else 0,
+            "control_kbps": control * 8 / 1000 / self.hosts / wall,
+            "bytes_verified": verified and len(times) == self.hosts - 1,
+            "blocks_rejected": rejected,
+            "payload": "real",
+            "file_sha256": src_sha,
+            "simulated_s": wall,
+        }
+
+    def summarize_streaming(self, records):
+        recv = [r.get("results", {}) for r in records[1:]]
+        mean = lambda k: sum(x.get(k, 0) for x in recv) / len(recv) if recv else 0
+        packets = sum(x.get("packets", 0) for x in recv)
+        dups = sum(x.get("duplicates", 0) for x in recv)
+        src = records[0].get("results", {})
+        return {
+            "receivers": len(recv),
+            "rate_kbps": float(self.opts["rate"]),
+            "window_s": src.get("window_s"),
+            "useful_kbps": mean("useful_kbps"),
+            "raw_kbps": mean("raw_kbps"),
+            "from_parent_kbps": mean("from_parent_kbps"),
+            "min_useful_kbps": min((x.get("useful_kbps", 0) for x in recv), default=0),
+            "duplicate_fraction": dups / packets if packets else 0,
+            "control_kbps": mean("control_kbps"),
+            "source_sent_kbps": src.get("sent_kbps"),
+        }
+
+    def print_table(self, summary):
+        name, s = next(iter(summary["systems"].items()))
+        print()
+        if self.prog == "file-distribution":
+            print("%-14s %5s %8s %8s %8s %8s %8s %6s %8s %9s" % (
+                "system", "done", "mean s", "median", "p90", "slowest", "optimum", "dup",
+                "ctl kbps", "verified"))
+            print("%-14s %2d/%-2d %8.1f %8.1f %8.1f %8.1f %8s %6.3f %8.1f %9s" % (
+                name, s["completed"], s["receivers"], s["completion_mean_s"],
+                s["completion_median_s"], s["completion_p90_s"], s["completion_max_s"],
+                "%.1f" % s["optimal_s"] if s["optimal_s"] else "-", s["duplicate_fraction"],
+                s["control_kbps"], "yes" if s["bytes_verified"] else "NO"))
+        else:
+            print("%-10s %9s %9s %9s %9s %9s %6s %9s" % (
+                "system", "rate", "useful", "min use.", "raw", "parent", "dup", "ctl kbps"))
+            print("%-10s %9.0f %9.1f %9.1f %9.1f %9.1f %6.3f %9.1f" % (
+                name, s["rate_kbps"], s["useful_kbps"], s["min_useful_kbps"], s["raw_kbps"],
+                s["from_parent_kbps"], s["duplicate_fraction"], s["control_kbps"]))
+        e = summary["emulation"]
+        lag = e["emulator"].get("lag_ms", {})
+        print("emulator: %s; lag p50 %.3f p99 %.3f max %.3f ms; nodes' lag p99 max %s ms"
+              % ("FIDELITY OK" if e["fidelity_ok"] else "FIDELITY VIOLATED",
+                 lag.get("p50", -1), lag.get("p99", -1), lag.get("max", -1),
+                 "%.3f" % e["node_lag_p99_ms_max"] if e["node_lag_p99_ms_max"] is not None
+                 else "-"))
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def main(argv):
+    bindir = os.path.join(TOP, "build", "bin")
+    args = argv[1:]
+    if args[:1] == ["--check"]:
+        try:
+            preflight()
+        except Refusal as e:
+            print("emulate: " + str(e), file=sys.stderr)
+            return 2
+        return 0
+    if args[:1] == ["--bin"] and len(args) >= 2:
+        bindir = args[1]
+        args = args[2:]
+    if len(args) != 1 or args[0] in ("-h", "--help"):
+        print(usage(), file=sys.stderr)
+        return 2
+    wall_start = time.time()
+    run = None
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt("signal %d" % signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        prog, system, hosts, opts, attrs = parse(args[0])
+        preflight()
+        for b in ("bullet-node", "bullet-emulator"):
+            if not os.access(os.path.join(bindir, b), os.X_OK):
+                raise Refusal("%s not built in %s (./ns3 build %s)" % (b, bindir, b))
+        run = Run(bindir, prog, system, hosts, opts, attrs, args[0])
+        run.up()
+        if prog == "file-distribution":
+            run.run_files()
+        else:
+            run.run_streaming()
+        summary = run.finish(wall_start)
+        records = summary["emulation"]["nodes"]
+        failed = [r["host"] for r in records if r.get("exit_status") not in (0,)]
+        s = summary["systems"][system]
+        if prog == "file-distribution" and not s["bytes_verified"]:
+            log("FAILED: not every receiver holds the source's file (hosts' logs in %s)"
+                % run.workdir)
+            return 1
+        if failed:
+            log("FAILED: bullet-node failed on hosts %s (logs in %s)" % (failed, run.workdir))
+            return 1
+        return 0
+    except Refusal as e:
+        print("emulate: error: " + str(e), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as e:
+        print("emulate: interrupted (%s); tearing down" % (e or "Ctrl-C"), file=sys.stderr)
+        return 130
+    finally:
+        if run is not None:
+            run.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

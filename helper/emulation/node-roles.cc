@@ -1,0 +1,495 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "node-roles.h"
+
+#include "ns3/block-store.h"
+#include "ns3/buffer.h"
+#include "ns3/checked-header.h"
+#include "ns3/data-rate.h"
+#include "ns3/file-content.h"
+#include "ns3/file-distribution-application.h"
+#include "ns3/log.h"
+#include "ns3/overlay-application.h"
+#include "ns3/overlay-helper.h"
+#include "ns3/simulator.h"
+#include "ns3/streaming-application.h"
+#include "ns3/uinteger.h"
+
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("NodeRoles");
+
+namespace
+{
+
+/// The helper of \p spec's system, configured as the simulation programs configure it.
+OverlayHelper
+MakeHelper(const NodeRoleSpec& spec, const SystemSpec& system, const NodeRoleOptions& o)
+{
+    if (system.tree != "online" && system.tree != "none" && system.tree != "")
+    {
+        // Offline trees are computed from the whole topology: global knowledge.
+        throw std::invalid_argument("role " + spec.name + ": system " + system.name
+                                    + " needs an offline tree, which a real host cannot know");
+    }
+    OverlayHelper helper(system.appType);
+    if (system.configure)
+    {
+        system.configure(helper);
+    }
+    helper.SetSource(o.bootstrap);
+    return helper;
+}
+
+/// Installs \p helper's application on \p node over the online tree (or none) and fixes its
+/// random streams to host \p index's block, as client \p index of a simulation has them.
+Ptr<Application>
+InstallOne(const OverlayHelper& helper, const SystemSpec& system, Ptr<Node> node, uint32_t index)
+{
+    ApplicationContainer apps
+        = system.tree == "none" ? helper.InstallWithoutTree(node) : helper.Install(node);
+    OverlayHelper::AssignStreams(apps, OverlayHelper::kStreamBase
+                                           + int64_t(index) * OverlayApplication::kStreamsPerNode);
+    return apps.Get(0);
+}
+
+/// A streaming protocol's source or receiver.
+class StreamingRole : public NodeRole
+{
+  public:
+    explicit StreamingRole(const NodeRoleSpec& spec)
+        : m_spec(spec)
+    {
+    }
+
+    void
+    Install(Ptr<Node> node, const NodeRoleOptions& o) override
+    {
+        const SystemSpec& system = SystemRegistry::Get().Find(m_spec.system, m_spec.kind);
+        if (o.rateKbps <= 0)
+        {
+            throw std::invalid_argument("--rate must be positive");
+        }
+        OverlayHelper helper = MakeHelper(m_spec, system, o);
+        helper.SetAttribute("Rate", DataRateValue(DataRate(uint64_t(o.rateKbps * 1000))));
+        helper.SetAttribute("PacketSize", UintegerValue(o.packetSize));
+        m_warmup = o.warmup;
+        m_rateKbps = o.rateKbps;
+        m_app = DynamicCast<StreamingApplication>(InstallOne(helper, system, node, o.index));
+        NS_ABORT_MSG_UNLESS(m_app, system.appType << " is not a StreamingApplication");
+        m_app->TraceConnectWithoutContext(
+            "DataRx", Callback<void, Ipv4Address, uint32_t, uint32_t, bool, bool>(
+                          [this](Ipv4Address, uint32_t, uint32_t bytes, bool fromParent, bool dup) {
+                              if (m_firstPacket < 0)
+                              {
+                                  m_firstPacket = Simulator::Now().GetSeconds();
+                              }
+                              ++m_packets;
+                              m_duplicates += dup;
+                              if (Simulator::Now().GetSeconds() >= m_warmup)
+                              {
+                                  m_raw += bytes;
+                                  m_useful += dup ? 0 : bytes;
+                                  m_parent += fromParent ? bytes : 0;
+                              }
+                          }));
+        m_app->TraceConnectWithoutContext("DataTx",
+                                          Callback<void, Ipv4Address, uint32_t, uint32_t>(
+                                              [this](Ipv4Address, uint32_t, uint32_t bytes) {
+                                                  if (Simulator::Now().GetSeconds() >= m_warmup)
+                                                  {
+                                                      m_sent += bytes;
+                                                  }
+                                              }));
+        m_app->TraceConnectWithoutContext("ControlTx",
+                                          Callback<void, Ipv4Address, uint16_t, uint32_t>(
+                                              [this](Ipv4Address, uint16_t, uint32_t bytes) {
+                                                  m_control += bytes;
+                                              }));
+    }
+
+    Ptr<Application>
+    GetApplication() const override
+    {
+        return m_app;
+    }
+
+    bool
+    Done() const override
+    {
+        return false;
+    }
+
+    nlohmann::json
+    Results() const override
+    {
+        const double now = Simulator::Now().GetSeconds();
+        const double window = now - m_warmup;
+        auto kbps = [window](uint64_t bytes) {
+            return window > 0 ? bytes * 8.0 / 1000 / window : 0.0;
+        };
+        nlohmann::json r;
+        r["rate_kbps"] = m_rateKbps;
+        r["window_s"] = {m_warmup, now};
+        r["useful_kbps"] = kbps(m_useful);
+        r["raw_kbps"] = kbps(m_raw);
+        r["from_parent_kbps"] = kbps(m_parent);
+        r["sent_kbps"] = kbps(m_sent);
+        r["control_kbps"] = now > 0 ? m_control * 8.0 / 1000 / now : 0.0;
+        r["packets"] = m_packets;
+        r["duplicates"] = m_duplicates;
+        r["duplicate_fraction"] = m_packets ? double(m_duplicates) / m_packets : 0.0;
+        r["first_packet_s"] = m_firstPacket;
+        return r;
+    }
+
+    bool
+    Succeeded(std::string& why) const override
+    {
+        if (m_spec.source)
+        {
+            if (m_sent == 0)
+            {
+                why = "the source sent no stream packets after the warm-up (no receiver joined)";
+                return false;
+            }
+            return true;
+        }
+        if (m_useful == 0)
+        {
+            why = "no stream packets arrived after the warm-up";
+            return false;
+        }
+        return true;
+    }
+
+    bool
+    WriteOutput(const std::string&) const override
+    {
+        return false;
+    }
+
+  private:
+    NodeRoleSpec m_spec;
+    Ptr<StreamingApplication> m_app;
+    double m_warmup{0};
+    double m_rateKbps{0};
+    double m_firstPacket{-1};
+    uint64_t m_packets{0};
+    uint64_t m_duplicates{0};
+    uint64_t m_raw{0};
+    uint64_t m_useful{0};
+    uint64_t m_parent{0};
+    uint64_t m_sent{0};
+    uint64_t m_control{0};
+};
+
+/// A file-distribution protocol's source or receiver.
+class FileRole : public NodeRole
+{
+  public:
+    explicit FileRole(const NodeRoleSpec& spec)
+        : m_spec(spec)
+    {
+    }
+
+    void
+    Install(Ptr<Node> node, const NodeRoleOptions& o) override
+    {
+        const SystemSpec& system = SystemRegistry::Get().Find(m_spec.system, m_spec.kind);
+        if (o.manifest.empty())
+        {
+            throw std::invalid_argument(
+                "file roles need --manifest=PATH (the source writes it, receivers read it)");
+        }
+        FileContent& content = m_content;
+        if (m_spec.source)
+        {
+            content = o.file.empty() ? FileContent::Generate(o.size, o.seed)
+                                     : FileContent::FromFile(o.file);
+            m_manifest = BlockManifest::Make(content, o.blockSize);
+            WriteManifestFile(m_manifest, o.manifest);
+        }
+        else
+        {
+            m_manifest = ReadManifestFile(o.manifest);
+            if (m_manifest.IsVirtual())
+            {
+                throw std::invalid_argument("manifest " + o.manifest
+                                            + " is of a virtual file: real hosts move real bytes");
+            }
+        }
+        OverlayHelper helper = MakeHelper(m_spec, system, o);
+        helper.SetAttribute("FileSize", UintegerValue(m_manifest.GetFileSize()));
+        helper.SetAttribute("BlockSize", UintegerValue(m_manifest.GetBlockSize()));
+        if (system.prepareFile)
+        {
+            // Out-of-band set-up from the file itself (BitTorrent's metainfo): the next step
+            // for roles of such systems is to publish it as the manifest is.
+            throw std::invalid_argument("role " + m_spec.name + ": system " + system.name
+                                        + " needs out-of-band set-up bullet-node cannot give yet");
+        }
+        m_app = DynamicCast<FileDistributionApplication>(InstallOne(helper, system, node, o.index));
+        NS_ABORT_MSG_UNLESS(m_app, system.appType << " is not a FileDistributionApplication");
+        if (m_spec.source)
+        {
+            m_app->SetContent(content, m_manifest);
+        }
+        else
+        {
+            m_app->SetManifest(m_manifest);
+        }
+        m_app->TraceConnectWithoutContext("Complete", Callback<void, Time>([this](Time t) {
+                                              m_completion = t.GetSeconds();
+                                          }));
+        m_app->TraceConnectWithoutContext("BlockRx",
+                                          Callback<void, Ipv4Address, uint32_t, uint32_t, bool>(
+                                              [this](Ipv4Address, uint32_t, uint32_t, bool dup) {
+                                                  if (m_firstBlock < 0)
+                                                  {
+                                                      m_firstBlock = Simulator::Now().GetSeconds();
+                                                  }
+                                                  ++m_blocks;
+                                                  m_duplicates += dup;
+                                              }));
+        m_app->TraceConnectWithoutContext("BlockTx",
+                                          Callback<void, Ipv4Address, uint32_t, uint32_t>(
+                                              [this](Ipv4Address, uint32_t, uint32_t) {
+                                                  ++m_sent;
+                                              }));
+        m_app->TraceConnectWithoutContext("ControlTx",
+                                          Callback<void, Ipv4Address, uint16_t, uint32_t>(
+                                              [this](Ipv4Address, uint16_t, uint32_t bytes) {
+                                                  m_control += bytes;
+                                              }));
+    }
+
+    Ptr<Application>
+    GetApplication() const override
+    {
+        return m_app;
+    }
+
+    bool
+    Done() const override
+    {
+        return !m_spec.source && m_app && m_app->IsComplete();
+    }
+
+    nlohmann::json
+    Results() const override
+    {
+        nlohmann::json r;
+        const bool complete = m_spec.source || m_app->IsComplete();
+        r["start_s"] = 0.0;
+        r["completion_s"] = m_spec.source ? 0.0 : m_completion;
+        r["complete"] = complete;
+        r["blocks_received"] = m_blocks;
+        r["duplicates"] = m_duplicates;
+        r["rejected"] = m_app->GetRejectedBlocks();
+        r["malformed"] = m_app->GetMalformedCount();
+        r["control_bytes"] = m_control;
+        r["blocks_sent"] = m_sent;
+        r["first_block_s"] = m_firstBlock;
+        r["blocks_held"] = m_app->GetBlocksHeld();
+        r["num_blocks"] = m_app->GetNumBlocks();
+        r["file_size"] = m_manifest.GetFileSize();
+        r["block_size"] = m_manifest.GetBlockSize();
+        r["manifest_sha256"] = BlockManifest::ToHex(m_manifest.GetFileDigest());
+        bool ok = m_spec.source;
+        if (!m_spec.source && complete && m_app->GetStore())
+        {
+            const std::string got = BlockManifest::ToHex(m_app->GetStore()->ComputeFileDigest());
+            r["file_sha256"] = got;
+            ok = got == BlockManifest::ToHex(m_manifest.GetFileDigest());
+        }
+        r["file_sha256_ok"] = ok;
+        return r;
+    }
+
+    bool
+    Succeeded(std::string& why) const override
+    {
+        if (m_spec.source || m_app->IsComplete())
+        {
+            return true;
+        }
+        why = "incomplete: " + std::to_string(m_app->GetBlocksHeld()) + " of "
+              + std::to_string(m_app->GetBlocksNeeded()) + " blocks";
+        return false;
+    }
+
+    bool
+    WriteOutput(const std::string& path) const override
+    {
+        if (m_spec.source)
+        {
+            // What it distributes, for comparison with what the receivers got.
+            std::ofstream out(path, std::ios::binary | std::ios::trunc);
+            out.write(reinterpret_cast<const char*>(m_content.GetData()),
+                      std::streamsize(m_content.GetSize()));
+            if (!out.flush())
+            {
+                throw std::runtime_error("cannot write " + path);
+            }
+            return true;
+        }
+        if (!m_app->IsComplete() || !m_app->GetStore())
+        {
+            return false;
+        }
+        m_app->GetStore()->WriteTo(path);
+        return true;
+    }
+
+  private:
+    NodeRoleSpec m_spec;
+    FileContent m_content{FileContent::Virtual(1)}; ///< the source's file
+    BlockManifest m_manifest;
+    Ptr<FileDistributionApplication> m_app;
+    double m_completion{-1};
+    double m_firstBlock{-1};
+    uint64_t m_blocks{0};
+    uint64_t m_duplicates{0};
+    uint64_t m_sent{0};
+    uint64_t m_control{0};
+};
+
+std::unique_ptr<NodeRole>
+MakeStreaming(const NodeRoleSpec& spec)
+{
+    return std::make_unique<StreamingRole>(spec);
+}
+
+std::unique_ptr<NodeRole>
+MakeFile(const NodeRoleSpec& spec)
+{
+    return std::make_unique<FileRole>(spec);
+}
+
+} // namespace
+
+const std::vector<NodeRoleSpec>&
+NodeRoles()
+{
+    const auto streaming = SystemSpec::STREAMING;
+    const auto files = SystemSpec::FILE_DISTRIBUTION;
+    static const std::vector<NodeRoleSpec> roles = {
+        {"bullet-source", "bullet", streaming, true,
+         "Bullet streaming source: the root of the RandomTree (--rate)", MakeStreaming},
+        {"bullet-receiver", "bullet", streaming, false,
+         "Bullet streaming receiver: joins the tree at --bootstrap, recovers over the mesh",
+         MakeStreaming},
+        {"bullet-prime-source", "bullet-prime", files, true,
+         "Bullet' file source: generates (--size, --seed) or reads (--file) the file, writes "
+         "--manifest",
+         MakeFile},
+        {"bullet-prime-receiver", "bullet-prime", files, false,
+         "Bullet' file receiver: reads --manifest, joins at --bootstrap, writes --output",
+         MakeFile},
+    };
+    return roles;
+}
+
+const NodeRoleSpec&
+FindNodeRole(const std::string& name)
+{
+    std::string known;
+    for (const auto& r : NodeRoles())
+    {
+        if (r.name == name)
+        {
+            return r;
+        }
+        known += (known.empty() ? "" : ", ") + r.name;
+    }
+    throw std::invalid_argument("unknown role '" + name + "' (known: " + known + ")");
+}
+
+std::string
+DescribeNodeRoles()
+{
+    std::string out;
+    for (const auto& r : NodeRoles())
+    {
+        out += (out.empty() ? "" : "; ") + r.name + ": " + r.description;
+    }
+    return out;
+}
+
+void
+WriteManifestFile(const BlockManifest& manifest, const std::string& path)
+{
+    Buffer buffer;
+    buffer.AddAtStart(manifest.GetSerializedSize());
+    Buffer::Iterator it = buffer.Begin();
+    manifest.Serialize(it);
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out)
+        {
+            throw std::runtime_error("cannot write manifest " + tmp);
+        }
+        buffer.CopyData(&out, buffer.GetSize());
+        if (!out.flush())
+        {
+            throw std::runtime_error("cannot write manifest " + tmp);
+        }
+    }
+    // Readers never see half a manifest.
+    if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    {
+        throw std::runtime_error("cannot rename " + tmp + " to " + path);
+    }
+}
+
+BlockManifest
+ReadManifestFile(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+    {
+        throw std::runtime_error("cannot read manifest " + path + " (does the source run?)");
+    }
+    // A manifest holds at most kMaxBlocks digests of 32 bytes.
+    constexpr uint64_t kLimit = uint64_t(BlockManifest::kMaxBlocks) * 32 + 4096;
+    std::vector<uint8_t> bytes;
+    char chunk[65536];
+    while (in.read(chunk, sizeof(chunk)) || in.gcount() > 0)
+    {
+        bytes.insert(bytes.end(), chunk, chunk + in.gcount());
+        if (bytes.size() > kLimit)
+        {
+            throw std::runtime_error("manifest " + path + " is too large to be one");
+        }
+    }
+    if (bytes.empty())
+    {
+        throw std::runtime_error("manifest " + path + " is empty");
+    }
+    Buffer buffer;
+    buffer.AddAtStart(bytes.size());
+    buffer.Begin().Write(bytes.data(), bytes.size());
+    WireReader reader(buffer.Begin());
+    BlockManifest manifest;
+    if (!manifest.Deserialize(reader) || !reader.Ok())
+    {
+        throw std::runtime_error("manifest " + path + " is corrupt: "
+                                 + (reader.GetError().empty() ? "bad content" : reader.GetError()));
+    }
+    if (reader.GetRemaining() != 0)
+    {
+        throw std::runtime_error("manifest " + path + " has "
+                                 + std::to_string(reader.GetRemaining()) + " trailing bytes");
+    }
+    return manifest;
+}
+
+} // namespace ns3

@@ -1,0 +1,615 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Our protocols on real hosts: bullet-node and ./ns3 emulate (emulation/emulate.py).
+ *
+ * The pure tests always run: a host node's address parsing and ARP answer (on a socketpair
+ * instead of a packet socket), the manifest file receivers read, the role table, and the
+ * refusals of bad options by bullet-node and emulate.py. The integration tests
+ * (EmulationIntegration.*, which CTest runs alone) run the protocols on network-namespace
+ * hosts across bullet-emulator: Bullet' to six hosts, files compared by SHA-256 on disk;
+ * Bullet streaming; and the isolation of the hosts from the machine's other addresses. They
+ * need root, /dev/net/tun and network namespaces, and skip, saying which is missing, without.
+ */
+#include "ns3/arp-header.h"
+#include "ns3/block-manifest.h"
+#include "ns3/boolean.h"
+#include "ns3/ethernet-header.h"
+#include "ns3/file-content.h"
+#include "ns3/global-value.h"
+#include "ns3/host-attachment.h"
+#include "ns3/host-node.h"
+#include "ns3/node-roles.h"
+#include "ns3/sha256.h"
+#include "ns3/simulator.h"
+#include "ns3/string.h"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <poll.h>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace ns3;
+
+namespace
+{
+
+/// Runs a shell command; returns its exit status and, in \p output, stdout (and stderr if
+/// the command redirects it).
+int
+Shell(const std::string& cmd, std::string* output = nullptr)
+{
+    FILE* f = popen(cmd.c_str(), "r");
+    if (!f)
+    {
+        return -1;
+    }
+    std::string text;
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+    {
+        text.append(buf, n);
+    }
+    int status = pclose(f);
+    if (output)
+    {
+        *output = text;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string
+Script(const std::string& name)
+{
+    return std::string(BULLET_SOURCE_DIR) + "/emulation/" + name;
+}
+
+std::string
+TempDir()
+{
+    char tmpl[] = "/tmp/bullet-node-test-XXXXXX";
+    const char* d = mkdtemp(tmpl);
+    return d ? d : "";
+}
+
+std::string
+HexOfFile(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+    {
+        return "missing";
+    }
+    Sha256 h;
+    char buf[65536];
+    while (in.read(buf, sizeof(buf)) || in.gcount() > 0)
+    {
+        h.Update(reinterpret_cast<const uint8_t*>(buf), size_t(in.gcount()));
+    }
+    return BlockManifest::ToHex(h.Finish());
+}
+
+TEST(HostNode, ParsesAddressesAndRefusesBadOnes)
+{
+    HostNodeConfig c = HostNodeConfig::FromCidr("172.16.5.3/24");
+    EXPECT_EQ(c.address, Ipv4Address("172.16.5.3"));
+    EXPECT_EQ(c.gateway, Ipv4Address("172.16.5.1"));
+    EXPECT_EQ(c.mask, Ipv4Mask("255.255.255.0"));
+    EXPECT_EQ(c.mac, Mac48Address("02:00:ac:10:05:03"));
+    EXPECT_EQ(HostNodeConfig::FromCidr("10.1.2.3").mask, Ipv4Mask("255.255.255.0"));
+    EXPECT_EQ(HostNodeConfig::FromCidr("10.1.2.3/16").gateway, Ipv4Address("10.1.0.1"));
+    for (const char* bad : {"", "172.16.0", "172.16.0.300", "172.16.0.3/33", "172.16.0.3/",
+                            "172.16.0.3/2x", "172.16.0.0/24", "172.16.0.255/24", "host"})
+    {
+        EXPECT_THROW(HostNodeConfig::FromCidr(bad), std::invalid_argument) << bad;
+    }
+    EXPECT_EQ(EmulatedHostPlan::NodeAddress(2), Ipv4Address("172.16.2.3"));
+}
+
+/**
+ * The node on a real interface, without root: a socketpair stands for the packet socket.
+ * An ARP request for the node's address must get a reply from the node's own MAC (not the
+ * host kernel's), and a request for the host's kernel address (.2) none.
+ */
+TEST(HostNode, AnswersArpForItsOwnAddressOnly)
+{
+    GlobalValue::Bind("SimulatorImplementationType", StringValue("ns3::RealtimeSimulatorImpl"));
+    GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+    int sv[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    HostNodeConfig c = HostNodeConfig::FromCidr("172.16.1.3/24");
+    Ptr<FdNetDevice> dev;
+    CreateHostNode(c, sv[0], &dev);
+    ASSERT_TRUE(dev);
+    EXPECT_EQ(Mac48Address::ConvertFrom(dev->GetAddress()), c.mac);
+
+    const Mac48Address asker("02:00:00:00:00:99");
+    auto request = [&](Ipv4Address target) {
+        ArpHeader arp;
+        arp.SetRequest(asker, Ipv4Address("172.16.1.1"), Mac48Address::GetBroadcast(), target);
+        Ptr<Packet> p = Create<Packet>();
+        p->AddHeader(arp);
+        EthernetHeader e(false);
+        e.SetSource(asker);
+        e.SetDestination(Mac48Address::GetBroadcast());
+        e.SetLengthType(0x0806);
+        p->AddHeader(e);
+        std::vector<uint8_t> b(p->GetSize());
+        p->CopyData(b.data(), b.size());
+        return b;
+    };
+    std::vector<std::pair<Ipv4Address, Mac48Address>> replies;
+    std::thread wire([&]() {
+        for (Ipv4Address target : {Ipv4Address("172.16.1.2"), Ipv4Address("172.16.1.3")})
+        {
+            auto frame = request(target);
+            ASSERT_EQ(write(sv[1], frame.data(), frame.size()), ssize_t(frame.size()));
+            auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(400);
+            uint8_t buf[2048];
+            while (std::chrono::steady_clock::now() < deadline)
+            {
+                struct pollfd pfd = {sv[1], POLLIN, 0};
+                if (poll(&pfd, 1, 50) <= 0)
+                {
+                    continue;
+                }
+                ssize_t n = read(sv[1], buf, sizeof(buf));
+                Ptr<Packet> in = Create<Packet>(buf, n);
+                EthernetHeader e(false);
+                in->RemoveHeader(e);
+                ArpHeader arp;
+                if (e.GetLengthType() == 0x0806 && in->RemoveHeader(arp) && arp.IsReply())
+                {
+                    replies.emplace_back(arp.GetSourceIpv4Address(),
+                                         Mac48Address::ConvertFrom(arp.GetSourceHardwareAddress()));
+                }
+            }
+        }
+    });
+    Simulator::Stop(Seconds(1));
+    Simulator::Run();
+    wire.join();
+    Simulator::Destroy();
+    GlobalValue::Bind("SimulatorImplementationType", StringValue("ns3::DefaultSimulatorImpl"));
+    GlobalValue::Bind("ChecksumEnabled", BooleanValue(false));
+    close(sv[1]);
+    ASSERT_EQ(replies.size(), 1u);
+    EXPECT_EQ(replies[0].first, Ipv4Address("172.16.1.3"));
+    EXPECT_EQ(replies[0].second, c.mac);
+}
+
+TEST(NodeRoles, ManifestFileRoundTripsAndCorruptionIsRefused)
+{
+    const std::string dir = TempDir();
+    ASSERT_FALSE(dir.empty());
+    BlockManifest m = BlockManifest::Make(FileContent::Generate(100000, 7), 16384);
+    const std::string path = dir + "/manifest";
+    WriteManifestFile(m, path);
+    EXPECT_TRUE(ReadManifestFile(path) == m);
+
+    auto expectRefusal = [](const std::string& p, const std::string& why) {
+        try
+        {
+            ReadManifestFile(p);
+            ADD_FAILURE() << "accepted " << p;
+        }
+        catch (const std::runtime_error& e)
+        {
+            EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find(p), std::string::npos) << e.what();
+        }
+    };
+    expectRefusal(dir + "/none", "cannot read");
+    std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
+    expectRefusal(path, "corrupt");
+    WriteManifestFile(m, path);
+    {
+        std::ofstream(path, std::ios::app) << "x";
+    }
+    expectRefusal(path, "trailing");
+    std::ofstream(path, std::ios::trunc).close();
+    expectRefusal(path, "empty");
+    std::filesystem::remove_all(dir);
+}
+
+TEST(NodeRoles, TableNamesItsSystemsAndRefusesUnknownRoles)
+{
+    std::set<std::string> names;
+    for (const auto& r : NodeRoles())
+    {
+        names.insert(r.name);
+        // Every row's system exists in the registry, in the row's kind.
+        EXPECT_NO_THROW(SystemRegistry::Get().Find(r.system, r.kind)) << r.name;
+    }
+    for (const char* need :
+         {"bullet-source", "bullet-receiver", "bullet-prime-source", "bullet-prime-receiver"})
+    {
+        EXPECT_EQ(names.count(need), 1u) << need;
+    }
+    try
+    {
+        FindNodeRole("bittorrent-peer-x");
+        ADD_FAILURE() << "unknown role accepted";
+    }
+    catch (const std::invalid_argument& e)
+    {
+        EXPECT_NE(std::string(e.what()).find("bullet-prime-receiver"), std::string::npos);
+    }
+}
+
+#ifdef BULLET_EMULATOR
+
+std::string
+BinDir()
+{
+    return std::filesystem::path(BULLET_EMULATOR).parent_path().string();
+}
+
+/// Bad options: exit status 2 and a message naming the problem, before anything is opened.
+TEST(BulletNode, BadOptionsExitTwoWithAMessage)
+{
+    const std::string node = BinDir() + "/bullet-node";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"--address=172.16.1.3", "--role is required"},
+        {"--role=nope --address=172.16.1.3", "unknown role 'nope'"},
+        {"--role=bullet-receiver", "--address is required"},
+        {"--role=bullet-receiver --address=172.16.1.3", "--bootstrap"},
+        {"--role=bullet-receiver --address=172.16.1.300 --bootstrap=172.16.0.3", "--address"},
+        {"--role=bullet-source --address=172.16.0.3 --bootstrap=172.16.1.3", "own bootstrap"},
+        {"--role=bullet-prime-source --address=172.16.0.3 --size=2XB", "unknown unit"},
+        {"--role=bullet-source --address=172.16.0.3 --attach=usb", "--attach"},
+        {"--role=bullet-source --address=172.16.0.3 --duration=10 --warmup=20", "--warmup"},
+    };
+    for (const auto& [args, message] : cases)
+    {
+        std::string out;
+        int rc = Shell(node + " " + args + " 2>&1", &out);
+        EXPECT_EQ(rc, 2) << args << "\n" << out;
+        EXPECT_NE(out.find(message), std::string::npos) << args << "\n" << out;
+    }
+}
+
+/// A receiver whose manifest is missing fails at once with a clear message (exit 1), and
+/// with a results JSON that says why. Run in a namespace of its own, on its loopback.
+TEST(BulletNode, MissingManifestIsAClearRunTimeError)
+{
+    if (geteuid() != 0 || Shell("command -v ip >/dev/null") != 0)
+    {
+        GTEST_SKIP() << "needs root and iproute2 (a packet socket in a namespace of its own)";
+    }
+    const std::string ns = "n" + std::to_string(getpid() % 10000000) + "mh0";
+    if (Shell("ip netns add " + ns + " 2>/dev/null") != 0)
+    {
+        GTEST_SKIP() << "network namespaces unavailable (ip netns add failed)";
+    }
+    const std::string dir = TempDir();
+    const std::string node = BinDir() + "/bullet-node";
+    std::string out;
+    int rc = Shell("ip netns exec " + ns + " " + node
+                       + " --role=bullet-prime-receiver --address=172.16.1.3 "
+                         "--bootstrap=172.16.0.3 --interface=lo --manifest="
+                       + dir + "/none --results=" + dir + "/r.json 2>&1",
+                   &out);
+    Shell("ip netns del " + ns);
+    EXPECT_EQ(rc, 1) << out;
+    EXPECT_NE(out.find("cannot read manifest"), std::string::npos) << out;
+    std::ifstream in(dir + "/r.json");
+    ASSERT_TRUE(in.good());
+    nlohmann::json r = nlohmann::json::parse(in);
+    EXPECT_FALSE(r["ok"].get<bool>());
+    EXPECT_NE(r["error"].get<std::string>().find("manifest"), std::string::npos);
+    std::filesystem::remove_all(dir);
+}
+
+/// emulate.py refuses what it does not support, listing what it does, before touching the
+/// machine (no root needed for the refusal).
+TEST(Emulate, RefusesUnsupportedProgramsSystemsAndOptions)
+{
+    const std::string emulate = "python3 " + Script("emulate.py") + " --bin " + BinDir() + " ";
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"'tree-streaming --hosts=3'", "supported: file-distribution, bullet-streaming"},
+        {"'file-distribution --systems=bittorrent'", "bullet-prime"},
+        {"'file-distribution --systems=bullet-prime,bullet'", "one system"},
+        {"'bullet-streaming --systems=gossip'", "bullet"},
+        {"'file-distribution --churn=60'", "supported: --hosts"},
+        {"'bullet-streaming --hosts=1'", "--hosts must be 2..250"},
+        {"'bullet-streaming --rate=-3'", "--rate must be a positive number"},
+        {"'file-distribution --prefix=Bad-1'", "--prefix"},
+    };
+    for (const auto& [line, message] : cases)
+    {
+        std::string out;
+        int rc = Shell(emulate + line + " 2>&1", &out);
+        EXPECT_EQ(rc, 2) << line << "\n" << out;
+        EXPECT_NE(out.find(message), std::string::npos) << line << "\n" << out;
+    }
+}
+
+/// What the integration tests need; empty when everything is there.
+std::string
+MissingForNamespaces()
+{
+    if (geteuid() != 0)
+    {
+        return "not root: namespace hosts need root (TAP devices, network namespaces)";
+    }
+    int fd = open("/dev/net/tun", O_RDWR);
+    if (fd < 0)
+    {
+        return "no usable /dev/net/tun (TAP devices unavailable here)";
+    }
+    close(fd);
+    std::string ns = "bullet-nprobe-" + std::to_string(getpid());
+    if (Shell("ip netns add " + ns + " 2>/dev/null") != 0)
+    {
+        return "network namespaces unavailable (ip netns add failed)";
+    }
+    Shell("ip netns del " + ns);
+    for (const char* tool : {"python3", "ping"})
+    {
+        if (Shell(std::string("command -v ") + tool + " >/dev/null") != 0)
+        {
+            return std::string(tool) + " not installed (./ns3 installs it)";
+        }
+    }
+    return "";
+}
+
+/**
+ * The protocols on namespace hosts. Each test has a prefix of its own, n<pid><letter>;
+ * TearDown removes its hosts whether the test passed or failed (emulate.py removes them
+ * itself too), and SetUp removes the hosts of earlier runs whose process is gone.
+ */
+class EmulationIntegration : public ::testing::Test
+{
+  protected:
+    void
+    SetUp() override
+    {
+        std::string missing = MissingForNamespaces();
+        if (!missing.empty())
+        {
+            GTEST_SKIP() << "namespace-host integration test skipped: " << missing;
+        }
+        RemoveLeftovers();
+        m_dir = TempDir();
+        ASSERT_FALSE(m_dir.empty());
+        m_armed = true;
+    }
+
+    void
+    TearDown() override
+    {
+        if (!m_armed)
+        {
+            return;
+        }
+        for (const auto& p : m_prefixes)
+        {
+            Shell(Script("hosts-down.sh") + " " + p + " >/dev/null 2>&1");
+        }
+        std::error_code ec;
+        std::filesystem::remove_all(m_dir, ec);
+    }
+
+    std::string
+    Prefix(char which)
+    {
+        std::string p = "n" + std::to_string(getpid() % 10000000) + which;
+        m_prefixes.push_back(p);
+        return p;
+    }
+
+    static void
+    RemoveLeftovers()
+    {
+        std::string names;
+        Shell("{ ip netns list; ip -o link show | awk -F': ' '{print $2}'; } 2>/dev/null", &names);
+        std::set<std::string> stale;
+        std::regex re(R"(^n([0-9]+)([a-z])[htbv][0-9]+)");
+        std::istringstream in(names);
+        for (std::string line; std::getline(in, line);)
+        {
+            std::smatch m;
+            if (std::regex_search(line, m, re) && kill(std::stoi(m[1]), 0) != 0 && errno == ESRCH)
+            {
+                stale.insert("n" + m[1].str() + m[2].str());
+            }
+        }
+        for (const auto& prefix : stale)
+        {
+            Shell(Script("hosts-down.sh") + " " + prefix + " >/dev/null 2>&1");
+        }
+    }
+
+    /// Runs emulate.py on \p line; returns its exit status, output in \p out, and the summary.
+    int
+    Emulate(const std::string& line, std::string& out, nlohmann::json& summary)
+    {
+        // A deadline of its own: a hung run fails the test instead of CTest's timeout.
+        int rc = Shell("timeout -s INT 300 python3 " + Script("emulate.py") + " --bin " + BinDir()
+                           + " '" + line + " --outdir=" + m_dir + "' 2>&1",
+                       &out);
+        std::ifstream in(m_dir + "/summary.json");
+        if (in)
+        {
+            summary = nlohmann::json::parse(in, nullptr, false);
+        }
+        return rc;
+    }
+
+    std::string m_dir;
+    bool m_armed{false};
+    std::vector<std::string> m_prefixes;
+};
+
+/**
+ * Bullet' over six namespace hosts (host 0 the source, five receivers; 2 Mbit/s access
+ * links, 5 ms, a 100 Mbit/s, 2 x 10 ms core) distributes a 1 MB file: every receiver's file
+ * on disk must be byte-identical to the source's, which must be the file the seed generates.
+ */
+TEST_F(EmulationIntegration, BulletPrimeOnSixNamespaceHostsGivesIdenticalFiles)
+{
+    std::string out;
+    nlohmann::json s;
+    const uint64_t size = 1000000;
+    int rc = Emulate("file-distribution --hosts=6 --size=" + std::to_string(size)
+                         + " --seed=3 --systems=bullet-prime --accessRate=2Mbps --timeout=200 "
+                           "--prefix="
+                         + Prefix('f'),
+                     out, s);
+    ASSERT_EQ(rc, 0) << out;
+    ASSERT_TRUE(s.is_object()) << out;
+    const auto& bp = s["systems"]["bullet-prime"];
+    EXPECT_EQ(bp["completed"].get<int>(), 5) << out;
+    EXPECT_TRUE(bp["bytes_verified"].get<bool>());
+
+    // The source's file is the generated one; every receiver's equals it, read from disk.
+    FileContent expected = FileContent::Generate(size, 3);
+    Sha256 h;
+    h.Update(expected.GetData(), expected.GetSize());
+    const std::string want = BlockManifest::ToHex(h.Finish());
+    EXPECT_EQ(HexOfFile(m_dir + "/hosts/h0.file"), want);
+    for (int i = 1; i < 6; ++i)
+    {
+        const std::string path = m_dir + "/hosts/h" + std::to_string(i) + ".file";
+        EXPECT_EQ(std::filesystem::file_size(path), size) << path;
+        EXPECT_EQ(HexOfFile(path), want) << path;
+    }
+    // Every node reported, through its sockets only: no rejected or malformed data.
+    for (const auto& n : s["emulation"]["nodes"])
+    {
+        EXPECT_EQ(n["exit_status"].get<int>(), 0) << n.dump();
+        EXPECT_EQ(n["results"]["rejected"].get<uint64_t>(), 0u);
+        EXPECT_EQ(n["results"]["malformed"].get<uint64_t>(), 0u);
+    }
+    // The emulator's lag report is in the summary.
+    EXPECT_TRUE(s["emulation"]["emulator"].contains("lag_ms")) << s["emulation"].dump();
+    std::cout << "[ figures  ] completion median " << bp["completion_median_s"].get<double>()
+              << " s, max " << bp["completion_max_s"].get<double>() << " s; emulator lag p99 "
+              << s["emulation"]["emulator"]["lag_ms"]["p99"].get<double>() << " ms, run "
+              << s["wall_seconds"].get<double>() << " s wall" << std::endl;
+}
+
+/**
+ * Bullet streaming over five namespace hosts at 200 kbps (access links 2 Mbit/s): after a
+ * 12 s warm-up, every receiver's useful (first-copy) rate over the remaining 18 s must be at
+ * least 75% of the stream rate. The rate is a tenth of the access links, so a loaded 2-core
+ * machine's real-time lag does not decide the result.
+ */
+TEST_F(EmulationIntegration, BulletStreamingOnNamespaceHostsDeliversTheStream)
+{
+    std::string out;
+    nlohmann::json s;
+    const double rate = 200;
+    int rc = Emulate("bullet-streaming --hosts=5 --rate=200 --duration=30 --warmup=12 "
+                     "--accessRate=2Mbps --prefix="
+                         + Prefix('s'),
+                     out, s);
+    ASSERT_EQ(rc, 0) << out;
+    ASSERT_TRUE(s.is_object()) << out;
+    const auto& nodes = s["emulation"]["nodes"];
+    ASSERT_EQ(nodes.size(), 5u);
+    for (const auto& n : nodes)
+    {
+        EXPECT_EQ(n["exit_status"].get<int>(), 0) << n.dump();
+        if (n["source"].get<bool>())
+        {
+            continue;
+        }
+        EXPECT_GE(n["results"]["useful_kbps"].get<double>(), 0.75 * rate) << n.dump();
+        // Not more than the source sent: first copies only.
+        EXPECT_LE(n["results"]["useful_kbps"].get<double>(), 1.1 * rate) << n.dump();
+    }
+    std::cout << "[ figures  ] useful mean " << s["systems"]["bullet"]["useful_kbps"].get<double>()
+              << " kbps, min " << s["systems"]["bullet"]["min_useful_kbps"].get<double>()
+              << " kbps of " << rate << "; emulator lag p99 "
+              << s["emulation"]["emulator"]["lag_ms"]["p99"].get<double>() << " ms" << std::endl;
+}
+
+/**
+ * A namespace host reaches only the emulated network: ping and TCP from it to the root
+ * namespace's own addresses (the default-route interface's, or any global one) fail, also
+ * with a default route via the emulator, which routes only 172.16.0.0/12. The control: the
+ * same namespace does reach its gateway, the emulator (so the failures are not a dead host).
+ */
+TEST_F(EmulationIntegration, NamespaceHostCannotReachTheMachinesOtherAddresses)
+{
+    std::string addrs;
+    Shell("ip -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1 | "
+          "grep -v '^172\\.\\(1[6-9]\\|2[0-9]\\|3[01]\\)\\.'",
+          &addrs);
+    std::string viaDefault;
+    Shell("ip -4 route get 1.1.1.1 2>/dev/null | sed -n 's/.* src \\([0-9.]*\\).*/\\1/p'",
+          &viaDefault);
+    std::set<std::string> targets;
+    std::istringstream in(addrs + "\n" + viaDefault);
+    for (std::string a; in >> a;)
+    {
+        targets.insert(a);
+    }
+    if (targets.empty())
+    {
+        GTEST_SKIP() << "the machine has no IPv4 address outside 172.16.0.0/12 to try";
+    }
+    const std::string p = Prefix('i');
+    std::string out;
+    ASSERT_EQ(Shell(Script("hosts-up.sh") + " 1 " + p + " 2>&1", &out), 0) << out;
+    // The emulator, so that the namespace's gateway answers (the control).
+    pid_t emu = fork();
+    ASSERT_GE(emu, 0);
+    if (emu == 0)
+    {
+        int fd = open((m_dir + "/emulator.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        const std::string hosts = "--hosts=1";
+        const std::string prefix = "--prefix=" + p;
+        const std::string outdir = "--outdir=" + m_dir + "/emulator";
+        execl(BULLET_EMULATOR, BULLET_EMULATOR, hosts.c_str(), prefix.c_str(), outdir.c_str(),
+              static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    const std::string ns = "ip netns exec " + p + "h0 ";
+    bool up = false;
+    for (int i = 0; i < 100 && !up; ++i)
+    {
+        up = Shell(ns + "ping -c 1 -W 1 172.16.0.1 >/dev/null 2>&1") == 0;
+    }
+    auto unreachable = [&](const std::string& what) {
+        for (const auto& a : targets)
+        {
+            EXPECT_NE(Shell(ns + "ping -c 2 -i 0.2 -W 1 " + a + " >/dev/null 2>&1"), 0)
+                << what << ": ping " << a << " answered";
+            EXPECT_NE(
+                Shell(ns + "timeout 3 bash -c 'echo > /dev/tcp/" + a + "/22' >/dev/null 2>&1"), 0)
+                << what << ": TCP to " << a << ":22 connected";
+        }
+    };
+    unreachable("routes of hosts-up.sh");
+    Shell(ns + "ip route add default via 172.16.0.1");
+    unreachable("default route via the emulator");
+    kill(emu, SIGTERM);
+    int status = 0;
+    waitpid(emu, &status, 0);
+    EXPECT_TRUE(up) << "control failed: the namespace never reached its gateway 172.16.0.1";
+}
+
+#endif // BULLET_EMULATOR
+
+} // namespace
