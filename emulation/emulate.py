@@ -524,7 +524,9 @@ def main(argv):
     def on_signal(signum, _frame):
         raise KeyboardInterrupt("signal %d" % signum)
 
-    signal.signal(signal.SIGTERM, on_signal)
+    # Explicitly: a shell starts background jobs with SIGINT ignored, which Python inherits.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_signal)
     try:
         prog, system, hosts, opts, attrs = parse(args[0])
         preflight()
@@ -557,6 +559,9 @@ def main(argv):
         return 130
     finally:
         if run is not None:
+            # A second Ctrl-C must not cut the tear-down short.
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(sig, signal.SIG_IGN)
             run.cleanup()
 
 
