@@ -506,7 +506,10 @@ def main(argv):
     bindir = os.path.join(TOP, "build", "bin")
     args = argv[1:]
     if args[:1] == ["--check"]:
+        # ./ns3 emulate's first step: refuse before building anything.
         try:
+            if len(args) > 1:
+                parse(args[1])
             preflight()
         except Refusal as e:
             print("emulate: " + str(e), file=sys.stderr)
