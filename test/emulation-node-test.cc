@@ -6,7 +6,7 @@
  * The pure tests always run: a host node's address parsing and ARP answer (on a socketpair
  * instead of a packet socket), the manifest file receivers read, the role table, and the
  * refusals of bad options by bullet-node and emulate.py. The integration tests
- * (EmulationIntegration.*, which CTest runs alone) run the protocols on network-namespace
+ * (NamespaceHosts.*, which CTest runs alone) run the protocols on network-namespace
  * hosts across bullet-emulator: Bullet' to six hosts, files compared by SHA-256 on disk;
  * Bullet streaming; and the isolation of the hosts from the machine's other addresses. They
  * need root, /dev/net/tun and network namespaces, and skip, saying which is missing, without.
@@ -375,7 +375,7 @@ MissingForNamespaces()
  * TearDown removes its hosts whether the test passed or failed (emulate.py removes them
  * itself too), and SetUp removes the hosts of earlier runs whose process is gone.
  */
-class EmulationIntegration : public ::testing::Test
+class NamespaceHosts : public ::testing::Test
 {
   protected:
     void
@@ -463,7 +463,7 @@ class EmulationIntegration : public ::testing::Test
  * links, 5 ms, a 100 Mbit/s, 2 x 10 ms core) distributes a 1 MB file: every receiver's file
  * on disk must be byte-identical to the source's, which must be the file the seed generates.
  */
-TEST_F(EmulationIntegration, BulletPrimeOnSixNamespaceHostsGivesIdenticalFiles)
+TEST_F(NamespaceHosts, BulletPrimeOnSixNamespaceHostsGivesIdenticalFiles)
 {
     std::string out;
     nlohmann::json s;
@@ -512,7 +512,7 @@ TEST_F(EmulationIntegration, BulletPrimeOnSixNamespaceHostsGivesIdenticalFiles)
  * least 75% of the stream rate. The rate is a tenth of the access links, so a loaded 2-core
  * machine's real-time lag does not decide the result.
  */
-TEST_F(EmulationIntegration, BulletStreamingOnNamespaceHostsDeliversTheStream)
+TEST_F(NamespaceHosts, BulletStreamingOnNamespaceHostsDeliversTheStream)
 {
     std::string out;
     nlohmann::json s;
@@ -548,7 +548,7 @@ TEST_F(EmulationIntegration, BulletStreamingOnNamespaceHostsDeliversTheStream)
  * with a default route via the emulator, which routes only 172.16.0.0/12. The control: the
  * same namespace does reach its gateway, the emulator (so the failures are not a dead host).
  */
-TEST_F(EmulationIntegration, NamespaceHostCannotReachTheMachinesOtherAddresses)
+TEST_F(NamespaceHosts, NamespaceHostCannotReachTheMachinesOtherAddresses)
 {
     std::string addrs;
     Shell("ip -4 -o addr show scope global | awk '{print $4}' | cut -d/ -f1 | "
@@ -601,6 +601,12 @@ TEST_F(EmulationIntegration, NamespaceHostCannotReachTheMachinesOtherAddresses)
                 << what << ": TCP to " << a << ":22 connected";
         }
     };
+    std::string tried;
+    for (const auto& a : targets)
+    {
+        tried += " " + a;
+    }
+    std::cout << "[ figures  ] root-namespace addresses tried:" << tried << std::endl;
     unreachable("routes of hosts-up.sh");
     Shell(ns + "ip route add default via 172.16.0.1");
     unreachable("default route via the emulator");
