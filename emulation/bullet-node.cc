@@ -29,7 +29,6 @@
 #include "ns3/realtime-simulator-impl.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
-#include "ns3/tap-device.h"
 #include "ns3/uinteger.h"
 
 #include <cctype>
@@ -128,7 +127,6 @@ main(int argc, char* argv[])
     std::string bootstrap;
     std::string gateway;
     std::string interface = "eth0";
-    std::string attach = "packet";
     uint32_t port = 7004;
     int32_t index = -1;
     std::string results;
@@ -158,10 +156,6 @@ main(int argc, char* argv[])
                  bootstrap);
     cmd.AddValue("port", "the overlay's control port, the same on every node (TCP)", port);
     cmd.AddValue("interface", "the host's interface the node sends and receives on", interface);
-    cmd.AddValue("attach",
-                 "packet: raw packet socket on --interface (EmuFdNetDevice's way); "
-                 "tap: the TAP --interface (FdNetDevice on a TAP)",
-                 attach);
     cmd.AddValue("index", "host index: which block of random streams (default: from --address)",
                  index);
     cmd.AddValue("results", "write the node's results as JSON here (also on completion)", results);
@@ -234,10 +228,6 @@ main(int argc, char* argv[])
         {
             throw std::invalid_argument("--port must be 1..65535");
         }
-        if (attach != "packet" && attach != "tap")
-        {
-            throw std::invalid_argument("--attach must be packet or tap, not '" + attach + "'");
-        }
         if (duration < 0 || linger < 0 || warmup < 0 || lagSample <= 0)
         {
             throw std::invalid_argument(
@@ -265,8 +255,8 @@ main(int argc, char* argv[])
     }
     if (geteuid() != 0)
     {
-        std::cerr << "bullet-node: error: needs root (a raw packet socket or a TAP on the "
-                     "host's interface); run as root, e.g. inside the namespace with "
+        std::cerr << "bullet-node: error: needs root (a raw packet socket on the host's "
+                     "interface); run as root, e.g. inside the namespace with "
                      "ip netns exec\n";
         return 2;
     }
@@ -284,7 +274,7 @@ main(int argc, char* argv[])
                            EnumValue(RealtimeSimulatorImpl::SYNC_BEST_EFFORT));
         Config::SetDefault("ns3::TcpControlChannel::Port", UintegerValue(port));
 
-        const int fd = attach == "packet" ? OpenPacketSocket(interface) : OpenTap(interface);
+        const int fd = OpenPacketSocket(interface);
         Ptr<FdNetDevice> device;
         Ptr<Node> n = CreateHostNode(host, fd, &device);
         node = spec->make(*spec);
@@ -313,7 +303,7 @@ main(int argc, char* argv[])
                        return a;
                    }()}};
         std::cout << "bullet-node: " << role << " at " << host.address << " (" << host.mac << ", "
-                  << attach << " on " << interface << ", gateway " << host.gateway
+                  << "packet socket on " << interface << ", gateway " << host.gateway
                   << "), bootstrap " << options.bootstrap << ":" << port << std::endl;
 
         // On completion: record it at once (a driver waits for every receiver), then go on

@@ -37,8 +37,8 @@ COMMON = {
     "topoNodes": ("3037", "inet: topology size (>= 3037)"),
     "profile": ("medium", "inet: bandwidth profile"),
     "loss": ("none", "inet: loss profile"),
-    "accessRate": ("2Mbps", "access links (overrides the INET profile)"),
-    "accessDelay": ("5", "access link delay, ms"),
+    "accessRate": ("", "access links (dumbbell default 2Mbps; inet: the profile's unless given)"),
+    "accessDelay": ("", "access link delay, ms (dumbbell default 5; inet: 1)"),
     "coreRate": ("100Mbps", "dumbbell: core links"),
     "coreDelay": ("10", "dumbbell: core link delay, ms"),
     "coreLoss": ("0", "dumbbell: loss of each core link and direction"),
@@ -141,11 +141,16 @@ def parse(line):
         raise Refusal("--hosts must be 2..250")
     if opts["topology"] not in ("dumbbell", "inet"):
         raise Refusal("--topology must be dumbbell or inet")
-    for key in ("accessDelay", "coreDelay", "coreLoss", "rtPriority", "lateFraction", "seed"):
+    for key in ("coreDelay", "coreLoss", "rtPriority", "lateFraction", "seed"):
         try:
             float(opts[key])
         except ValueError:
             raise Refusal("--%s must be a number, not '%s'" % (key, opts[key]))
+    if opts["accessDelay"]:
+        try:
+            float(opts["accessDelay"])
+        except ValueError:
+            raise Refusal("--accessDelay must be a number (ms), not '%s'" % opts["accessDelay"])
     if prog == "bullet-streaming":
         for key in ("rate", "duration"):
             try:
@@ -227,9 +232,14 @@ class Run:
         o = self.opts
         argv = [os.path.join(self.bindir, "bullet-emulator"), "--hosts=%d" % self.hosts,
                 "--prefix=" + self.prefix, "--outdir=" + os.path.join(self.outdir, "emulator"),
-                "--accessRate=" + o["accessRate"], "--accessDelay=" + o["accessDelay"],
                 "--rtPriority=" + o["rtPriority"], "--lateFraction=" + o["lateFraction"],
                 "--seed=" + o["seed"], "--report=5"]
+        if o["topology"] == "dumbbell":
+            argv += ["--accessRate=" + (o["accessRate"] or "2Mbps"),
+                     "--accessDelay=" + (o["accessDelay"] or "5")]
+        else:
+            argv += ["--accessRate=" + o["accessRate"]] if o["accessRate"] else []
+            argv += ["--accessDelay=" + o["accessDelay"]] if o["accessDelay"] else []
         if o["topology"] == "inet":
             argv += ["--topoNodes=" + o["topoNodes"], "--profile=" + o["profile"],
                      "--loss=" + o["loss"]]

@@ -272,7 +272,7 @@ TEST(BulletNode, BadOptionsExitTwoWithAMessage)
         {"--role=bullet-receiver --address=172.16.1.300 --bootstrap=172.16.0.3", "--address"},
         {"--role=bullet-source --address=172.16.0.3 --bootstrap=172.16.1.3", "own bootstrap"},
         {"--role=bullet-prime-source --address=172.16.0.3 --size=2XB", "unknown unit"},
-        {"--role=bullet-source --address=172.16.0.3 --attach=usb", "--attach"},
+        {"--role=bullet-source --address=172.16.0.3 --port=70000", "--port"},
         {"--role=bullet-source --address=172.16.0.3 --duration=10 --warmup=20", "--warmup"},
     };
     for (const auto& [args, message] : cases)
