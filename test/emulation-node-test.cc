@@ -14,6 +14,7 @@
 #include "ns3/arp-header.h"
 #include "ns3/block-manifest.h"
 #include "ns3/boolean.h"
+#include "ns3/emulation-topology.h"
 #include "ns3/ethernet-header.h"
 #include "ns3/file-content.h"
 #include "ns3/global-value.h"
@@ -23,6 +24,7 @@
 #include "ns3/sha256.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
+#include "ns3/topology-helper.h"
 
 #include <gtest/gtest.h>
 
@@ -119,6 +121,30 @@ TEST(HostNode, ParsesAddressesAndRefusesBadOnes)
         EXPECT_THROW(HostNodeConfig::FromCidr(bad), std::invalid_argument) << bad;
     }
     EXPECT_EQ(EmulatedHostPlan::NodeAddress(2), Ipv4Address("172.16.2.3"));
+}
+
+/// The emulator routes a host's node address (.3) to the host's client, as its .2.
+TEST(HostNode, EmulatorRoutesTheNodeAddressOfEveryHost)
+{
+    DumbbellParams d;
+    d.clients = 2;
+    Ptr<SimulatedNetwork> net = TopologyHelper().Build(MakeDumbbell(d));
+    for (uint32_t i = 0; i < 2; ++i)
+    {
+        int sv[2];
+        ASSERT_EQ(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+        EmulatedHost h;
+        h.index = i;
+        h.client = i;
+        h.address = EmulatedHostPlan::HostAddress(i);
+        h.gateway = EmulatedHostPlan::GatewayAddress(i);
+        HostAttachmentHelper().Attach(net, h, sv[0]);
+        close(sv[1]);
+        EXPECT_EQ(net->FindClient(EmulatedHostPlan::HostAddress(i)), int64_t(i));
+        EXPECT_EQ(net->FindClient(EmulatedHostPlan::NodeAddress(i)), int64_t(i));
+    }
+    EXPECT_EQ(net->FindClient(Ipv4Address("172.16.0.4")), -1);
+    Simulator::Destroy();
 }
 
 /**
@@ -284,28 +310,61 @@ TEST(BulletNode, BadOptionsExitTwoWithAMessage)
     }
 }
 
-/// A receiver whose manifest is missing fails at once with a clear message (exit 1), and
-/// with a results JSON that says why. Run in a namespace of its own, on its loopback.
-TEST(BulletNode, MissingManifestIsAClearRunTimeError)
+/// A namespace of its own for one bullet-node run (its loopback up, nothing else); removed
+/// by the destructor. Empty name() when namespaces are unavailable.
+class PrivateNamespace
 {
-    if (geteuid() != 0 || Shell("command -v ip >/dev/null") != 0)
+  public:
+    explicit PrivateNamespace(char which)
     {
-        GTEST_SKIP() << "needs root and iproute2 (a packet socket in a namespace of its own)";
+        if (geteuid() != 0 || Shell("command -v ip >/dev/null") != 0)
+        {
+            return;
+        }
+        const std::string ns = "n" + std::to_string(getpid() % 10000000) + which + "h0";
+        if (Shell("ip netns add " + ns + " 2>/dev/null") == 0)
+        {
+            Shell("ip -n " + ns + " link set lo up");
+            m_name = ns;
+        }
     }
-    const std::string ns = "n" + std::to_string(getpid() % 10000000) + "mh0";
-    if (Shell("ip netns add " + ns + " 2>/dev/null") != 0)
+
+    ~PrivateNamespace()
     {
-        GTEST_SKIP() << "network namespaces unavailable (ip netns add failed)";
+        if (!m_name.empty())
+        {
+            Shell("ip netns del " + m_name);
+        }
+    }
+
+    const std::string&
+    name() const
+    {
+        return m_name;
+    }
+
+  private:
+    std::string m_name;
+};
+
+/// Run-time failures are clear: a receiver without its manifest exits 1 and says so, also in
+/// its results JSON; so does a node on an interface that does not exist.
+TEST(BulletNode, MissingManifestOrInterfaceIsAClearRunTimeError)
+{
+    PrivateNamespace ns('m');
+    if (ns.name().empty())
+    {
+        GTEST_SKIP() << "needs root and network namespaces (a packet socket in a namespace of "
+                        "its own)";
     }
     const std::string dir = TempDir();
-    const std::string node = BinDir() + "/bullet-node";
+    const std::string node = "ip netns exec " + ns.name() + " " + BinDir() + "/bullet-node";
     std::string out;
-    int rc = Shell("ip netns exec " + ns + " " + node
+    int rc = Shell(node
                        + " --role=bullet-prime-receiver --address=172.16.1.3 "
                          "--bootstrap=172.16.0.3 --interface=lo --manifest="
                        + dir + "/none --results=" + dir + "/r.json 2>&1",
                    &out);
-    Shell("ip netns del " + ns);
     EXPECT_EQ(rc, 1) << out;
     EXPECT_NE(out.find("cannot read manifest"), std::string::npos) << out;
     std::ifstream in(dir + "/r.json");
@@ -313,6 +372,42 @@ TEST(BulletNode, MissingManifestIsAClearRunTimeError)
     nlohmann::json r = nlohmann::json::parse(in);
     EXPECT_FALSE(r["ok"].get<bool>());
     EXPECT_NE(r["error"].get<std::string>().find("manifest"), std::string::npos);
+
+    rc = Shell(node + " --role=bullet-source --address=172.16.0.3 --interface=eth9 2>&1", &out);
+    EXPECT_EQ(rc, 1) << out;
+    EXPECT_NE(out.find("no network interface 'eth9'"), std::string::npos) << out;
+    std::filesystem::remove_all(dir);
+}
+
+/// A receiver that cannot complete by --duration (no source answers: alone on a private
+/// loopback) exits 4, saying how far it got, with stopped_by "duration" in its JSON.
+TEST(BulletNode, ReceiverThatTimesOutExitsFourAndSaysHowFarItGot)
+{
+    PrivateNamespace ns('d');
+    if (ns.name().empty())
+    {
+        GTEST_SKIP() << "needs root and network namespaces";
+    }
+    const std::string dir = TempDir();
+    BlockManifest m = BlockManifest::Make(FileContent::Generate(100000, 1), 16384);
+    WriteManifestFile(m, dir + "/manifest");
+    std::string out;
+    int rc
+        = Shell("ip netns exec " + ns.name() + " " + BinDir()
+                    + "/bullet-node --role=bullet-prime-receiver --address=172.16.1.3 "
+                      "--bootstrap=172.16.0.3 --interface=lo --duration=2 --manifest="
+                    + dir + "/manifest --output=" + dir + "/out --results=" + dir + "/r.json 2>&1",
+                &out);
+    EXPECT_EQ(rc, 4) << out;
+    EXPECT_NE(out.find("incomplete: 0 of 7 blocks"), std::string::npos) << out;
+    std::ifstream in(dir + "/r.json");
+    ASSERT_TRUE(in.good());
+    nlohmann::json r = nlohmann::json::parse(in);
+    EXPECT_FALSE(r["ok"].get<bool>());
+    EXPECT_EQ(r["stopped_by"].get<std::string>(), "duration");
+    EXPECT_FALSE(r["results"]["complete"].get<bool>());
+    EXPECT_EQ(r["output"].get<std::string>(), ""); // nothing to write
+    EXPECT_FALSE(std::filesystem::exists(dir + "/out"));
     std::filesystem::remove_all(dir);
 }
 
