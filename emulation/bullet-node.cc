@@ -143,6 +143,7 @@ main(int argc, char* argv[])
     bool exitOnComplete = false;
     double linger = 0;
     double lagSample = 5;
+    bool check = false;
 
     CommandLine cmd(__FILE__);
     cmd.Usage("One ns-3 node with one of the module's protocols, on a real host (a network "
@@ -174,6 +175,7 @@ main(int argc, char* argv[])
                  exitOnComplete);
     cmd.AddValue("linger", "with --exitOnComplete: keep serving this many seconds", linger);
     cmd.AddValue("lagSample", "ms between two real-time lag samples", lagSample);
+    cmd.AddValue("check", "only check the options (exit 0 if they are fine)", check);
     cmd.Parse(argc, argv);
 
     const NodeRoleSpec* spec = nullptr;
@@ -252,6 +254,10 @@ main(int argc, char* argv[])
     {
         std::cerr << "bullet-node: error: " << e.what() << "\n";
         return 2;
+    }
+    if (check)
+    {
+        return 0;
     }
     if (geteuid() != 0)
     {

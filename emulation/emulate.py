@@ -67,7 +67,11 @@ SPECIFIC = {
 
 
 class Refusal(Exception):
-    """A clear, expected error: printed without a traceback."""
+    """A clear, expected error before the run (bad option, machine): exit 2."""
+
+
+class RunFailure(Exception):
+    """The run failed (a node or the emulator died): exit 1, with the reason."""
 
 
 def log(msg):
@@ -162,6 +166,13 @@ def parse(line):
                                and opts["prefix"].islower() and len(opts["prefix"]) <= 10):
         raise Refusal("--prefix must be 1-10 of [a-z0-9], starting with a letter")
     return prog, systems[0], hosts, opts, attrs
+
+
+def excerpt(text, lines=15):
+    """The error lines of a program's output, or its last lines."""
+    errors = [l for l in text.splitlines()
+              if any(w in l for w in ("error", "Invalid", "FAILED", "Abort", "abort"))]
+    return "\n".join(errors[:lines] or text.splitlines()[-lines:])
 
 
 def host_net(i):
@@ -275,6 +286,19 @@ class Run:
         self.nodes[i] = self.start(argv, os.path.join(self.workdir, "h%d.log" % i),
                                    netns="%sh%d" % (self.prefix, i))
 
+    def check_options(self):
+        """bullet-node --check on the source's and a receiver's options: a wrong attribute
+        or value is refused before any host is made."""
+        extra = (["--manifest=/nonexistent", "--size=" + self.opts["size"]]
+                 if self.prog == "file-distribution"
+                 else ["--rate=" + self.opts["rate"], "--packetSize=" + self.opts["packetSize"]])
+        for i, role in ((0, "-source"), (1, "-receiver")):
+            argv = self.node_argv(i, self.system + role, extra) + ["--check"]
+            r = subprocess.run(argv, capture_output=True, text=True)
+            if r.returncode != 0:
+                raise Refusal("bullet-node refuses the options:\n"
+                              + excerpt(r.stdout + r.stderr))
+
     def read_result(self, i):
         try:
             with open(self.result_path(i)) as f:
@@ -283,11 +307,15 @@ class Run:
             return None
 
     def check_alive(self, waiting):
+        if self.emulator.poll() is not None:
+            raise RunFailure("bullet-emulator exited (%d) during the run:\n%s"
+                             % (self.emulator.returncode, open(self.emulator_log).read()[-1500:]))
         for i in waiting:
             p = self.nodes[i]
             if p.poll() is not None and p.returncode != 0:
-                tail = open(os.path.join(self.workdir, "h%d.log" % i)).read()[-1500:]
-                raise Refusal("host %d's bullet-node exited with %d:\n%s" % (i, p.returncode, tail))
+                text = open(os.path.join(self.workdir, "h%d.log" % i)).read()
+                raise RunFailure("host %d's bullet-node exited with %d:\n%s"
+                                 % (i, p.returncode, excerpt(text)))
 
     def run_files(self):
         o = self.opts
@@ -302,7 +330,7 @@ class Run:
         while not os.path.exists(manifest):
             self.check_alive([0])
             if self.nodes[0].poll() is not None or time.time() > deadline:
-                raise Refusal("the source wrote no manifest:\n"
+                raise RunFailure("the source wrote no manifest:\n"
                               + open(os.path.join(self.workdir, "h0.log")).read()[-1500:])
             time.sleep(0.1)
         for i in range(1, self.hosts):
@@ -345,6 +373,7 @@ class Run:
         start = time.time()
         last = start
         while any(p.poll() is None for p in self.nodes.values()):
+            self.check_alive([])
             if time.time() - start > timeout:
                 log("timeout after %.0f s" % timeout)
                 break
@@ -542,11 +571,12 @@ def main(argv):
         signal.signal(sig, on_signal)
     try:
         prog, system, hosts, opts, attrs = parse(args[0])
-        preflight()
         for b in ("bullet-node", "bullet-emulator"):
             if not os.access(os.path.join(bindir, b), os.X_OK):
                 raise Refusal("%s not built in %s (./ns3 build %s)" % (b, bindir, b))
         run = Run(bindir, prog, system, hosts, opts, attrs, args[0])
+        run.check_options()
+        preflight()
         run.up()
         if prog == "file-distribution":
             run.run_files()
@@ -567,6 +597,9 @@ def main(argv):
     except Refusal as e:
         print("emulate: error: " + str(e), file=sys.stderr)
         return 2
+    except RunFailure as e:
+        print("emulate: FAILED: " + str(e), file=sys.stderr)
+        return 1
     except KeyboardInterrupt as e:
         print("emulate: interrupted (%s); tearing down" % (e or "Ctrl-C"), file=sys.stderr)
         return 130

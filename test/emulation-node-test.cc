@@ -425,6 +425,9 @@ TEST(Emulate, RefusesUnsupportedProgramsSystemsAndOptions)
         {"'bullet-streaming --hosts=1'", "--hosts must be 2..250"},
         {"'bullet-streaming --rate=-3'", "--rate must be a positive number"},
         {"'file-distribution --prefix=Bad-1'", "--prefix"},
+        // Checked by bullet-node itself before any host is made:
+        {"'file-distribution --size=100XB'", "unknown unit 'XB'"},
+        {"'bullet-streaming --ns3::BulletApplication::Nope=1'", "Invalid command-line argument"},
     };
     for (const auto& [line, message] : cases)
     {
