@@ -436,9 +436,34 @@ class Run:
         }
         with open(os.path.join(self.outdir, "summary.json"), "w") as f:
             json.dump(summary, f, indent=2)
+        self.write_csv(records)
         self.print_table(summary)
         log("wrote " + os.path.join(self.outdir, "summary.json"))
         return summary
+
+    def write_csv(self, records):
+        """The simulation's per-node file: <system>-nodes.csv (files) or
+        <system>-per-node.csv (streaming: node,useful_kbps over the window)."""
+        if self.prog == "file-distribution":
+            path = os.path.join(self.outdir, self.system + "-nodes.csv")
+            cols = ["start_s", "completion_s", "blocks_received", "duplicates", "rejected",
+                    "control_bytes"]
+            with open(path, "w") as f:
+                f.write("node,source,%s,file_sha256_ok,slot,end_s,departs,first_block_s\n"
+                        % ",".join(cols))
+                for r in records:
+                    res = r.get("results", {})
+                    ok = r.get("bytes_identical", r["host"] == 0)
+                    f.write("%d,%d,%s,%d,%d,%s,0,%s\n" % (
+                        r["host"], r["host"] == 0, ",".join(str(res.get(c, "")) for c in cols),
+                        bool(ok), r["host"], r.get("simulated_s", ""),
+                        res.get("first_block_s", "")))
+        else:
+            path = os.path.join(self.outdir, self.system + "-per-node.csv")
+            with open(path, "w") as f:
+                f.write("node,useful_kbps\n")
+                for r in records[1:]:
+                    f.write("%d,%s\n" % (r["host"], r.get("results", {}).get("useful_kbps", 0)))
 
     def summarize_files(self, records, hostmap):
         src = os.path.join(self.workdir, "h0.file")
