@@ -13,6 +13,7 @@ import os
 import pickle
 import re
 import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -360,6 +361,31 @@ class RunsTest(unittest.TestCase):
         self.assertEqual(len(prime["completion_s"]), 4)
         self.assertGreater(min(prime["completion_s"]), 0)
         self.assertGreaterEqual(min(prime["completion_s"]), prime["optimal_s"])
+
+
+class ReproduceTest(unittest.TestCase):
+    """examples/reproduce.py draws a figure from runs through the bindings and reuses them."""
+
+    def test_figure_6_quick(self):
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples")
+        with tempfile.TemporaryDirectory() as outdir:
+            command = [
+                sys.executable,
+                os.path.join(script, "reproduce.py"),
+                "--figure=6",
+                "--scale=quick",
+                "--outdir=" + outdir,
+            ]
+            first = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            self.assertIn("reproduce: tree-streaming --topoNodes=3037 --clients=30", first)
+            self.assertTrue(os.path.getsize(os.path.join(outdir, "figure-6.png")) > 10000)
+            with open(os.path.join(outdir, "runs", "tree-streaming", "summary.json")) as f:
+                summary = json.load(f)
+            self.assertEqual(set(summary["systems"]), {"bottleneck-tree", "random-tree"})
+            self.assertEqual(summary["systems"]["random-tree"]["window_s"], [24, 60])
+            second = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            self.assertIn("reproduce: reusing", second)
+            self.assertNotIn("reproduce: tree-streaming", second)
 
 
 if __name__ == "__main__":
