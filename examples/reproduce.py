@@ -18,9 +18,11 @@ Figures (2003 Bullet paper, Section 4.2, medium bandwidth unless said):
   paper: high both 600 kbps, medium Bullet about 500 and the tree 400, low Bullet about
   twice the tree.
 
-Scales: quick (30 clients, 3,037-node topology, 60 s: a smoke test), lab (50 clients,
-5,000 nodes, 120 s: the programs' default scale, doc/bullet.md's table), paper (1,000
-clients, 20,000 nodes, 400 s: hours per run, see doc/bullet.md). The paper's marks are its
+Scales: quick (30 clients, 3,037-node topology, 60 s: a smoke test; --all in 30 s here),
+lab (50 clients, 5,000 nodes, 120 s: the programs' default scale and doc/bullet.md's table,
+whose numbers it reproduces; --all in 108 s on this 2-core machine), paper (1,000 clients,
+20,000 nodes, 400 s: about 40 minutes per Bullet run on the optimized build, several hours for
+--all; doc/bullet.md). The paper's marks are its
 reported numbers (the text, not read off its plots), drawn dashed in the colour of the
 matching curve.
 
