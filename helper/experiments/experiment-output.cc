@@ -33,7 +33,24 @@ AddRunCost(nlohmann::json& summary, double wallSeconds, double simulatedSeconds)
     summary["wall_per_sim_second"] = simulatedSeconds > 0 ? wallSeconds / simulatedSeconds : 0.0;
 }
 
+std::string
+JoinArgs(int argc, char** argv)
+{
+    std::string args;
+    for (int i = 1; i < argc; ++i)
+    {
+        args += (i > 1 ? " " : "") + std::string(argv[i]);
+    }
+    return args;
+}
+
 ExperimentOutput::ExperimentOutput(const std::string& experiment, int argc, char** argv,
+                                   const std::string& outdir)
+    : ExperimentOutput(experiment, JoinArgs(argc, argv), outdir)
+{
+}
+
+ExperimentOutput::ExperimentOutput(const std::string& experiment, const std::string& args,
                                    const std::string& outdir)
     : m_dir(outdir.empty() ? "results/" + experiment : outdir)
     , m_start(std::chrono::steady_clock::now())
@@ -43,11 +60,6 @@ ExperimentOutput::ExperimentOutput(const std::string& experiment, int argc, char
     if (ec)
     {
         NS_FATAL_ERROR("cannot create output directory '" << m_dir << "': " << ec.message());
-    }
-    std::string args;
-    for (int i = 1; i < argc; ++i)
-    {
-        args += (i > 1 ? " " : "") + std::string(argv[i]);
     }
     m_summary["experiment"] = experiment;
     m_summary["args"] = args;

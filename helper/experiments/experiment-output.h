@@ -25,6 +25,9 @@ double PeakRssMb();
  */
 void AddRunCost(nlohmann::json& summary, double wallSeconds, double simulatedSeconds);
 
+/// A program's options, argv[1] to argv[argc - 1] joined by spaces (summary.json's "args").
+std::string JoinArgs(int argc, char** argv);
+
 /**
  * \ingroup bullet
  * \brief The result directory of one experiment run, in the layout every example shares.
@@ -42,6 +45,13 @@ class ExperimentOutput
      * \param outdir the directory to write into; empty means results/<experiment>
      */
     ExperimentOutput(const std::string& experiment, int argc, char** argv,
+                     const std::string& outdir = "");
+    /**
+     * \param experiment the example's name (default directory results/<experiment>/)
+     * \param args the option line the run was given, recorded as "args"
+     * \param outdir the directory to write into; empty means results/<experiment>
+     */
+    ExperimentOutput(const std::string& experiment, const std::string& args,
                      const std::string& outdir = "");
 
     /// The output directory (created on construction).
