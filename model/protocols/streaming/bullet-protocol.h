@@ -76,6 +76,7 @@ class BulletAttributes
     double m_initialLimitingFactor;
     uint32_t m_receiverTimeoutPeriods;
     TypeId m_childPolicyType;
+    std::string m_sourceChildPolicy;
 
     TracedCallback<Ipv4Address, const std::string&> m_peerDropTrace;
     TracedCallback<Ipv4Address> m_senderAddedTrace;
@@ -203,6 +204,8 @@ class BulletProtocol
     bool ReadPeerHeader(Ipv4Address from, Ptr<Packet> p, BulletPeerHeader& h);
     /// Shuffles a receiver's missing packets (Host::shuffleMissing).
     void Shuffle(std::deque<uint32_t>& seqs);
+    /// The ChildSendPolicy TypeId for this node (SourceChildSendPolicy at the source, when set).
+    static TypeId ChildPolicyType(const BulletAttributes& a, bool isSource);
 
     void HandleRequest(Ipv4Address from, Ptr<Packet> p);
     void HandleAccept(Ipv4Address from, Ptr<Packet> p);

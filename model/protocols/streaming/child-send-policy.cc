@@ -12,6 +12,7 @@ namespace ns3
 NS_OBJECT_ENSURE_REGISTERED(ChildSendPolicy);
 NS_OBJECT_ENSURE_REGISTERED(DisjointChildSend);
 NS_OBJECT_ENSURE_REGISTERED(SendToAllChildren);
+NS_OBJECT_ENSURE_REGISTERED(SendOnceChildSend);
 
 TypeId
 ChildSendPolicy::GetTypeId()
@@ -44,17 +45,9 @@ DisjointChildSend::Selects(double lf, uint32_t seq)
     return std::floor((seq + 1.0) * lf) > std::floor(seq * lf);
 }
 
-bool
-DisjointChildSend::Send(std::vector<Child>& children, uint32_t seq, double lfStep,
-                        uint64_t& totalSent, const SendFn& send, const HasFn& has)
+ChildSendPolicy::Child*
+DisjointChildSend::ChooseOwner(std::vector<Child>& children, uint64_t totalSent, const HasFn& has)
 {
-    if (children.empty())
-    {
-        return false;
-    }
-    // Owner: as Figure 5's loop, the last child whose share of this epoch's owned packets is
-    // below its sending factor (none yet sent counts as a zero share); if every child is at
-    // or above its factor, the one least above it.
     Child* owner = nullptr;
     for (auto& c : children)
     {
@@ -64,20 +57,33 @@ DisjointChildSend::Send(std::vector<Child>& children, uint32_t seq, double lfSte
             owner = &c;
         }
     }
-    if (!owner)
+    if (owner)
     {
-        double least = 1e300;
-        for (auto& c : children)
+        return owner;
+    }
+    double least = 1e300;
+    for (auto& c : children)
+    {
+        double share = totalSent ? double(c.sent) / totalSent : 0.0;
+        double over = share - c.sendingFactor;
+        if (over < least && !has(c))
         {
-            double share = totalSent ? double(c.sent) / totalSent : 0.0;
-            double over = share - c.sendingFactor;
-            if (over < least && !has(c))
-            {
-                least = over;
-                owner = &c;
-            }
+            least = over;
+            owner = &c;
         }
     }
+    return owner;
+}
+
+bool
+DisjointChildSend::Send(std::vector<Child>& children, uint32_t seq, double lfStep,
+                        uint64_t& totalSent, const SendFn& send, const HasFn& has)
+{
+    if (children.empty())
+    {
+        return false;
+    }
+    Child* owner = ChooseOwner(children, totalSent, has);
     if (!owner)
     {
         return false; // every child holds it already
@@ -118,6 +124,42 @@ DisjointChildSend::Send(std::vector<Child>& children, uint32_t seq, double lfSte
         }
     }
     return sent;
+}
+
+TypeId
+SendOnceChildSend::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::SendOnceChildSend")
+                            .SetParent<ChildSendPolicy>()
+                            .SetGroupName("Bullet")
+                            .AddConstructor<SendOnceChildSend>();
+    return tid;
+}
+
+bool
+SendOnceChildSend::Send(std::vector<Child>& children, uint32_t seq, double lfStep,
+                        uint64_t& totalSent, const SendFn& send, const HasFn& has)
+{
+    Child* owner = DisjointChildSend::ChooseOwner(children, totalSent, has);
+    if (!owner)
+    {
+        return false; // every child holds it already
+    }
+    Child* taker = send(*owner) ? owner : nullptr;
+    for (auto it = children.begin(); !taker && it != children.end(); ++it)
+    {
+        if (&*it != owner && !has(*it) && send(*it))
+        {
+            taker = &*it;
+        }
+    }
+    if (!taker)
+    {
+        return false;
+    }
+    ++taker->sent;
+    ++totalSent;
+    return true;
 }
 
 TypeId

@@ -70,6 +70,33 @@ class DisjointChildSend : public ChildSendPolicy
     /// Whether a limiting factor \p lf selects \p seq: exactly an lf fraction of consecutive
     /// sequence numbers, evenly spread (the paper's "seq mod 1/lf == 0" for any lf).
     static bool Selects(double lf, uint32_t seq);
+
+    /**
+     * Figure 5's owner of a packet: the last child that does not hold it and whose share of
+     * this epoch's owned packets is below its sending factor (no packet sent yet counts as a
+     * zero share); if every such child is at or above its factor, the one least above it.
+     * \returns nullptr if every child holds the packet
+     */
+    static Child* ChooseOwner(std::vector<Child>& children, uint64_t totalSent, const HasFn& has);
+};
+
+/**
+ * \ingroup bullet
+ * \brief Send each packet once (2008 Section 4.4.2.2): the owner is chosen as in
+ * DisjointChildSend, and if its transport refuses, the packet goes to the first other child,
+ * in order, that accepts it; no child gets a second copy, so no limiting-factor probing.
+ *
+ * Meant for the source, whose uplink is the only way into the overlay for every packet: the
+ * 2008 paper found Bullet could not reach near-optimal performance while its source sent
+ * extra copies, and switched its source to sending each block once according to the
+ * bandwidth available to each child.
+ */
+class SendOnceChildSend : public ChildSendPolicy
+{
+  public:
+    static TypeId GetTypeId();
+    bool Send(std::vector<Child>& children, uint32_t seq, double lfStep, uint64_t& totalSent,
+              const SendFn& send, const HasFn& has) override;
 };
 
 /**
