@@ -78,12 +78,6 @@ BulletFilesApplication::GetMalformedPeerMessages() const
     return m_protocol ? m_protocol->GetMalformedPeerMessages() : 0;
 }
 
-uint64_t
-BulletFilesApplication::GetMalformedData() const
-{
-    return m_malformedData;
-}
-
 void
 BulletFilesApplication::DoDispose()
 {
@@ -205,24 +199,13 @@ BulletFilesApplication::ReceiveData(Ipv4Address from, Ptr<Packet> packet)
         return;
     }
     StreamHeader h;
-    packet->PeekHeader(h);
-    if (!h.IsValid())
+    const StreamBlock got = AcceptStreamBlock(from, packet, h);
+    if (got == StreamBlock::Bad)
     {
-        ++m_malformedData;
-        NS_LOG_WARN(GetLocalAddress() << ": malformed block from " << from << ": " << h.GetError());
         return;
     }
-    const uint32_t header = h.GetSerializedSize();
-    const uint32_t wire = packet->GetSize();
-    const uint64_t bad = GetRejectedBlocks() + GetMalformedCount();
-    const bool fresh
-        = AcceptBlock(from, h.seq, packet->CreateFragment(header, wire - header), wire);
-    if (GetRejectedBlocks() + GetMalformedCount() != bad)
-    {
-        return; // bad bytes, or a number no block has: the base class counted it
-    }
-    m_protocol->Received(from, !fresh);
-    if (fresh)
+    m_protocol->Received(from, got == StreamBlock::Duplicate);
+    if (got == StreamBlock::Fresh)
     {
         m_protocol->Disseminate(h, packet, from);
     }

@@ -62,8 +62,6 @@ class BulletFilesApplication
     uint32_t GetBlocksMade() const;
     /// Peering messages dropped as malformed.
     uint64_t GetMalformedPeerMessages() const;
-    /// Data packets dropped because their block header is malformed.
-    uint64_t GetMalformedData() const;
 
     /// (block): the source made this block number and handed it to Bullet
     using BlockMadeTracedCallback = void (*)(uint32_t block);
@@ -86,7 +84,6 @@ class BulletFilesApplication
     uint32_t m_queueLimit{1};
     uint32_t m_next{0}; ///< source: the next block number to make
     EventId m_retry;    ///< source: the next look at its children (start, no child yet)
-    uint64_t m_malformedData{0};
 
     TracedCallback<uint32_t> m_madeTrace;
 };

@@ -6,6 +6,7 @@
 #include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
+#include "ns3/stream-header.h"
 #include "ns3/uinteger.h"
 
 #include <cmath>
@@ -305,6 +306,36 @@ FileDistributionApplication::SendBlock(Ipv4Address to, Ptr<Packet> packet, uint3
     }
     m_txTrace(to, block, bytes);
     return true;
+}
+
+uint64_t
+FileDistributionApplication::GetMalformedData() const
+{
+    return m_malformedData;
+}
+
+FileDistributionApplication::StreamBlock
+FileDistributionApplication::AcceptStreamBlock(Ipv4Address from, Ptr<const Packet> packet,
+                                               StreamHeader& header)
+{
+    packet->PeekHeader(header);
+    if (!header.IsValid())
+    {
+        ++m_malformedData;
+        NS_LOG_WARN(GetLocalAddress()
+                    << ": malformed block from " << from << ": " << header.GetError());
+        return StreamBlock::Bad;
+    }
+    const uint32_t size = header.GetSerializedSize();
+    const uint32_t wire = packet->GetSize();
+    const uint64_t bad = GetRejectedBlocks() + GetMalformedCount();
+    const bool fresh
+        = AcceptBlock(from, header.seq, packet->CreateFragment(size, wire - size), wire);
+    if (GetRejectedBlocks() + GetMalformedCount() != bad)
+    {
+        return StreamBlock::Bad; // bad bytes, or a number no block has: AcceptBlock counted it
+    }
+    return fresh ? StreamBlock::Fresh : StreamBlock::Duplicate;
 }
 
 } // namespace ns3

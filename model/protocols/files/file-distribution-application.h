@@ -19,6 +19,8 @@
 namespace ns3
 {
 
+class StreamHeader;
+
 /**
  * \ingroup bullet
  * \brief What every file-distribution protocol of the 2008 paper adds to the overlay: a file
@@ -77,6 +79,8 @@ class FileDistributionApplication : public OverlayApplication
     uint64_t GetMalformedCount() const;
     /// Blocks whose bytes failed the check (AcceptBlock).
     uint64_t GetRejectedBlocks() const;
+    /// Block packets whose stream header failed to parse (AcceptStreamBlock).
+    uint64_t GetMalformedData() const;
 
     /// (from, block, bytes, duplicate)
     using BlockRxTracedCallback
@@ -109,6 +113,20 @@ class FileDistributionApplication : public OverlayApplication
      */
     bool AcceptBlock(Ipv4Address from, uint32_t block, Ptr<const Packet> payload,
                      uint32_t wireBytes);
+    /// What AcceptStreamBlock made of a packet.
+    enum class StreamBlock
+    {
+        Bad,       ///< counted: a malformed header, bad bytes or a number no block has
+        Duplicate, ///< a good block this node already held
+        Fresh,     ///< a good block new to this node
+    };
+    /**
+     * A block that arrived as a stream packet (a StreamHeader whose seq is the block number,
+     * then the block's bytes, as Bullet and SplitStream send them): parses the header (a
+     * malformed one is counted, GetMalformedData) and books the payload as AcceptBlock does.
+     * \param header set to the parsed header
+     */
+    StreamBlock AcceptStreamBlock(Ipv4Address from, Ptr<const Packet> packet, StreamHeader& header);
     /// Traces a block the transport took (for protocols that send through their own path).
     void NotifyBlockSent(Ipv4Address to, uint32_t block, uint32_t bytes);
     /// Traces a copy of block \p block that arrived while it was already on its way or held
@@ -122,6 +140,8 @@ class FileDistributionApplication : public OverlayApplication
 
   private:
     void Hold(uint32_t block);
+
+    uint64_t m_malformedData{0};
 
     uint64_t m_fileSize;
     uint32_t m_blockSize;

@@ -54,12 +54,6 @@ SplitStreamFilesApplication::GetRefusedSends() const
     return m_refused;
 }
 
-uint64_t
-SplitStreamFilesApplication::GetMalformedData() const
-{
-    return m_malformedData;
-}
-
 void
 SplitStreamFilesApplication::DoAssignStreams(int64_t stream)
 {
@@ -181,23 +175,7 @@ SplitStreamFilesApplication::ReceiveData(Ipv4Address from, Ptr<Packet> packet)
         return;
     }
     StreamHeader h;
-    packet->PeekHeader(h);
-    if (!h.IsValid())
-    {
-        ++m_malformedData;
-        NS_LOG_WARN(GetLocalAddress() << ": malformed block from " << from << ": " << h.GetError());
-        return;
-    }
-    const uint32_t header = h.GetSerializedSize();
-    const uint32_t wire = packet->GetSize();
-    const uint64_t bad = GetRejectedBlocks() + GetMalformedCount();
-    const bool fresh
-        = AcceptBlock(from, h.seq, packet->CreateFragment(header, wire - header), wire);
-    if (GetRejectedBlocks() + GetMalformedCount() != bad)
-    {
-        return; // bad bytes, or a number no block has: the base class counted it
-    }
-    if (fresh)
+    if (AcceptStreamBlock(from, packet, h) == StreamBlock::Fresh)
     {
         Push(h.seq, packet, from);
     }

@@ -40,8 +40,6 @@ class SplitStreamFilesApplication : public FileDistributionApplication
     uint32_t GetBlocksMade() const;
     /// Blocks a child's full queue refused.
     uint64_t GetRefusedSends() const;
-    /// Data packets dropped because their block header is malformed.
-    uint64_t GetMalformedData() const;
 
   protected:
     void DoDispose() override;
@@ -63,7 +61,6 @@ class SplitStreamFilesApplication : public FileDistributionApplication
     uint32_t m_next{0};
     EventId m_retry;
     uint64_t m_refused{0};
-    uint64_t m_malformedData{0};
 };
 
 } // namespace ns3
