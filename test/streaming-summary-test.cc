@@ -86,4 +86,25 @@ TEST(StreamingSummary, TreeStreamingHasNoPeerCounts)
     EXPECT_LE(s["useful_kbps"].get<double>(), 1.02 * s["access_link_bound_kbps"].get<double>());
 }
 
+TEST(StreamingSummary, ReachMatchesUsefulRate)
+{
+    // Reach counts each receiver's first copy of the source's packets; with the tree and with
+    // Bullet the mean share of receivers a packet reaches is useful rate over source rate
+    // (up to the window's edges), and the shares of packets below 10% and at 90% or more fit.
+    for (const std::string system : {"bottleneck-tree", "bullet"})
+    {
+        const auto s = RunSystemNamed(system);
+        const double reach = s["reach_mean"].get<double>();
+        const double few = s["reach_under_10pct"].get<double>();
+        const double most = s["reach_over_90pct"].get<double>();
+        const double expected = s["useful_kbps"].get<double>() / s["source_new_kbps"].get<double>();
+        EXPECT_NEAR(reach, expected, 0.1) << system;
+        EXPECT_GE(few, 0.0) << system;
+        EXPECT_LE(few + most, 1.0) << system;
+        // The mean lies between what the two tails allow.
+        EXPECT_GE(reach, 0.9 * most) << system;
+        EXPECT_LE(reach, 1.0 - 0.9 * few) << system;
+    }
+}
+
 } // namespace

@@ -56,6 +56,11 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
                     {
                         b.usefulBytes += bytes;
                         first[seq] = !fromParent;
+                        if (m_reach.size() <= seq)
+                        {
+                            m_reach.resize(seq + 1024, 0);
+                        }
+                        ++m_reach[seq];
                     }
                     if (fromParent)
                     {
@@ -73,14 +78,14 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
                               CountPair(i, to, bytes);
                               if (i == m_source)
                               {
-                                  if (m_sourceSent.size() <= seq)
+                                  if (m_sourceFirstBin.size() <= seq)
                                   {
-                                      m_sourceSent.resize(seq + 1024, false);
+                                      m_sourceFirstBin.resize(seq + 1024, kNotSent);
                                   }
-                                  if (!m_sourceSent[seq])
+                                  if (m_sourceFirstBin[seq] == kNotSent)
                                   {
-                                      m_sourceSent[seq] = true;
                                       const size_t k = CurrentBin();
+                                      m_sourceFirstBin[seq] = k;
                                       if (m_sourceNewBytes.size() <= k)
                                       {
                                           m_sourceNewBytes.resize(k + 1, 0);
@@ -502,6 +507,25 @@ StreamingMetrics::Summary(Time start, Time end) const
     {
         sourceNew += m_sourceNewBytes[k];
     }
+    // How far the packets the source first sent in the window's first half spread, counted
+    // to the end of the run: a packet reaching few receivers is lost to the rest.
+    const size_t mid = first + (last - first) / 2;
+    uint64_t reachPackets = 0;
+    uint64_t reachFew = 0;
+    uint64_t reachMost = 0;
+    double reachSum = 0;
+    for (size_t seq = 0; seq < m_sourceFirstBin.size(); ++seq)
+    {
+        if (m_sourceFirstBin[seq] < first || m_sourceFirstBin[seq] >= mid)
+        {
+            continue;
+        }
+        const double share = (seq < m_reach.size() ? m_reach[seq] : 0) / receivers;
+        ++reachPackets;
+        reachSum += share;
+        reachFew += share < 0.1;
+        reachMost += share >= 0.9;
+    }
     nlohmann::json j;
     j["useful_kbps"] = useful;
     j["raw_kbps"] = raw;
@@ -517,6 +541,9 @@ StreamingMetrics::Summary(Time start, Time end) const
     j["source_new_kbps"]
         = last > first ? sourceNew * 8.0 / 1000.0 / ((last - first) * m_interval.GetSeconds())
                        : 0.0;
+    j["reach_mean"] = reachPackets ? reachSum / reachPackets : 0.0;
+    j["reach_under_10pct"] = reachPackets ? double(reachFew) / reachPackets : 0.0;
+    j["reach_over_90pct"] = reachPackets ? double(reachMost) / reachPackets : 0.0;
     if (peerSamples > 0 || sourceSamples > 0)
     {
         j["mean_senders"] = peerSamples ? senders / peerSamples : 0.0;

@@ -78,7 +78,10 @@ class StreamingMetrics
      * and, for Bullet, `mean_senders`, `mean_receivers` (over receivers, sampled every
      * interval), `source_receivers` and `mesh_send_blocked_share` (of the time senders had
      * receivers, the share spent with packets owed but held back by the transport's rate;
-     * the rest they had nothing owed to send).
+     * the rest they had nothing owed to send); `reach_mean`, `reach_under_10pct` and
+     * `reach_over_90pct`: of the packets the source first sent in the window's first half,
+     * the mean share of receivers each reached (by the time of the call) and the shares of
+     * those packets that reached under 10% and at least 90% of the receivers.
      */
     nlohmann::json Summary(Time start, Time end) const;
 
@@ -99,8 +102,11 @@ class StreamingMetrics
     std::vector<std::vector<Bin>> m_bins;
     /// (client, application) of the Bullet nodes, whose peer counts are sampled
     std::vector<std::pair<uint32_t, Ptr<Application>>> m_mesh;
-    /// per sequence number: whether the source has sent it yet
-    std::vector<bool> m_sourceSent;
+    static constexpr uint32_t kNotSent = UINT32_MAX;
+    /// per sequence number: the bin in which the source first sent it (kNotSent: not yet)
+    std::vector<uint32_t> m_sourceFirstBin;
+    /// per sequence number: receivers that got a copy (their first, so each counts once)
+    std::vector<uint32_t> m_reach;
     /// per bin: bytes of the packets the source sent for the first time (distinct new data)
     std::vector<uint64_t> m_sourceNewBytes;
     /// Sums over a bin's samples of a mesh node's senders and receivers.

@@ -501,6 +501,13 @@ PrintStreamingTable(const nlohmann::json& systems, std::ostream& os)
                << 100 * s["mesh_send_blocked_share"].get<double>()
                << "% of the time and had nothing to send the rest";
         }
+        if (s.contains("reach_mean"))
+        {
+            os << std::setprecision(0) << "; of the source's packets in the window's first half, "
+               << 100 * s["reach_under_10pct"].get<double>() << "% reached under 10% of the "
+               << "receivers and " << 100 * s["reach_over_90pct"].get<double>()
+               << "% at least 90% (mean " << 100 * s["reach_mean"].get<double>() << "%)";
+        }
         os << "\n";
     }
     os.copyfmt(saved);
