@@ -92,6 +92,14 @@ Ipv4InputGuard::Install(Ptr<NetDevice> device)
 std::string
 Ipv4InputGuard::Check(Ptr<const Packet> packet)
 {
+    return Check(packet, [](Ipv4Address) {
+        return true;
+    });
+}
+
+std::string
+Ipv4InputGuard::Check(Ptr<const Packet> packet, const std::function<bool(Ipv4Address)>& isLocal)
+{
     const uint32_t size = packet->GetSize();
     if (size < 20)
     {
@@ -112,6 +120,14 @@ Ipv4InputGuard::Check(Ptr<const Packet> packet)
     if (total < ihl || total > size)
     {
         return "ipv4_total_length";
+    }
+    // A packet the node forwards (the emulator's routers) is the next hop's business, as on
+    // a real router: only the IPv4 header, which forwarding parses, is checked.
+    const Ipv4Address dst((uint32_t(b[16]) << 24) | (uint32_t(b[17]) << 16) | (uint32_t(b[18]) << 8)
+                          | b[19]);
+    if (!isLocal(dst))
+    {
+        return "";
     }
     const uint16_t frag = (uint16_t(b[6]) << 8) | b[7];
     if (frag & 0x3fff) // more fragments, or an offset
@@ -185,7 +201,11 @@ Ipv4InputGuard::Receive(Ptr<NetDevice> device, Ptr<const Packet> packet, uint16_
     }
     if (protocol == Ipv4L3Protocol::PROT_NUMBER)
     {
-        const std::string why = Check(packet);
+        Ptr<Ipv4L3Protocol> ipv4 = m_node->GetObject<Ipv4L3Protocol>();
+        const int32_t iif = ipv4 ? ipv4->GetInterfaceForDevice(device) : -1;
+        const std::string why = Check(packet, [&](Ipv4Address dst) {
+            return !ipv4 || iif < 0 || ipv4->IsDestinationAddress(dst, uint32_t(iif));
+        });
         if (!why.empty())
         {
             ++m_counts[why];

@@ -11,6 +11,7 @@
 #include "ns3/packet.h"
 #include "ns3/simple-ref-count.h"
 
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -61,11 +62,12 @@ class Ipv4DropCounter
  * ICMP header cut short makes Icmpv4L4Protocol read past the packet (a crash, found with
  * test/emulation-bad-input.py). The guard checks, before the traffic-control layer and
  * IPv4 see a packet: the IPv4 version, header length and total length against the bytes
- * that came; no fragments (the module's protocols never send any over the emulated
- * network); and that the UDP, TCP or ICMP header (with the IPv4 header and 8 bytes an ICMP
- * error quotes) is all there. Checksums stay IPv4's and TCP's business (Ipv4DropCounter).
- * ARP passes unchanged; frames of any other EtherType are dropped (counted as
- * "other_ethertype"), as the node, with handlers for IPv4 and ARP only, would drop them.
+ * that came; for packets to the node itself (not those it forwards), no fragments (the module's
+ * protocols never send any over the emulated network); and that the UDP, TCP or ICMP header (with
+ * the IPv4 header and 8 bytes an ICMP error quotes) is all there. Checksums stay IPv4's and TCP's
+ * business (Ipv4DropCounter). ARP passes unchanged; frames of any other EtherType are dropped
+ * (counted as "other_ethertype"), as the node, with handlers for IPv4 and ARP only, would drop
+ * them.
  */
 class Ipv4InputGuard : public SimpleRefCount<Ipv4InputGuard>
 {
@@ -83,6 +85,12 @@ class Ipv4InputGuard : public SimpleRefCount<Ipv4InputGuard>
      * "icmp_truncated".
      */
     static std::string Check(Ptr<const Packet> packet);
+    /**
+     * \brief As Check(packet), but for a packet whose destination \p isLocal says is not
+     * the node's own (one it forwards), only the IPv4 header is checked, as a router would.
+     */
+    static std::string Check(Ptr<const Packet> packet,
+                             const std::function<bool(Ipv4Address)>& isLocal);
     /// Packets dropped so far.
     uint64_t GetDropped() const;
     /// Packets dropped for \p reason so far.
