@@ -24,7 +24,9 @@
 #include "ns3/global-value.h"
 #include "ns3/host-attachment.h"
 #include "ns3/host-map.h"
+#include "ns3/input-counters.h"
 #include "ns3/lag-monitor.h"
+#include "ns3/node-list.h"
 #include "ns3/realtime-simulator-impl.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
@@ -238,6 +240,19 @@ main(int argc, char* argv[])
         WriteHostMap(map, hostmap);
         std::cout << "wrote host map " << hostmap << std::endl;
 
+        // What the hosts send that the emulated routers' IPv4 refuses (bad checksums, ...).
+        Ipv4DropCounter drops;
+        for (NodeList::Iterator it = NodeList::Begin(); it != NodeList::End(); ++it)
+        {
+            drops.Watch(*it);
+        }
+        // ... and what ns-3 must not parse at all (headers cut short): dropped at the TAPs.
+        std::vector<Ptr<Ipv4InputGuard>> guards;
+        for (const auto& h : attached)
+        {
+            guards.push_back(Ipv4InputGuard::Install(h.device));
+        }
+
         Ptr<LagMonitor> monitor = CreateObject<LagMonitor>();
         monitor->SetAttribute("ReportInterval", TimeValue(Seconds(report)));
         monitor->SetAttribute("MaxLag", TimeValue(MicroSeconds(int64_t(maxLag * 1000))));
@@ -312,6 +327,19 @@ main(int argc, char* argv[])
                          "emulator's wake-ups on time"
                       << std::endl;
         }
+        summary["ipv4_drops"] = drops.ToJson();
+        nlohmann::json guarded = {{"total", 0}};
+        for (const auto& g : guards)
+        {
+            const nlohmann::json counts = g->ToJson(); // items() does not keep it alive
+            for (const auto& [reason, n] : counts.items())
+            {
+                guarded[reason] = guarded.value(reason, uint64_t(0)) + n.get<uint64_t>();
+            }
+        }
+        summary["input_guard"] = guarded;
+        std::cout << "refused input: ipv4 " << summary["ipv4_drops"].dump() << ", guard "
+                  << guarded.dump() << std::endl;
         out.Root()["emulator"] = summary;
         out.Root()["intervals"] = intervals;
         out.Root()["hostmap"] = hostmap;

@@ -24,6 +24,7 @@
 #include "ns3/enum.h"
 #include "ns3/global-value.h"
 #include "ns3/host-node.h"
+#include "ns3/input-counters.h"
 #include "ns3/lag-monitor.h"
 #include "ns3/node-roles.h"
 #include "ns3/realtime-simulator-impl.h"
@@ -270,6 +271,8 @@ main(int argc, char* argv[])
     const auto wallStart = std::chrono::steady_clock::now();
     std::unique_ptr<NodeRole> node;
     Ptr<LagMonitor> monitor;
+    Ipv4DropCounter drops;     // what the real side sent that the node's IPv4 layer refused
+    Ptr<Ipv4InputGuard> guard; // what it sent that ns-3 must not parse (headers cut short)
     nlohmann::json record;
     try
     {
@@ -285,6 +288,8 @@ main(int argc, char* argv[])
         Ptr<Node> n = CreateHostNode(host, fd, &device);
         node = spec->make(*spec);
         node->Install(n, options);
+        drops.Watch(n);
+        guard = Ipv4InputGuard::Install(device);
 
         monitor = CreateObject<LagMonitor>();
         monitor->SetAttribute("SampleInterval", TimeValue(MicroSeconds(int64_t(lagSample * 1000))));
@@ -330,6 +335,8 @@ main(int argc, char* argv[])
                     nlohmann::json r = record;
                     r["results"] = node->Results();
                     r["running"] = true;
+                    r["ipv4_drops"] = drops.ToJson();
+                    r["input_guard"] = guard->ToJson();
                     WriteJson(r, results);
                 }
                 if (exitOnComplete)
@@ -352,6 +359,8 @@ main(int argc, char* argv[])
         nlohmann::json lag = monitor->Summary();
         record["results"] = node->Results();
         record["running"] = false;
+        record["ipv4_drops"] = drops.ToJson();
+        record["input_guard"] = guard->ToJson();
         record["simulated_s"] = Simulator::Now().GetSeconds();
         record["wall_seconds"]
             = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();

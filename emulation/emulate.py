@@ -192,6 +192,7 @@ class Run:
         self.workdir = os.path.join(self.outdir, "hosts")
         self.emulator = None
         self.nodes = {}
+        self.lost = {}  # receivers that died during the run: host -> returncode
         self.hosts_up = False
 
     # ------------------------------------------------------------------ processes
@@ -341,11 +342,21 @@ class Run:
         last = start
         receivers = list(range(1, self.hosts))
         while True:
-            done = [i for i in receivers
+            # A receiver that dies (a crash, kill -9) is marked failed; the others go on, as
+            # the overlay's other nodes do. The emulator or the source dying ends the run.
+            for i in receivers:
+                p = self.nodes[i]
+                if i not in self.lost and p.poll() is not None and p.returncode != 0:
+                    self.lost[i] = p.returncode
+                    text = open(os.path.join(self.workdir, "h%d.log" % i)).read()
+                    log("host %d's bullet-node %s after %.1f s; the other receivers go on:\n%s"
+                        % (i, exit_reason(p.returncode), time.time() - start, excerpt(text, 5)))
+            alive = [i for i in receivers if i not in self.lost]
+            done = [i for i in alive
                     if (self.read_result(i) or {}).get("results", {}).get("complete")]
-            if len(done) == len(receivers):
+            if len(done) == len(alive):
                 break
-            self.check_alive(receivers)
+            self.check_alive([0])
             if time.time() - start > timeout:
                 log("timeout: %d of %d receivers complete after %.0f s"
                     % (len(done), len(receivers), timeout))
@@ -355,7 +366,10 @@ class Run:
                 log("t = %.0f s: %d/%d receivers complete" % (last - start, len(done), len(receivers)))
             time.sleep(0.25)
         log("all %d receivers complete after %.1f s" % (len(receivers), time.time() - start)
-            if len(done) == len(receivers) else "stopping")
+            if len(done) == len(receivers)
+            else "%d of %d receivers complete after %.1f s; failed: hosts %s"
+            % (len(done), len(receivers), time.time() - start, sorted(self.lost))
+            if len(done) == len(alive) else "stopping")
         for i in sorted(self.nodes, reverse=True):
             self.stop(self.nodes[i])
 
@@ -399,6 +413,10 @@ class Run:
             r = self.read_result(i) or {"ok": False, "error": "no results written"}
             r["host"] = i
             r["exit_status"] = self.nodes[i].returncode if i in self.nodes else None
+            if i in self.lost:
+                # Died during the run: what its file says (if anything) is from before.
+                r["ok"] = False
+                r["error"] = "bullet-node " + exit_reason(self.lost[i]) + " during the run"
             records.append(r)
         hostmap = {}
         try:
@@ -431,6 +449,9 @@ class Run:
                 "emulator_exit_status": self.emulator.returncode,
                 "fidelity_ok": "FIDELITY OK" in emu_text,
                 "node_lag_p99_ms_max": max(node_p99) if node_p99 else None,
+                "failed_hosts": [r["host"] for r in records if r.get("exit_status") != 0],
+                "ipv4_drops": lag.get("ipv4_drops"),
+                "input_guard": lag.get("input_guard"),
                 "nodes": records,
             },
         }
@@ -506,6 +527,10 @@ class Run:
             "duplicate_fraction": dup / blocks if blocks else 0,
             "control_kbps": control * 8 / 1000 / self.hosts / wall,
             "bytes_verified": verified and len(times) == self.hosts - 1,
+            # Every receiver that completed holds the source's bytes (a run with failed
+            # hosts: the survivors' files are still checked).
+            "completed_bytes_identical": bool(src_sha) and all(
+                r["bytes_identical"] for r in records[1:] if r.get("results", {}).get("complete")),
             "blocks_rejected": rejected,
             "payload": "real",
             "file_sha256": src_sha,
@@ -556,6 +581,17 @@ class Run:
                  lag.get("p50", -1), lag.get("p99", -1), lag.get("max", -1),
                  "%.3f" % e["node_lag_p99_ms_max"] if e["node_lag_p99_ms_max"] is not None
                  else "-"))
+
+
+def exit_reason(status):
+    """'exited with 1' or 'was killed by signal 9 (SIGKILL)' for a Popen returncode."""
+    if status is not None and status < 0:
+        try:
+            name = signal.Signals(-status).name
+        except ValueError:
+            name = "?"
+        return "was killed by signal %d (%s)" % (-status, name)
+    return "exited with %s" % status
 
 
 def sha256(path):

@@ -714,6 +714,232 @@ TEST_F(NamespaceHosts, NamespaceHostCannotReachTheMachinesOtherAddresses)
     EXPECT_TRUE(up) << "control failed: the namespace never reached its gateway 172.16.0.1";
 }
 
+/// Parses the last line of \p text that is a JSON object (what emulation-bad-input.py prints).
+nlohmann::json
+LastJsonLine(const std::string& text)
+{
+    std::istringstream in(text);
+    nlohmann::json last;
+    for (std::string line; std::getline(in, line);)
+    {
+        if (!line.empty() && line[0] == '{')
+        {
+            last = nlohmann::json::parse(line, nullptr, false);
+        }
+    }
+    return last;
+}
+
+/// Waits up to \p seconds for \p path to exist.
+bool
+WaitForFile(const std::string& path, double seconds)
+{
+    auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (!std::filesystem::exists(path))
+    {
+        if (std::chrono::steady_clock::now() > end)
+        {
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return true;
+}
+
+/**
+ * Bad input from the real side, during a Bullet' transfer over four namespace hosts
+ * (2 MB at 1 Mbit/s access links, so that the nodes are busy for ~20 s):
+ * - malformed frames (test/emulation-bad-input.py frames: truncated Ethernet/IPv4/UDP/TCP/
+ *   ICMP/ARP headers, bad IPv4/UDP/TCP checksums, lengths that contradict the frame, stray
+ *   fragments, random bytes) to host 2's bullet-node's MAC and to broadcast, aimed at that
+ *   node, the source (across the emulator) and the emulator's own gateway address: from a
+ *   fifth namespace on host 2's bridge, and straight onto host 2's veth and TAP;
+ * - host 1's kernel speaks garbage on host 2's node's control port (TCP 7004; the data port
+ *   7003 does not answer a real kernel's SYN, see doc/emulation.md):
+ *   random bytes, connect-and-close, a hello then a 4 GB length field, a wrong magic byte,
+ *   and UDP garbage on 7000..7004.
+ * Every node and the emulator must keep running, every receiver's file must be
+ * byte-identical to the source's, the node must close each garbage connection, and the
+ * counters must show it: host 2's control_rejected, its and the
+ * emulator's input_guard (headers cut short) and ipv4_drops.bad_checksum.
+ */
+TEST_F(NamespaceHosts, MalformedFramesAndGarbageOnPortsLeaveTheTransferIntact)
+{
+    const std::string p = Prefix('g');
+    std::string out;
+    nlohmann::json s;
+    int rc = -1;
+    std::thread run([&]() {
+        rc = Emulate("file-distribution --hosts=4 --size=2000000 --seed=5 "
+                     "--systems=bullet-prime --accessRate=1Mbps --timeout=150 --prefix="
+                         + p,
+                     out, s);
+    });
+    // Once every receiver runs (host 3's log exists), attack host 2.
+    const bool started = WaitForFile(m_dir + "/hosts/h3.log", 90);
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    const std::string injector
+        = "python3 " + std::string(BULLET_SOURCE_DIR) + "/test/emulation-bad-input.py ";
+    std::string frames;
+    std::string ports;
+    int framesRc = -1;
+    int portsRc = -1;
+    if (started)
+    {
+        // A namespace of the test's prefix (hosts-down.sh removes it) on host 2's bridge.
+        const std::string ns = p + "h9";
+        Shell("ip netns add " + ns + " && ip link add " + p + "v9 type veth peer name eth0 netns "
+              + ns + " && ip link set " + p + "v9 master " + p + "b2 up && ip -n " + ns
+              + " link set eth0 up");
+        const std::string what = "frames --dst-mac 02:00:ac:10:02:03 --target 172.16.2.3 "
+                                 "--target 172.16.0.3 --target 172.16.2.1 --src 172.16.2.99 "
+                                 "--src-mac 02:00:00:00:02:99";
+        // Across host 2's bridge, as a host on its link would send them (a bridge with
+        // br_netfilter on drops IPv4 headers that are invalid; the rest passes) ...
+        framesRc = Shell("ip netns exec " + ns + " " + injector + what + " 2>&1", &frames);
+        // ... and straight onto the node's link and the emulator's TAP, as a VM's TAP or a
+        // plain wire delivers them: every frame of the list reaches the node and the emulator.
+        std::string more;
+        framesRc |= Shell(injector + what + " --iface " + p + "v2 2>&1", &more);
+        frames += more;
+        framesRc |= Shell(injector + what + " --iface " + p + "t2 2>&1", &more);
+        frames += more;
+        portsRc = Shell("ip netns exec " + p + "h1 " + injector
+                            + "ports --target 172.16.2.3 --port 7004 2>&1",
+                        &ports);
+    }
+    run.join();
+    ASSERT_TRUE(started) << "the receivers never started:\n" << out;
+    EXPECT_EQ(framesRc, 0) << frames;
+    EXPECT_EQ(portsRc, 0) << ports;
+    ASSERT_EQ(rc, 0) << out;
+    ASSERT_TRUE(s.is_object()) << out;
+
+    // The transfer is intact: every receiver complete, byte-identical on disk.
+    const auto& bp = s["systems"]["bullet-prime"];
+    EXPECT_EQ(bp["completed"].get<int>(), 3) << out;
+    EXPECT_TRUE(bp["bytes_verified"].get<bool>()) << out;
+    const std::string want = HexOfFile(m_dir + "/hosts/h0.file");
+    for (int i = 1; i < 4; ++i)
+    {
+        EXPECT_EQ(HexOfFile(m_dir + "/hosts/h" + std::to_string(i) + ".file"), want) << i;
+    }
+    for (const auto& n : s["emulation"]["nodes"])
+    {
+        EXPECT_EQ(n["exit_status"].get<int>(), 0) << n.dump();
+        EXPECT_EQ(n["results"]["rejected"].get<uint64_t>(), 0u) << n.dump(); // no bad blocks
+    }
+    EXPECT_EQ(s["emulation"]["emulator_exit_status"].get<int>(), 0);
+
+    // The garbage was sent, and the node closed every garbage connection.
+    nlohmann::json f = LastJsonLine(frames);
+    ASSERT_TRUE(f.is_object()) << frames;
+    EXPECT_GT(f["frames"].get<int>(), 300) << frames;
+    nlohmann::json g = LastJsonLine(ports);
+    ASSERT_TRUE(g.is_object()) << ports;
+    int closed = 0;
+    for (const auto& a : g["attempts"])
+    {
+        EXPECT_TRUE(a["connected"].get<bool>()) << a.dump();
+        if (a["what"] != "connect and close")
+        {
+            EXPECT_TRUE(a["closed_by_node"].get<bool>()) << a.dump();
+            closed += a["closed_by_node"].get<bool>();
+        }
+    }
+
+    // The counters: the node aimed at, and the emulator.
+    const auto& h2 = s["emulation"]["nodes"][2];
+    ASSERT_EQ(h2["address"].get<std::string>(), "172.16.2.3");
+    const auto& r2 = h2["results"];
+    EXPECT_GT(r2["control_rejected"].get<uint64_t>(), 0u) << r2.dump();
+    EXPECT_GT(h2["input_guard"]["total"].get<uint64_t>(), 0u) << h2.dump();
+    EXPECT_GT(h2["input_guard"].value("icmp_truncated", uint64_t(0)), 0u) << h2.dump();
+    EXPECT_GT(h2["ipv4_drops"].value("bad_checksum", uint64_t(0)), 0u) << h2.dump();
+    const auto& emu = s["emulation"]["emulator"];
+    EXPECT_GT(emu["input_guard"]["total"].get<uint64_t>(), 0u) << emu.dump();
+    EXPECT_GT(emu["ipv4_drops"].value("bad_checksum", uint64_t(0)), 0u) << emu.dump();
+    // The other receivers were not aimed at: nothing refused on their protocol ports.
+    for (int i : {1, 3})
+    {
+        const auto& r = s["emulation"]["nodes"][i]["results"];
+        EXPECT_EQ(r["control_rejected"].get<uint64_t>(), 0u) << r.dump();
+        EXPECT_EQ(r["data_malformed"].get<uint64_t>(), 0u) << r.dump();
+    }
+    std::cout << "[ figures  ] " << f["frames"] << " malformed frames, " << g["attempts"].size()
+              << " garbage connections (" << closed << " closed by the node), host 2: "
+              << "control_rejected " << r2["control_rejected"] << ", data_malformed "
+              << r2["data_malformed"] << ", guard " << h2["input_guard"].dump() << ", ipv4 "
+              << h2["ipv4_drops"].dump() << "; emulator guard " << emu["input_guard"].dump()
+              << ", ipv4 " << emu["ipv4_drops"].dump() << "; completion max "
+              << bp["completion_max_s"].get<double>() << " s, run "
+              << s["wall_seconds"].get<double>() << " s wall" << std::endl;
+}
+
+/**
+ * kill -9 of one receiver's bullet-node mid-transfer (Bullet' over five namespace hosts,
+ * 1.5 MB at 1 Mbit/s): the other three receivers must complete with byte-identical files
+ * (the overlay routes around the dead node), and ./ns3 emulate must end without waiting
+ * for its timeout, exit 1 and mark the killed host as failed in summary.json.
+ */
+TEST_F(NamespaceHosts, ReceiverKilledMidTransferIsMarkedFailedAndTheOthersComplete)
+{
+    const std::string p = Prefix('k');
+    std::string out;
+    nlohmann::json s;
+    int rc = -1;
+    std::thread run([&]() {
+        rc = Emulate("file-distribution --hosts=5 --size=1500000 --seed=6 "
+                     "--systems=bullet-prime --accessRate=1Mbps --timeout=150 --prefix="
+                         + p,
+                     out, s);
+    });
+    const bool started = WaitForFile(m_dir + "/hosts/h4.log", 90);
+    std::this_thread::sleep_for(std::chrono::seconds(4));
+    // Host 3's bullet-node: the only process in its namespace.
+    std::string pids;
+    Shell("ip netns pids " + p + "h3", &pids);
+    const bool completeBefore = std::filesystem::exists(m_dir + "/hosts/h3.json");
+    int killed = 0;
+    std::istringstream in(pids);
+    for (int pid; in >> pid;)
+    {
+        killed += kill(pid, SIGKILL) == 0;
+    }
+    run.join();
+    ASSERT_TRUE(started) << out;
+    ASSERT_EQ(killed, 1) << "pids in " << p << "h3: " << pids;
+    ASSERT_FALSE(completeBefore) << "host 3 completed before the kill: the test needs a larger "
+                                    "file or slower links";
+    EXPECT_EQ(rc, 1) << out;
+    ASSERT_TRUE(s.is_object()) << out;
+    EXPECT_EQ(out.find("timeout:"), std::string::npos) << out; // it did not wait it out
+    EXPECT_NE(out.find("killed by signal 9"), std::string::npos) << out;
+    EXPECT_EQ(s["emulation"]["failed_hosts"], nlohmann::json::array({3})) << s["emulation"].dump();
+    const auto& n3 = s["emulation"]["nodes"][3];
+    EXPECT_EQ(n3["exit_status"].get<int>(), -9) << n3.dump();
+    EXPECT_FALSE(n3["ok"].get<bool>());
+    EXPECT_NE(n3["error"].get<std::string>().find("killed by signal 9"), std::string::npos)
+        << n3.dump();
+    EXPECT_FALSE(n3["bytes_identical"].get<bool>());
+
+    const auto& bp = s["systems"]["bullet-prime"];
+    EXPECT_EQ(bp["completed"].get<int>(), 3) << out;
+    EXPECT_FALSE(bp["bytes_verified"].get<bool>()); // not every receiver holds the file
+    EXPECT_TRUE(bp["completed_bytes_identical"].get<bool>()) << out;
+    const std::string want = HexOfFile(m_dir + "/hosts/h0.file");
+    for (int i : {1, 2, 4})
+    {
+        EXPECT_EQ(HexOfFile(m_dir + "/hosts/h" + std::to_string(i) + ".file"), want) << i;
+        EXPECT_EQ(s["emulation"]["nodes"][i]["exit_status"].get<int>(), 0) << i;
+    }
+    EXPECT_FALSE(std::filesystem::exists(m_dir + "/hosts/h3.file"));
+    std::cout << "[ figures  ] host 3 killed 4 s after the last receiver started; the other 3 "
+              << "complete, median " << bp["completion_median_s"].get<double>() << " s, max "
+              << bp["completion_max_s"].get<double>() << " s; run "
+              << s["wall_seconds"].get<double>() << " s wall" << std::endl;
+}
+
 #endif // BULLET_EMULATOR
 
 } // namespace

@@ -6,7 +6,9 @@
 #include "ns3/block-store.h"
 #include "ns3/buffer.h"
 #include "ns3/checked-header.h"
+#include "ns3/control-channel.h"
 #include "ns3/data-rate.h"
+#include "ns3/data-transport.h"
 #include "ns3/file-content.h"
 #include "ns3/file-distribution-application.h"
 #include "ns3/log.h"
@@ -146,6 +148,9 @@ class StreamingRole : public NodeRole
         r["duplicates"] = m_duplicates;
         r["duplicate_fraction"] = m_packets ? double(m_duplicates) / m_packets : 0.0;
         r["first_packet_s"] = m_firstPacket;
+        r["malformed"] = m_app->GetMalformedCount();
+        Ptr<ControlChannel> channel = m_app->GetControlChannel();
+        r["control_rejected"] = channel ? channel->GetRejectedCount() : 0;
         return r;
     }
 
@@ -294,6 +299,11 @@ class FileRole : public NodeRole
         r["duplicates"] = m_duplicates;
         r["rejected"] = m_app->GetRejectedBlocks();
         r["malformed"] = m_app->GetMalformedCount();
+        // Input the transports refused (a peer speaking garbage on the protocol's ports).
+        Ptr<ControlChannel> channel = m_app->GetControlChannel();
+        r["control_rejected"] = channel ? channel->GetRejectedCount() : 0;
+        Ptr<TcpDataTransport> tcp = DynamicCast<TcpDataTransport>(m_app->GetTransport());
+        r["data_malformed"] = tcp ? tcp->GetMalformedCount() : 0;
         r["control_bytes"] = m_control;
         r["blocks_sent"] = m_sent;
         r["first_block_s"] = m_firstBlock;

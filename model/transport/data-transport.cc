@@ -323,6 +323,12 @@ TcpDataTransport::GetQueued(Ipv4Address peer) const
     return m_transport ? m_transport->GetQueuedBlocks(InetSocketAddress(peer, m_port)) : 0;
 }
 
+uint64_t
+TcpDataTransport::GetMalformedCount() const
+{
+    return m_transport ? m_transport->GetMalformedCount() : 0;
+}
+
 bool
 TcpDataTransport::SendRequested(Ipv4Address peer, Ptr<Packet> packet, uint32_t inFront)
 {

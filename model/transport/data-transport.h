@@ -156,6 +156,11 @@ class TcpDataTransport : public DataTransport
      * idled; the receiver finds both in a BlockFeedbackTag on the packet it is handed.
      */
     bool SendRequested(Ipv4Address peer, Ptr<Packet> packet, uint32_t inFront);
+    /**
+     * Connections the transport closed for malformed input (bad magic, an unknown type, a
+     * length over the maximum, no hello): BlockTransport::GetMalformedCount().
+     */
+    uint64_t GetMalformedCount() const;
 
   protected:
     void DoDispose() override;
