@@ -11,6 +11,8 @@
  * Bullet streaming; and the isolation of the hosts from the machine's other addresses. They
  * need root, /dev/net/tun and network namespaces, and skip, saying which is missing, without.
  */
+#include "test-shell.h"
+
 #include "ns3/arp-header.h"
 #include "ns3/block-manifest.h"
 #include "ns3/boolean.h"
@@ -49,31 +51,6 @@ using namespace ns3;
 
 namespace
 {
-
-/// Runs a shell command; returns its exit status and, in \p output, stdout (and stderr if
-/// the command redirects it).
-int
-Shell(const std::string& cmd, std::string* output = nullptr)
-{
-    FILE* f = popen(cmd.c_str(), "r");
-    if (!f)
-    {
-        return -1;
-    }
-    std::string text;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-    {
-        text.append(buf, n);
-    }
-    int status = pclose(f);
-    if (output)
-    {
-        *output = text;
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 std::string
 Script(const std::string& name)

@@ -6,6 +6,8 @@
  * real ping, TCP and UDP traffic across the emulated core. It needs root, /dev/net/tun and
  * network namespaces, and skips, saying which is missing, where they are not available.
  */
+#include "test-shell.h"
+
 #include "ns3/arp-header.h"
 #include "ns3/boolean.h"
 #include "ns3/emulation-topology.h"
@@ -216,30 +218,6 @@ TEST(HostAttachment, FramesCrossTheCoreBetweenTwoHosts)
     EXPECT_TRUE(delivered);
     EXPECT_TRUE(checksumOk);
     EXPECT_EQ(ttl, 60u);
-}
-
-/// Runs a shell command; returns its exit status and stdout.
-int
-Shell(const std::string& cmd, std::string* output = nullptr)
-{
-    FILE* f = popen(cmd.c_str(), "r");
-    if (!f)
-    {
-        return -1;
-    }
-    std::string text;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-    {
-        text.append(buf, n);
-    }
-    int status = pclose(f);
-    if (output)
-    {
-        *output = text;
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 /// What the integration test needs; empty when everything is there.
