@@ -3,6 +3,7 @@
  */
 #include "bullet-application.h"
 
+#include "ns3/boolean.h"
 #include "ns3/log.h"
 #include "ns3/nstime.h"
 #include "ns3/simulator.h"
@@ -28,7 +29,13 @@ BulletApplication::GetTypeId()
                           "(its working set spans this much time at the stream rate)",
                           TimeValue(Seconds(20)),
                           MakeTimeAccessor(&BulletApplication::m_recoveryWindow),
-                          MakeTimeChecker(MilliSeconds(100))));
+                          MakeTimeChecker(MilliSeconds(100)))
+            .AddAttribute("ShuffleMissing",
+                          "Whether a sender sends a receiver's missing packets in random order "
+                          "(the 2008 paper's Bullet, Section 4.3.2.1) instead of oldest first",
+                          BooleanValue(false),
+                          MakeBooleanAccessor(&BulletApplication::m_shuffleMissing),
+                          MakeBooleanChecker()));
     return tid;
 }
 
@@ -112,6 +119,7 @@ BulletApplication::DoStart()
     };
     host.window = StreamRecovery::WindowPackets(m_recoveryWindow, GetRate(), GetPacketSize());
     host.packetSize = GetPacketSize();
+    host.shuffleMissing = m_shuffleMissing;
     m_protocol = std::make_unique<BulletProtocol>(*this, host);
     GetTransport()->SetSendReadyCallback(MakeCallback(&BulletApplication::OnSendReady, this));
 }

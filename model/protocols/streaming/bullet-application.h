@@ -73,6 +73,7 @@ class BulletApplication
     void OnSendReady(Ipv4Address peer);
 
     Time m_recoveryWindow;
+    bool m_shuffleMissing{false}; ///< ShuffleMissing
     std::unique_ptr<BulletProtocol> m_protocol;
 };
 
