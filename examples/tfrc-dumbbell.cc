@@ -39,6 +39,8 @@ main(int argc, char** argv)
     uint32_t queue = cfg.queuePackets;
     uint32_t seed = 1;
     bool red = false;
+    double tcpMinRtoMs = cfg.tcpMinRto.GetMilliSeconds();
+    uint32_t tcpDelAckCount = cfg.tcpDelAckCount;
     std::string outdir;
 
     CommandLine cmd(__FILE__);
@@ -53,6 +55,14 @@ main(int argc, char** argv)
     cmd.AddValue("delay", "bottleneck one-way delay, ms", delayMs);
     cmd.AddValue("queue", "bottleneck buffer, packets", queue);
     cmd.AddValue("red", "RED instead of drop-tail at the bottleneck", red);
+    cmd.AddValue("tcpMinRto",
+                 "TCP minimum retransmission timeout, ms (Linux 200, as on the papers' hosts; "
+                 "ns-3's default 1000)",
+                 tcpMinRtoMs);
+    cmd.AddValue("tcpDelAckCount",
+                 "segments per TCP ACK (1: an ACK per segment, as TFRC's equation assumes; "
+                 "ns-3's default 2)",
+                 tcpDelAckCount);
     cmd.AddValue("seed", "RNG run number", seed);
     cmd.AddValue("outdir", "output directory (default results/tfrc-dumbbell)", outdir);
     cmd.Parse(argc, argv);
@@ -67,6 +77,13 @@ main(int argc, char** argv)
     cfg.queuePackets = queue;
     cfg.run = seed;
     cfg.red = red;
+    if (tcpMinRtoMs <= 0 || tcpDelAckCount == 0)
+    {
+        std::cerr << "tfrc-dumbbell: --tcpMinRto must be > 0 ms and --tcpDelAckCount >= 1\n";
+        return 2;
+    }
+    cfg.tcpMinRto = MilliSeconds(tcpMinRtoMs);
+    cfg.tcpDelAckCount = tcpDelAckCount;
 
     ExperimentOutput out("tfrc-dumbbell", argc, argv, outdir);
     out.SetSeed(seed);
@@ -134,6 +151,8 @@ main(int argc, char** argv)
     out.Root()["loss"] = loss;
     out.Root()["queue"] = red ? "red" : "droptail";
     out.Root()["queue_packets"] = queue;
+    out.Root()["tcp_min_rto_ms"] = tcpMinRtoMs;
+    out.Root()["tcp_del_ack_count"] = tcpDelAckCount;
     std::cout << "wrote " << out.WriteSummary(duration) << "\n";
     return 0;
 }

@@ -83,14 +83,16 @@ ConnectTfrcRtt(Ptr<TfrcBulkApplication> app, WindowMean* m)
 /**
  * Aggregates to \p node the factory its TCP sender or sink takes its sockets from, carrying
  * this scenario's TCP socket settings (a PacketSink's accepted sockets inherit them from its
- * listening socket). \p segmentSize is the scenario's TFRC s.
+ * listening socket): the segment size matching TFRC's s, the minimum RTO and the ACK ratio.
  */
 void
-AddTcpSocketFactory(Ptr<Node> node, uint32_t segmentSize)
+AddTcpSocketFactory(Ptr<Node> node, const TfrcDumbbellConfig& c)
 {
     Ptr<ConfiguredTcpSocketFactory> factory = CreateObject<ConfiguredTcpSocketFactory>();
     // Same IP packet size for both kinds of flow: UDP(8) + TFRC datagram s vs TCP(20+12 opts).
-    factory->SetSocketAttribute("SegmentSize", UintegerValue(segmentSize - 12));
+    factory->SetSocketAttribute("SegmentSize", UintegerValue(c.segmentSize - 12));
+    factory->SetSocketAttribute("MinRto", TimeValue(c.tcpMinRto));
+    factory->SetSocketAttribute("DelAckCount", UintegerValue(c.tcpDelAckCount));
     factory->SetSocketAttribute("SndBufSize", UintegerValue(1 << 20));
     factory->SetSocketAttribute("RcvBufSize", UintegerValue(1 << 20));
     node->AggregateObject(factory);
@@ -206,8 +208,8 @@ RunTfrcDumbbell(const TfrcDumbbellConfig& c)
         if (i < c.tcpFlows)
         {
             // Both ends' sockets come from their node's ConfiguredTcpSocketFactory.
-            AddTcpSocketFactory(right.Get(i), c.segmentSize);
-            AddTcpSocketFactory(left.Get(i), c.segmentSize);
+            AddTcpSocketFactory(right.Get(i), c);
+            AddTcpSocketFactory(left.Get(i), c);
             TypeId factory = ConfiguredTcpSocketFactory::GetTypeId();
             PacketSinkHelper sink(factory.GetName(),
                                   InetSocketAddress(Ipv4Address::GetAny(), port));

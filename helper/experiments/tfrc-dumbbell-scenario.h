@@ -37,6 +37,13 @@ struct TfrcDumbbellConfig
     /// (phase effects); RED removes that bias.
     bool red{false};
     uint32_t segmentSize{1460}; ///< TFRC s (datagram size); TCP MSS is s - 12
+    /// TCP's minimum retransmission timeout. Default: Linux's 200 ms, as on the papers'
+    /// hosts (ns-3's own default is RFC 6298's 1 s).
+    Time tcpMinRto{MilliSeconds(200)};
+    /// Segments per TCP ACK (ns3::TcpSocket::DelAckCount). Default 1: an ACK per segment, as
+    /// Linux receivers do at the small windows of a 1 Mbps path (quick-ACK) and as TFRC's
+    /// equation assumes (b = 1, RFC 5348 3.1); ns-3's own default is 2.
+    uint32_t tcpDelAckCount{1};
     uint32_t seed{1};
     uint32_t run{1};
 };

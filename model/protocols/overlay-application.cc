@@ -185,6 +185,10 @@ OverlayApplication::StartApplication()
     m_channel->TraceConnectWithoutContext("Tx",
                                           MakeCallback(&OverlayApplication::ControlSent, this));
     m_transport = m_transportFactory.Create<DataTransport>();
+    if (m_stream >= 0)
+    {
+        m_transport->AssignStreams(m_stream + kTransportStream);
+    }
     m_transport->SetRecvCallback(MakeCallback(&OverlayApplication::ReceiveData, this));
     m_transport->Start(GetNode());
     m_tree->Start(m_channel);

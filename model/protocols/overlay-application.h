@@ -46,7 +46,8 @@ FactoryOf(TypeId tid)
  *
  * Random streams: a node takes a block of kStreamsPerNode streams from AssignStreams();
  * offsets kProtocolStream (the protocol's own draws), kRanSubStream (a RanSub it creates with
- * CreateRanSub) and kTreeStream (a RandomTree's draws).
+ * CreateRanSub), kTreeStream (a RandomTree's draws) and kTransportStream (the data
+ * transport's, e.g. TFRC's pacing gaps).
  *
  * A protocol is a subclass that implements DoStart()/DoStop() and ReceiveData(), and talks
  * to other nodes only through GetControlChannel() and GetTransport().
@@ -58,6 +59,7 @@ class OverlayApplication : public Application
     static constexpr int64_t kProtocolStream = 0;
     static constexpr int64_t kRanSubStream = 1;
     static constexpr int64_t kTreeStream = 4;
+    static constexpr int64_t kTransportStream = 5;
 
     static TypeId GetTypeId();
     OverlayApplication();

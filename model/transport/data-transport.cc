@@ -35,6 +35,12 @@ DataTransport::GetTypeId()
     return tid;
 }
 
+int64_t
+DataTransport::AssignStreams(int64_t /* stream */)
+{
+    return 0;
+}
+
 void
 DataTransport::SetRecvCallback(RecvCallback cb)
 {
@@ -180,10 +186,25 @@ TfrcDataTransport::GetTypeId()
     return tid;
 }
 
+int64_t
+TfrcDataTransport::AssignStreams(int64_t stream)
+{
+    m_stream = stream;
+    if (m_socket)
+    {
+        m_socket->AssignStreams(stream);
+    }
+    return 1;
+}
+
 void
 TfrcDataTransport::Start(Ptr<Node> node)
 {
     m_socket = CreateObject<TfrcSocket>();
+    if (m_stream >= 0)
+    {
+        m_socket->AssignStreams(m_stream);
+    }
     if (!m_socket->Bind(node, m_port))
     {
         NS_FATAL_ERROR("TfrcDataTransport: cannot bind port " << m_port);

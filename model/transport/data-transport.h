@@ -42,6 +42,12 @@ class DataTransport : public Object
     virtual void Start(Ptr<Node> node) = 0;
     virtual void Stop() = 0;
     /**
+     * Fixes the transport's random streams (call before Start). The base uses none.
+     * \param stream first stream index to use
+     * \return the number of streams used (at most 1)
+     */
+    virtual int64_t AssignStreams(int64_t stream);
+    /**
      * Takes the packet for \p peer now, or returns false; traces either way.
      *
      * \p packet is never modified: every transport sends a copy of it (TFRC and TCP when
@@ -119,6 +125,8 @@ class TfrcDataTransport : public DataTransport
 
     void Start(Ptr<Node> node) override;
     void Stop() override;
+    /// The socket's pacing stream (TfrcSocket::AssignStreams).
+    int64_t AssignStreams(int64_t stream) override;
     void Close(Ipv4Address peer) override;
     Ptr<TfrcSocket> GetSocket() const;
 
@@ -131,6 +139,7 @@ class TfrcDataTransport : public DataTransport
     void HandleReady(const InetSocketAddress& peer);
 
     uint16_t m_port{0};
+    int64_t m_stream{-1}; ///< the socket's pacing stream, -1 if not assigned
     Ptr<TfrcSocket> m_socket;
 };
 

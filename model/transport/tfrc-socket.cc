@@ -5,6 +5,7 @@
 
 #include "ns3/boolean.h"
 #include "ns3/double.h"
+#include "ns3/enum.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/packet.h"
@@ -190,10 +191,12 @@ TfrcFlow::TrySend()
         m_noFeedbackEvent = Simulator::Schedule(m_sender->GetNoFeedbackTimeout(),
                                                 &TfrcFlow::NoFeedbackExpired, this);
     }
-    // Pace at s/X: the next packet may leave one inter-packet interval after this one.
+    // Pace at s/X: the next packet may leave one inter-packet interval after this one (with
+    // Poisson pacing, an exponentially distributed multiple of it, mean 1).
     m_lastSendTime = std::max(m_nextSendTime, now);
     m_lastSendSize = size;
-    m_nextSendTime = m_lastSendTime + m_sender->GetInterPacketInterval(size);
+    m_gapFactor = m_socket->NextGapFactor();
+    m_nextSendTime = m_lastSendTime + m_sender->GetInterPacketInterval(size) * m_gapFactor;
     m_socket->Transmit(wire, m_peer);
     if (!m_queue.empty())
     {
@@ -215,7 +218,8 @@ TfrcFlow::Repace()
     }
     // The gap after the last packet follows the new rate: a packet waiting for a slot
     // computed at 1 packet/s must not wait that long once the first feedback raised X.
-    m_nextSendTime = m_lastSendTime + m_sender->GetInterPacketInterval(m_lastSendSize);
+    m_nextSendTime
+        = m_lastSendTime + m_sender->GetInterPacketInterval(m_lastSendSize) * m_gapFactor;
     if (m_pacerEvent.IsRunning())
     {
         m_pacerEvent.Cancel();
@@ -486,6 +490,14 @@ TfrcSocket::GetTypeId()
                             BooleanValue(false),
                             MakeBooleanAccessor(&TfrcSocket::m_oscillationPrevention),
                             MakeBooleanChecker())
+              .AddAttribute("Pacing",
+                            "Spacing of packets at the rate X: exact (s/X apart, RFC 5348 4.6) "
+                            "or poisson (exponential gaps, mean s/X: no fixed phase against "
+                            "TCP on drop-tail queues; doc/tfrc.md)",
+                            EnumValue(TfrcSocket::PACING_POISSON),
+                            MakeEnumAccessor(&TfrcSocket::m_pacing),
+                            MakeEnumChecker(TfrcSocket::PACING_EXACT, "exact",
+                                            TfrcSocket::PACING_POISSON, "poisson"))
               .AddTraceSource("Tx", "A data packet (TFRC header included) left for a peer",
                               MakeTraceSourceAccessor(&TfrcSocket::m_txTrace),
                               "ns3::TfrcSocket::PacketPeerTracedCallback")
@@ -505,7 +517,24 @@ TfrcSocket::GetTypeId()
     return tid;
 }
 
-TfrcSocket::TfrcSocket() = default;
+TfrcSocket::TfrcSocket()
+    : m_gaps(CreateObject<ExponentialRandomVariable>())
+{
+    m_gaps->SetAttribute("Mean", DoubleValue(1.0));
+}
+
+int64_t
+TfrcSocket::AssignStreams(int64_t stream)
+{
+    m_gaps->SetStream(stream);
+    return 1;
+}
+
+double
+TfrcSocket::NextGapFactor()
+{
+    return m_pacing == PACING_POISSON ? m_gaps->GetValue() : 1.0;
+}
 
 TfrcSocket::~TfrcSocket()
 {

@@ -9,6 +9,7 @@
 #include "ns3/inet-endpoint.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/object.h"
+#include "ns3/random-variable-stream.h"
 #include "ns3/tfrc-receiver.h"
 #include "ns3/tfrc-sender.h"
 #include "ns3/traced-callback.h"
@@ -107,6 +108,8 @@ class TfrcFlow : public Object
     Time m_nextSendTime;
     Time m_lastSendTime;
     uint32_t m_lastSendSize{0};
+    /// The last gap's multiple of s/X (1 with exact pacing, an Exp(1) draw with Poisson).
+    double m_gapFactor{1.0};
     EventId m_pacerEvent;
     EventId m_noFeedbackEvent;
     EventId m_feedbackEvent;
@@ -153,9 +156,30 @@ class TfrcFlow : public Object
 class TfrcSocket : public Object
 {
   public:
+    /// How packets are spaced at the rate X.
+    enum Pacing
+    {
+        /// Exactly s/X apart (RFC 5348 4.6).
+        PACING_EXACT,
+        /**
+         * Exponentially distributed gaps with mean s/X (a Poisson process at rate X/s): same
+         * rate, no fixed phase. Against TCP on a drop-tail queue, exactly paced packets take
+         * the queue's free slots as they open and TCP's back-to-back packets find it full
+         * (phase effects; doc/tfrc.md).
+         */
+        PACING_POISSON,
+    };
+
     static TypeId GetTypeId();
     TfrcSocket();
     ~TfrcSocket() override;
+
+    /**
+     * \brief Fixes the random stream of the pacing gaps (Poisson pacing).
+     * \param stream first stream index to use
+     * \return the number of streams used (1)
+     */
+    int64_t AssignStreams(int64_t stream);
 
     /**
      * \brief Creates the UDP socket on \p node and binds it to \p port (0: any free port).
@@ -211,6 +235,8 @@ class TfrcSocket : public Object
     void HandleRead(Ptr<Socket> socket);
     void Transmit(Ptr<Packet> packet, const InetSocketAddress& peer);
     void FlowTimedOut(Ptr<TfrcFlow> flow);
+    /// The next gap as a multiple of s/X (Pacing).
+    double NextGapFactor();
     TfrcSenderConfig SenderConfig() const;
     TfrcReceiverConfig ReceiverConfig() const;
 
@@ -235,6 +261,8 @@ class TfrcSocket : public Object
     Time m_initialRtt;
     Time m_initialNoFeedback;
     bool m_oscillationPrevention; ///< RFC 5348 4.5
+    Pacing m_pacing;
+    Ptr<ExponentialRandomVariable> m_gaps; ///< Exp(1) gap multiples for Poisson pacing
 
     // Traces.
     TracedCallback<Ptr<const Packet>, const InetSocketAddress&> m_txTrace;
