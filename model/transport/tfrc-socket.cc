@@ -196,7 +196,21 @@ TfrcFlow::TrySend()
     m_lastSendTime = std::max(m_nextSendTime, now);
     m_lastSendSize = size;
     m_gapFactor = m_socket->NextGapFactor();
-    m_nextSendTime = m_lastSendTime + m_sender->GetInterPacketInterval(size) * m_gapFactor;
+    Time ipi = m_sender->GetInterPacketInterval(size);
+    if (m_socket->m_pacing == TfrcSocket::PACING_JITTERED)
+    {
+        // Slots of s/X back to back, each packet at a uniform point of its slot: the rate is
+        // exactly X over any run of slots, the phase random. After an idle spell the next
+        // slot starts now.
+        Time slotEnd = m_slotStart + m_slotLength;
+        m_slotStart = std::max(slotEnd, m_lastSendTime);
+        m_slotLength = ipi;
+        m_nextSendTime = m_slotStart + ipi * m_gapFactor;
+    }
+    else
+    {
+        m_nextSendTime = m_lastSendTime + ipi * m_gapFactor;
+    }
     m_socket->Transmit(wire, m_peer);
     if (!m_queue.empty())
     {
@@ -218,8 +232,16 @@ TfrcFlow::Repace()
     }
     // The gap after the last packet follows the new rate: a packet waiting for a slot
     // computed at 1 packet/s must not wait that long once the first feedback raised X.
-    m_nextSendTime
-        = m_lastSendTime + m_sender->GetInterPacketInterval(m_lastSendSize) * m_gapFactor;
+    Time ipi = m_sender->GetInterPacketInterval(m_lastSendSize);
+    if (m_socket->m_pacing == TfrcSocket::PACING_JITTERED)
+    {
+        m_slotLength = ipi;
+        m_nextSendTime = m_slotStart + ipi * m_gapFactor;
+    }
+    else
+    {
+        m_nextSendTime = m_lastSendTime + ipi * m_gapFactor;
+    }
     if (m_pacerEvent.IsRunning())
     {
         m_pacerEvent.Cancel();
@@ -490,14 +512,14 @@ TfrcSocket::GetTypeId()
                             BooleanValue(false),
                             MakeBooleanAccessor(&TfrcSocket::m_oscillationPrevention),
                             MakeBooleanChecker())
-              .AddAttribute("Pacing",
-                            "Spacing of packets at the rate X: exact (s/X apart, RFC 5348 4.6) "
-                            "or poisson (exponential gaps, mean s/X: no fixed phase against "
-                            "TCP on drop-tail queues; doc/tfrc.md)",
-                            EnumValue(TfrcSocket::PACING_POISSON),
-                            MakeEnumAccessor(&TfrcSocket::m_pacing),
-                            MakeEnumChecker(TfrcSocket::PACING_EXACT, "exact",
-                                            TfrcSocket::PACING_POISSON, "poisson"))
+              .AddAttribute(
+                  "Pacing",
+                  "Spacing of packets at the rate X: exact (s/X apart, RFC 5348 4.6) "
+                  "or poisson (exponential gaps, mean s/X: no fixed phase against "
+                  "TCP on drop-tail queues; doc/tfrc.md)",
+                  EnumValue(TfrcSocket::PACING_POISSON), MakeEnumAccessor(&TfrcSocket::m_pacing),
+                  MakeEnumChecker(TfrcSocket::PACING_EXACT, "exact", TfrcSocket::PACING_POISSON,
+                                  "poisson", TfrcSocket::PACING_JITTERED, "jittered"))
               .AddTraceSource("Tx", "A data packet (TFRC header included) left for a peer",
                               MakeTraceSourceAccessor(&TfrcSocket::m_txTrace),
                               "ns3::TfrcSocket::PacketPeerTracedCallback")
@@ -519,6 +541,7 @@ TfrcSocket::GetTypeId()
 
 TfrcSocket::TfrcSocket()
     : m_gaps(CreateObject<ExponentialRandomVariable>())
+    , m_slotPoints(CreateObject<UniformRandomVariable>())
 {
     m_gaps->SetAttribute("Mean", DoubleValue(1.0));
 }
@@ -527,13 +550,22 @@ int64_t
 TfrcSocket::AssignStreams(int64_t stream)
 {
     m_gaps->SetStream(stream);
-    return 1;
+    m_slotPoints->SetStream(stream + 1);
+    return 2;
 }
 
 double
 TfrcSocket::NextGapFactor()
 {
-    return m_pacing == PACING_POISSON ? m_gaps->GetValue() : 1.0;
+    switch (m_pacing)
+    {
+        case PACING_POISSON:
+            return m_gaps->GetValue();
+        case PACING_JITTERED:
+            return m_slotPoints->GetValue();
+        default:
+            return 1.0;
+    }
 }
 
 TfrcSocket::~TfrcSocket()

@@ -110,6 +110,8 @@ class TfrcFlow : public Object
     uint32_t m_lastSendSize{0};
     /// The last gap's multiple of s/X (1 with exact pacing, an Exp(1) draw with Poisson).
     double m_gapFactor{1.0};
+    Time m_slotStart;  ///< jittered pacing: start of the next packet's slot
+    Time m_slotLength; ///< jittered pacing: length of that slot (s/X when it was drawn)
     EventId m_pacerEvent;
     EventId m_noFeedbackEvent;
     EventId m_feedbackEvent;
@@ -168,6 +170,12 @@ class TfrcSocket : public Object
          * (phase effects; doc/tfrc.md).
          */
         PACING_POISSON,
+        /**
+         * Back-to-back slots of s/X, each packet at a uniformly drawn point of its slot: the
+         * rate of exact pacing (no backlog builds up in front of the pacer) with a random
+         * phase.
+         */
+        PACING_JITTERED,
     };
 
     static TypeId GetTypeId();
@@ -177,7 +185,7 @@ class TfrcSocket : public Object
     /**
      * \brief Fixes the random stream of the pacing gaps (Poisson pacing).
      * \param stream first stream index to use
-     * \return the number of streams used (1)
+     * \return the number of streams used (2)
      */
     int64_t AssignStreams(int64_t stream);
 
@@ -262,7 +270,8 @@ class TfrcSocket : public Object
     Time m_initialNoFeedback;
     bool m_oscillationPrevention; ///< RFC 5348 4.5
     Pacing m_pacing;
-    Ptr<ExponentialRandomVariable> m_gaps; ///< Exp(1) gap multiples for Poisson pacing
+    Ptr<ExponentialRandomVariable> m_gaps;   ///< Exp(1) gap multiples for Poisson pacing
+    Ptr<UniformRandomVariable> m_slotPoints; ///< U(0,1) slot points for jittered pacing
 
     // Traces.
     TracedCallback<Ptr<const Packet>, const InetSocketAddress&> m_txTrace;
