@@ -501,6 +501,22 @@ PrintStreamingTable(const nlohmann::json& systems, std::ostream& os)
                << 100 * s["mesh_send_blocked_share"].get<double>()
                << "% of the time and had nothing to send the rest";
         }
+        if (s.contains("forest_missing_receivers"))
+        {
+            os << ", forest ";
+            if (s["forest_complete_s"].is_null())
+            {
+                os << "incomplete (" << s["forest_missing_receivers"].get<uint32_t>()
+                   << " receivers lack a stripe at the end)";
+            }
+            else
+            {
+                os << "complete at " << s["forest_complete_s"].get<double>() << " s ("
+                   << s["forest_missing_receivers"].get<uint32_t>()
+                   << " receivers lack a stripe at the end)";
+            }
+            os << ", " << s["forest_failures"].get<uint64_t>() << " forest failures";
+        }
         if (s.contains("reach_mean"))
         {
             os << std::setprecision(0) << "; of the source's packets in the window's first half, "
