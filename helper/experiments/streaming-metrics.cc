@@ -107,9 +107,16 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
         {
             m_mesh.emplace_back(i, app);
         }
-        if (DynamicCast<SplitStreamApplication>(app) && !source.Get())
+        if (DynamicCast<SplitStreamApplication>(app))
         {
-            m_forestReceivers.push_back(app);
+            if (source.Get())
+            {
+                m_forestSource = app;
+            }
+            else
+            {
+                m_forestReceivers.push_back(app);
+            }
         }
     }
     if (!m_forestReceivers.empty())
@@ -148,13 +155,21 @@ StreamingMetrics::SamplePeers()
     Simulator::Schedule(m_interval, &StreamingMetrics::SamplePeers, this);
 }
 
+std::optional<uint32_t>
+StreamingMetrics::GetForestMissing() const
+{
+    return m_forestReceivers.empty() ? std::nullopt : std::make_optional(m_forestMissing);
+}
+
 void
 StreamingMetrics::SampleForest()
 {
     uint32_t missing = 0;
     uint64_t failures = 0;
+    uint64_t refused = 0;
     for (const auto& app : m_forestReceivers)
     {
+        refused += StaticCast<SplitStreamApplication>(app)->GetRefusedSends();
         Ptr<SplitStreamForest> forest = StaticCast<SplitStreamApplication>(app)->GetForest();
         if (!forest)
         {
@@ -166,6 +181,10 @@ StreamingMetrics::SampleForest()
     }
     m_forestMissing = missing;
     m_forestFailures = failures;
+    m_refusedAtReceivers = refused;
+    m_refusedAtSource = m_forestSource
+                            ? StaticCast<SplitStreamApplication>(m_forestSource)->GetRefusedSends()
+                            : 0;
     if (missing == 0 && m_forestComplete.IsNegative())
     {
         m_forestComplete = Simulator::Now();
@@ -594,6 +613,8 @@ StreamingMetrics::Summary(Time start, Time end) const
                                      : nlohmann::json(m_forestComplete.GetSeconds());
         j["forest_missing_receivers"] = m_forestMissing;
         j["forest_failures"] = m_forestFailures;
+        j["refused_sends_source"] = m_refusedAtSource;
+        j["refused_sends_receivers"] = m_refusedAtReceivers;
     }
     if (m_hasFailure)
     {

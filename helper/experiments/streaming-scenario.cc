@@ -348,7 +348,7 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
                   << " routers, tree " << treeInfo.dump() << std::endl;
         for (int k = 1; k <= 10; ++k)
         {
-            Simulator::Schedule(end * k / 10, [k, end, name, wallStart, net]() {
+            Simulator::Schedule(end * k / 10, [k, end, name, wallStart, net, &metrics]() {
                 double wall
                     = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart)
                           .count();
@@ -372,6 +372,10 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
                      << end.GetSeconds() << " s simulated, " << wall << " s wall, "
                      << double(sockets) / net->GetNClients() << " TCP sockets per client (max "
                      << maxSockets << ")";
+                if (auto missing = metrics.GetForestMissing())
+                {
+                    line << ", " << *missing << " receivers lack a stripe";
+                }
                 std::cout << line.str() << std::endl;
             });
         }
