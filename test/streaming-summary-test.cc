@@ -107,4 +107,37 @@ TEST(StreamingSummary, ReachMatchesUsefulRate)
     }
 }
 
+TEST(StreamingSummary, SplitStreamCountsItsStripeParentsAsParents)
+{
+    // Every SplitStream packet comes down a stripe tree: from the node's parent in one of its
+    // 16 stripes (or, at a stripe's root, from the source). From-parent data is then all the
+    // data a receiver gets, where the installation's tree (none here) would give 0.
+    const auto s = RunSystemNamed("splitstream");
+    const double useful = s["useful_kbps"].get<double>();
+    const double raw = s["raw_kbps"].get<double>();
+    const double parent = s["from_parent_kbps"].get<double>();
+    EXPECT_GT(useful, 0.5 * 600);
+    EXPECT_GT(parent, 0.0);
+    EXPECT_LE(parent, raw + 1e-9);
+    EXPECT_NEAR(parent, useful, 0.01 * useful);
+    // The forest's build: every receiver connected in every stripe within the run, and still
+    // at its end (8 clients: no forwarding cap is reached).
+    ASSERT_TRUE(s.contains("forest_complete_s"));
+    ASSERT_FALSE(s["forest_complete_s"].is_null()) << s.dump();
+    EXPECT_GT(s["forest_complete_s"].get<double>(), 0.0);
+    EXPECT_LE(s["forest_complete_s"].get<double>(), 30.0);
+    EXPECT_EQ(s["forest_missing_receivers"].get<uint32_t>(), 0u);
+}
+
+TEST(StreamingSummary, TreeStreamingGetsEverythingFromItsParent)
+{
+    // The tree's parent hook is unchanged by SplitStream's: tree streaming's data is all
+    // from the parent (Bullet's share from peers is checked in bullet-test.cc).
+    const auto s = RunSystemNamed("random-tree");
+    const double useful = s["useful_kbps"].get<double>();
+    EXPECT_GT(useful, 0.0);
+    EXPECT_NEAR(s["from_parent_kbps"].get<double>(), useful, 0.01 * useful);
+    EXPECT_FALSE(s.contains("forest_complete_s")) << "only SplitStream has a forest";
+}
+
 } // namespace

@@ -6,6 +6,7 @@
 #include "ns3/boolean.h"
 #include "ns3/bullet-application.h"
 #include "ns3/simulator.h"
+#include "ns3/splitstream-application.h"
 #include "ns3/streaming-application.h"
 
 #include <algorithm>
@@ -106,6 +107,21 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
         {
             m_mesh.emplace_back(i, app);
         }
+        if (DynamicCast<SplitStreamApplication>(app))
+        {
+            if (source.Get())
+            {
+                m_forestSource = app;
+            }
+            else
+            {
+                m_forestReceivers.push_back(app);
+            }
+        }
+    }
+    if (!m_forestReceivers.empty())
+    {
+        Simulator::Schedule(m_interval, &StreamingMetrics::SampleForest, this);
     }
     if (!m_mesh.empty())
     {
@@ -137,6 +153,43 @@ StreamingMetrics::SamplePeers()
         last = {times.idle.GetSeconds(), times.blocked.GetSeconds()};
     }
     Simulator::Schedule(m_interval, &StreamingMetrics::SamplePeers, this);
+}
+
+std::optional<uint32_t>
+StreamingMetrics::GetForestMissing() const
+{
+    return m_forestReceivers.empty() ? std::nullopt : std::make_optional(m_forestMissing);
+}
+
+void
+StreamingMetrics::SampleForest()
+{
+    uint32_t missing = 0;
+    uint64_t failures = 0;
+    uint64_t refused = 0;
+    for (const auto& app : m_forestReceivers)
+    {
+        refused += StaticCast<SplitStreamApplication>(app)->GetRefusedSends();
+        Ptr<SplitStreamForest> forest = StaticCast<SplitStreamApplication>(app)->GetForest();
+        if (!forest)
+        {
+            ++missing; // not started yet
+            continue;
+        }
+        missing += forest->GetConnectedStripes() < forest->GetNumStripes();
+        failures += forest->GetForestFailures();
+    }
+    m_forestMissing = missing;
+    m_forestFailures = failures;
+    m_refusedAtReceivers = refused;
+    m_refusedAtSource = m_forestSource
+                            ? StaticCast<SplitStreamApplication>(m_forestSource)->GetRefusedSends()
+                            : 0;
+    if (missing == 0 && m_forestComplete.IsNegative())
+    {
+        m_forestComplete = Simulator::Now();
+    }
+    Simulator::Schedule(m_interval, &StreamingMetrics::SampleForest, this);
 }
 
 void
@@ -551,6 +604,17 @@ StreamingMetrics::Summary(Time start, Time end) const
         j["source_receivers"] = sourceSamples ? sourceReceivers / sourceSamples : 0.0;
         j["mesh_send_blocked_share"]
             = sendIdle + sendBlocked > 0 ? sendBlocked / (sendIdle + sendBlocked) : 0.0;
+    }
+    if (!m_forestReceivers.empty())
+    {
+        // The forest's state at the last sample (the run's end), not the window's.
+        j["forest_complete_s"] = m_forestComplete.IsNegative()
+                                     ? nlohmann::json(nullptr)
+                                     : nlohmann::json(m_forestComplete.GetSeconds());
+        j["forest_missing_receivers"] = m_forestMissing;
+        j["forest_failures"] = m_forestFailures;
+        j["refused_sends_source"] = m_refusedAtSource;
+        j["refused_sends_receivers"] = m_refusedAtReceivers;
     }
     if (m_hasFailure)
     {

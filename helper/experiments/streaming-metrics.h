@@ -10,6 +10,7 @@
 
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,11 +85,19 @@ class StreamingMetrics
      * those packets that reached under 10% and at least 90% of the receivers.
      */
     nlohmann::json Summary(Time start, Time end) const;
+    /**
+     * \brief The SplitStream forest's state at the last sample (every interval).
+     * \returns receivers not yet connected in every stripe, or nothing if no SplitStream runs
+     */
+    std::optional<uint32_t> GetForestMissing() const;
 
   private:
     Bin& At(uint32_t node);
     /// Samples every mesh node's senders and receivers into its current bin, every interval.
     void SamplePeers();
+    /// Counts, every interval, the SplitStream receivers not yet connected in every stripe;
+    /// records when none is left the first time.
+    void SampleForest();
     /// Counts a data packet of \p bytes from client \p from to address \p to.
     void CountPair(uint32_t from, Ipv4Address to, uint32_t bytes);
     /// Whether \p node is failed at time \p t.
@@ -102,6 +111,15 @@ class StreamingMetrics
     std::vector<std::vector<Bin>> m_bins;
     /// (client, application) of the Bullet nodes, whose peer counts are sampled
     std::vector<std::pair<uint32_t, Ptr<Application>>> m_mesh;
+    /// the SplitStream receivers, whose forest connectivity is sampled
+    std::vector<Ptr<Application>> m_forestReceivers;
+    /// when every SplitStream receiver was first connected in every stripe (negative: not yet)
+    Time m_forestComplete{Seconds(-1)};
+    uint32_t m_forestMissing{0};      ///< receivers lacking a stripe at the last sample
+    uint64_t m_forestFailures{0};     ///< forest construction failures at the last sample
+    Ptr<Application> m_forestSource;  ///< the SplitStream source
+    uint64_t m_refusedAtSource{0};    ///< its packets its transports refused (last sample)
+    uint64_t m_refusedAtReceivers{0}; ///< the receivers' refused forwards (last sample)
     static constexpr uint32_t kNotSent = UINT32_MAX;
     /// per sequence number: the bin in which the source first sent it (kNotSent: not yet)
     std::vector<uint32_t> m_sourceFirstBin;

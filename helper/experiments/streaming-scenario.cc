@@ -348,7 +348,7 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
                   << " routers, tree " << treeInfo.dump() << std::endl;
         for (int k = 1; k <= 10; ++k)
         {
-            Simulator::Schedule(end * k / 10, [k, end, name, wallStart, net]() {
+            Simulator::Schedule(end * k / 10, [k, end, name, wallStart, net, &metrics]() {
                 double wall
                     = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart)
                           .count();
@@ -372,6 +372,10 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
                      << end.GetSeconds() << " s simulated, " << wall << " s wall, "
                      << double(sockets) / net->GetNClients() << " TCP sockets per client (max "
                      << maxSockets << ")";
+                if (auto missing = metrics.GetForestMissing())
+                {
+                    line << ", " << *missing << " receivers lack a stripe";
+                }
                 std::cout << line.str() << std::endl;
             });
         }
@@ -500,6 +504,22 @@ PrintStreamingTable(const nlohmann::json& systems, std::ostream& os)
                << "sender waited for TFRC's rate " << std::setprecision(0)
                << 100 * s["mesh_send_blocked_share"].get<double>()
                << "% of the time and had nothing to send the rest";
+        }
+        if (s.contains("forest_missing_receivers"))
+        {
+            os << ", forest ";
+            if (s["forest_complete_s"].is_null())
+            {
+                os << "incomplete (" << s["forest_missing_receivers"].get<uint32_t>()
+                   << " receivers lack a stripe at the end)";
+            }
+            else
+            {
+                os << "complete at " << s["forest_complete_s"].get<double>() << " s ("
+                   << s["forest_missing_receivers"].get<uint32_t>()
+                   << " receivers lack a stripe at the end)";
+            }
+            os << ", " << s["forest_failures"].get<uint64_t>() << " forest failures";
         }
         if (s.contains("reach_mean"))
         {

@@ -3,6 +3,7 @@
  */
 #include "pastry-node.h"
 
+#include "ns3/attribute-table.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
@@ -25,60 +26,59 @@ constexpr size_t kDeliveredMemory = 4096;
 TypeId
 PastryNode::GetTypeId()
 {
-    static TypeId tid
-        = TypeId("ns3::PastryNode")
-              .SetParent<Object>()
-              .SetGroupName("Bullet")
-              .AddConstructor<PastryNode>()
-              .AddAttribute("Instance",
-                            "Which Pastry ring this is, when a node is in several over one control "
-                            "channel: messages are typed ControlChannel::MessageType(Instance, "
-                            "kind); the same on every node of the ring",
-                            UintegerValue(0), MakeUintegerAccessor(&PastryNode::m_instance),
-                            MakeUintegerChecker<uint8_t>(0, 255))
-              .AddAttribute("LeafSetSize",
-                            "Leaves in all, half on each side (FreePastry's pastry_lSetSize: 24)",
-                            UintegerValue(24), MakeUintegerAccessor(&PastryNode::m_leafSetSize),
-                            MakeUintegerChecker<uint32_t>(2, 256))
-              .AddAttribute("HeartbeatInterval", "Period of the heartbeats to the leaves",
-                            TimeValue(Seconds(2)),
-                            MakeTimeAccessor(&PastryNode::m_heartbeatInterval),
-                            MakeTimeChecker(MilliSeconds(10)))
-              .AddAttribute("LeafTimeout", "A leaf silent this long is declared failed",
-                            TimeValue(Seconds(7)), MakeTimeAccessor(&PastryNode::m_leafTimeout),
-                            MakeTimeChecker(MilliSeconds(10)))
-              .AddAttribute("ProbeTimeout",
-                            "A node that leaves a proximity probe unanswered this long is "
-                            "declared failed",
-                            TimeValue(Seconds(5)), MakeTimeAccessor(&PastryNode::m_probeTimeout),
-                            MakeTimeChecker(MilliSeconds(10)))
-              .AddAttribute("HopTimeout",
-                            "A routed message's hop unacknowledged this long declares the next "
-                            "node failed; the message is routed around it",
-                            TimeValue(Seconds(5)), MakeTimeAccessor(&PastryNode::m_hopTimeout),
-                            MakeTimeChecker(MilliSeconds(10)))
-              .AddAttribute("HopAttempts", "Next hops a node tries for one routed message",
-                            UintegerValue(3), MakeUintegerAccessor(&PastryNode::m_hopAttempts),
-                            MakeUintegerChecker<uint32_t>(1, 32))
-              .AddAttribute("JoinTimeout", "A join not completed this long is sent again",
-                            TimeValue(Seconds(5)), MakeTimeAccessor(&PastryNode::m_joinTimeout),
-                            MakeTimeChecker(MilliSeconds(10)))
-              .AddAttribute("FailedMemory",
-                            "How long a node declared failed is not learnt again from others' "
-                            "state (it is at once if it speaks itself)",
-                            TimeValue(Seconds(30)), MakeTimeAccessor(&PastryNode::m_failedMemory),
-                            MakeTimeChecker())
-              .AddTraceSource("Joined", "The join completed: (time it took)",
-                              MakeTraceSourceAccessor(&PastryNode::m_joinedTrace),
-                              "ns3::PastryNode::JoinedTracedCallback")
-              .AddTraceSource("Failure",
-                              "A node was declared failed and its state repaired: (node)",
-                              MakeTraceSourceAccessor(&PastryNode::m_failureTrace),
-                              "ns3::PastryNode::FailureTracedCallback")
-              .AddTraceSource("Delivered",
-                              "A routed message reached its root here: (key, appKind, hops)",
-                              MakeTraceSourceAccessor(&PastryNode::m_deliveredTrace),
-                              "ns3::PastryNode::DeliveredTracedCallback");
+    static TypeId tid = []() {
+        TypeId t
+            = TypeId("ns3::PastryNode")
+                  .SetParent<Object>()
+                  .SetGroupName("Bullet")
+                  .AddConstructor<PastryNode>()
+                  .AddAttribute("Instance",
+                                "Which Pastry ring this is, when a node is in several over one "
+                                "control channel: messages are typed ControlChannel::MessageType("
+                                "Instance, kind); the same on every node of the ring",
+                                UintegerValue(0), MakeUintegerAccessor(&PastryNode::m_instance),
+                                MakeUintegerChecker<uint8_t>(0, 255))
+                  .AddAttribute(
+                      "LeafSetSize",
+                      "Leaves in all, half on each side (FreePastry's pastry_lSetSize: 24)",
+                      UintegerValue(24), MakeUintegerAccessor(&PastryNode::m_leafSetSize),
+                      MakeUintegerChecker<uint32_t>(2, 256))
+                  .AddAttribute("HopAttempts", "Next hops a node tries for one routed message",
+                                UintegerValue(3), MakeUintegerAccessor(&PastryNode::m_hopAttempts),
+                                MakeUintegerChecker<uint32_t>(1, 32))
+                  .AddAttribute("FailedMemory",
+                                "How long a node declared failed is not learnt again from others' "
+                                "state (it is at once if it speaks itself)",
+                                TimeValue(Seconds(30)),
+                                MakeTimeAccessor(&PastryNode::m_failedMemory), MakeTimeChecker())
+                  .AddTraceSource("Joined", "The join completed: (time it took)",
+                                  MakeTraceSourceAccessor(&PastryNode::m_joinedTrace),
+                                  "ns3::PastryNode::JoinedTracedCallback")
+                  .AddTraceSource("Failure",
+                                  "A node was declared failed and its state repaired: (node)",
+                                  MakeTraceSourceAccessor(&PastryNode::m_failureTrace),
+                                  "ns3::PastryNode::FailureTracedCallback")
+                  .AddTraceSource("Delivered",
+                                  "A routed message reached its root here: (key, appKind, hops)",
+                                  MakeTraceSourceAccessor(&PastryNode::m_deliveredTrace),
+                                  "ns3::PastryNode::DeliveredTracedCallback");
+        AddTimeAttributes<PastryNode>(
+            t, MilliSeconds(10),
+            {{"HeartbeatInterval", "Period of the heartbeats to the leaves", Seconds(2),
+              &PastryNode::m_heartbeatInterval},
+             {"LeafTimeout", "A leaf silent this long is declared failed", Seconds(7),
+              &PastryNode::m_leafTimeout},
+             {"ProbeTimeout",
+              "A node that leaves a proximity probe unanswered this long is declared failed",
+              Seconds(5), &PastryNode::m_probeTimeout},
+             {"HopTimeout",
+              "A routed message's hop unacknowledged this long declares the next node failed; "
+              "the message is routed around it",
+              Seconds(5), &PastryNode::m_hopTimeout},
+             {"JoinTimeout", "A join not completed this long is sent again", Seconds(5),
+              &PastryNode::m_joinTimeout}});
+        return t;
+    }();
     return tid;
 }
 

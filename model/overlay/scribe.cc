@@ -3,6 +3,7 @@
  */
 #include "scribe.h"
 
+#include "ns3/attribute-table.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
@@ -143,62 +144,57 @@ ScribeClient::ChildrenChanged(const PastryId& group)
 TypeId
 Scribe::GetTypeId()
 {
-    static TypeId tid
-        = TypeId("ns3::Scribe")
-              .SetParent<Object>()
-              .SetGroupName("Bullet")
-              .AddConstructor<Scribe>()
-              .AddAttribute("Instance",
-                            "Which Scribe this is, when a node runs several over one control "
-                            "channel: direct messages are typed ControlChannel::MessageType"
-                            "(Instance, kind)",
-                            UintegerValue(0), MakeUintegerAccessor(&Scribe::m_instance),
-                            MakeUintegerChecker<uint8_t>(0, 255))
-              .AddAttribute("AppKind", "The Pastry application kind of Scribe's routed messages",
-                            UintegerValue(1), MakeUintegerAccessor(&Scribe::m_appKind),
-                            MakeUintegerChecker<uint8_t>(1, 255))
-              .AddAttribute("MaxChildren",
-                            "Children per group a node adopts by default (Mace ScribeMS "
-                            "MAX_CHILDREN: 25)",
-                            UintegerValue(25), MakeUintegerAccessor(&Scribe::m_maxChildren),
-                            MakeUintegerChecker<uint32_t>(1, 1000))
-              .AddAttribute("HeartbeatInterval",
-                            "Period of heartbeats to children and of the checks (Mace ScribeMS "
-                            "TIMER_INTERVAL: 5 s)",
-                            TimeValue(Seconds(5)), MakeTimeAccessor(&Scribe::m_interval),
-                            MakeTimeChecker(MilliSeconds(10)))
-              .AddAttribute("DropChildTicks",
-                            "Intervals a child may stay silent before it is dropped (DROP_CHILD_"
-                            "TICKS: 10)",
-                            UintegerValue(10), MakeUintegerAccessor(&Scribe::m_dropChildTicks),
-                            MakeUintegerChecker<uint32_t>(1, 1000))
-              .AddAttribute("RenewTicks", "Intervals between a child's renewals (RENEW_TICKS: 6)",
-                            UintegerValue(6), MakeUintegerAccessor(&Scribe::m_renewTicks),
-                            MakeUintegerChecker<uint32_t>(1, 1000))
-              .AddAttribute("HeartbeatMisses",
-                            "Intervals without a parent's heartbeat before the child repairs "
-                            "(HB_MISS_REPAIR: 2)",
-                            UintegerValue(2), MakeUintegerAccessor(&Scribe::m_missRepair),
-                            MakeUintegerChecker<uint32_t>(1, 1000))
-              .AddAttribute("SubscribeTimeout",
-                            "A subscription without a parent after this long is sent again "
-                            "(FreePastry's p2p_scribe_message_timeout: 15 s)",
-                            TimeValue(Seconds(15)), MakeTimeAccessor(&Scribe::m_subscribeTimeout),
-                            MakeTimeChecker(MilliSeconds(10)))
-              .AddTraceSource("ParentChanged",
-                              "A group's parent changed: (group, parent or 0.0.0.0)",
-                              MakeTraceSourceAccessor(&Scribe::m_parentTrace),
-                              "ns3::Scribe::GroupNodeTracedCallback")
-              .AddTraceSource("Repair",
-                              "A group's parent went silent; this node subscribes again: (group, "
-                              "the silent parent)",
-                              MakeTraceSourceAccessor(&Scribe::m_repairTrace),
-                              "ns3::Scribe::GroupNodeTracedCallback")
-              .AddTraceSource("AnycastFailed",
-                              "An anycast's walk came back to the root with no taker: (group, "
-                              "originator)",
-                              MakeTraceSourceAccessor(&Scribe::m_anycastFailedTrace),
-                              "ns3::Scribe::GroupNodeTracedCallback");
+    static TypeId tid = []() {
+        TypeId t
+            = TypeId("ns3::Scribe")
+                  .SetParent<Object>()
+                  .SetGroupName("Bullet")
+                  .AddConstructor<Scribe>()
+                  .AddAttribute("Instance",
+                                "Which Scribe this is, when a node runs several over one control "
+                                "channel: direct messages are typed ControlChannel::MessageType"
+                                "(Instance, kind)",
+                                UintegerValue(0), MakeUintegerAccessor(&Scribe::m_instance),
+                                MakeUintegerChecker<uint8_t>(0, 255))
+                  .AddAttribute("AppKind",
+                                "The Pastry application kind of Scribe's routed messages",
+                                UintegerValue(1), MakeUintegerAccessor(&Scribe::m_appKind),
+                                MakeUintegerChecker<uint8_t>(1, 255));
+        // The constants of Mace's ScribeMS, in its names.
+        AddCountAttributes<Scribe>(
+            t, 1, 1000,
+            {{"MaxChildren", "Children per group a node adopts by default (MAX_CHILDREN: 25)", 25,
+              &Scribe::m_maxChildren},
+             {"DropChildTicks",
+              "Intervals a child may stay silent before it is dropped (DROP_CHILD_TICKS: 10)", 10,
+              &Scribe::m_dropChildTicks},
+             {"RenewTicks", "Intervals between a child's renewals (RENEW_TICKS: 6)", 6,
+              &Scribe::m_renewTicks},
+             {"HeartbeatMisses",
+              "Intervals without a parent's heartbeat before the child repairs (HB_MISS_REPAIR: 2)",
+              2, &Scribe::m_missRepair}});
+        AddTimeAttributes<Scribe>(
+            t, MilliSeconds(10),
+            {{"HeartbeatInterval",
+              "Period of heartbeats to children and of the checks (TIMER_INTERVAL: 5 s)",
+              Seconds(5), &Scribe::m_interval},
+             {"SubscribeTimeout",
+              "A subscription without a parent after this long is sent again (FreePastry's "
+              "p2p_scribe_message_timeout: 15 s)",
+              Seconds(15), &Scribe::m_subscribeTimeout}});
+        AddTraceSources<Scribe, TracedCallback<const PastryId&, Ipv4Address>>(
+            t, "ns3::Scribe::GroupNodeTracedCallback",
+            {{"ParentChanged", "A group's parent changed: (group, parent or 0.0.0.0)",
+              &Scribe::m_parentTrace},
+             {"Repair",
+              "A group's parent went silent; this node subscribes again: (group, the silent "
+              "parent)",
+              &Scribe::m_repairTrace},
+             {"AnycastFailed",
+              "An anycast's walk came back to the root with no taker: (group, originator)",
+              &Scribe::m_anycastFailedTrace}});
+        return t;
+    }();
     return tid;
 }
 

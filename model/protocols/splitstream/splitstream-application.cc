@@ -79,6 +79,14 @@ SplitStreamApplication::DoStop()
     }
 }
 
+bool
+SplitStreamApplication::IsParent(Ipv4Address from) const
+{
+    // The source sends each stripe to its root, which has no parent in the stripe's tree:
+    // for the root the source is that stripe's parent.
+    return m_forest && (from == GetSourceAddress() || m_forest->IsParent(from));
+}
+
 void
 SplitStreamApplication::Disseminate(const StreamHeader& header, Ptr<const Packet> packet,
                                     Ipv4Address from)

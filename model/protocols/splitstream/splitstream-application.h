@@ -46,6 +46,10 @@ class SplitStreamApplication : public StreamingApplication
     void DoAssignStreams(int64_t stream) override;
     void Disseminate(const StreamHeader& header, Ptr<const Packet> packet,
                      Ipv4Address from) override;
+    /// Whether \p from is this node's parent in any stripe tree, or the source (which sends
+    /// each stripe to its root): every data packet comes from one, so from-parent data is
+    /// all a receiver gets while its forest holds.
+    bool IsParent(Ipv4Address from) const override;
 
   private:
     Ptr<SplitStreamForest> m_forest;

@@ -3,6 +3,7 @@
  */
 #include "splitstream-forest.h"
 
+#include "ns3/attribute-table.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
@@ -65,64 +66,66 @@ SplitStreamAnycastHeader::DoDeserialize(WireReader& reader)
 TypeId
 SplitStreamForest::GetTypeId()
 {
-    static TypeId tid
-        = TypeId("ns3::SplitStreamForest")
-              .SetParent<Object>()
-              .SetGroupName("Bullet")
-              .AddConstructor<SplitStreamForest>()
-              .AddAttribute("NumStripes",
-                            "Stripes, one Scribe tree each; their ids differ in the first digit, "
-                            "so at most 2^b = 16 (SplitStreamMS NUM_STRIPES: 16)",
-                            UintegerValue(16),
-                            MakeUintegerAccessor(&SplitStreamForest::m_numStripes),
-                            MakeUintegerChecker<uint32_t>(1, PastryId::kBase))
-              .AddAttribute("ForwardingCap",
-                            "Children a node forwards to over all stripes (SplitStreamMS "
-                            "FORWARD_STRIPES: 18)",
-                            UintegerValue(18), MakeUintegerAccessor(&SplitStreamForest::m_cap),
-                            MakeUintegerChecker<uint32_t>(1, 1000))
-              .AddAttribute("Session", "The session's name: its SHA-1 is the stripes' base id",
-                            StringValue("splitstream"),
-                            MakeStringAccessor(&SplitStreamForest::m_session), MakeStringChecker())
-              .AddAttribute(
-                  "SpareGroup", "The spare-capacity group's name (its SHA-1 is the group id)",
-                  StringValue("splitstream-spare-capacity"),
-                  MakeStringAccessor(&SplitStreamForest::m_spareName), MakeStringChecker())
-              .AddAttribute("MaxFailedSubscriptions",
-                            "Failed anycasts in a row after which an orphan gives up on a stripe "
-                            "(FreePastry p2p_splitStream_stripe_max_failed_subscription: 5)",
-                            UintegerValue(5), MakeUintegerAccessor(&SplitStreamForest::m_maxFailed),
-                            MakeUintegerChecker<uint32_t>(1, 1000))
-              .AddAttribute("RetryDelay",
-                            "Wait before an orphan whose anycast failed subscribes again "
-                            "(FreePastry: 1 s)",
-                            TimeValue(Seconds(1)),
-                            MakeTimeAccessor(&SplitStreamForest::m_retryDelay),
-                            MakeTimeChecker(MilliSeconds(1)))
-              .AddAttribute("SubscribeDelay",
-                            "Wait between a receiver's Pastry join and its subscriptions (0: at "
-                            "once; a delay lets a ring that forms all at once settle, so that "
-                            "subscriptions follow the stripes' digits)",
-                            TimeValue(Seconds(0)),
-                            MakeTimeAccessor(&SplitStreamForest::m_subscribeDelay),
-                            MakeTimeChecker(Seconds(0)))
-              .AddAttribute(
-                  "LocateInterval", "How often the source asks who the stripes' roots are",
-                  TimeValue(Seconds(5)), MakeTimeAccessor(&SplitStreamForest::m_locateInterval),
-                  MakeTimeChecker(MilliSeconds(10)))
-              .AddTraceSource("ForestFailure",
-                              "Forest construction failed: an orphan's spare-capacity anycast "
-                              "found no taker: (stripe, orphan)",
-                              MakeTraceSourceAccessor(&SplitStreamForest::m_failureTrace),
-                              "ns3::SplitStreamForest::StripeNodeTracedCallback")
-              .AddTraceSource("PushDown", "A node at its cap orphaned a child: (stripe, child)",
-                              MakeTraceSourceAccessor(&SplitStreamForest::m_pushDownTrace),
-                              "ns3::SplitStreamForest::StripeNodeTracedCallback")
-              .AddTraceSource("Repair",
-                              "This node lost its parent in a stripe and looks for another: "
-                              "(stripe, the lost parent)",
-                              MakeTraceSourceAccessor(&SplitStreamForest::m_repairTrace),
-                              "ns3::SplitStreamForest::StripeNodeTracedCallback");
+    static TypeId tid = []() {
+        TypeId t
+            = TypeId("ns3::SplitStreamForest")
+                  .SetParent<Object>()
+                  .SetGroupName("Bullet")
+                  .AddConstructor<SplitStreamForest>()
+                  .AddAttribute(
+                      "NumStripes",
+                      "Stripes, one Scribe tree each; their ids differ in the first digit, so at "
+                      "most 2^b = 16 (SplitStreamMS NUM_STRIPES: 16)",
+                      UintegerValue(16), MakeUintegerAccessor(&SplitStreamForest::m_numStripes),
+                      MakeUintegerChecker<uint32_t>(1, PastryId::kBase))
+                  .AddAttribute("Session", "The session's name: its SHA-1 is the stripes' base id",
+                                StringValue("splitstream"),
+                                MakeStringAccessor(&SplitStreamForest::m_session),
+                                MakeStringChecker())
+                  .AddAttribute(
+                      "SpareGroup", "The spare-capacity group's name (its SHA-1 is the group id)",
+                      StringValue("splitstream-spare-capacity"),
+                      MakeStringAccessor(&SplitStreamForest::m_spareName), MakeStringChecker())
+                  .AddAttribute("RetryDelay",
+                                "Wait before an orphan whose anycast failed subscribes again "
+                                "(FreePastry: 1 s)",
+                                TimeValue(Seconds(1)),
+                                MakeTimeAccessor(&SplitStreamForest::m_retryDelay),
+                                MakeTimeChecker(MilliSeconds(1)))
+                  .AddAttribute(
+                      "SubscribeDelay",
+                      "Wait between a receiver's Pastry join and its subscriptions (0: at "
+                      "once; a delay lets a ring that forms all at once settle, so that "
+                      "subscriptions follow the stripes' digits)",
+                      TimeValue(Seconds(0)), MakeTimeAccessor(&SplitStreamForest::m_subscribeDelay),
+                      MakeTimeChecker(Seconds(0)));
+        AddCountAttributes<SplitStreamForest>(
+            t, 1, 1000,
+            {{"ForwardingCap",
+              "Children a node forwards to over all stripes (SplitStreamMS FORWARD_STRIPES: 18)",
+              18, &SplitStreamForest::m_cap},
+             {"MaxFailedSubscriptions",
+              "Failed anycasts in a row after which an orphan gives up on a stripe (FreePastry "
+              "p2p_splitStream_stripe_max_failed_subscription: 5)",
+              5, &SplitStreamForest::m_maxFailed}});
+        AddTimeAttributes<SplitStreamForest>(
+            t, MilliSeconds(10),
+            {{"LocateInterval", "How often the source asks who the stripes' roots are", Seconds(5),
+              &SplitStreamForest::m_locateInterval}});
+        AddTraceSources<SplitStreamForest, TracedCallback<uint32_t, Ipv4Address>>(
+            t, "ns3::SplitStreamForest::StripeNodeTracedCallback",
+            {{"ForestFailure",
+              "Forest construction failed: an orphan's spare-capacity anycast found no taker: "
+              "(stripe, orphan)",
+              &SplitStreamForest::m_failureTrace},
+             {"PushDown", "A node at its cap orphaned a child: (stripe, child)",
+              &SplitStreamForest::m_pushDownTrace},
+             {"Repair",
+              "This node lost its parent in a stripe and looks for another: (stripe, the lost "
+              "parent)",
+              &SplitStreamForest::m_repairTrace}});
+        return t;
+    }();
     return tid;
 }
 
@@ -157,6 +160,11 @@ SplitStreamForest::Start(Ptr<ControlChannel> channel, Ipv4Address bootstrap, boo
     m_source = source;
     m_sessionId = PastryId::FromName(m_session);
     m_spare = PastryId::FromName(m_spareName);
+    m_stripeIds.clear(); // computed before the cache is filled
+    for (uint32_t i = 0; i < m_numStripes; ++i)
+    {
+        m_stripeIds.push_back(GetStripeId(i));
+    }
     m_roots.assign(m_numStripes, std::nullopt);
     m_orphanStage.assign(m_numStripes, 0);
     m_failedInRow.assign(m_numStripes, 0);
@@ -279,6 +287,10 @@ SplitStreamForest::StripeOf(uint32_t seq) const
 PastryId
 SplitStreamForest::GetStripeId(uint32_t stripe) const
 {
+    if (stripe < m_stripeIds.size())
+    {
+        return m_stripeIds[stripe]; // per packet: no SHA-1 once started
+    }
     const PastryId base = PastryId::FromName(m_session);
     return base.WithDigit(0, (base.GetDigit(0) + stripe) % PastryId::kBase);
 }

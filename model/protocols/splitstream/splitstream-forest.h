@@ -151,6 +151,7 @@ class SplitStreamForest
     Ptr<UniformRandomVariable> m_rng;
     std::optional<PastryId> m_givenId;
     PastryId m_sessionId;
+    std::vector<PastryId> m_stripeIds; ///< from Start: each stripe's group id
     PastryId m_spare;
     bool m_source{false};
     bool m_running{false};

@@ -141,6 +141,13 @@ StreamingApplication::MarkHeld(uint32_t seq)
     m_have[seq] = true;
 }
 
+bool
+StreamingApplication::IsParent(Ipv4Address from) const
+{
+    Ptr<OverlayTree> tree = GetTree();
+    return tree && tree->HasParent() && tree->GetParent() == from;
+}
+
 void
 StreamingApplication::ReceiveData(Ipv4Address from, Ptr<Packet> packet)
 {
@@ -160,7 +167,7 @@ StreamingApplication::ReceiveData(Ipv4Address from, Ptr<Packet> packet)
         return;
     }
     bool duplicate = HasPacket(h.seq);
-    bool fromParent = GetTree()->HasParent() && GetTree()->GetParent() == from;
+    bool fromParent = IsParent(from);
     m_rxTrace(from, h.seq, packet->GetSize(), fromParent, duplicate);
     if (!duplicate)
     {

@@ -58,6 +58,15 @@ class StreamingApplication : public OverlayApplication
         = 0;
     /// Every data packet received, new or not, after the traces (e.g. per-peer accounting).
     virtual void Received(Ipv4Address from, uint32_t seq, bool duplicate);
+    /**
+     * \brief Whether \p from is this node's parent, for the DataRx trace's "from parent" flag
+     * (the experiments' from_parent_kbps).
+     * \param from the sender of a data packet
+     * \returns by default, whether \p from is the parent in the installation's tree (false
+     * without a tree or a parent); protocols with other parents (SplitStream's stripe trees)
+     * override it
+     */
+    virtual bool IsParent(Ipv4Address from) const;
 
     /// Non-blocking send of a stream packet; traces accepted sends.
     bool SendData(Ipv4Address to, Ptr<const Packet> packet, uint32_t seq);
