@@ -453,6 +453,8 @@ AddFileOptions(OptionTable<Host>& t, Get config)
     t.template Add<std::string>("lateJoin", field(&C::lateJoin));
     t.template Add<double>("churn", field(&C::churn));
     t.template Add<bool>("bwChanges", field(&C::bwChanges));
+    t.template Add<std::string>("linkFail", field(&C::linkFail));
+    t.template Add<std::string>("partition", field(&C::partition));
     t.template Add<std::string>("scheduler", field(&C::scheduler));
     t.template Add<std::string>("links", field(&C::links));
 }

@@ -13,8 +13,10 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <map>
 #include <set>
+#include <string>
 
 using namespace ns3;
 
@@ -369,4 +371,84 @@ TEST(RanSub, WithoutFailureDetectionAFailureStallsRanSub)
     Simulator::Run();
     // Epoch 5 starts at 20.1 s just after the failure; its collect never completes.
     EXPECT_LE(s.ransub[s.tree.root]->GetEpoch(), 5u);
+}
+
+TEST(RanSubCompact, PopulationsSaturateInsteadOfWrapping)
+{
+    // Regression (issue #18): populations come from other nodes; their sum wrapped 32 bits.
+    auto rng = CreateObject<UniformRandomVariable>();
+    RanSubSet huge;
+    huge.population = 0xfffffff0u;
+    RanSubSet small;
+    small.population = 0x20;
+    small.members.push_back({Ipv4Address("10.0.0.1"), {}});
+    RanSubSet out = RanSubSet::Compact({&huge, &small}, 10, rng);
+    EXPECT_EQ(out.population, std::numeric_limits<uint32_t>::max());
+    ASSERT_EQ(out.members.size(), 1u);
+    bool saturated = false;
+    EXPECT_EQ(RanSubSet::AddCounts(7, 8, saturated), 15u);
+    EXPECT_FALSE(saturated);
+    EXPECT_EQ(RanSubSet::AddCounts(0xffffffffu, 1, saturated), 0xffffffffu);
+    EXPECT_TRUE(saturated);
+}
+
+TEST(RanSub, AHugeDescendantCountSaturatesTheSumsAndAZeroCountIsRejected)
+{
+    // Regression (issue #18): a hostile child of the root reports a subtree of 0xfffffff0
+    // nodes in its collects. Before the fix the root's population (1 + the children's counts)
+    // wrapped to a small, plausible number; now it saturates, counted, and the saturated
+    // count reaches every other node in the distributes. Another child then reports a subtree
+    // of 0 nodes: rejected with a reason, counted.
+    const uint32_t n = 40;
+    RanSubScenario s(n, RanSub::NON_DESCENDANTS, true);
+    const uint32_t root = s.tree.root;
+    auto rootChildren = s.tree.Children()[root];
+    ASSERT_GE(rootChildren.size(), 2u);
+    const uint32_t liar = rootChildren[0];
+    const uint32_t zero = rootChildren[1];
+    std::vector<std::string> reasons;
+    s.ransub[root]->TraceConnectWithoutContext("Rejected",
+                                               Callback<void, Ipv4Address, const std::string&>(
+                                                   [&reasons](Ipv4Address, const std::string& why) {
+                                                       reasons.push_back(why);
+                                                   }));
+    // From 12 s the liar's own RanSub is silent and forged collects go up in its name.
+    auto forge = [&s, root](uint32_t from, uint32_t count) {
+        RanSubHeader h;
+        h.epoch = s.ransub[root]->GetEpoch();
+        h.count = count;
+        h.set.population = count;
+        Ptr<Packet> p = Create<Packet>();
+        p->AddHeader(h);
+        s.channels[from]->Send(s.net->GetClientAddress(root),
+                               ControlChannel::MessageType(0, RanSub::kCollectType), p);
+    };
+    Simulator::Schedule(Seconds(12), [&s, liar]() {
+        s.ransub[liar]->Stop();
+    });
+    for (double t = 12.5; t < 30; t += 1)
+    {
+        Simulator::Schedule(Seconds(t), [forge, liar]() {
+            forge(liar, 0xfffffff0u);
+        });
+    }
+    Simulator::Schedule(Seconds(29.5), [forge, zero]() {
+        forge(zero, 0);
+    });
+    Simulator::Stop(Seconds(31));
+    Simulator::Run();
+
+    const uint32_t kMax = std::numeric_limits<uint32_t>::max();
+    EXPECT_EQ(s.ransub[root]->GetDescendants(s.net->GetClientAddress(liar)), 0xfffffff0u);
+    EXPECT_EQ(s.ransub[root]->GetPopulation(), kMax) << "the sum saturates, it does not wrap";
+    EXPECT_GE(s.ransub[root]->GetSaturatedSums(), 2u) << "one per epoch since the lie";
+    // A node outside the liar's subtree learns the saturated population from the distributes.
+    const uint32_t other = rootChildren.back();
+    EXPECT_EQ(s.ransub[other]->GetPopulation(), kMax);
+    // The zero count: rejected, and the honest count the child reported stays.
+    EXPECT_EQ(s.ransub[root]->GetRejectedMessages(), 1u);
+    ASSERT_EQ(reasons.size(), 1u);
+    EXPECT_NE(reasons[0].find("0 nodes"), std::string::npos) << reasons[0];
+    EXPECT_EQ(s.ransub[root]->GetDescendants(s.net->GetClientAddress(zero)),
+              s.Subtree(zero).size());
 }

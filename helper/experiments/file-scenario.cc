@@ -5,6 +5,7 @@
 
 #include "ns3/bandwidth-change.h"
 #include "ns3/command-line.h"
+#include "ns3/fault-schedule.h"
 #include "ns3/file-distribution-application.h"
 #include "ns3/inet-topology.h"
 #include "ns3/link-packet-counter.h"
@@ -72,6 +73,14 @@ FileDistributionScenario::Config::AddTo(CommandLine& cmd)
                  "mean receiver lifetime, s (exponential; a leaver is replaced by a fresh "
                  "receiver; Figure 23); 0 none",
                  churn);
+    cmd.AddValue("linkFail",
+                 "T:D: the core link carrying the source's traffic to the most receivers fails "
+                 "at T s for D s, then comes back; \"\" none",
+                 linkFail);
+    cmd.AddValue("partition",
+                 "K@T:D: K receivers (drawn from the seed) are cut from every other participant "
+                 "at T s for D s, then the partition heals (mesh2008); \"\" none",
+                 partition);
     AddSchedulerOption(cmd, scheduler);
     cmd.AddValue("links",
                  "link devices of the core: lean (LinkDevice) or p2p (ns-3's point-to-point "
@@ -178,6 +187,40 @@ FileDistributionScenario::Config::Validate() const
     {
         throw std::invalid_argument("--churn and --lateJoin cannot be combined");
     }
+    for (const auto& [spec, option] :
+         {std::make_pair(linkFail, "linkFail"), std::make_pair(partition, "partition")})
+    {
+        if (spec.empty())
+        {
+            continue;
+        }
+        const FaultSchedule::Window w = std::string(option) == "linkFail"
+                                            ? FaultSchedule::ParseWindow(spec, option)
+                                            : FaultSchedule::ParsePartition(spec, option).second;
+        if (w.at + w.duration >= maxTime)
+        {
+            throw std::invalid_argument(std::string("--") + option
+                                        + ": the fault must end before --maxTime");
+        }
+        if (churn > 0)
+        {
+            throw std::invalid_argument(std::string("--") + option
+                                        + " and --churn cannot be combined");
+        }
+    }
+    if (!partition.empty())
+    {
+        if (topology != "mesh2008")
+        {
+            throw std::invalid_argument(
+                "--partition needs --topology=mesh2008 (a core link per pair to cut)");
+        }
+        if (FaultSchedule::ParsePartition(partition, "partition").first > nodes - 1)
+        {
+            throw std::invalid_argument(
+                "--partition: K must be at most the receivers (--nodes - 1)");
+        }
+    }
     if (!output.empty() && payload == "virtual")
     {
         throw std::invalid_argument(
@@ -198,6 +241,27 @@ FileDistributionScenario::FileDistributionScenario(const Config& config)
     boost::random::mt19937_64 rng(config.seed + 17);
     m_source = boost::random::uniform_int_distribution<uint32_t>(0, config.nodes - 1)(rng);
     m_lives = DrawIncarnations();
+    if (!m_config.partition.empty())
+    {
+        // K receivers, the same for every system of a run.
+        std::vector<uint32_t> receivers;
+        for (uint32_t i = 0; i < m_config.nodes; ++i)
+        {
+            if (i != m_source)
+            {
+                receivers.push_back(i);
+            }
+        }
+        boost::random::mt19937_64 pick(config.seed + 29);
+        for (uint32_t i = receivers.size(); i > 1; --i)
+        {
+            std::swap(receivers[i - 1],
+                      receivers[boost::random::uniform_int_distribution<uint32_t>(0, i - 1)(pick)]);
+        }
+        receivers.resize(FaultSchedule::ParsePartition(m_config.partition, "partition").first);
+        std::sort(receivers.begin(), receivers.end());
+        m_partitioned = receivers;
+    }
     const uint32_t hosts = m_lives.size(); // one per incarnation
     if (config.topology == "mesh2008")
     {
@@ -342,6 +406,12 @@ FileDistributionScenario::DrawIncarnations() const
     return all;
 }
 
+std::vector<uint32_t>
+FileDistributionScenario::GetPartitioned() const
+{
+    return m_partitioned;
+}
+
 double
 FileDistributionScenario::GetOptimalSeconds() const
 {
@@ -401,6 +471,35 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
         p.seed = m_config.seed + 71; // the same changes for every system of a run
         changes = std::make_unique<BandwidthChangeSchedule>(net, p);
         changes->Start(Seconds(0), Seconds(m_config.maxTime));
+    }
+    nlohmann::json faults = nlohmann::json::array();
+    auto scheduleFaults = [&]() {
+        if (!m_config.linkFail.empty())
+        {
+            const auto w = FaultSchedule::ParseWindow(m_config.linkFail, "linkFail");
+            std::vector<uint32_t> behind;
+            const uint32_t link
+                = FaultSchedule::MostSharedCoreLink(net, m_source, m_config.nodes, behind);
+            FaultSchedule::Schedule(net, {link}, w);
+            faults.push_back(FaultSchedule::Describe("link", w, {link}, behind));
+        }
+        if (!m_partitioned.empty())
+        {
+            const auto w = FaultSchedule::ParsePartition(m_config.partition, "partition").second;
+            const std::vector<uint32_t> cut
+                = FaultSchedule::CutLinks(net, m_partitioned, m_config.nodes);
+            FaultSchedule::Schedule(net, cut, w);
+            faults.push_back(FaultSchedule::Describe("partition", w, cut, m_partitioned));
+        }
+    };
+    try
+    {
+        scheduleFaults();
+    }
+    catch (const std::invalid_argument&)
+    {
+        Simulator::Destroy(); // a topology the fault does not fit: nothing ran
+        throw;
     }
     OverlayHelper helper(system.appType);
     helper.SetAttribute("FileSize", UintegerValue(m_manifest.GetFileSize()));
@@ -753,6 +852,7 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     summary["payload"] = m_manifest.IsVirtual() ? "virtual" : "real";
     summary["coded"] = coded;
     summary["bandwidth_changes"] = m_config.bwChanges;
+    summary["faults"] = faults;
     if (!interarrival.empty())
     {
         double tb = 0;

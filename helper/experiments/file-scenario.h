@@ -67,6 +67,12 @@ class FileDistributionScenario
         /// mesh2008: the 2008 bandwidth-change schedule (Section 5.2.2, Figure 14): every
         /// 20 s, half the participants each lose half the core bandwidth from half the others.
         bool bwChanges{false};
+        /// Link failure (issue #18): "T:D", the core link carrying the source's traffic to the
+        /// most receivers fails at T s for D s (FaultSchedule); "" none.
+        std::string linkFail;
+        /// Partition (issue #18): "K@T:D", K receivers (drawn from the seed) are cut from
+        /// every other participant at T s for D s (FaultSchedule); mesh2008 only; "" none.
+        std::string partition;
         /// The event scheduler's TypeId (kDefaultScheduler; results do not depend on it)
         std::string scheduler{kDefaultScheduler};
         /// The core's link devices: "lean" (LinkDevice) or "p2p" (ns-3's point-to-point
@@ -131,6 +137,9 @@ class FileDistributionScenario
      */
     std::vector<Incarnation> GetIncarnations() const;
 
+    /// The receivers --partition cuts off (drawn from the seed; empty without it).
+    std::vector<uint32_t> GetPartitioned() const;
+
   private:
     /// Draws the incarnations (needs m_source).
     std::vector<Incarnation> DrawIncarnations() const;
@@ -141,6 +150,7 @@ class FileDistributionScenario
     FileContent m_content;
     BlockManifest m_manifest;
     uint32_t m_source{0};
+    std::vector<uint32_t> m_partitioned;
 };
 
 /**

@@ -16,6 +16,8 @@
 #include "ns3/point-to-point-channel.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/point-to-point-net-device.h"
+#include "ns3/pointer.h"
+#include "ns3/simulator.h"
 
 #include <stdexcept>
 
@@ -166,6 +168,79 @@ SimulatedNetwork::FailClient(uint32_t client)
 }
 
 void
+SimulatedNetwork::RestoreClient(uint32_t client)
+{
+    Ptr<Ipv4> ipv4 = GetClient(client)->GetObject<Ipv4>();
+    for (uint32_t i = 1; i < ipv4->GetNInterfaces(); ++i)
+    {
+        ipv4->SetUp(i);
+    }
+}
+
+namespace
+{
+/// A failed link's receive side: loses every packet, draws no random numbers.
+class LinkDownErrorModel : public ErrorModel
+{
+  private:
+    bool
+    DoCorrupt(Ptr<Packet> p) override
+    {
+        return true;
+    }
+
+    void
+    DoReset() override
+    {
+    }
+};
+} // namespace
+
+void
+SimulatedNetwork::SetLinkUp(uint32_t link, bool up)
+{
+    NS_ABORT_MSG_UNLESS(link < m_spec.links.size(), "no link " << link);
+    auto model = [this, link](bool aSide) {
+        PointerValue v;
+        GetDevice(link, aSide)->GetAttribute("ReceiveErrorModel", v);
+        return v.Get<ErrorModel>();
+    };
+    auto set = [this, link](bool aSide, Ptr<ErrorModel> em) {
+        Ptr<NetDevice> dev = GetDevice(link, aSide);
+        if (auto lean = DynamicCast<LinkDevice>(dev))
+        {
+            lean->SetReceiveErrorModel(em);
+        }
+        else
+        {
+            DynamicCast<PointToPointNetDevice>(dev)->SetReceiveErrorModel(em);
+        }
+    };
+    auto it = m_failedLinks.find(link);
+    if (!up && it == m_failedLinks.end())
+    {
+        m_failedLinks.emplace(link, std::make_pair(model(true), model(false)));
+        Ptr<ErrorModel> down = CreateObject<LinkDownErrorModel>();
+        set(true, down);
+        set(false, down);
+        NS_LOG_INFO("link " << link << " fails at " << Simulator::Now().As(Time::S));
+    }
+    else if (up && it != m_failedLinks.end())
+    {
+        set(true, it->second.first);
+        set(false, it->second.second);
+        m_failedLinks.erase(it);
+        NS_LOG_INFO("link " << link << " is repaired at " << Simulator::Now().As(Time::S));
+    }
+}
+
+bool
+SimulatedNetwork::IsLinkUp(uint32_t link) const
+{
+    return m_failedLinks.count(link) == 0;
+}
+
+void
 SimulatedNetwork::AddClientAlias(uint32_t client, Ipv4Address address)
 {
     NS_ABORT_MSG_UNLESS(client < GetNClients(), "no client " << client);
@@ -242,6 +317,7 @@ void
 SimulatedNetwork::DoDispose()
 {
     m_devices.clear();
+    m_failedLinks.clear();
     m_table = nullptr;
     Object::DoDispose();
 }

@@ -5,6 +5,7 @@
 #define BULLET_TOPOLOGY_HELPER_H
 
 #include "ns3/data-rate.h"
+#include "ns3/error-model.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/net-device.h"
 #include "ns3/node-container.h"
@@ -12,6 +13,7 @@
 #include "ns3/overlay-routing.h"
 #include "ns3/topology-spec.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,24 @@ class SimulatedNetwork : public Object
     /// Silences client \p client as a crash does: all its interfaces go down
     /// (Ipv4::SetDown), so nothing it sends leaves and nothing reaches it.
     void FailClient(uint32_t client);
+    /**
+     * \brief Brings a failed client back (FailClient): its interfaces go up again. The
+     * processes that ran on it are not restarted: that is the experiment's business.
+     * \param client the client
+     */
+    void RestoreClient(uint32_t client);
+    /**
+     * \brief Fails (false) or repairs (true) link \p link in both directions: while down,
+     * every packet that crosses it is lost at the receiving end (a receive error model that
+     * drops everything replaces the link's own loss model, which comes back on repair).
+     * Routes stay as they are (static, as in the paper's emulator): traffic routed over a
+     * failed link is lost until it comes back.
+     * \param link the link
+     * \param up false to fail it, true to repair it
+     */
+    void SetLinkUp(uint32_t link, bool up);
+    /// \return false while link \p link is failed (SetLinkUp)
+    bool IsLinkUp(uint32_t link) const;
 
     /// Device at end \p a (true) or b of link \p link: a LinkDevice, or a
     /// PointToPointNetDevice with TopologyHelper::SetLinkType("p2p").
@@ -84,6 +104,8 @@ class SimulatedNetwork : public Object
     std::vector<Ptr<NetDevice>> m_devices; ///< [2 * link + (aSide ? 0 : 1)]
     std::vector<Ipv4Address> m_clientAddress;
     Ptr<OverlayRouteTable> m_table;
+    /// Failed links: their own receive error models (a side, b side), to put back on repair.
+    std::map<uint32_t, std::pair<Ptr<ErrorModel>, Ptr<ErrorModel>>> m_failedLinks;
 };
 
 /**

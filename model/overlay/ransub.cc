@@ -10,6 +10,7 @@
 #include "ns3/uinteger.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace ns3
 {
@@ -33,9 +34,10 @@ RanSubSet::Compact(const std::vector<const RanSubSet*>& inputs, uint32_t maxSize
     std::vector<Source> sources;
     RanSubSet out;
     size_t available = 0;
+    bool saturated = false;
     for (const RanSubSet* s : inputs)
     {
-        out.population += s->population;
+        out.population = AddCounts(out.population, s->population, saturated);
         if (s->members.empty())
         {
             continue;
@@ -79,6 +81,17 @@ RanSubSet::Compact(const std::vector<const RanSubSet*>& inputs, uint32_t maxSize
         --chosen->weight;
     }
     return out;
+}
+
+uint32_t
+RanSubSet::AddCounts(uint32_t a, uint32_t b, bool& saturated)
+{
+    if (b > std::numeric_limits<uint32_t>::max() - a)
+    {
+        saturated = true;
+        return std::numeric_limits<uint32_t>::max();
+    }
+    return a + b;
 }
 
 uint32_t
@@ -223,7 +236,10 @@ RanSub::GetTypeId()
                             MakeBooleanChecker())
               .AddTraceSource("Deliver", "A random subset was delivered: (epoch, members)",
                               MakeTraceSourceAccessor(&RanSub::m_deliverTrace),
-                              "ns3::RanSub::DeliverTracedCallback");
+                              "ns3::RanSub::DeliverTracedCallback")
+              .AddTraceSource("Rejected", "A collect or distribute was dropped: (sender, reason)",
+                              MakeTraceSourceAccessor(&RanSub::m_rejectedTrace),
+                              "ns3::RanSub::RejectedTracedCallback");
     return tid;
 }
 
@@ -288,6 +304,27 @@ RanSub::GetPopulation() const
     return m_population;
 }
 
+uint64_t
+RanSub::GetSaturatedSums() const
+{
+    return m_saturated;
+}
+
+uint64_t
+RanSub::GetRejectedMessages() const
+{
+    return m_rejected;
+}
+
+void
+RanSub::Reject(Ipv4Address from, const std::string& why)
+{
+    ++m_rejected;
+    NS_LOG_WARN(m_channel->GetLocalAddress()
+                << ": RanSub message from " << from << " rejected: " << why);
+    m_rejectedTrace(from, why);
+}
+
 int64_t
 RanSub::AssignStreams(int64_t stream)
 {
@@ -331,13 +368,15 @@ RanSub::StartEpoch(uint32_t epoch)
     m_epoch = epoch;
     m_fromParent = RanSubSet{};
     m_population = 1;
+    bool saturated = false;
     for (const auto& [child, state] : m_children)
     {
         if (state.epoch + 1 >= m_epoch)
         {
-            m_population += state.descendants;
+            m_population = RanSubSet::AddCounts(m_population, state.descendants, saturated);
         }
     }
+    m_saturated += saturated;
     NS_LOG_INFO("root starts epoch " << m_epoch << ", population " << m_population);
     Deliver();
     SendDistributes();
@@ -419,12 +458,13 @@ RanSub::SendCollect()
     RanSubSet self = Self();
     std::vector<const RanSubSet*> inputs{&self};
     uint32_t descendants = 1;
+    bool saturated = false;
     for (auto& [child, state] : m_children)
     {
         if (state.epoch + 1 >= m_epoch)
         {
             inputs.push_back(&state.set);
-            descendants += state.descendants;
+            descendants = RanSubSet::AddCounts(descendants, state.descendants, saturated);
         }
         else
         {
@@ -444,6 +484,7 @@ RanSub::SendCollect()
     {
         return;
     }
+    m_saturated += saturated;
     RanSubHeader h;
     h.epoch = m_epoch;
     h.count = descendants;
@@ -491,7 +532,12 @@ RanSub::HandleCollect(Ipv4Address from, Ptr<Packet> p)
     p->RemoveHeader(h);
     if (!h.IsValid())
     {
-        NS_LOG_WARN("malformed collect from " << from << ": " << h.GetError());
+        Reject(from, "malformed collect: " + h.GetError());
+        return;
+    }
+    if (h.count == 0)
+    {
+        Reject(from, "collect counts 0 nodes in the sender's subtree");
         return;
     }
     if (h.epoch > m_epoch)
@@ -532,7 +578,7 @@ RanSub::HandleDistribute(Ipv4Address from, Ptr<Packet> p)
     p->RemoveHeader(h);
     if (!h.IsValid())
     {
-        NS_LOG_WARN("malformed distribute from " << from << ": " << h.GetError());
+        Reject(from, "malformed distribute: " + h.GetError());
         return;
     }
     if (h.epoch <= m_epoch)

@@ -13,6 +13,7 @@
 
 #include <map>
 #include <set>
+#include <string>
 #include <vector>
 
 namespace ns3
@@ -46,6 +47,17 @@ struct RanSubSet
      */
     static RanSubSet Compact(const std::vector<const RanSubSet*>& inputs, uint32_t maxSize,
                              Ptr<UniformRandomVariable> rng);
+
+    /**
+     * \brief Adds two node counts, saturating at the largest uint32_t instead of wrapping:
+     * counts come from other nodes, and a hostile or buggy descendant reporting a huge one
+     * must not wrap a sum into a small, plausible number.
+     * \param a a count
+     * \param b another count
+     * \param saturated set to true if the sum did not fit (left unchanged otherwise)
+     * \return a + b, or 0xffffffff if that does not fit
+     */
+    static uint32_t AddCounts(uint32_t a, uint32_t b, bool& saturated);
 
     uint32_t GetSerializedSize() const;
     void Serialize(Buffer::Iterator& it) const;
@@ -131,11 +143,26 @@ class RanSub : public Object
     uint32_t GetDescendants(Ipv4Address child) const;
     /// Nodes in the whole tree, from the latest distribute (the root counts its collects).
     uint32_t GetPopulation() const;
+    /**
+     * \brief Sums of node counts that did not fit 32 bits and were saturated (descendant
+     * counts of collects, the root's population, a Compact-ed set's population): each means
+     * some descendant reported an absurd subtree size.
+     * \return how many sums saturated
+     */
+    uint64_t GetSaturatedSums() const;
+    /**
+     * \brief Collect and distribute messages dropped: malformed, or a collect whose count is
+     * 0 (a subtree holds at least the node that sends it). Each also fires the Rejected trace.
+     * \return how many messages were rejected
+     */
+    uint64_t GetRejectedMessages() const;
 
     int64_t AssignStreams(int64_t stream);
 
     /// (epoch, members delivered)
     using DeliverTracedCallback = void (*)(uint32_t epoch, uint32_t members);
+    /// (sender, reason)
+    using RejectedTracedCallback = void (*)(Ipv4Address from, const std::string& why);
 
   protected:
     void DoDispose() override;
@@ -159,6 +186,8 @@ class RanSub : public Object
     void HandleCollect(Ipv4Address from, Ptr<Packet> p);
     void HandleDistribute(Ipv4Address from, Ptr<Packet> p);
     void TreeChanged();
+    /// Counts and traces a rejected message.
+    void Reject(Ipv4Address from, const std::string& why);
 
     // Attributes
     uint8_t m_instance;
@@ -186,7 +215,11 @@ class RanSub : public Object
     EventId m_rootTimer;
     bool m_running{false};
 
+    uint64_t m_saturated{0};
+    uint64_t m_rejected{0};
+
     TracedCallback<uint32_t, uint32_t> m_deliverTrace;
+    TracedCallback<Ipv4Address, const std::string&> m_rejectedTrace;
 };
 
 } // namespace ns3

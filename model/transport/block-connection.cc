@@ -475,6 +475,10 @@ void
 BlockConnection::DataReady(Ptr<Socket> socket)
 {
     NS_LOG_FUNCTION(this << socket);
+    if (m_transport && !m_transport->IsReading())
+    {
+        return; // a hung peer (BlockTransport::SetReading): the bytes wait in the socket
+    }
     Ptr<BlockConnection> self = this;
     while (m_state == OPEN)
     {

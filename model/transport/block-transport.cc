@@ -436,11 +436,52 @@ BlockTransport::GetPeers() const
     return peers;
 }
 
+void
+BlockTransport::SetReading(bool reading)
+{
+    const bool resume = reading && !m_reading;
+    m_reading = reading;
+    if (resume)
+    {
+        for (const auto& peer : GetPeers())
+        {
+            Ptr<BlockConnection> conn = GetConnection(peer);
+            if (conn && conn->GetSocket())
+            {
+                conn->DataReady(conn->GetSocket());
+            }
+        }
+    }
+}
+
+bool
+BlockTransport::IsReading() const
+{
+    return m_reading;
+}
+
 uint32_t
 BlockTransport::GetQueuedBlocks(const InetSocketAddress& peer) const
 {
     Ptr<BlockConnection> conn = GetConnection(peer);
     return conn ? conn->GetQueuedBlocks() : 0;
+}
+
+uint64_t
+BlockTransport::GetBacklogBytes(const InetSocketAddress& peer) const
+{
+    Ptr<BlockConnection> conn = GetConnection(peer);
+    if (!conn)
+    {
+        return 0;
+    }
+    uint64_t inSocket = 0;
+    if (Ptr<Socket> socket = conn->GetSocket(); socket && conn->IsUp())
+    {
+        const uint32_t available = socket->GetTxAvailable();
+        inSocket = available < m_sndBufSize ? m_sndBufSize - available : 0;
+    }
+    return conn->GetQueuedBytes() + inSocket;
 }
 
 Time

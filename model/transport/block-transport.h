@@ -116,6 +116,14 @@ class BlockTransport : public Object
     std::vector<InetSocketAddress> GetPeers() const;
     /// Blocks in the application queue to \p peer (0 if none).
     uint32_t GetQueuedBlocks(const InetSocketAddress& peer) const;
+    /**
+     * \brief Bytes on their way to \p peer: framed messages in the application queue plus
+     * bytes in the socket's send buffer not yet acknowledged. A peer that stops reading keeps
+     * it constant (its window is closed); one that reads makes it fall or lets more in.
+     * \param peer the peer
+     * \return the bytes (0 without a connection)
+     */
+    uint64_t GetBacklogBytes(const InetSocketAddress& peer) const;
     /// Idle time of the pipe to \p peer (see BlockConnection::GetIdleTime()).
     Time GetIdleTime(const InetSocketAddress& peer) const;
     /**
@@ -127,6 +135,16 @@ class BlockTransport : public Object
     InetSocketAddress GetLocalIdentity() const;
     /// Connections closed for malformed input since creation.
     uint64_t GetMalformedCount() const;
+    /**
+     * \brief Stops (false) or resumes (true) reading every connection's socket, as a hung
+     * process does: bytes wait in the TCP receive buffers and the peers' windows close, while
+     * sending goes on. For fault tests (a peer that stops reading); resuming reads what
+     * waited.
+     * \param reading whether to read
+     */
+    void SetReading(bool reading);
+    /// \return false while reading is stopped (SetReading)
+    bool IsReading() const;
 
     /// Message delivery: (peer, type, message without frame; block feedback as a tag).
     typedef Callback<void, const InetSocketAddress&, uint16_t, Ptr<Packet>> ReceiveCallback;
@@ -199,6 +217,7 @@ class BlockTransport : public Object
     std::map<InetSocketAddress, PeerEntry, InetEndpointLess> m_peers; //!< by peer endpoint
     std::set<Ptr<BlockConnection>> m_anonymous; //!< accepted, waiting for the hello
     uint64_t m_malformed{0};
+    bool m_reading{true};
 
     // Attributes.
     uint32_t m_maxMessageSize;

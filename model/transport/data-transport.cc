@@ -303,6 +303,7 @@ TcpDataTransport::Start(Ptr<Node> node)
         m_transport->SetAttribute("RcvBufSize", UintegerValue(m_buffer));
     }
     m_transport->SetNode(node);
+    m_transport->SetReading(m_reading);
     m_transport->RegisterMessageType(kDataType);
     m_transport->SetReceiveCallback(MakeCallback(&TcpDataTransport::HandleRecv, this));
     m_transport->SetBlockDequeuedCallback(MakeCallback(&TcpDataTransport::HandleDequeued, this));
@@ -345,6 +346,12 @@ TcpDataTransport::GetQueued(Ipv4Address peer) const
 }
 
 uint64_t
+TcpDataTransport::GetBacklogBytes(Ipv4Address peer) const
+{
+    return m_transport ? m_transport->GetBacklogBytes(InetSocketAddress(peer, m_port)) : 0;
+}
+
+uint64_t
 TcpDataTransport::GetMalformedCount() const
 {
     return m_transport ? m_transport->GetMalformedCount() : 0;
@@ -365,6 +372,16 @@ TcpDataTransport::Close(Ipv4Address peer)
     if (m_transport)
     {
         m_transport->Close(InetSocketAddress(peer, m_port));
+    }
+}
+
+void
+TcpDataTransport::SetReading(bool reading)
+{
+    m_reading = reading;
+    if (m_transport)
+    {
+        m_transport->SetReading(reading);
     }
 }
 

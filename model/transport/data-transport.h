@@ -159,6 +159,9 @@ class TcpDataTransport : public DataTransport
 
     /// Blocks waiting in front of \p peer's socket (Bullet' 2008 Section 4.3.3.2's in_front).
     uint32_t GetQueued(Ipv4Address peer) const;
+    /// Bytes on their way to \p peer, queued or unacknowledged in the socket
+    /// (BlockTransport::GetBacklogBytes).
+    uint64_t GetBacklogBytes(Ipv4Address peer) const;
     /**
      * Send() for a block a peer requested: the frame carries \p inFront (the blocks queued
      * when the request arrived) and, measured here, the time the block waited or the pipe
@@ -170,6 +173,12 @@ class TcpDataTransport : public DataTransport
      * length over the maximum, no hello): BlockTransport::GetMalformedCount().
      */
     uint64_t GetMalformedCount() const;
+    /**
+     * \brief Stops (false) or resumes (true) reading the peers' blocks
+     * (BlockTransport::SetReading): a receiver that hangs. Kept across Start().
+     * \param reading whether to read
+     */
+    void SetReading(bool reading);
 
   protected:
     void DoDispose() override;
@@ -177,6 +186,7 @@ class TcpDataTransport : public DataTransport
 
   private:
     static constexpr uint16_t kDataType = 1;
+    bool m_reading{true};
     int64_t m_inFront{-1}; ///< for the send in progress: SendRequested's inFront, else -1
     void HandleRecv(const InetSocketAddress& peer, uint16_t type, Ptr<Packet> packet);
     void HandleDequeued(const InetSocketAddress& peer, uint32_t remaining);

@@ -63,6 +63,27 @@ BulletPrimeApplication::GetTypeId()
                   ObjectFactoryValue(FactoryOf(DynamicPeerSetSizing::GetTypeId())),
                   MakeObjectFactoryAccessor(&BulletPrimeApplication::m_receiverSizingFactory),
                   MakeObjectFactoryChecker())
+              .AddAttribute("MaxBadBlocks",
+                            "Blocks failing the manifest's check that a peer may send before it "
+                            "is banned (closed, never asked again, refused); 0: never ban",
+                            UintegerValue(3),
+                            MakeUintegerAccessor(&BulletPrimeApplication::m_maxBadBlocks),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("StallTimeout",
+                            "A receiver for which nothing on its way (queued blocks, bytes in "
+                            "the socket not yet acknowledged) has moved for this long (it "
+                            "stopped reading) is dropped, and refused while that data stays "
+                            "unread; checked every Period",
+                            TimeValue(Seconds(30)),
+                            MakeTimeAccessor(&BulletPrimeApplication::m_stallTimeout),
+                            MakeTimeChecker(MilliSeconds(100)))
+              .AddAttribute("RequestTimeout",
+                            "Blocks requested of a sender that has delivered none of them for "
+                            "this long are given up and asked again, of any sender; checked "
+                            "every Period",
+                            TimeValue(Seconds(10)),
+                            MakeTimeAccessor(&BulletPrimeApplication::m_requestTimeout),
+                            MakeTimeChecker(MilliSeconds(100)))
               .AddTraceSource("SenderAdded", "A peer accepted to send to this node: (peer)",
                               MakeTraceSourceAccessor(&BulletPrimeApplication::m_senderAddedTrace),
                               "ns3::BulletPrimeApplication::SenderTracedCallback")
@@ -128,6 +149,30 @@ uint64_t
 BulletPrimeApplication::GetUnrequestedBlocks() const
 {
     return m_unrequested;
+}
+
+std::vector<Ipv4Address>
+BulletPrimeApplication::GetBannedPeers() const
+{
+    return {m_banned.begin(), m_banned.end()};
+}
+
+uint64_t
+BulletPrimeApplication::GetRefusedRequests() const
+{
+    return m_refusedRequests;
+}
+
+uint64_t
+BulletPrimeApplication::GetStalledReceivers() const
+{
+    return m_stalled;
+}
+
+uint64_t
+BulletPrimeApplication::GetTimedOutRequests() const
+{
+    return m_timedOut;
 }
 
 void
@@ -254,7 +299,8 @@ BulletPrimeApplication::FindSenders(const std::vector<RanSubMember>& members)
     std::vector<std::pair<uint32_t, Ipv4Address>> candidates; // (blocks useful to us, node)
     for (const auto& m : members)
     {
-        if (m.node == GetLocalAddress() || m_senders.count(m.node) || m_pendingPeers.count(m.node))
+        if (m.node == GetLocalAddress() || m_senders.count(m.node) || m_pendingPeers.count(m.node)
+            || m_banned.count(m.node))
         {
             continue;
         }
@@ -290,12 +336,27 @@ BulletPrimeApplication::FindSenders(const std::vector<RanSubMember>& members)
 void
 BulletPrimeApplication::HandlePeerRequest(Ipv4Address from, Ptr<Packet> p)
 {
+    if (m_banned.count(from))
+    {
+        SendControl(from, kPeerReject);
+        return;
+    }
+    if (m_stalledPeers.count(from))
+    {
+        if (m_blocks->GetBacklogBytes(from) > 0)
+        {
+            SendControl(from, kPeerReject); // still not reading what we sent it
+            return;
+        }
+        m_stalledPeers.erase(from); // it read everything: it may come back
+    }
     if (auto it = m_receivers.find(from); it != m_receivers.end())
     {
         // It asks again, so it holds no peering with us: a new incarnation of that node (it
         // left and came back) or a close we never saw. Either way it knows nothing of what we
         // announced before: start its diffs afresh.
         it->second = Receiver(GetHoldings().GetNumBlocks());
+        it->second.lastProgress = Simulator::Now();
         SendControl(from, kPeerAccept);
         MaybeSendDiff(from, true);
         return;
@@ -305,7 +366,8 @@ BulletPrimeApplication::HandlePeerRequest(Ipv4Address from, Ptr<Packet> p)
         SendControl(from, kPeerReject);
         return;
     }
-    m_receivers.emplace(from, Receiver(GetHoldings().GetNumBlocks()));
+    m_receivers.emplace(from, Receiver(GetHoldings().GetNumBlocks())).first->second.lastProgress
+        = Simulator::Now();
     SendControl(from, kPeerAccept);
     MaybeSendDiff(from, true); // it has nothing outstanding at us yet
 }
@@ -317,7 +379,8 @@ BulletPrimeApplication::HandlePeerAccept(Ipv4Address from, Ptr<Packet> p)
     {
         return;
     }
-    if (!m_pendingPeers.erase(from) || IsComplete() || m_senders.size() >= m_senderSizing->GetMax())
+    if (!m_pendingPeers.erase(from) || IsComplete() || m_senders.size() >= m_senderSizing->GetMax()
+        || m_banned.count(from))
     {
         BulletPrimeCloseHeader h; // an answer we no longer want
         h.stopSending = false;
@@ -410,6 +473,86 @@ BulletPrimeApplication::CloseReceiver(Ipv4Address receiver, const std::string& w
     m_peerClosedTrace(receiver, why);
 }
 
+void
+BulletPrimeApplication::CountBadBlock(Ipv4Address from)
+{
+    const uint32_t bad = ++m_badBlocks[from];
+    if (m_maxBadBlocks == 0 || bad < m_maxBadBlocks || !m_banned.insert(from).second)
+    {
+        return;
+    }
+    const std::string why = std::to_string(bad) + " blocks failed their digest: banned";
+    NS_LOG_INFO(GetLocalAddress() << " bans " << from << ": " << why);
+    m_pendingPeers.erase(from);
+    CloseSender(from, why, true);
+    CloseReceiver(from, why, true);
+}
+
+void
+BulletPrimeApplication::DropStalledReceivers()
+{
+    const Time now = Simulator::Now();
+    std::vector<Ipv4Address> stalled;
+    for (auto& [a, r] : m_receivers)
+    {
+        // Progress: the backlog drained or fell (acknowledgements), or a block left the queue
+        // (OnSendReady). A hung receiver's closed window freezes it.
+        const uint64_t backlog = m_blocks->GetBacklogBytes(a);
+        if (backlog == 0 || backlog < r.lastBacklog)
+        {
+            r.lastProgress = now;
+        }
+        r.lastBacklog = backlog;
+        if (backlog > 0 && now - r.lastProgress >= m_stallTimeout)
+        {
+            stalled.push_back(a);
+        }
+    }
+    for (const auto& a : stalled)
+    {
+        ++m_stalled;
+        m_stalledPeers.insert(a);
+        // Served no more; what already waits for it stays within QueueLimit and the socket
+        // buffer. Its connection is left open: closing a socket whose peer's window is shut
+        // crashes ns-3 3.37's TCP when that peer later acknowledges (TcpRateLinux::SkbSent on
+        // a retransmission with nothing to send; doc/hardening.md).
+        CloseReceiver(a, "stalled: nothing on its way to it moved for StallTimeout", true);
+    }
+}
+
+void
+BulletPrimeApplication::ExpireRequests()
+{
+    const Time now = Simulator::Now();
+    bool expired = false;
+    for (auto& [a, s] : m_senders)
+    {
+        if (s.requested.empty() || now - s.lastBlock < m_requestTimeout)
+        {
+            continue;
+        }
+        NS_LOG_INFO(GetLocalAddress()
+                    << " gives up " << s.requested.size() << " requests at " << a);
+        m_timedOut += s.requested.size();
+        for (uint32_t b : s.requested)
+        {
+            m_wanted.erase(b);
+        }
+        s.requested.clear();
+        s.marked.clear();
+        s.lastBlock = now;
+        expired = true;
+    }
+    if (expired)
+    {
+        std::vector<Ipv4Address> senders = GetSenders();
+        for (const auto& a : senders)
+        {
+            Request(a);
+        }
+    }
+}
+
 // ---------------------------------------------------------------- measurement and pruning
 
 double
@@ -451,6 +594,8 @@ BulletPrimeApplication::PeriodTick()
         receivers.emplace_back(a, r.reportedIncomingBps > 0 ? bps / r.reportedIncomingBps : 0);
     }
     m_lastOutgoingBps = outgoing;
+    DropStalledReceivers();
+    ExpireRequests();
     if (!IsComplete())
     {
         for (const auto& a : m_senderSizing->Prune(senders))
@@ -511,6 +656,10 @@ BulletPrimeApplication::PushNext()
 void
 BulletPrimeApplication::OnSendReady(Ipv4Address peer)
 {
+    if (auto it = m_receivers.find(peer); it != m_receivers.end())
+    {
+        it->second.lastProgress = Simulator::Now(); // its queue moved
+    }
     if (IsSource() && !m_pushDone)
     {
         PushNext();
@@ -672,6 +821,10 @@ BulletPrimeApplication::Request(Ipv4Address sender)
     h.marked = !chosen.empty() && s.flow->TakeMark();
     h.wantDiff = wantDiff;
     h.incomingKbps = uint32_t(std::min(4e9, IncomingBps() / 1000));
+    if (s.requested.empty() && !chosen.empty())
+    {
+        s.lastBlock = Simulator::Now(); // the timeout runs from the first outstanding request
+    }
     for (uint32_t b : chosen)
     {
         s.requested.insert(b);
@@ -696,6 +849,7 @@ BulletPrimeApplication::HandleBlockRequest(Ipv4Address from, Ptr<Packet> p)
     auto it = m_receivers.find(from);
     if (it == m_receivers.end())
     {
+        m_refusedRequests += h.blocks.size();
         BulletPrimeCloseHeader close; // not (or no longer) our receiver
         close.stopSending = true;
         SendControl(from, kPeerClose, &close);
@@ -714,16 +868,21 @@ BulletPrimeApplication::HandleBlockRequest(Ipv4Address from, Ptr<Packet> p)
             ++m_malformed; // we never announced it
             continue;
         }
-        SendBlockTo(from, b, h.marked && first, false, inFront);
+        if (!SendBlockTo(from, b, h.marked && first, false, inFront))
+        {
+            ++m_refusedRequests; // dropped, never queued here: the transport's queue is full
+            continue;
+        }
         first = false;
     }
     MaybeSendDiff(from);
 }
 
-void
+bool
 BulletPrimeApplication::SendBlockTo(Ipv4Address to, uint32_t block, bool marked, bool pushed,
                                     uint32_t inFront)
 {
+    const bool wasEmpty = m_blocks->GetQueued(to) == 0;
     BulletPrimeBlockHeader h;
     h.block = block;
     h.marked = marked;
@@ -734,14 +893,19 @@ BulletPrimeApplication::SendBlockTo(Ipv4Address to, uint32_t block, bool marked,
     if (!m_blocks->SendRequested(to, p, inFront))
     {
         NS_LOG_WARN(GetLocalAddress() << ": transport refused block " << block << " for " << to);
-        return;
+        return false;
     }
     NotifyBlockSent(to, block, bytes);
     auto it = m_receivers.find(to);
     if (it != m_receivers.end())
     {
         it->second.bytesThisPeriod += bytes;
+        if (wasEmpty)
+        {
+            it->second.lastProgress = Simulator::Now(); // the stall clock starts now
+        }
     }
+    return true;
 }
 
 void
@@ -759,11 +923,13 @@ BulletPrimeApplication::ReceiveData(Ipv4Address from, Ptr<Packet> packet)
         return;
     }
     auto sit = m_senders.find(from);
-    bool requested = sit != m_senders.end() && sit->second.requested.erase(h.block);
+    const bool wasSender = sit != m_senders.end(); // sit dies if the block gets it banned
+    bool requested = wasSender && sit->second.requested.erase(h.block);
     if (requested)
     {
         Sender& s = sit->second;
         s.bytesThisPeriod += bytes;
+        s.lastBlock = Simulator::Now();
         m_wanted.erase(h.block);
         const bool marked = s.marked.erase(h.block) > 0;
         if (hasFeedback)
@@ -777,11 +943,16 @@ BulletPrimeApplication::ReceiveData(Ipv4Address from, Ptr<Packet> packet)
     {
         ++m_unrequested;
     }
+    const uint64_t rejectedBefore = GetRejectedBlocks();
     const bool fresh = AcceptBlock(from, h.block, packet, bytes);
     if (!fresh && !HasBlock(h.block))
     {
         // Rejected (bad bytes): ask for it again, from anyone.
         m_wanted.erase(h.block);
+    }
+    if (GetRejectedBlocks() > rejectedBefore)
+    {
+        CountBadBlock(from); // may ban it: then it is no longer a sender
     }
     if (fresh)
     {
@@ -801,7 +972,7 @@ BulletPrimeApplication::ReceiveData(Ipv4Address from, Ptr<Packet> packet)
             return;
         }
     }
-    if (sit != m_senders.end() && m_senders.count(from))
+    if (wasSender && m_senders.count(from))
     {
         Request(from);
     }

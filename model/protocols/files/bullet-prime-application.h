@@ -68,6 +68,31 @@ class BulletPrimeApplication : public FileDistributionApplication
     uint64_t GetMalformedMessages() const;
     /// Blocks received that this node had not requested from their sender (nor been pushed).
     uint64_t GetUnrequestedBlocks() const;
+    /**
+     * \brief Peers this node banned: each sent MaxBadBlocks blocks that failed the manifest's
+     * check. A banned peer is closed as sender and receiver, never asked again and refused
+     * when it asks.
+     * \return the banned peers
+     */
+    std::vector<Ipv4Address> GetBannedPeers() const;
+    /**
+     * \brief Blocks peers requested that this node did not send: the transport refused them
+     * (the receiver's queue in front of its socket was full, QueueLimit: it asked for more
+     * than it lets us deliver) or the receiver was dropped meanwhile. Each request is dropped,
+     * never queued: a peer flooding requests costs a counter, not memory.
+     * \return how many requested blocks were dropped
+     */
+    uint64_t GetRefusedRequests() const;
+    /// Receivers dropped because nothing on its way to them (queued blocks, unacknowledged
+    /// bytes) moved for StallTimeout: they stopped reading.
+    uint64_t GetStalledReceivers() const;
+    /**
+     * \brief Requested blocks given up after RequestTimeout: their sender delivered no
+     * requested block for that long (it dropped the requests, e.g. its queue for us was full,
+     * or it hangs). They are asked again, of any sender.
+     * \return how many requests timed out
+     */
+    uint64_t GetTimedOutRequests() const;
 
     /// (peer, reason)
     using PeerTracedCallback = void (*)(Ipv4Address peer, const std::string& why);
@@ -95,6 +120,7 @@ class BulletPrimeApplication : public FileDistributionApplication
         uint64_t bytesThisPeriod{0};
         double bps{0}; ///< measured over the last period
         bool diffAsked{false};
+        Time lastBlock; ///< when a requested block last came (or the first was asked)
     };
 
     /// A peer this node sends to.
@@ -107,6 +133,8 @@ class BulletPrimeApplication : public FileDistributionApplication
 
         BitmapDiffSender diffs;
         bool diffAsked{false};
+        Time lastProgress;       ///< when what is on its way to it last moved
+        uint64_t lastBacklog{0}; ///< bytes on their way to it at the last check
         uint64_t bytesThisPeriod{0};
         double reportedIncomingBps{0};
     };
@@ -134,9 +162,16 @@ class BulletPrimeApplication : public FileDistributionApplication
     void Request(Ipv4Address sender);
     /// Sends \p receiver a diff if it has something new and nothing outstanding or asked.
     void MaybeSendDiff(Ipv4Address receiver, bool force = false);
-    void SendBlockTo(Ipv4Address to, uint32_t block, bool marked, bool pushed, uint32_t inFront);
+    /// \returns true if the transport took the block
+    bool SendBlockTo(Ipv4Address to, uint32_t block, bool marked, bool pushed, uint32_t inFront);
     void CloseSender(Ipv4Address sender, const std::string& why, bool tell);
     void CloseReceiver(Ipv4Address receiver, const std::string& why, bool tell);
+    /// A block from \p from failed its check: counts it, and bans the peer at MaxBadBlocks.
+    void CountBadBlock(Ipv4Address from);
+    /// Drops receivers whose backlog has not moved for StallTimeout.
+    void DropStalledReceivers();
+    /// Gives up requests at senders that delivered nothing for RequestTimeout.
+    void ExpireRequests();
     uint32_t Holders(uint32_t block) const;
     double IncomingBps() const;
     double OutgoingBps() const;
@@ -148,6 +183,9 @@ class BulletPrimeApplication : public FileDistributionApplication
     ObjectFactory m_outstandingFactory;
     ObjectFactory m_senderSizingFactory;
     ObjectFactory m_receiverSizingFactory;
+    uint32_t m_maxBadBlocks;
+    Time m_stallTimeout;
+    Time m_requestTimeout;
 
     Ptr<RanSub> m_ransub;
     Ptr<TcpDataTransport> m_blocks;
@@ -167,6 +205,13 @@ class BulletPrimeApplication : public FileDistributionApplication
     int64_t m_stream{-1};
     uint64_t m_malformed{0};
     uint64_t m_unrequested{0};
+    uint64_t m_refusedRequests{0};
+    uint64_t m_stalled{0};
+    uint64_t m_timedOut{0};
+    std::map<Ipv4Address, uint32_t> m_badBlocks; ///< blocks that failed the check, per peer
+    std::set<Ipv4Address> m_banned;
+    /// Receivers dropped as stalled: refused while what we sent them is still unread.
+    std::set<Ipv4Address> m_stalledPeers;
 
     TracedCallback<Ipv4Address, const std::string&> m_peerClosedTrace;
     TracedCallback<Ipv4Address> m_senderAddedTrace;
