@@ -244,20 +244,7 @@ FileDistributionScenario::FileDistributionScenario(const Config& config)
     if (!m_config.partition.empty())
     {
         // K receivers, the same for every system of a run.
-        std::vector<uint32_t> receivers;
-        for (uint32_t i = 0; i < m_config.nodes; ++i)
-        {
-            if (i != m_source)
-            {
-                receivers.push_back(i);
-            }
-        }
-        boost::random::mt19937_64 pick(config.seed + 29);
-        for (uint32_t i = receivers.size(); i > 1; --i)
-        {
-            std::swap(receivers[i - 1],
-                      receivers[boost::random::uniform_int_distribution<uint32_t>(0, i - 1)(pick)]);
-        }
+        std::vector<uint32_t> receivers = ShuffledReceivers(29);
         receivers.resize(FaultSchedule::ParsePartition(m_config.partition, "partition").first);
         std::sort(receivers.begin(), receivers.end());
         m_partitioned = receivers;
@@ -328,6 +315,19 @@ FileDistributionScenario::GetStartTimes() const
         return start;
     }
     auto [fraction, t] = ParseLateJoin(m_config.lateJoin);
+    // The same late joiners for every system of a run.
+    std::vector<uint32_t> receivers = ShuffledReceivers(41);
+    const uint32_t late = uint32_t(std::ceil(fraction * receivers.size() - 1e-9));
+    for (uint32_t i = 0; i < late; ++i)
+    {
+        start[receivers[i]] = t;
+    }
+    return start;
+}
+
+std::vector<uint32_t>
+FileDistributionScenario::ShuffledReceivers(uint64_t salt) const
+{
     std::vector<uint32_t> receivers;
     for (uint32_t i = 0; i < m_config.nodes; ++i)
     {
@@ -336,19 +336,13 @@ FileDistributionScenario::GetStartTimes() const
             receivers.push_back(i);
         }
     }
-    // A seeded Fisher-Yates shuffle: the same late joiners for every system of a run.
-    boost::random::mt19937_64 rng(m_config.seed + 41);
+    boost::random::mt19937_64 rng(m_config.seed + salt);
     for (uint32_t i = receivers.size(); i > 1; --i)
     {
         uint32_t k = boost::random::uniform_int_distribution<uint32_t>(0, i - 1)(rng);
         std::swap(receivers[i - 1], receivers[k]);
     }
-    const uint32_t late = uint32_t(std::ceil(fraction * receivers.size() - 1e-9));
-    for (uint32_t i = 0; i < late; ++i)
-    {
-        start[receivers[i]] = t;
-    }
-    return start;
+    return receivers;
 }
 
 std::vector<FileDistributionScenario::Incarnation>

@@ -143,6 +143,11 @@ class FileDistributionScenario
   private:
     /// Draws the incarnations (needs m_source).
     std::vector<Incarnation> DrawIncarnations() const;
+    /**
+     * The receivers (every node but the source) in an order drawn from the seed and \p salt:
+     * a seeded Fisher-Yates shuffle, the same for every system of a run.
+     */
+    std::vector<uint32_t> ShuffledReceivers(uint64_t salt) const;
 
     TopologySpec m_spec;
     Config m_config;
