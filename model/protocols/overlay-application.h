@@ -47,7 +47,7 @@ FactoryOf(TypeId tid)
  * Random streams: a node takes a block of kStreamsPerNode streams from AssignStreams();
  * offsets kProtocolStream (the protocol's own draws), kRanSubStream (a RanSub it creates with
  * CreateRanSub), kTreeStream (a RandomTree's draws) and kTransportStream (the data
- * transport's, e.g. TFRC's pacing gaps).
+ * transport's, at most two: TFRC's pacing gaps).
  *
  * A protocol is a subclass that implements DoStart()/DoStop() and ReceiveData(), and talks
  * to other nodes only through GetControlChannel() and GetTransport().

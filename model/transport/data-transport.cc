@@ -194,7 +194,7 @@ TfrcDataTransport::AssignStreams(int64_t stream)
     {
         m_socket->AssignStreams(stream);
     }
-    return 1;
+    return 2;
 }
 
 void

@@ -44,7 +44,7 @@ class DataTransport : public Object
     /**
      * Fixes the transport's random streams (call before Start). The base uses none.
      * \param stream first stream index to use
-     * \return the number of streams used (at most 1)
+     * \return the number of streams used (at most 2)
      */
     virtual int64_t AssignStreams(int64_t stream);
     /**
@@ -125,7 +125,7 @@ class TfrcDataTransport : public DataTransport
 
     void Start(Ptr<Node> node) override;
     void Stop() override;
-    /// The socket's pacing stream (TfrcSocket::AssignStreams).
+    /// The socket's pacing streams (TfrcSocket::AssignStreams: two).
     int64_t AssignStreams(int64_t stream) override;
     void Close(Ipv4Address peer) override;
     Ptr<TfrcSocket> GetSocket() const;
@@ -139,7 +139,7 @@ class TfrcDataTransport : public DataTransport
     void HandleReady(const InetSocketAddress& peer);
 
     uint16_t m_port{0};
-    int64_t m_stream{-1}; ///< the socket's pacing stream, -1 if not assigned
+    int64_t m_stream{-1}; ///< the socket's first pacing stream, -1 if not assigned
     Ptr<TfrcSocket> m_socket;
 };
 

@@ -195,22 +195,12 @@ TfrcFlow::TrySend()
     // Poisson pacing, an exponentially distributed multiple of it, mean 1).
     m_lastSendTime = std::max(m_nextSendTime, now);
     m_lastSendSize = size;
+    // Jittered pacing: slots of s/X back to back, each packet at a uniform point of its
+    // slot (the rate exactly X over any run of slots, the phase random); after an idle spell
+    // the next slot starts now.
+    m_slotStart = std::max(m_slotStart + m_slotLength, m_lastSendTime);
     m_gapFactor = m_socket->NextGapFactor();
-    Time ipi = m_sender->GetInterPacketInterval(size);
-    if (m_socket->m_pacing == TfrcSocket::PACING_JITTERED)
-    {
-        // Slots of s/X back to back, each packet at a uniform point of its slot: the rate is
-        // exactly X over any run of slots, the phase random. After an idle spell the next
-        // slot starts now.
-        Time slotEnd = m_slotStart + m_slotLength;
-        m_slotStart = std::max(slotEnd, m_lastSendTime);
-        m_slotLength = ipi;
-        m_nextSendTime = m_slotStart + ipi * m_gapFactor;
-    }
-    else
-    {
-        m_nextSendTime = m_lastSendTime + ipi * m_gapFactor;
-    }
+    SetNextSendTime(size);
     m_socket->Transmit(wire, m_peer);
     if (!m_queue.empty())
     {
@@ -224,6 +214,14 @@ TfrcFlow::TrySend()
 }
 
 void
+TfrcFlow::SetNextSendTime(uint32_t size)
+{
+    m_slotLength = m_sender->GetInterPacketInterval(size);
+    Time from = m_socket->m_pacing == TfrcSocket::PACING_JITTERED ? m_slotStart : m_lastSendTime;
+    m_nextSendTime = from + m_slotLength * m_gapFactor;
+}
+
+void
 TfrcFlow::Repace()
 {
     if (!m_sender || m_packetsSent == 0)
@@ -232,16 +230,7 @@ TfrcFlow::Repace()
     }
     // The gap after the last packet follows the new rate: a packet waiting for a slot
     // computed at 1 packet/s must not wait that long once the first feedback raised X.
-    Time ipi = m_sender->GetInterPacketInterval(m_lastSendSize);
-    if (m_socket->m_pacing == TfrcSocket::PACING_JITTERED)
-    {
-        m_slotLength = ipi;
-        m_nextSendTime = m_slotStart + ipi * m_gapFactor;
-    }
-    else
-    {
-        m_nextSendTime = m_lastSendTime + ipi * m_gapFactor;
-    }
+    SetNextSendTime(m_lastSendSize);
     if (m_pacerEvent.IsRunning())
     {
         m_pacerEvent.Cancel();
@@ -514,9 +503,10 @@ TfrcSocket::GetTypeId()
                             MakeBooleanChecker())
               .AddAttribute(
                   "Pacing",
-                  "Spacing of packets at the rate X: exact (s/X apart, RFC 5348 4.6) "
-                  "or poisson (exponential gaps, mean s/X: no fixed phase against "
-                  "TCP on drop-tail queues; doc/tfrc.md)",
+                  "Spacing of packets at the rate X: exact (s/X apart, RFC 5348 4.6), "
+                  "poisson (exponential gaps, mean s/X: no fixed phase against TCP on "
+                  "drop-tail queues; doc/tfrc.md) or jittered (a uniform point in each of "
+                  "back-to-back slots of s/X)",
                   EnumValue(TfrcSocket::PACING_POISSON), MakeEnumAccessor(&TfrcSocket::m_pacing),
                   MakeEnumChecker(TfrcSocket::PACING_EXACT, "exact", TfrcSocket::PACING_POISSON,
                                   "poisson", TfrcSocket::PACING_JITTERED, "jittered"))

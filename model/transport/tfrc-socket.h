@@ -90,6 +90,9 @@ class TfrcFlow : public Object
     void TrySend();
     /// Recomputes the next departure after a rate change.
     void Repace();
+    /// Sets m_nextSendTime from the pacing rule, s/X for a \p size-byte packet and
+    /// m_gapFactor (and the slot length).
+    void SetNextSendTime(uint32_t size);
     void NoFeedbackExpired();
     void FeedbackTimerExpired();
     void SendFeedback();
@@ -108,10 +111,11 @@ class TfrcFlow : public Object
     Time m_nextSendTime;
     Time m_lastSendTime;
     uint32_t m_lastSendSize{0};
-    /// The last gap's multiple of s/X (1 with exact pacing, an Exp(1) draw with Poisson).
+    /// The last gap's multiple of s/X: 1 (exact), an Exp(1) draw (Poisson) or a U(0,1)
+    /// point in the slot (jittered).
     double m_gapFactor{1.0};
     Time m_slotStart;  ///< jittered pacing: start of the next packet's slot
-    Time m_slotLength; ///< jittered pacing: length of that slot (s/X when it was drawn)
+    Time m_slotLength; ///< s/X at the last send or repace (jittered: that slot's length)
     EventId m_pacerEvent;
     EventId m_noFeedbackEvent;
     EventId m_feedbackEvent;
