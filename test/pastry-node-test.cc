@@ -182,6 +182,11 @@ TEST(PastryNode, AllJoinAndRandomKeysReachTheClosestNodeWithinTheHopBound)
                 EXPECT_EQ(right[k].id, sorted[(r + 1 + k) % n].first);
             }
         }
+        // Nothing has failed yet: no node declared any failure, for any cause.
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            EXPECT_EQ(ring.nodes[i]->GetFailureCounts().Total(), 0u) << "node " << i;
+        }
         // A node fails; its leaves notice and repair, routes avoid it.
         ring.Fail(sorted[5].second);
     });
@@ -229,6 +234,21 @@ TEST(PastryNode, AllJoinAndRandomKeysReachTheClosestNodeWithinTheHopBound)
         return ring.Closest(keys2[k]);
     });
     EXPECT_GE(failures, 12u) << "the failed node's leaves declared it failed";
+    // Every declaration is counted under one cause; the failed node's leaves noticed its
+    // silence (a routing-table holder may instead find it by a hop or a probe).
+    uint64_t counted = 0;
+    uint64_t bySilence = 0;
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        if (ring.live[i])
+        {
+            counted += ring.nodes[i]->GetFailureCounts().Total();
+            bySilence += ring.nodes[i]->GetFailureCounts().leaf;
+            EXPECT_EQ(ring.nodes[i]->GetFailureCounts().reported, 0u) << "no application reports";
+        }
+    }
+    EXPECT_EQ(counted, failures) << "each Failure trace is counted under one cause";
+    EXPECT_GE(bySilence, 12u) << "the leaves found the failure by silence";
     for (uint32_t i = 0; i < n; ++i)
     {
         if (!ring.live[i])

@@ -292,8 +292,13 @@ TEST(SplitStream, ATightCapPushesDownAndNeverOverflows)
         });
     }
     uint64_t spare = 0;
+    uint64_t counted = 0;
     Simulator::Schedule(Seconds(39), [&]() {
         CheckForest(net, apps, 16, failures, &spare);
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            counted += ForestOf(apps, i)->GetPushDowns();
+        }
     });
     apps.Stop(Seconds(40));
     Simulator::Stop(Seconds(41));
@@ -301,6 +306,7 @@ TEST(SplitStream, ATightCapPushesDownAndNeverOverflows)
     std::cout << "tight cap: " << pushDowns << " push-downs, " << spare
               << " spare-capacity adoptions, " << failures.size() << " nodes with failures\n";
     EXPECT_GT(pushDowns, 0u);
+    EXPECT_EQ(counted, pushDowns) << "GetPushDowns counts every PushDown trace";
     Simulator::Destroy();
     Config::SetDefault("ns3::SplitStreamForest::ForwardingCap", UintegerValue(18));
 }
@@ -406,6 +412,13 @@ TEST(SplitStream, LosingAnInteriorNodeCostsItsSubtreeOnlyItsStripeUntilRepair)
         EXPECT_GE(share(i, 60 * 40, 78 * 40, true), 0.97) << "node " << i << ": repaired";
         EXPECT_GE(share(i, 60 * 40, 78 * 40, false), 0.97) << "node " << i;
     }
+    // The victim's children noticed its silence: each counts a repair.
+    uint64_t repairs = 0;
+    for (uint32_t i = 1; i < n; ++i)
+    {
+        repairs += (i == victim) ? 0 : ForestOf(apps, i)->GetRepairs();
+    }
+    EXPECT_GE(repairs, 1u) << "the orphaned children counted their repairs";
     Simulator::Destroy();
 }
 

@@ -166,6 +166,9 @@ StreamingMetrics::SampleForest()
 {
     uint32_t missing = 0;
     uint64_t failures = 0;
+    uint64_t pushDowns = 0;
+    uint64_t repairs = 0;
+    PastryNode::FailureCounts declared;
     uint64_t refused = 0;
     for (const auto& app : m_forestReceivers)
     {
@@ -178,9 +181,19 @@ StreamingMetrics::SampleForest()
         }
         missing += forest->GetConnectedStripes() < forest->GetNumStripes();
         failures += forest->GetForestFailures();
+        pushDowns += forest->GetPushDowns();
+        repairs += forest->GetRepairs();
+        const auto& c = forest->GetPastry()->GetFailureCounts();
+        declared.probe += c.probe;
+        declared.leaf += c.leaf;
+        declared.hop += c.hop;
+        declared.reported += c.reported;
     }
     m_forestMissing = missing;
     m_forestFailures = failures;
+    m_forestPushDowns = pushDowns;
+    m_forestRepairs = repairs;
+    m_pastryFailures = declared;
     m_refusedAtReceivers = refused;
     m_refusedAtSource = m_forestSource
                             ? StaticCast<SplitStreamApplication>(m_forestSource)->GetRefusedSends()
@@ -613,6 +626,14 @@ StreamingMetrics::Summary(Time start, Time end) const
                                      : nlohmann::json(m_forestComplete.GetSeconds());
         j["forest_missing_receivers"] = m_forestMissing;
         j["forest_failures"] = m_forestFailures;
+        j["forest_push_downs"] = m_forestPushDowns;
+        j["forest_repairs"] = m_forestRepairs;
+        // Nodes the receivers' Pastry declared failed, by cause (in a run without failures,
+        // all false positives).
+        j["pastry_failures_declared"] = {{"probe", m_pastryFailures.probe},
+                                         {"leaf", m_pastryFailures.leaf},
+                                         {"hop", m_pastryFailures.hop},
+                                         {"reported", m_pastryFailures.reported}};
         j["refused_sends_source"] = m_refusedAtSource;
         j["refused_sends_receivers"] = m_refusedAtReceivers;
     }

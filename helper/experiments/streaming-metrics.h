@@ -6,6 +6,7 @@
 
 #include "ns3/application-container.h"
 #include "ns3/nstime.h"
+#include "ns3/pastry-node.h"
 #include "ns3/topology-helper.h"
 
 #include <map>
@@ -115,9 +116,12 @@ class StreamingMetrics
     std::vector<Ptr<Application>> m_forestReceivers;
     /// when every SplitStream receiver was first connected in every stripe (negative: not yet)
     Time m_forestComplete{Seconds(-1)};
-    uint32_t m_forestMissing{0};      ///< receivers lacking a stripe at the last sample
-    uint64_t m_forestFailures{0};     ///< forest construction failures at the last sample
-    Ptr<Application> m_forestSource;  ///< the SplitStream source
+    uint32_t m_forestMissing{0};                ///< receivers lacking a stripe at the last sample
+    uint64_t m_forestFailures{0};               ///< forest construction failures at the last sample
+    uint64_t m_forestPushDowns{0};              ///< children pushed down at a cap (last sample)
+    uint64_t m_forestRepairs{0};                ///< parents lost to silence (last sample)
+    PastryNode::FailureCounts m_pastryFailures; ///< failures the receivers' Pastry declared
+    Ptr<Application> m_forestSource;            ///< the SplitStream source
     uint64_t m_refusedAtSource{0};    ///< its packets its transports refused (last sample)
     uint64_t m_refusedAtReceivers{0}; ///< the receivers' refused forwards (last sample)
     static constexpr uint32_t kNotSent = UINT32_MAX;

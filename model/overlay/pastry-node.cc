@@ -152,6 +152,12 @@ PastryNode::GetDroppedCount() const
     return m_dropped;
 }
 
+const PastryNode::FailureCounts&
+PastryNode::GetFailureCounts() const
+{
+    return m_failureCounts;
+}
+
 void
 PastryNode::DoDispose()
 {
@@ -440,6 +446,7 @@ PastryNode::ProbeTimeout(Ipv4Address address)
     PastryHandle node = it->second;
     m_probed.erase(it);
     NS_LOG_INFO(m_self << ": probe of " << node << " unanswered");
+    ++m_failureCounts.probe;
     NodeFailed(node);
 }
 
@@ -465,6 +472,7 @@ PastryNode::ReportFailed(Ipv4Address address)
     {
         return;
     }
+    ++m_failureCounts.reported;
     if (auto h = FindHandle(address))
     {
         NodeFailed(*h);
@@ -618,6 +626,7 @@ PastryNode::Heartbeat()
     for (const auto& leaf : silent)
     {
         NS_LOG_INFO(m_self << ": leaf " << leaf << " silent");
+        ++m_failureCounts.leaf;
         NodeFailed(leaf);
     }
     const auto left = m_state->GetLeafSet().GetNeighbour(PastryLeafSet::LEFT);
@@ -857,6 +866,7 @@ PastryNode::HopTimeout(uint32_t hopSeq)
     PendingHop hop = it->second;
     m_pending.erase(it);
     NS_LOG_INFO(m_self << ": hop to " << hop.next << " unacknowledged");
+    ++m_failureCounts.hop;
     NodeFailed(hop.next);
     if (hop.attempts + 1 < m_hopAttempts)
     {

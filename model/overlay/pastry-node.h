@@ -118,6 +118,26 @@ class PastryNode : public Object
     /// Messages dropped: malformed, looping, or of an unregistered application.
     uint64_t GetDroppedCount() const;
 
+    /// Why this node declared other nodes failed, counted per cause (in a run without
+    /// failures every count is a false positive: e.g. control delayed behind a full queue).
+    struct FailureCounts
+    {
+        uint64_t probe{0};    ///< a proximity probe unanswered for ProbeTimeout
+        uint64_t leaf{0};     ///< a leaf silent for LeafTimeout
+        uint64_t hop{0};      ///< a routed hop unacknowledged for HopTimeout
+        uint64_t reported{0}; ///< an application reported it (ReportFailed)
+
+        /// All causes.
+        uint64_t
+        Total() const
+        {
+            return probe + leaf + hop + reported;
+        }
+    };
+
+    /// The failures this node declared, per cause.
+    const FailureCounts& GetFailureCounts() const;
+
     /// (time the join took)
     using JoinedTracedCallback = void (*)(Time elapsed);
     /// (the node declared failed)
@@ -222,6 +242,7 @@ class PastryNode : public Object
     EventId m_joinTimer;
     EventId m_heartbeatTimer;
     uint64_t m_dropped{0};
+    FailureCounts m_failureCounts;
 
     TracedCallback<Time> m_joinedTrace;
     TracedCallback<Ipv4Address> m_failureTrace;

@@ -405,6 +405,18 @@ SplitStreamForest::GetSpareAdoptions() const
     return m_spareAdoptions;
 }
 
+uint64_t
+SplitStreamForest::GetPushDowns() const
+{
+    return m_pushDowns;
+}
+
+uint64_t
+SplitStreamForest::GetRepairs() const
+{
+    return m_repairs;
+}
+
 Ptr<PastryNode>
 SplitStreamForest::GetPastry() const
 {
@@ -483,6 +495,7 @@ SplitStreamForest::AcceptChild(const PastryId& group, const PastryHandle& child,
         }
         victim = {*stripe, ties[m_rng->GetInteger(0, ties.size() - 1)]};
     }
+    ++m_pushDowns;
     m_pushDownTrace(victim.stripe, victim.node.address);
     if (victim.node.address == child.address && victim.stripe == *stripe)
     {
@@ -618,6 +631,7 @@ SplitStreamForest::ScribeRepair(const PastryId& group, Ipv4Address parent)
 {
     if (auto stripe = StripeIndex(group))
     {
+        ++m_repairs;
         m_repairTrace(*stripe, parent);
     }
 }

@@ -105,6 +105,10 @@ class SplitStreamForest
     uint64_t GetForestFailures() const;
     /// Orphans this node took through the spare-capacity group.
     uint64_t GetSpareAdoptions() const;
+    /// Children this node pushed down at its cap (the PushDown trace, counted).
+    uint64_t GetPushDowns() const;
+    /// Parents this node lost to silence (the Repair trace, counted).
+    uint64_t GetRepairs() const;
     Ptr<PastryNode> GetPastry() const;
     Ptr<Scribe> GetScribe() const;
 
@@ -163,6 +167,8 @@ class SplitStreamForest
     EventId m_subscribe;
     uint64_t m_failures{0};
     uint64_t m_spareAdoptions{0};
+    uint64_t m_pushDowns{0};
+    uint64_t m_repairs{0};
 
     TracedCallback<uint32_t, Ipv4Address> m_failureTrace;
     TracedCallback<uint32_t, Ipv4Address> m_pushDownTrace;
