@@ -4,13 +4,17 @@
 #include "ns3/block-transport.h"
 #include "ns3/boolean.h"
 #include "ns3/checked-header.h"
+#include "ns3/double.h"
+#include "ns3/error-model.h"
 #include "ns3/inet-endpoint.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-global-routing-helper.h"
 #include "ns3/ipv4.h"
+#include "ns3/nstime.h"
 #include "ns3/point-to-point-helper.h"
+#include "ns3/pointer.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/tcp-socket-factory.h"
@@ -759,6 +763,68 @@ TEST_F(BlockTransportTest, PeerCloseIsReportedOnceOnEachSideAndThePeerMayReturn)
     EXPECT_EQ(hubDowns.size(), 1u) << "the old session's connection is not reported again";
     EXPECT_EQ(hubUps, 2u);
     EXPECT_TRUE(hub->IsUp(net.Id(1)));
+}
+
+/// When the leaf's connection came up and when its message, sent at 5 s into a 100 ms
+/// blackout of the hub's link, arrived, with the leaf's TCP timers set to \p minRto and
+/// \p connTimeout (0: the socket defaults). The hub drops everything until 0.5 s (the
+/// leaf's first SYN) and during 5-5.1 s (the message's first transmission).
+std::pair<Time, Time>
+RunTimers(Time minRto, Time connTimeout)
+{
+    Time upAt(-1);
+    Time arrivedAt(-1);
+    {
+        Star net(1, "2Mbps", "20ms");
+        Ptr<BlockTransport> hub = net.agents[0];
+        Ptr<BlockTransport> leaf = net.agents[1];
+        leaf->SetAttribute("MinRto", TimeValue(minRto));
+        leaf->SetAttribute("ConnTimeout", TimeValue(connTimeout));
+        Ptr<RateErrorModel> blackout = CreateObject<RateErrorModel>();
+        blackout->SetAttribute("ErrorRate", DoubleValue(1.0));
+        blackout->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
+        net.links[0].Get(0)->SetAttribute("ReceiveErrorModel", PointerValue(blackout));
+        Simulator::Schedule(Seconds(0.5), [&]() {
+            blackout->Disable();
+        });
+        Simulator::Schedule(Seconds(5), [&]() {
+            blackout->Enable();
+            leaf->Send(net.Id(0), CTRL, MakeControl(1));
+        });
+        Simulator::Schedule(Seconds(5.1), [&]() {
+            blackout->Disable();
+        });
+        leaf->SetPeerUpCallback(BlockTransport::PeerCallback([&](const InetSocketAddress&) {
+            upAt = Simulator::Now();
+        }));
+        hub->SetReceiveCallback(BlockTransport::ReceiveCallback(
+            [&](const InetSocketAddress&, uint16_t type, Ptr<Packet>) {
+                EXPECT_EQ(type, CTRL);
+                arrivedAt = Simulator::Now();
+            }));
+        leaf->Connect(net.Id(0));
+        Simulator::Stop(Seconds(20));
+        Simulator::Run();
+    }
+    Simulator::Destroy();
+    return {upAt, arrivedAt};
+}
+
+TEST_F(BlockTransportTest, TcpTimersFollowMinRtoAndConnTimeout)
+{
+    // ns-3's defaults: the lost SYN is sent again after 3 s, the lost segment after the
+    // 1 s minimum RTO.
+    const auto [nsUp, nsArrived] = RunTimers(Seconds(0), Seconds(0));
+    EXPECT_GT(nsUp, Seconds(3)) << "ns-3 ConnTimeout 3 s";
+    EXPECT_LT(nsUp, Seconds(3.5));
+    EXPECT_GE(nsArrived, Seconds(6)) << "ns-3 MinRto 1 s";
+    EXPECT_LT(nsArrived, Seconds(6.5));
+    // Linux's: 1 s and 200 ms (the RTT is 80 ms, so the RTO is about its floor).
+    const auto [linuxUp, linuxArrived] = RunTimers(MilliSeconds(200), Seconds(1));
+    EXPECT_GT(linuxUp, Seconds(1)) << "ConnTimeout 1 s";
+    EXPECT_LT(linuxUp, Seconds(1.5));
+    EXPECT_GT(linuxArrived, Seconds(5.1)) << "after the blackout";
+    EXPECT_LT(linuxArrived, Seconds(5.6)) << "MinRto 200 ms";
 }
 
 TEST_F(BlockTransportTest, BrokenLinkIsReportedOnceAfterRetransmissionsGiveUp)

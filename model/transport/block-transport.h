@@ -11,6 +11,7 @@
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/node.h"
+#include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/packet.h"
 #include "ns3/socket.h"
@@ -225,6 +226,8 @@ class BlockTransport : public Object
     uint32_t m_sndBufSize;
     uint32_t m_rcvBufSize;
     uint32_t m_segmentSize;
+    Time m_minRto;      //!< 0: the socket's default
+    Time m_connTimeout; //!< 0: the socket's default
     bool m_idleWhenEmpty;
 
     ReceiveCallback m_receive;

@@ -287,7 +287,13 @@ TcpControlChannel::GetTypeId()
               .AddConstructor<TcpControlChannel>()
               .AddAttribute("Port", "TCP port control connections listen on", UintegerValue(7004),
                             MakeUintegerAccessor(&TcpControlChannel::m_port),
-                            MakeUintegerChecker<uint16_t>());
+                            MakeUintegerChecker<uint16_t>())
+              .AddAttribute("Transport",
+                            "The BlockTransport the channel's connections run on, as a factory "
+                            "(e.g. with MinRto and ConnTimeout set for Linux hosts' TCP timers)",
+                            ObjectFactoryValue(ObjectFactory("ns3::BlockTransport")),
+                            MakeObjectFactoryAccessor(&TcpControlChannel::m_transportFactory),
+                            MakeObjectFactoryChecker());
     return tid;
 }
 
@@ -295,7 +301,10 @@ void
 TcpControlChannel::Start(Ptr<Node> node)
 {
     m_local = NodeAddress(node);
-    m_transport = CreateObject<BlockTransport>();
+    m_transport = m_transportFactory.Create<BlockTransport>();
+    NS_ABORT_MSG_IF(!m_transport, "TcpControlChannel: the Transport factory must make a "
+                                  "ns3::BlockTransport, not "
+                                      << m_transportFactory.GetTypeId().GetName());
     m_transport->SetNode(node);
     for (uint16_t type : GetTypes())
     {

@@ -9,6 +9,7 @@
 #include "ns3/checked-header.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/node.h"
+#include "ns3/object-factory.h"
 #include "ns3/object.h"
 #include "ns3/packet.h"
 #include "ns3/socket.h"
@@ -202,6 +203,7 @@ class TcpControlChannel : public ControlChannel
     void HandleMalformed(const InetSocketAddress& peer, const std::string& why);
 
     uint16_t m_port{0};
+    ObjectFactory m_transportFactory;
     Ptr<BlockTransport> m_transport;
     Ipv4Address m_local;
 };
