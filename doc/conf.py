@@ -30,6 +30,8 @@ html_theme_options = {
     "sidebar_width": "240px",
     "description": "Bullet and Bullet' for ns-3",
     "show_relbars": False,
+    # Commands and code fit the column without scrolling at this size.
+    "code_font_size": "0.8em",
 }
 html_sidebars = {"**": ["about.html", "localtoc.html", "searchbox.html"]}
 html_title = "ns3-bullet reference"
