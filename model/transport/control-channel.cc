@@ -291,7 +291,13 @@ TcpControlChannel::GetTypeId()
               .AddAttribute("Transport",
                             "The BlockTransport the channel's connections run on, as a factory "
                             "(e.g. with MinRto and ConnTimeout set for Linux hosts' TCP timers)",
-                            ObjectFactoryValue(ObjectFactory("ns3::BlockTransport")),
+                            ObjectFactoryValue([] {
+                                // By TypeId, not by name: defaults are built during static
+                                // initialisation, perhaps before BlockTransport registers.
+                                ObjectFactory f;
+                                f.SetTypeId(BlockTransport::GetTypeId());
+                                return f;
+                            }()),
                             MakeObjectFactoryAccessor(&TcpControlChannel::m_transportFactory),
                             MakeObjectFactoryChecker());
     return tid;
