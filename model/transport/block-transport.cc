@@ -58,7 +58,8 @@ BlockTransport::GetTypeId()
               .AddAttribute("MinRto",
                             "Minimum retransmission timeout of every connection (0: the TCP "
                             "socket's own default, ns-3's 1 s; Linux hosts, as in the papers' "
-                            "testbeds, use 200 ms).",
+                            "testbeds, use 200 ms, with a 40 ms delayed-ACK timeout: below "
+                            "ns-3's 200 ms delayed-ACK timeout it fires spuriously).",
                             TimeValue(Seconds(0)), MakeTimeAccessor(&BlockTransport::m_minRto),
                             MakeTimeChecker(Seconds(0)))
               .AddAttribute("ConnTimeout",
