@@ -48,3 +48,50 @@ TEST(UdpControlChannel, DeliversByTypeAndRejectsGarbage)
     EXPECT_EQ(txBytes, (100 + 4 + 28) + (10 + 4 + 28));
     Simulator::Destroy();
 }
+
+/// When a message sent at 0.1 s arrives over TCP while client 1's access link (link 1) is down
+/// until 0.5 s (the first SYN is lost), with the sender's channel built by \p transport.
+Time
+FirstTcpMessageArrival(const ObjectFactory& transport)
+{
+    Ptr<SimulatedNetwork> net = StarNetwork(2, 1e6, 2);
+    auto a = CreateObject<TcpControlChannel>();
+    a->SetAttribute("Transport", ObjectFactoryValue(transport));
+    auto b = CreateObject<TcpControlChannel>();
+    a->Start(net->GetClient(0));
+    b->Start(net->GetClient(1));
+    Time arrived(-1);
+    // Over TCP both ends know the message types their connections carry.
+    a->Register(5, ControlChannel::Handler([](Ipv4Address, Ptr<Packet>) {}));
+    b->Register(5, ControlChannel::Handler([&arrived](Ipv4Address, Ptr<Packet>) {
+                    arrived = Simulator::Now();
+                }));
+    net->SetLinkUp(1, false);
+    Simulator::Schedule(Seconds(0.1), [&]() {
+        EXPECT_TRUE(a->Send(b->GetLocalAddress(), 5, Create<Packet>(100)));
+    });
+    Simulator::Schedule(Seconds(0.5), [&]() {
+        net->SetLinkUp(1, true);
+    });
+    Simulator::Stop(Seconds(10));
+    Simulator::Run();
+    a->Stop();
+    b->Stop();
+    Simulator::Destroy();
+    return arrived;
+}
+
+TEST(TcpControlChannel, TransportFactoryConfiguresItsConnections)
+{
+    ObjectFactory plain;
+    plain.SetTypeId("ns3::BlockTransport");
+    const Time nsDefault = FirstTcpMessageArrival(plain);
+    EXPECT_GT(nsDefault, Seconds(3.1)) << "the SYN is sent again after ns-3's 3 s";
+    EXPECT_LT(nsDefault, Seconds(3.5));
+    ObjectFactory linuxTimers;
+    linuxTimers.SetTypeId("ns3::BlockTransport");
+    linuxTimers.Set("ConnTimeout", TimeValue(Seconds(1)));
+    const Time fast = FirstTcpMessageArrival(linuxTimers);
+    EXPECT_GT(fast, Seconds(1.1)) << "the SYN is sent again after the factory's 1 s";
+    EXPECT_LT(fast, Seconds(1.5));
+}
