@@ -18,9 +18,12 @@
 #include "ns3/counting-bloom-filter.h"
 #include "ns3/file-content.h"
 #include "ns3/inet-topology.h"
+#include "ns3/pastry-messages.h"
 #include "ns3/peer-wire.h"
 #include "ns3/random-tree.h"
 #include "ns3/ransub.h"
+#include "ns3/scribe.h"
+#include "ns3/splitstream-forest.h"
 #include "ns3/stream-header.h"
 #include "ns3/stream-recovery.h"
 #include "ns3/summary-ticket.h"
@@ -330,6 +333,42 @@ Topology()
     Write("inet-topology", "generated-head", head.substr(0, head.rfind('\n') + 1));
 }
 
+void
+Overlay()
+{
+    const PastryHandle a = PastryHandle::Of(Ipv4Address("10.0.0.1"));
+    const PastryHandle b = PastryHandle::Of(Ipv4Address("10.0.0.2"));
+    PastryRouteHeader route;
+    route.key = b.id;
+    route.origin = a;
+    route.appKind = 1;
+    route.hops = 2;
+    route.hopSeq = 7;
+    route.msgId = 3;
+    Write("pastry-scribe", "route", bullet_fuzz::HeaderBytes(route));
+    PastryStateHeader state;
+    state.sender = a;
+    state.flags = PastryStateHeader::kFlagLast | PastryStateHeader::kFlagLeafSet;
+    state.row = 1;
+    state.handles = {a, b};
+    Write("pastry-scribe", "state", bullet_fuzz::HeaderBytes(state));
+    PastryProbeHeader probe;
+    probe.sender = b;
+    probe.value = 1500000000;
+    Write("pastry-scribe", "probe", bullet_fuzz::HeaderBytes(probe));
+    ScribeHeader scribe;
+    scribe.type = Scribe::kAnycast;
+    scribe.group = b.id;
+    scribe.node = a;
+    scribe.seq = 9;
+    scribe.flags = ScribeHeader::kFlagSuccess;
+    scribe.handles = {b};
+    Write("pastry-scribe", "scribe", bullet_fuzz::HeaderBytes(scribe));
+    SplitStreamAnycastHeader anycast;
+    anycast.stripe = a.id;
+    Write("pastry-scribe", "anycast", bullet_fuzz::HeaderBytes(anycast));
+}
+
 } // namespace
 
 int
@@ -342,6 +381,7 @@ main(int argc, char** argv)
     Files();
     BitTorrent();
     Topology();
+    Overlay();
     std::cout << "seeds written to " << g_dir << "\n";
     return 0;
 }
