@@ -53,6 +53,10 @@ StreamingScenario::Config::AddTo(CommandLine& cmd)
                  "descendants) | a client index",
                  fail);
     cmd.AddValue("failAt", "failure time, s (0: half the duration)", failAt);
+    cmd.AddValue("joinOver",
+                 "receivers join over this many seconds, evenly spaced (0: all at once; "
+                 "SplitStream's experiments let nodes join over time)",
+                 joinOver);
     cmd.AddValue("ransubRecovery",
                  "RanSub failure detection and RandomTree recovery (false: the 2003 paper's "
                  "worst case, RanSub stalls after a failure)",
@@ -105,6 +109,10 @@ StreamingScenario::Config::Validate() const
     if (failAt < 0 || failAt >= duration)
     {
         throw std::invalid_argument("need 0 <= --failAt < --duration");
+    }
+    if (!(joinOver >= 0) || joinOver >= duration)
+    {
+        throw std::invalid_argument("need 0 <= --joinOver < --duration");
     }
     ValidateScheduler(scheduler);
     if (links != "lean" && links != "p2p")
@@ -316,6 +324,19 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     StreamingMetrics metrics(net, apps);
     LinkPacketCounter links;
     apps.Start(Seconds(0));
+    if (m_config.joinOver > 0 && apps.GetN() > 2)
+    {
+        // Receivers k = 0..n-2 (in client order, skipping the source) at k * joinOver / (n-2).
+        const uint32_t last = apps.GetN() - 2;
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < apps.GetN(); ++i)
+        {
+            if (i != m_source)
+            {
+                apps.Get(i)->SetStartTime(Seconds(m_config.joinOver * k++ / last));
+            }
+        }
+    }
     apps.Stop(GetWindowEnd());
     nlohmann::json failure;
     if (m_config.fail != "none")
@@ -391,6 +412,7 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     nlohmann::json summary = metrics.Summary(GetWindowStart(), end);
     summary["tree"] = treeInfo;
     summary["link_packets"] = links.GetPackets();
+    summary["join_over_s"] = m_config.joinOver;
     if (!failure.is_null())
     {
         failure["ransub_recovery"] = m_config.ransubRecovery;

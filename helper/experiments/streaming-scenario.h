@@ -52,6 +52,9 @@ class StreamingScenario
         /// none | root-child (the source's tree child with the most descendants) | a client
         std::string fail{"none"};
         double failAt{0}; ///< when the node fails, s (0: half the duration)
+        /// Receivers join over this many seconds (evenly spaced, in client order: clients
+        /// sit on random stubs); 0: all at once
+        double joinOver{0};
         /// RanSub FailureDetection and RandomTree Recovery (2003 Section 4.6)
         bool ransubRecovery{true};
         /// The event scheduler's TypeId (kDefaultScheduler; results do not depend on it)
