@@ -312,6 +312,13 @@ Scribe::IsInTree(const PastryId& group) const
 }
 
 bool
+Scribe::IsConnected(const PastryId& group) const
+{
+    const Group* g = FindGroup(group);
+    return g && (g->root || g->parent);
+}
+
+bool
 Scribe::IsRoot(const PastryId& group) const
 {
     const Group* g = FindGroup(group);
@@ -706,7 +713,7 @@ Scribe::Forward(const PastryRouteHeader& route, Ptr<Packet> p, const PastryHandl
         }
         return false;
     }
-    if (h.type == kAnycast && IsInTree(h.group))
+    if (h.type == kAnycast && IsConnected(h.group))
     {
         p->RemoveHeader(h);
         Walk(h, p);
@@ -734,7 +741,7 @@ Scribe::Deliver(const PastryRouteHeader& route, Ptr<Packet> p)
             }
             break;
         case kAnycast:
-            if (IsInTree(h.group))
+            if (IsConnected(h.group))
             {
                 Walk(h, p);
             }
@@ -1035,7 +1042,9 @@ Scribe::Anycast(const PastryId& group, Ptr<const Packet> payload)
 {
     ScribeHeader h = Make(kAnycast, group);
     h.seq = m_nextAnycast++;
-    if (IsInTree(group))
+    // A node still joining (no parent yet) would find nothing below or above itself: its
+    // anycast is routed to the tree instead.
+    if (IsConnected(group))
     {
         Walk(h, payload->Copy());
         return;
@@ -1096,9 +1105,28 @@ Scribe::Walk(ScribeHeader h, Ptr<Packet> payload)
             return;
         }
     }
-    // Back at the root (or cut off from it) with every node below visited: nobody takes it.
+    // Cut off from the root (left the tree, or joining without a parent) before the walk
+    // reached it: send the walk, with its visited list, towards the group id once, where it
+    // meets the tree again.
+    const bool atRoot = it != m_groups.end() && it->second.root;
+    if (!atRoot && !h.handles.empty() && !(h.flags & ScribeHeader::kFlagRerouted))
+    {
+        h.flags |= ScribeHeader::kFlagRerouted;
+        NS_LOG_LOGIC(self << ": anycast " << h.seq << " of " << h.node
+                          << " cut off from the root: routed towards " << h.group);
+        Ptr<Packet> p = payload->Copy();
+        p->AddHeader(h);
+        m_pastry->Route(h.group, m_appKind, p);
+        return;
+    }
+    // Back at the root (or cut off from it twice) with every node below visited: nobody
+    // takes it.
     NS_LOG_INFO(self << ": anycast " << h.seq << " of " << h.node << " in " << h.group
-                     << " found no taker after " << h.handles.size() << " nodes");
+                     << " found no taker after " << h.handles.size() << " nodes ("
+                     << (it == m_groups.end() ? "walk reached a node not in the tree"
+                         : h.handles.empty()  ? "visited list full"
+                                              : "every node visited")
+                     << ")");
     m_anycastFailedTrace(h.group, h.node.address);
     ScribeHeader result = Make(kAnycast, h.group);
     result.seq = h.seq;

@@ -32,6 +32,9 @@ class ScribeHeader : public CheckedHeader
     static constexpr uint16_t kMaxHandles = 1024;
     /// Anycast result: a node took it.
     static constexpr uint8_t kFlagSuccess = 0x01;
+    /// Anycast walk: a node cut off from the tree already sent it back towards the group id
+    /// once (a second cut-off node ends it as failed).
+    static constexpr uint8_t kFlagRerouted = 0x02;
 
     static TypeId GetTypeId();
     TypeId GetInstanceTypeId() const override;
@@ -179,8 +182,11 @@ class Scribe : public Object
     void Resubscribe(const PastryId& group);
 
     bool IsMember(const PastryId& group) const;
-    /// In the group's tree: root, with a parent, or joining with children.
+    /// In the group's tree: root, with a parent, or joining (its subscription on its way).
     bool IsInTree(const PastryId& group) const;
+    /// Connected to the group's root: the root itself or a node with a parent. An anycast
+    /// starts its walk only at such a node.
+    bool IsConnected(const PastryId& group) const;
     bool IsRoot(const PastryId& group) const;
     std::optional<PastryHandle> GetParent(const PastryId& group) const;
     std::vector<PastryHandle> GetChildren(const PastryId& group) const;
