@@ -344,3 +344,40 @@ TEST(Scribe, AnycastFindsATakerDepthFirstOrReportsThereIsNone)
     }
     EXPECT_EQ(failedTraces, 3u) << "one failure per anycast nobody took";
 }
+
+TEST(Scribe, AnycastFromANodeStillJoiningReachesTheTree)
+{
+    // A node whose subscription is still on its way has no parent: its anycast must go to
+    // the tree (as from a node outside it), not walk from itself and fail at once.
+    const uint32_t n = 20;
+    ScribeNet s(n);
+    const PastryId group = PastryId::FromName("joining anycast");
+    for (uint32_t i = 1; i < n - 1; ++i)
+    {
+        Simulator::Schedule(Seconds(5 + 0.05 * i), [&s, i, group]() {
+            s.scribe[i]->Subscribe(group);
+        });
+    }
+    const uint32_t late = n - 1;
+    bool joiningAtAnycast = false;
+    Simulator::Schedule(Seconds(25), [&]() {
+        ASSERT_FALSE(s.scribe[late]->IsInTree(group)) << "the late node is not the group's root";
+        for (uint32_t i : {4u, 11u})
+        {
+            s.clients[i].takeAnycasts = true;
+            s.clients[i].takeGroup = group;
+        }
+        s.scribe[late]->Subscribe(group);
+        joiningAtAnycast = s.scribe[late]->IsInTree(group) && !s.scribe[late]->IsConnected(group);
+        s.scribe[late]->Anycast(group, Create<Packet>(3));
+    });
+    Simulator::Stop(Seconds(35));
+    Simulator::Run();
+    EXPECT_TRUE(joiningAtAnycast) << "the anycast left while the subscription was on its way";
+    const auto& r = s.clients[late].results;
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_TRUE(r[0].first) << "a taker in the tree took it";
+    EXPECT_TRUE(r[0].second == s.net->GetClientAddress(4)
+                || r[0].second == s.net->GetClientAddress(11));
+    EXPECT_TRUE(s.scribe[late]->GetParent(group).has_value()) << "and the late node joined";
+}
