@@ -413,6 +413,7 @@ AddStreamingOptions(OptionTable<Host>& t, Get config)
     t.template Add<bool>("quiet", field(&C::quiet));
     t.template Add<std::string>("fail", field(&C::fail));
     t.template Add<double>("failAt", field(&C::failAt));
+    t.template Add<double>("joinOver", field(&C::joinOver));
     t.template Add<bool>("ransubRecovery", field(&C::ransubRecovery));
     t.template Add<std::string>("scheduler", field(&C::scheduler));
     t.template Add<std::string>("links", field(&C::links));
