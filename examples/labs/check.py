@@ -7,10 +7,11 @@
     python3 examples/labs/check.py --lab=3 results/lab3
 
 It reads only the files the lab's commands wrote (summary.json, the per-system CSV files,
-the plot; for a lab of several runs, such as lab 3, one subdirectory per run), prints one line per expectation, PASS or FAIL with the measured value and the
-expected range, and exits with status 0 only if every expectation holds (1 if one does not,
-2 if the directory is missing or is not a result directory of the lab's program). Standard
-library only: a teacher runs it without the module built.
+the plot; for a lab of several runs, such as lab 3, one subdirectory per run), prints one
+line per expectation, PASS or FAIL with the measured value and the expected range, and exits
+with status 0 only if every expectation holds (1 if one does not, 2 if the directory is
+missing or is not a result directory of the lab's program). Standard library only: a
+teacher runs it without the module built.
 
 The ranges are those of doc/labs/lab<N>-*.md, measured on the lab's commands with every seed
 the checker accepts (labs 1 and 2: seeds 1 and 2; lab 3: 1-5), with a margin; see the lab's
