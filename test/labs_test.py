@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Tests of the labs (doc/labs/) and their checker (examples/labs/check.py).
 
-CTest runs them (labs.check, labs.checker-rejects) with NS3BULLET_BIN set to build/bin;
-by hand:
+CTest runs them (labs.LabOne, labs.LabThree, labs.Checker) with NS3BULLET_BIN set to
+build/bin; by hand:
 
     NS3BULLET_BIN=build/bin python3 -m unittest -v test/labs_test.py
 
 LabOneTest runs lab 1's command exactly as doc/labs/lab1-trees.md gives it (about a minute)
-and asserts that the checker accepts its results; CheckerTest asserts that the checker
-rejects what it must, on copies of a results directory made by hand.
+and asserts that the checker accepts its results; LabThreeTest does the same with lab 3's
+three commands (doc/labs/lab3-tfrc.md, a few seconds each); both assert that the checker
+rejects doctored copies of those results; CheckerTest asserts that the checker refuses what
+is not a results directory.
 """
 
 import importlib.util
@@ -32,15 +34,38 @@ checker = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(checker)
 
 
-def lab_command(lab):
-    """The lab's command (its first ./ns3 run "..." line with an --outdir), from its document,
-    as a program and its args."""
-    name = {1: "lab1-trees.md", 2: "lab2-mesh.md"}[lab]
+LAB_DOCS = {1: "lab1-trees.md", 2: "lab2-mesh.md", 3: "lab3-tfrc.md"}
+
+
+def lab_commands(lab):
+    """The lab's commands (its ./ns3 run "..." lines with an --outdir, in order), from its
+    document, each as a program and its args."""
+    name = LAB_DOCS[lab]
     with open(os.path.join(TOP, "doc", "labs", name)) as f:
         text = f.read()
-    match = re.search(r'\./ns3 run "([^"]+--outdir=[^"]+)"', text)
-    assert match, f"{name} has no ./ns3 run line"
-    return match.group(1).split()
+    commands = [m.split() for m in re.findall(r'\./ns3 run "([^"]+--outdir=[^"]+)"', text)]
+    assert commands, f"{name} has no ./ns3 run line"
+    return commands
+
+
+def lab_command(lab):
+    """The lab's first command."""
+    return lab_commands(lab)[0]
+
+
+def run_lab_command(words, tmp):
+    """Runs a lab's command with its --outdir=results/X redirected to tmp/X; returns tmp/X."""
+    program, args = words[0], words[1:]
+    outdirs = [a[len("--outdir="):] for a in args if a.startswith("--outdir=")]
+    assert len(outdirs) == 1 and outdirs[0].startswith("results/"), words
+    outdir = os.path.join(tmp, *outdirs[0][len("results/"):].split("/"))
+    args = [a for a in args if not a.startswith("--outdir=")]
+    subprocess.run(
+        [os.path.join(BIN, program), *args, f"--outdir={outdir}"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return outdir
 
 
 def check(lab, directory):
@@ -160,6 +185,163 @@ class LabOneTest(unittest.TestCase):
         self.assertIn("bullet-streaming", err)
 
 
+class LabThreeTest(unittest.TestCase):
+    """Lab 3's three commands, as the lab gives them, and the checker on their results."""
+
+    RUNS = ("poisson", "exact", "ns3tcp")
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="lab3-")
+        cls.commands = lab_commands(3)
+        outdirs = [run_lab_command(words, cls.tmp) for words in cls.commands]
+        cls.results = os.path.join(cls.tmp, "lab3")
+        assert outdirs == [os.path.join(cls.results, r) for r in cls.RUNS], outdirs
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def copy(self):
+        doctored = tempfile.mkdtemp(dir=self.tmp)
+        shutil.rmtree(doctored)
+        shutil.copytree(self.results, doctored)
+        return doctored
+
+    @staticmethod
+    def edit(directory, run, change):
+        path = os.path.join(directory, run, "summary.json")
+        with open(path) as f:
+            summary = json.load(f)
+        change(summary)
+        with open(path, "w") as f:
+            json.dump(summary, f)
+
+    def test_checker_accepts_lab_three(self):
+        status, out, err = check(3, self.results)
+        self.assertEqual(status, 0, out + err)
+        v = verdicts(out, 3)
+        self.assertEqual(len(v), 2 + len(checker.LABS[3].expectations), out)
+        self.assertTrue(all(v.values()), out)
+        self.assertIn("lab passed", out)
+
+    def test_checker_rejects_exact_numbers_as_poisson(self):
+        """The exact run's flows copied into the Poisson run (its options kept)."""
+        doctored = self.copy()
+        with open(os.path.join(self.results, "exact", "summary.json")) as f:
+            exact = json.load(f)
+        self.edit(doctored, "poisson", lambda s: s.update(systems=exact["systems"]))
+        status, out, _ = check(3, doctored)
+        self.assertEqual(status, 1, out)
+        v = verdicts(out, 3)
+        self.assertTrue(v["settings"] and v["files"], out)
+        for what in (
+            "Poisson pacing: TFRC over TCP",
+            "exact pacing at least 1.5x as unfriendly as Poisson",
+            "ns-3's TCP settings at least 1.4x as unfriendly as Linux's",
+        ):
+            self.assertFalse(v[what], what + "\n" + out)
+        self.assertTrue(v["exact pacing: TFRC over TCP"], out)
+        self.assertNotIn("lab passed", out)
+
+    def test_checker_rejects_swapped_flows(self):
+        """TFRC's and TCP's results exchanged in the ns3tcp run: only its expectations fail."""
+        doctored = self.copy()
+
+        def swap(summary):
+            systems = summary["systems"]
+            systems["tfrc"], systems["tcp"] = systems["tcp"], systems["tfrc"]
+
+        self.edit(doctored, "ns3tcp", swap)
+        status, out, _ = check(3, doctored)
+        self.assertEqual(status, 1, out)
+        v = verdicts(out, 3)
+        failed = {what for what, ok in v.items() if not ok}
+        self.assertEqual(
+            failed,
+            {"ns-3's TCP settings: TFRC over TCP",
+             "ns-3's TCP settings at least 1.4x as unfriendly as Linux's"},
+            out,
+        )
+
+    def test_checker_rejects_a_run_with_wrong_settings(self):
+        """The exact run made without its pacing option (a real run): the settings line names
+        the option, and the exact run's expectations fail."""
+        doctored = self.copy()
+        words = next(w for w in self.commands if any(a.endswith("/exact") for a in w))
+        words = [a for a in words if not a.startswith("--ns3::TfrcSocket::Pacing=")]
+        shutil.rmtree(os.path.join(doctored, "exact"))
+        sub = os.path.relpath(doctored, self.tmp)
+        words = [a.replace("results/lab3/", f"results/{sub}/") for a in words]
+        run_lab_command(words, self.tmp)
+        status, out, _ = check(3, doctored)
+        self.assertEqual(status, 1, out)
+        v = verdicts(out, 3)
+        self.assertFalse(v["settings"], out)
+        self.assertIn("exact: --ns3::TfrcSocket::Pacing=poisson (lab: exact)", out)
+        self.assertFalse(v["exact pacing: TFRC over TCP"], out)
+        self.assertFalse(v["exact pacing at least 1.5x as unfriendly as Poisson"], out)
+        self.assertTrue(v["files"] and v["Poisson pacing: TFRC over TCP"], out)
+
+    def test_checker_rejects_other_options_or_seed(self):
+        """Options the lab does not set, or a seed it has not measured, fail settings; the
+        lab's options written another way, or a default given explicitly, do not."""
+        cases = (
+            ("ns3tcp", lambda s: s.update(seed=6), False),
+            ("poisson", lambda s: s.update(args=s["args"] + " --queue=10"), False),
+            ("poisson", lambda s: s.update(args=s["args"] + " --red=1"), False),
+            ("ns3tcp", lambda s: s.update(
+                args=s["args"] + " --ns3::TcpSocket::DelAckTimeout=40ms"), False),
+            ("exact", lambda s: s.update(args=s["args"].replace("Pacing=exact", "Pacing=jittered")),
+             False),
+            ("poisson", lambda s: s.update(
+                args=s["args"] + " --red=0 --ns3::TfrcSocket::Pacing=Poisson --warmup=10"), True),
+            ("exact", lambda s: s.update(args=s["args"].replace("Pacing=exact", "Pacing=Exact")),
+             True),
+        )
+        for run, change, accepted in cases:
+            doctored = self.copy()
+            self.edit(doctored, run, change)
+            status, out, _ = check(3, doctored)
+            self.assertEqual(status, 0 if accepted else 1, out)
+            self.assertEqual(verdicts(out, 3)["settings"], accepted, out)
+
+    def test_checker_fails_a_missing_run(self):
+        """Without the ns3tcp run: files, settings and its expectations fail, not the others."""
+        doctored = self.copy()
+        shutil.rmtree(os.path.join(doctored, "ns3tcp"))
+        status, out, _ = check(3, doctored)
+        self.assertEqual(status, 1, out)
+        v = verdicts(out, 3)
+        self.assertEqual(len(v), 2 + len(checker.LABS[3].expectations), out)
+        for what in ("settings", "files", "ns-3's TCP settings: TFRC over TCP",
+                     "TFRC and TCP together fill the 1 Mbps link"):
+            self.assertFalse(v[what], what + "\n" + out)
+        self.assertIn("run 'ns3tcp' missing", out)
+        self.assertTrue(v["Poisson pacing: TFRC over TCP"] and v["exact pacing: TFRC over TCP"],
+                        out)
+
+    def test_checker_refuses_what_is_not_lab_three(self):
+        """One run's directory instead of the lab's, lab 3's results as lab 1's, a run of
+        another program, a broken summary: status 2 and a message."""
+        status, out, err = check(3, os.path.join(self.results, "poisson"))
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("none of poisson/summary.json", err)
+        status, out, err = check(1, os.path.join(self.results, "poisson"))
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("'tfrc-dumbbell', lab 1 runs 'tree-streaming'", err)
+        doctored = self.copy()
+        self.edit(doctored, "exact", lambda s: s.update(experiment="tree-streaming"))
+        status, out, err = check(3, doctored)
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("lab 3 runs 'tfrc-dumbbell'", err)
+        with open(os.path.join(doctored, "exact", "summary.json"), "w") as f:
+            f.write('{"experiment": "tfrc-dumbbell", ')
+        status, out, err = check(3, doctored)
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("not readable JSON", err)
+
+
 class CheckerTest(unittest.TestCase):
     """The checker on directories that are not results."""
 
@@ -193,6 +375,13 @@ class CheckerTest(unittest.TestCase):
         status, _, err = check(1, self.tmp)
         self.assertEqual(status, 2)
         self.assertIn("not readable JSON", err)
+
+    def test_lab_three_directory_without_runs(self):
+        status, out, err = check(3, self.tmp)
+        self.assertEqual(status, 2)
+        self.assertIn("none of poisson/summary.json, exact/summary.json, ns3tcp/summary.json",
+                      err)
+        self.assertEqual(out, "")
 
     def test_unknown_lab(self):
         status, _, err = check(9, self.tmp)

@@ -4,15 +4,18 @@
 
     python3 examples/labs/check.py --lab=1 results/lab1
     python3 examples/labs/check.py --lab=2 results/lab2
+    python3 examples/labs/check.py --lab=3 results/lab3
 
-It reads only the files the lab's command wrote (summary.json, the per-system CSV files,
-the plot), prints one line per expectation, PASS or FAIL with the measured value and the
-expected range, and exits with status 0 only if every expectation holds (1 if one does not,
-2 if the directory is missing or is not a result directory of the lab's program). Standard
-library only: a teacher runs it without the module built.
+It reads only the files the lab's commands wrote (summary.json, the per-system CSV files,
+the plot; for a lab of several runs, such as lab 3, one subdirectory per run), prints one
+line per expectation, PASS or FAIL with the measured value and the expected range, and exits
+with status 0 only if every expectation holds (1 if one does not, 2 if the directory is
+missing or is not a result directory of the lab's program). Standard library only: a
+teacher runs it without the module built.
 
-The ranges are those of doc/labs/lab<N>-*.md, measured on the lab's command with seeds 1 and
-2 (the checker accepts either seed) with a margin; see the lab's "Expected results".
+The ranges are those of doc/labs/lab<N>-*.md, measured on the lab's commands with every seed
+the checker accepts (labs 1 and 2: seeds 1 and 2; lab 3: 1-5), with a margin; see the lab's
+"Expected results".
 """
 
 import argparse
@@ -53,6 +56,22 @@ PROGRAM_DEFAULTS = {
         clients="50",
         duration="120",
     ),
+    # examples/tfrc-dumbbell.cc; the TFRC socket's pacing is an ns-3 attribute
+    # (model/tfrc-socket.cc), given as --ns3::TfrcSocket::Pacing=...
+    "tfrc-dumbbell": {
+        "tcpFlows": "1",
+        "tfrcFlows": "1",
+        "loss": "0",
+        "duration": "60",
+        "warmup": "10",
+        "bottleneck": "1Mbps",
+        "delay": "20",
+        "queue": "25",
+        "red": "false",
+        "tcpMinRto": "200",
+        "tcpDelAckCount": "1",
+        "ns3::TfrcSocket::Pacing": "poisson",
+    },
 }
 
 
@@ -71,12 +90,21 @@ def parse_args_line(line):
     return options
 
 
+BOOLEANS = {"true": "true", "1": "true", "yes": "true", "false": "false", "0": "false",
+            "no": "false"}
+
+
 def same_value(a, b):
-    """Option values equal as numbers if both are numbers, else as lower-case strings."""
+    """Option values equal as numbers if both are numbers, as booleans if both are (ns-3's
+    command line takes 1/0, true/false, yes/no), else as lower-case strings."""
     try:
         return math.isclose(float(a), float(b), rel_tol=1e-9)
     except ValueError:
-        return a.lower() == b.lower()
+        pass
+    a, b = a.lower(), b.lower()
+    if a in BOOLEANS and b in BOOLEANS:
+        return BOOLEANS[a] == BOOLEANS[b]
+    return a == b
 
 
 def read_mean_csv(directory, system):
@@ -91,16 +119,23 @@ def read_mean_csv(directory, system):
 
 
 class Lab:
-    """A lab: its program, the settings its command fixes, and its expectations."""
+    """A lab: its program, the settings its command fixes, and its expectations.
 
-    def __init__(self, number, title, program, settings, seeds, systems, expectations):
+    A lab of one run reads the results directory itself (settings: option -> the lab's
+    value). A lab of several runs (runs: subdirectory -> that run's settings) reads one
+    subdirectory per run, results/labN/<run>; its expectations get a RunSet."""
+
+    def __init__(self, number, title, program, settings, seeds, systems, expectations,
+                 runs=None, files=None):
         self.number = number
         self.title = title
         self.program = program
-        self.settings = settings  # option -> the lab's value
+        self.settings = settings  # option -> the lab's value (one run)
+        self.runs = runs  # subdirectory -> its settings (several runs), or None
         self.seeds = seeds
         self.systems = systems
         self.expectations = expectations  # (what, function(results) -> (value, range, ok))
+        self.files = files or check_files  # the "files" expectation
 
 
 class Results:
@@ -126,7 +161,8 @@ class Results:
         if not isinstance(self.summary, dict) or not isinstance(
             self.summary.get("systems"), dict
         ):
-            raise ResultsError(f"{path} has no 'systems' object: not a streaming result")
+            raise ResultsError(f"{path} has no 'systems' object: not a result of lab "
+                               f"{lab.number}'s program, {lab.program}")
         experiment = self.summary.get("experiment")
         if experiment != lab.program:
             raise ResultsError(
@@ -151,6 +187,38 @@ class Results:
         return [r for r in self.series(system) if start <= r["time_s"] <= end]
 
 
+class RunSet:
+    """The results directory of a lab of several runs: one subdirectory per run. A run
+    that is missing makes its expectations fail; a directory with none of them, or a run
+    that is not a result of the lab's program, cannot be checked at all."""
+
+    def __init__(self, directory, lab):
+        self.directory = directory
+        if not os.path.exists(directory):
+            raise ResultsError(f"{directory}: no such directory (run the lab's commands first)")
+        if not os.path.isdir(directory):
+            raise ResultsError(f"{directory} is not a directory")
+        self._runs = {}
+        for name in lab.runs:
+            sub = os.path.join(directory, name)
+            if os.path.exists(os.path.join(sub, "summary.json")):
+                self._runs[name] = Results(sub, lab)
+        if not self._runs:
+            wanted = ", ".join(f"{name}/summary.json" for name in lab.runs)
+            raise ResultsError(
+                f"{directory} has none of {wanted}: not the results of lab {lab.number} "
+                f"(give the directory that holds its runs' --outdir, e.g. results/lab{lab.number})"
+            )
+
+    def present(self):
+        return sorted(self._runs)
+
+    def run(self, name):
+        if name not in self._runs:
+            raise ResultsError(f"run '{name}' missing ({name}/summary.json): run its command")
+        return self._runs[name]
+
+
 def within(value, lo, hi, unit="", digits=1):
     shown = f"{value:.{digits}f}{unit}"
     return shown, f"[{lo:g}, {hi:g}]{unit}", lo <= value <= hi
@@ -160,11 +228,11 @@ def at_least(value, lo, unit="", digits=2):
     return f"{value:.{digits}f}{unit}", f">= {lo:g}{unit}", value >= lo
 
 
-def check_settings(lab, results):
-    """The run used the lab's settings and seed, and nothing else that changes results."""
+def settings_wrong(lab, settings, results):
+    """What differs between a run's options and seed and settings (a list of phrases)."""
     defaults = PROGRAM_DEFAULTS[lab.program]
     wrong = []
-    for name, wanted in lab.settings.items():
+    for name, wanted in settings.items():
         got = results.options.get(name, defaults.get(name))
         if name == "systems" and got is not None:
             # Each system runs on a fresh copy of the network: their order does not matter.
@@ -175,7 +243,7 @@ def check_settings(lab, results):
             wrong.append(f"--{name}={got if got is not None else '?'} (lab: {wanted})")
     extra = [
         f"--{n}" for n in results.options
-        if n not in lab.settings and n not in NEUTRAL and n != "seed"
+        if n not in settings and n not in NEUTRAL and n != "seed"
         and not (n in defaults and same_value(results.options[n], defaults[n]))
     ]
     if extra:
@@ -183,9 +251,31 @@ def check_settings(lab, results):
     seed = results.summary.get("seed")
     if seed not in lab.seeds:
         wrong.append(f"seed {seed} (lab: one of {lab.seeds})")
-    shown = "as the lab's command" if not wrong else "; ".join(wrong)
-    wanted = " ".join(f"--{k}={v}" for k, v in lab.settings.items())
-    return shown, f"{wanted}, seed in {lab.seeds}", not wrong
+    return wrong
+
+
+def check_settings(lab, results):
+    """The run used the lab's settings and seed, and nothing else that changes results; for a
+    lab of several runs, every run its own."""
+    if lab.runs is None:
+        wrong = settings_wrong(lab, lab.settings, results)
+        shown = "as the lab's command" if not wrong else "; ".join(wrong)
+        wanted = " ".join(f"--{k}={v}" for k, v in lab.settings.items())
+        return shown, f"{wanted}, seed in {lab.seeds}", not wrong
+    wrong = []
+    for name, settings in lab.runs.items():
+        try:
+            run = results.run(name)
+        except ResultsError:
+            wrong.append(f"{name}: missing")
+            continue
+        wrong += [f"{name}: {w}" for w in settings_wrong(lab, settings, run)]
+    shown = "every run as the lab's commands" if not wrong else "; ".join(wrong)
+    wanted = "; ".join(
+        f"{name}: " + (" ".join(f"--{k}={v}" for k, v in settings.items()) or "the defaults")
+        for name, settings in lab.runs.items()
+    )
+    return shown, f"{wanted}; seeds in {lab.seeds}", not wrong
 
 
 def check_files(lab, results):
@@ -282,8 +372,91 @@ def raw_over_useful(system, lo, hi):
     return f
 
 
-# The ranges of doc/labs: the values measured on seeds 1 and 2 (given in the comments) with
-# a margin; the lab documents show both.
+# Lab 3 (tfrc-dumbbell, several runs): each run's summary.json has systems "tfrc" and "tcp"
+# with their mean throughput and per-flow RTT, loss event rate, equation rate.
+
+
+def check_run_files(lab, results):
+    """Every run is there, with both kinds of flow in its summary and its flows.csv."""
+    missing = []
+    for name in lab.runs:
+        try:
+            run = results.run(name)
+        except ResultsError:
+            missing.append(f"{name}/")
+            continue
+        missing += [f"{name}: system {s}" for s in lab.systems if s not in run.systems]
+        if not os.path.isfile(os.path.join(run.directory, "flows.csv")):
+            missing.append(f"{name}/flows.csv")
+    shown = "all there" if not missing else "missing: " + ", ".join(missing)
+    runs = ", ".join(f"{name}/" for name in lab.runs)
+    return shown, f"{runs} each with systems {' and '.join(lab.systems)} + flows.csv", not missing
+
+
+def friendliness_of(run):
+    """TFRC's mean throughput over TCP's (the friendliness ratio) of one run."""
+    tfrc = float(run.system("tfrc")["throughput_kbps"])
+    tcp = float(run.system("tcp")["throughput_kbps"])
+    return tfrc / tcp if tcp > 0 else float("inf")
+
+
+def friendliness(name, lo, hi):
+    return lambda r: within(friendliness_of(r.run(name)), lo, hi, "x", 2)
+
+
+def friendliness_over(a, b, lo):
+    """Run a's friendliness ratio over run b's."""
+
+    def f(r):
+        fa, fb = friendliness_of(r.run(a)), friendliness_of(r.run(b))
+        value = fa / fb if fb > 0 else float("inf")
+        return f"{fa:.2f} / {fb:.2f} = {value:.2f}x", f">= {lo:g}x", value >= lo
+
+    return f
+
+
+def link_filled(names, lo, hi):
+    """In every run, TFRC's and TCP's throughputs add up to nearly the bottleneck's rate."""
+
+    def f(r):
+        shown, ok = [], True
+        for name in names:
+            run = r.run(name)
+            total = sum(float(run.system(s)["throughput_kbps"]) for s in ("tfrc", "tcp"))
+            shown.append(f"{name} {total:.0f}")
+            ok = ok and lo <= total <= hi
+        return ", ".join(shown) + " kbps", f"[{lo:g}, {hi:g}] kbps each", ok
+
+    return f
+
+
+def tfrc_on_equation(name, lo, hi):
+    """TFRC's throughput over the TCP equation's rate at its own measured RTT and p."""
+
+    def f(r):
+        flows = r.run(name).system("tfrc")["flows"]
+        shares = [float(fl["throughput_kbps"]) / float(fl["equation_kbps"]) for fl in flows]
+        if not shares:
+            raise KeyError("tfrc flows")
+        return within(sum(shares) / len(shares), lo, hi, "x", 2)
+
+    return f
+
+
+def tcp_rtt(name, lo, hi):
+    """The TCP flows' mean RTT (the bottleneck queue's delay on top of the 44 ms path)."""
+
+    def f(r):
+        flows = r.run(name).system("tcp")["flows"]
+        if not flows:
+            raise KeyError("tcp flows")
+        return within(sum(float(fl["rtt_ms"]) for fl in flows) / len(flows), lo, hi, " ms", 0)
+
+    return f
+
+
+# The ranges of doc/labs: the values measured on the seeds each lab accepts (given in the
+# comments) with a margin; the lab documents show them.
 LABS = {
     1: Lab(
         1,
@@ -353,19 +526,63 @@ LABS = {
              above_share("bullet", "random-tree", 0.95)),
         ],
     ),
+    3: Lab(
+        3,
+        "TFRC against TCP: friendliness, pacing and the competing TCP",
+        "tfrc-dumbbell",
+        None,
+        [1, 2, 3, 4, 5],
+        ["tfrc", "tcp"],
+        [
+            # seeds 1-5: 1.12 1.03 1.17 1.14 1.20 (6-10: 1.12 1.09 1.13 1.09 1.01)
+            ("Poisson pacing: TFRC over TCP", friendliness("poisson", 0.8, 1.5)),
+            # 2.09 on every seed (nothing else is random)
+            ("exact pacing: TFRC over TCP", friendliness("exact", 1.7, 2.6)),
+            # 1.91 2.29 2.09 2.00 2.38
+            ("ns-3's TCP settings: TFRC over TCP", friendliness("ns3tcp", 1.6, 3.2)),
+            # 1.74-2.02 (any two of the seeds: 2.09 over 1.03-1.20)
+            ("exact pacing at least 1.5x as unfriendly as Poisson",
+             friendliness_over("exact", "poisson", 1.5)),
+            # 1.59-2.30 (any two of the seeds)
+            ("ns-3's TCP settings at least 1.4x as unfriendly as Linux's",
+             friendliness_over("ns3tcp", "poisson", 1.4)),
+            # 954-965 kbps in every run and seed
+            ("TFRC and TCP together fill the 1 Mbps link",
+             link_filled(["poisson", "exact", "ns3tcp"], 900, 1000)),
+            # 0.91 0.85 1.09 1.13 0.98
+            ("Poisson pacing: TFRC's throughput over its equation's rate",
+             tfrc_on_equation("poisson", 0.65, 1.5)),
+            # 226 226 237 227 230 ms
+            ("Poisson pacing: TCP's mean RTT", tcp_rtt("poisson", 180, 300)),
+        ],
+        runs={
+            run: dict(
+                {"tcpFlows": "1", "tfrcFlows": "1", "queue": "25", "duration": "300",
+                 "ns3::TfrcSocket::Pacing": "poisson", "tcpMinRto": "200",
+                 "tcpDelAckCount": "1"},
+                **extra,
+            )
+            for run, extra in (
+                ("poisson", {}),
+                ("exact", {"ns3::TfrcSocket::Pacing": "exact"}),
+                ("ns3tcp", {"tcpMinRto": "1000", "tcpDelAckCount": "2"}),
+            )
+        },
+        files=check_run_files,
+    ),
 }
 
 
 def check(lab, directory, out=sys.stdout):
     """Prints the lab's verdicts on directory; returns the exit status."""
     try:
-        results = Results(directory, lab)
+        results = RunSet(directory, lab) if lab.runs else Results(directory, lab)
     except ResultsError as e:
         print(f"check.py: lab {lab.number}: {e}", file=sys.stderr)
         return 2
     print(f"Lab {lab.number}: {lab.title}\nresults: {directory}", file=out)
     failed = 0
-    rows = [("settings", lambda r: check_settings(lab, r)), ("files", lambda r: check_files(lab, r))]
+    rows = [("settings", lambda r: check_settings(lab, r)), ("files", lambda r: lab.files(lab, r))]
     for what, function in rows + lab.expectations:
         try:
             shown, wanted, ok = function(results)
@@ -386,7 +603,8 @@ def check(lab, directory, out=sys.stdout):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lab", type=int, required=True, choices=sorted(LABS))
-    parser.add_argument("results", help="the lab command's --outdir, e.g. results/lab1")
+    parser.add_argument("results", help="the lab command's --outdir, e.g. results/lab1 (lab 3: "
+                        "the directory of its runs' --outdir, results/lab3)")
     args = parser.parse_args(argv)
     return check(LABS[args.lab], args.results)
 
