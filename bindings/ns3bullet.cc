@@ -417,6 +417,8 @@ AddStreamingOptions(OptionTable<Host>& t, Get config)
     t.template Add<bool>("ransubRecovery", field(&C::ransubRecovery));
     t.template Add<std::string>("scheduler", field(&C::scheduler));
     t.template Add<std::string>("links", field(&C::links));
+    t.template Add<double>("controlIdle", field(&C::controlIdle));
+    t.template Add<std::string>("controlTcp", field(&C::controlTcp));
 }
 
 /// Binds every FileDistributionScenario::Config option of \p config(host) in \p t.

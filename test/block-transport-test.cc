@@ -22,9 +22,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <functional>
 #include <iostream>
 #include <map>
+#include <numeric>
 #include <vector>
 
 using namespace ns3;
@@ -128,7 +131,7 @@ struct Star
     std::vector<NetDeviceContainer> links;
 
     Star(uint32_t leaves, const std::string& rate = "2Mbps", const std::string& delay = "20ms",
-         uint32_t sndBuf = 131072)
+         uint32_t sndBuf = 131072, Time idleTimeout = Time())
     {
         nodes.Create(leaves + 1);
         InternetStackHelper internet;
@@ -149,6 +152,7 @@ struct Star
         {
             Ptr<BlockTransport> t = CreateObject<BlockTransport>();
             t->SetAttribute("SndBufSize", UintegerValue(sndBuf));
+            t->SetAttribute("IdleTimeout", TimeValue(idleTimeout));
             t->SetNode(nodes.Get(i));
             t->RegisterMessageType(REQUEST);
             t->RegisterMessageType(BLOCK);
@@ -1030,4 +1034,161 @@ TEST_F(BlockTransportTest, ListeningTransportsAreFreedWhenTheSimulationIsDestroy
     {
         EXPECT_EQ(agent->GetReferenceCount(), 1u) << "something still holds the transport";
     }
+}
+
+/// Messages one side of an idle-closing pair received, in arrival order.
+struct Arrivals
+{
+    std::vector<uint32_t> indices;
+    uint32_t downs{0};
+    uint32_t ups{0};
+
+    void
+    Watch(Ptr<BlockTransport> t)
+    {
+        t->SetReceiveCallback(BlockTransport::ReceiveCallback(
+            [this](const InetSocketAddress&, uint16_t, Ptr<Packet> p) {
+                IndexHeader h;
+                p->RemoveHeader(h);
+                indices.push_back(h.index);
+            }));
+        t->SetPeerUpCallback(BlockTransport::PeerCallback([this](const InetSocketAddress&) {
+            ++ups;
+        }));
+        t->SetPeerDownCallback(BlockTransport::PeerCallback([this](const InetSocketAddress&) {
+            ++downs;
+        }));
+    }
+};
+
+/// Sends message \p index from \p from to \p to, dialling if the last connection retired.
+void
+SendDialling(Ptr<BlockTransport> from, const InetSocketAddress& to, uint32_t index)
+{
+    from->Connect(to);
+    EXPECT_TRUE(from->Send(to, CTRL, MakeControl(index))) << "message " << index;
+}
+
+TEST_F(BlockTransportTest, IdleConnectionsRetireWithoutLosingOrReorderingAMessage)
+{
+    // Hub and leaf retire after 1 s and 1.4 s of silence; each sweeps every half timeout.
+    // Messages go both ways in clusters around the sweeps, with silences between, so that
+    // some cross a bye in flight (sent just after the other side's sweep), some follow a
+    // retirement and dial again, and some byes cross each other.
+    Star net(1, "2Mbps", "20ms", 131072, Seconds(1));
+    Ptr<BlockTransport> hub = net.agents[0];
+    Ptr<BlockTransport> leaf = net.agents[1];
+    leaf->SetAttribute("IdleTimeout", TimeValue(Seconds(1.4)));
+    Arrivals atHub;
+    Arrivals atLeaf;
+    atHub.Watch(hub);
+    atLeaf.Watch(leaf);
+    uint32_t toHub = 0;
+    uint32_t toLeaf = 0;
+    std::vector<uint32_t> peersAfterSilence;
+    double t = 0.1;
+    for (uint32_t cluster = 0; cluster < 24; ++cluster)
+    {
+        // A cluster starts just after a hub sweep (multiples of 0.5 s), offset by 0-45 ms.
+        const double offset = 0.005 * (cluster % 10);
+        for (uint32_t k = 0; k < 3; ++k)
+        {
+            const double at = t + offset + 0.011 * k;
+            if ((cluster + k) % 2 == 0)
+            {
+                Simulator::Schedule(Seconds(at), &SendDialling, leaf, net.Id(0), toHub++);
+            }
+            else
+            {
+                Simulator::Schedule(Seconds(at), &SendDialling, hub, net.Id(1), toLeaf++);
+            }
+        }
+        // Silences of 1.5-3 s: past the hub's timeout, and every other one past the leaf's.
+        const double silence = cluster % 3 == 0 ? 3.0 : 1.5;
+        t = std::floor((t + silence) * 2) / 2; // the next sweep at or before t + silence
+        Simulator::Schedule(Seconds(t - 0.001), [&]() {
+            peersAfterSilence.push_back(hub->GetPeers().size());
+        });
+    }
+    Simulator::Stop(Seconds(t + 5));
+    Simulator::Run();
+
+    std::vector<uint32_t> expectHub(toHub);
+    std::vector<uint32_t> expectLeaf(toLeaf);
+    std::iota(expectHub.begin(), expectHub.end(), 0);
+    std::iota(expectLeaf.begin(), expectLeaf.end(), 0);
+    EXPECT_EQ(atHub.indices, expectHub) << "every message once, in order";
+    EXPECT_EQ(atLeaf.indices, expectLeaf) << "every message once, in order";
+    EXPECT_EQ(atHub.downs + atLeaf.downs, 0u) << "retiring is not a failure";
+    EXPECT_EQ(atHub.ups, 1u) << "a parked peer is not reported up again";
+    EXPECT_EQ(atLeaf.ups, 1u);
+    EXPECT_GE(hub->GetIdleCloseCount(), 8u);
+    EXPECT_GE(leaf->GetIdleCloseCount(), 8u);
+    // After each 3 s silence (8 of them) both timeouts have passed and the byes answered.
+    uint32_t parked = std::count(peersAfterSilence.begin(), peersAfterSilence.end(), 0u);
+    EXPECT_GE(parked, 8u) << "after a long silence no connection is left";
+    EXPECT_TRUE(hub->GetPeers().empty());
+    EXPECT_TRUE(leaf->GetPeers().empty());
+}
+
+TEST_F(BlockTransportTest, AParkedPeerThatFailedIsReportedDownOnceWhenNextUsed)
+{
+    Star net(1, "2Mbps", "20ms", 131072, Seconds(1));
+    Ptr<BlockTransport> hub = net.agents[0];
+    Ptr<BlockTransport> leaf = net.agents[1];
+    Arrivals atHub;
+    atHub.Watch(hub);
+    std::vector<std::string> downReasons;
+    hub->TraceConnectWithoutContext("PeerDown",
+                                    Callback<void, const InetSocketAddress&, const std::string&>(
+                                        [&](const InetSocketAddress&, const std::string& why) {
+                                            downReasons.push_back(why);
+                                        }));
+    Simulator::Schedule(Seconds(0.1), &SendDialling, hub, net.Id(1), 0);
+    bool parkedBeforeFailure = false;
+    Simulator::Schedule(Seconds(4), [&]() {
+        parkedBeforeFailure = hub->GetPeers().empty() && leaf->GetPeers().empty();
+        // The leaf's link dies for good: the hub only learns of it when it next sends.
+        net.links[0].Get(1)->SetAttribute(
+            "ReceiveErrorModel",
+            PointerValue(CreateObjectWithAttributes<RateErrorModel>(
+                "ErrorRate", DoubleValue(1.0), "ErrorUnit", StringValue("ERROR_UNIT_PACKET"))));
+    });
+    Simulator::Schedule(Seconds(5), &SendDialling, hub, net.Id(1), 1);
+    Simulator::Stop(Seconds(600));
+    Simulator::Run();
+    EXPECT_TRUE(parkedBeforeFailure);
+    EXPECT_EQ(atHub.ups, 1u);
+    EXPECT_EQ(atHub.downs, 1u) << "the failed dial reports the parked peer down";
+    ASSERT_EQ(downReasons.size(), 1u);
+    EXPECT_NE(downReasons[0].find("failed"), std::string::npos) << downReasons[0];
+}
+
+TEST_F(BlockTransportTest, AByeThatIsNeverReadClosesAfterATimeoutAndTheReaderCatchesUp)
+{
+    Star net(1, "2Mbps", "20ms", 131072, Seconds(1));
+    Ptr<BlockTransport> hub = net.agents[0];
+    Ptr<BlockTransport> leaf = net.agents[1];
+    leaf->SetAttribute("IdleTimeout", TimeValue(Seconds(100))); // only the hub retires
+    Arrivals atHub;
+    Arrivals atLeaf;
+    atHub.Watch(hub);
+    atLeaf.Watch(leaf);
+    Simulator::Schedule(Seconds(0.1), &SendDialling, hub, net.Id(1), 0);
+    Simulator::Schedule(Seconds(0.5), [&]() {
+        leaf->SetReading(false); // hung: the bye waits in its socket
+    });
+    std::size_t hubPeersWhileHung = 99;
+    Simulator::Schedule(Seconds(6), [&]() {
+        hubPeersWhileHung = hub->GetPeers().size();
+        leaf->SetReading(true);
+    });
+    Simulator::Schedule(Seconds(8), &SendDialling, leaf, net.Id(0), 0);
+    Simulator::Schedule(Seconds(8), &SendDialling, hub, net.Id(1), 1);
+    Simulator::Stop(Seconds(20));
+    Simulator::Run();
+    EXPECT_EQ(hubPeersWhileHung, 0u) << "the unanswered retiring connection was closed";
+    EXPECT_EQ(atLeaf.indices, (std::vector<uint32_t>{0, 1}));
+    EXPECT_EQ(atHub.indices, (std::vector<uint32_t>{0}));
+    EXPECT_EQ(atHub.downs + atLeaf.downs, 0u);
 }

@@ -3,6 +3,7 @@
  */
 #include "streaming-scenario.h"
 
+#include "ns3/block-transport.h"
 #include "ns3/boolean.h"
 #include "ns3/command-line.h"
 #include "ns3/ipv4.h"
@@ -66,6 +67,14 @@ StreamingScenario::Config::AddTo(CommandLine& cmd)
                  "link devices of the core: lean (LinkDevice) or p2p (ns-3's point-to-point "
                  "devices); same results",
                  links);
+    cmd.AddValue("controlIdle",
+                 "close TCP control connections silent for this many seconds, without losing "
+                 "a message (reopened on demand; 0: never)",
+                 controlIdle);
+    cmd.AddValue("controlTcp",
+                 "TCP timers of the control connections: ns3 (the socket's defaults) or linux "
+                 "(MinRto 200 ms, ConnTimeout 1 s, DelAckTimeout 40 ms)",
+                 controlTcp);
 }
 
 void
@@ -115,6 +124,14 @@ StreamingScenario::Config::Validate() const
         throw std::invalid_argument("need 0 <= --joinOver < --duration");
     }
     ValidateScheduler(scheduler);
+    if (!(controlIdle >= 0))
+    {
+        throw std::invalid_argument("--controlIdle must be 0 (never) or a number of seconds");
+    }
+    if (controlTcp != "ns3" && controlTcp != "linux")
+    {
+        throw std::invalid_argument("--controlTcp must be ns3 or linux");
+    }
     if (links != "lean" && links != "p2p")
     {
         throw std::invalid_argument("--links must be lean or p2p");
@@ -202,6 +219,28 @@ StreamingScenario::TransportTypeName() const
     return m_config.transport == "udp"   ? "ns3::UdpDataTransport"
            : m_config.transport == "tcp" ? "ns3::TcpDataTransport"
                                          : "ns3::TfrcDataTransport";
+}
+
+ObjectFactory
+StreamingScenario::ControlTransportFactory() const
+{
+    ObjectFactory f;
+    f.SetTypeId(BlockTransport::GetTypeId());
+    f.Set("IdleTimeout", TimeValue(Seconds(m_config.controlIdle)));
+    if (m_config.controlIdle > 0)
+    {
+        // A closed connection waits in TIME_WAIT (240 s in ns-3) on the side that closed first,
+        // and every packet to the node scans it (ns-3's demultiplexer is a list; a host's is a
+        // hash table): keep it short, or closing idle connections adds sockets instead.
+        f.Set("TimeWait", TimeValue(Seconds(2)));
+    }
+    if (m_config.controlTcp == "linux")
+    {
+        f.Set("MinRto", TimeValue(MilliSeconds(200)));
+        f.Set("ConnTimeout", TimeValue(Seconds(1)));
+        f.Set("DelAckTimeout", TimeValue(MilliSeconds(40)));
+    }
+    return f;
 }
 
 Time
@@ -293,6 +332,11 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     // 2003 Section 4.6: with recovery off, a failure stalls RanSub and orphans stay orphaned.
     helper.SetRanSub("ns3::RanSub", "FailureDetection", BooleanValue(m_config.ransubRecovery));
     helper.SetTreeAttribute("Recovery", BooleanValue(m_config.ransubRecovery));
+    if (m_config.controlIdle > 0 || m_config.controlTcp != "ns3")
+    {
+        helper.SetControlChannel("ns3::TcpControlChannel", "Transport",
+                                 ObjectFactoryValue(ControlTransportFactory()));
+    }
     if (customize)
     {
         customize(helper);
@@ -413,6 +457,8 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     summary["tree"] = treeInfo;
     summary["link_packets"] = links.GetPackets();
     summary["join_over_s"] = m_config.joinOver;
+    summary["control_idle_s"] = m_config.controlIdle;
+    summary["control_tcp"] = m_config.controlTcp;
     if (!failure.is_null())
     {
         failure["ransub_recovery"] = m_config.ransubRecovery;

@@ -6,6 +6,7 @@
 
 #include "ns3/experiment-output.h"
 #include "ns3/nstime.h"
+#include "ns3/object-factory.h"
 #include "ns3/overlay-helper.h"
 #include "ns3/scheduler-choice.h"
 #include "ns3/system-registry.h"
@@ -62,6 +63,11 @@ class StreamingScenario
         /// The core's link devices: "lean" (LinkDevice) or "p2p" (ns-3's point-to-point
         /// devices); results do not depend on it (TopologyHelper::SetLinkType)
         std::string links{"lean"};
+        /// TCP control connections silent this long are closed (reopened on demand); 0: never
+        double controlIdle{0};
+        /// TCP timers of the control connections: "ns3" (the socket's defaults) or "linux"
+        /// (MinRto 200 ms, ConnTimeout 1 s, DelAckTimeout 40 ms, as on the papers' hosts)
+        std::string controlTcp{"ns3"};
 
         /// Adds the shared options to an example's command line.
         void AddTo(CommandLine& cmd);
@@ -84,6 +90,8 @@ class StreamingScenario
     TreeSpec MakeTree(const std::string& kind, Ptr<SimulatedNetwork> net) const;
     /// The TypeId name of the configured data transport.
     std::string TransportTypeName() const;
+    /// The BlockTransport factory of the control channel (--controlIdle, --controlTcp).
+    ObjectFactory ControlTransportFactory() const;
     /// When the configured failure happens (meaningful if fail != none).
     Time GetFailAt() const;
 

@@ -200,7 +200,7 @@ BlockConnection::Attach(BlockTransport* transport, Ptr<Socket> socket)
     m_socket = socket;
     m_decoder.SetMaxBodySize(transport->m_maxMessageSize);
     m_decoder.SetTypeFilter([this](uint16_t type) {
-        return type == BlockTransport::kHelloType
+        return type == BlockTransport::kHelloType || type == BlockTransport::kByeType
                || (m_transport && m_transport->IsKnownType(type));
     });
     socket->SetRecvCallback(MakeCallback(&BlockConnection::DataReady, this));
@@ -214,6 +214,7 @@ BlockConnection::Opened()
 {
     NS_LOG_FUNCTION(this);
     Ptr<BlockConnection> self = this;
+    m_lastActivity = Simulator::Now();
     BlockHelloHeader hello;
     InetSocketAddress me = m_transport->GetLocalIdentity();
     hello.address = me.GetIpv4();
@@ -281,6 +282,7 @@ BlockConnection::Enqueue(uint16_t type, Ptr<const Packet> body, bool block, int6
 {
     NS_LOG_FUNCTION(this << type << body->GetSize() << block << inFront);
     Ptr<BlockConnection> self = this;
+    m_lastActivity = Simulator::Now();
     Ptr<Packet> copy = body->Copy();
     // Tags do not survive a byte stream meaningfully (TCP merges and splits packets), and a
     // forwarded block would otherwise carry its old feedback tag into the next frame.
@@ -416,6 +418,13 @@ BlockConnection::TrySend()
         if (!m_current && !Dequeue())
         {
             CheckIdle();
+            if (m_closeWhenDrained)
+            {
+                // Retired by the peer's bye: all we had is written, close our side.
+                m_sending = false;
+                Fail("retired for idleness by the peer", false);
+                return;
+            }
             break;
         }
         if (m_state != OPEN || !m_current)
@@ -488,6 +497,7 @@ BlockConnection::DataReady(Ptr<Socket> socket)
             break;
         }
         m_bytesReceived += data->GetSize();
+        m_lastActivity = Simulator::Now();
         std::vector<FrameDecoder::Frame> frames;
         bool ok = m_decoder.Feed(data, frames);
         for (auto& frame : frames)
@@ -502,6 +512,11 @@ BlockConnection::DataReady(Ptr<Socket> socket)
         {
             Fail(m_decoder.GetError(), true);
         }
+    }
+    if (m_finPending && m_state == OPEN)
+    {
+        m_finPending = false;
+        Fail("closed by peer", false);
     }
 }
 
@@ -543,6 +558,16 @@ BlockConnection::Deliver(FrameDecoder::Frame& frame)
         Fail("message type " + std::to_string(type) + " before hello", true);
         return;
     }
+    if (type == BlockTransport::kByeType)
+    {
+        if (frame.body->GetSize() != 0 || frame.header.IsBlock() || m_closeWhenDrained)
+        {
+            Fail(m_closeWhenDrained ? "second bye" : "bye with a body", true);
+            return;
+        }
+        m_transport->ByeReceived(this);
+        return;
+    }
     if (frame.header.IsBlock())
     {
         BlockFeedbackTag tag;
@@ -563,6 +588,11 @@ BlockConnection::NormalClose(Ptr<Socket> socket)
     if (m_state == CONNECTING)
     {
         ConnectFailure(socket); // reset while connecting
+        return;
+    }
+    if (m_transport && !m_transport->IsReading())
+    {
+        m_finPending = true; // a hung reader sees the end of the stream after the data
         return;
     }
     DataReady(socket); // deliver what arrived before the FIN
@@ -606,6 +636,39 @@ BlockConnection::Fail(const std::string& reason, bool malformed)
         m_transport->ConnectionClosed(this, reason, malformed);
     }
     ClearQueues();
+}
+
+void
+BlockConnection::SendBye()
+{
+    NS_LOG_FUNCTION(this);
+    m_retiring = true;
+    m_byeSent = true;
+    m_retiredAt = Simulator::Now();
+    m_control.push_back(
+        Pending{BlockTransport::kByeType, Create<Packet>(), false, 0, Simulator::Now(), Time()});
+    m_queuedBytes += BlockFrameHeader::kBaseSize;
+    TrySend();
+}
+
+void
+BlockConnection::CloseWhenDrained()
+{
+    NS_LOG_FUNCTION(this);
+    m_retiring = true;
+    m_closeWhenDrained = true;
+    if (!m_sending)
+    {
+        TrySend(); // closes at once if nothing is left to write
+    }
+}
+
+bool
+BlockConnection::IsQuiescent(Time timeout) const
+{
+    return m_state == OPEN && m_helloReceived && !m_retiring && m_control.empty()
+           && m_blocks.empty() && !m_current && m_decoder.GetBuffered() == 0
+           && Simulator::Now() - m_lastActivity >= timeout;
 }
 
 void

@@ -147,6 +147,12 @@ class BlockConnection : public Object
     void Deliver(FrameDecoder::Frame& frame);
     /// Fails the connection with \p reason (malformed input or socket error).
     void Fail(const std::string& reason, bool malformed);
+    /// Sends the bye and stops carrying new messages (see BlockTransport's IdleTimeout).
+    void SendBye();
+    /// The peer's bye arrived: write what is queued, then close (see BlockTransport).
+    void CloseWhenDrained();
+    /// True when nothing is queued or being written and no message moved for \p timeout.
+    bool IsQuiescent(Time timeout) const;
 
     BlockTransport* m_transport{nullptr};
     Ptr<Socket> m_socket;
@@ -169,6 +175,13 @@ class BlockConnection : public Object
     bool m_sending{false}; //!< TrySend() is running (callbacks may re-enter)
 
     FrameDecoder m_decoder;
+
+    Time m_lastActivity;    //!< last message queued or delivered
+    bool m_retiring{false}; //!< a bye was sent or received: carries no new messages
+    bool m_byeSent{false};
+    bool m_closeWhenDrained{false}; //!< the peer's bye arrived
+    bool m_finPending{false};       //!< the peer closed while reading was stopped
+    Time m_retiredAt;
 
     bool m_idle{false};
     Time m_idleSince;

@@ -4,6 +4,7 @@
 #include "block-transport.h"
 
 #include "ns3/boolean.h"
+#include "ns3/double.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/ipv4.h"
@@ -66,6 +67,25 @@ BlockTransport::GetTypeId()
                             "Wait before a connection attempt's SYN is sent again (0: the TCP "
                             "socket's own default, ns-3's 3 s; Linux: 1 s).",
                             TimeValue(Seconds(0)), MakeTimeAccessor(&BlockTransport::m_connTimeout),
+                            MakeTimeChecker(Seconds(0)))
+              .AddAttribute("DelAckTimeout",
+                            "Delayed-ACK timeout of every connection (0: the TCP socket's own "
+                            "default, ns-3's 200 ms; Linux: 40 ms).",
+                            TimeValue(Seconds(0)),
+                            MakeTimeAccessor(&BlockTransport::m_delAckTimeout),
+                            MakeTimeChecker(Seconds(0)))
+              .AddAttribute("TimeWait",
+                            "How long a connection this side closed first stays in TCP's "
+                            "TIME_WAIT, holding its port and a place in the node's socket "
+                            "lookups (twice the socket's MaxSegLifetime; 0: the socket's "
+                            "default, ns-3's 240 s; Linux: 60 s).",
+                            TimeValue(Seconds(0)), MakeTimeAccessor(&BlockTransport::m_timeWait),
+                            MakeTimeChecker(Seconds(0)))
+              .AddAttribute("IdleTimeout",
+                            "Retire a connection that carried no message either way for this "
+                            "long, without losing any (a bye handshake; the next message dials "
+                            "again). 0: never. Retiring is invisible to PeerUp/PeerDown.",
+                            TimeValue(Seconds(0)), MakeTimeAccessor(&BlockTransport::m_idleTimeout),
                             MakeTimeChecker(Seconds(0)))
               .AddAttribute("IdleOnlyWhenSocketEmpty",
                             "If true, the pipe counts as idle only when no block is queued and "
@@ -138,6 +158,7 @@ BlockTransport::DoDispose()
     m_peerUp = PeerCallback();
     m_peerDown = PeerCallback();
     m_blockDequeued = QueueCallback();
+    m_sweep.Cancel();
     // Detach without closing: the node's TCP stack may already be disposed.
     for (auto& [peer, entry] : m_peers)
     {
@@ -178,6 +199,7 @@ void
 BlockTransport::RegisterMessageType(uint16_t type)
 {
     NS_ABORT_MSG_IF(type == kHelloType, "message type 0 is reserved for the transport's hello");
+    NS_ABORT_MSG_IF(type == kByeType, "message type 0xffff is reserved for the transport's bye");
     m_types.insert(type);
 }
 
@@ -198,6 +220,14 @@ BlockTransport::CreateSocket()
     if (m_minRto.IsStrictlyPositive())
     {
         socket->SetAttribute("MinRto", TimeValue(m_minRto));
+    }
+    if (m_timeWait.IsStrictlyPositive())
+    {
+        socket->SetAttribute("MaxSegLifetime", DoubleValue(m_timeWait.GetSeconds() / 2));
+    }
+    if (m_delAckTimeout.IsStrictlyPositive())
+    {
+        socket->SetAttribute("DelAckTimeout", TimeValue(m_delAckTimeout));
     }
     if (m_connTimeout.IsStrictlyPositive())
     {
@@ -243,6 +273,12 @@ BlockTransport::GetMalformedCount() const
     return m_malformed;
 }
 
+uint64_t
+BlockTransport::GetIdleCloseCount() const
+{
+    return m_idleCloses;
+}
+
 Ptr<Packet>
 BlockTransport::MakeMessage(const Header& header, Ptr<const Packet> payload)
 {
@@ -277,6 +313,7 @@ BlockTransport::Listen(uint16_t port)
     Simulator::ScheduleDestroy([self]() {
         self->Dispose();
     });
+    ScheduleSweep();
 }
 
 bool
@@ -319,10 +356,11 @@ BlockTransport::Connect(const InetSocketAddress& peer)
     }
     Ptr<Socket> socket = CreateSocket();
     Ptr<BlockConnection> conn = CreateObject<BlockConnection>();
-    PeerEntry& entry = m_peers[peer];
+    PeerEntry& entry = it != m_peers.end() ? it->second : NewEntry(peer);
     entry.connections.push_back(conn);
     entry.active = conn;
     conn->SetupOutgoing(this, socket, peer);
+    ScheduleSweep();
     // Dial from an event of its own: Connect() may be called before the simulation starts,
     // when the nodes' stacks are not initialised yet, or from inside a socket callback.
     Simulator::ScheduleNow(&BlockConnection::StartConnect, conn);
@@ -336,13 +374,19 @@ BlockTransport::Close(const InetSocketAddress& peer)
     auto it = m_peers.find(peer);
     if (it == m_peers.end())
     {
-        return;
+        if (m_parked.erase(peer) == 0)
+        {
+            return;
+        }
     }
-    std::vector<Ptr<BlockConnection>> connections = it->second.connections;
-    m_peers.erase(it);
-    for (auto& conn : connections)
+    else
     {
-        conn->Shutdown();
+        std::vector<Ptr<BlockConnection>> connections = it->second.connections;
+        m_peers.erase(it);
+        for (auto& conn : connections)
+        {
+            conn->Shutdown();
+        }
     }
     m_peerDownTrace(peer, "closed locally");
     if (!m_peerDown.IsNull())
@@ -361,6 +405,12 @@ BlockTransport::CloseAll()
         InetSocketAddress peer = m_peers.begin()->first;
         Close(peer);
     }
+    while (!m_parked.empty())
+    {
+        InetSocketAddress peer = *m_parked.begin();
+        Close(peer);
+    }
+    m_sweep.Cancel();
     std::set<Ptr<BlockConnection>> anonymous;
     anonymous.swap(m_anonymous);
     for (auto& conn : anonymous)
@@ -463,10 +513,15 @@ BlockTransport::SetReading(bool reading)
     m_reading = reading;
     if (resume)
     {
-        for (const auto& peer : GetPeers())
+        std::vector<Ptr<BlockConnection>> connections;
+        for (const auto& [peer, entry] : m_peers)
         {
-            Ptr<BlockConnection> conn = GetConnection(peer);
-            if (conn && conn->GetSocket())
+            connections.insert(connections.end(), entry.connections.begin(),
+                               entry.connections.end());
+        }
+        for (auto& conn : connections)
+        {
+            if (conn->GetState() == BlockConnection::OPEN && conn->GetSocket())
             {
                 conn->DataReady(conn->GetSocket());
             }
@@ -547,7 +602,8 @@ BlockTransport::HelloReceived(Ptr<BlockConnection> conn, const InetSocketAddress
 {
     NS_LOG_FUNCTION(this << conn << FormatEndpoint(peer));
     m_anonymous.erase(conn);
-    PeerEntry& entry = m_peers[peer];
+    auto it = m_peers.find(peer);
+    PeerEntry& entry = it != m_peers.end() ? it->second : NewEntry(peer);
     entry.connections.push_back(conn);
     if (!entry.active)
     {
@@ -565,7 +621,11 @@ BlockTransport::MaybeUp(const InetSocketAddress& peer, Ptr<BlockConnection> conn
         return;
     }
     PeerEntry& entry = it->second;
-    if (entry.active != conn && !entry.active->IsUp())
+    if (!entry.active)
+    {
+        entry.active = conn; // the others retired for idleness
+    }
+    else if (entry.active != conn && !entry.active->IsUp())
     {
         // Both sides dialled: carry our messages on whichever connection works first.
         entry.active->MoveQueueTo(conn);
@@ -616,9 +676,33 @@ BlockTransport::ConnectionClosed(Ptr<BlockConnection> conn, const std::string& r
     PeerEntry& entry = it->second;
     auto& conns = entry.connections;
     conns.erase(std::remove(conns.begin(), conns.end(), conn), conns.end());
-    if (conns.empty())
+    if (conn->m_retiring && !malformed)
     {
+        // Retired for idleness: quietly. What is still queued on it (it failed while
+        // draining) goes on a new connection.
+        if (conn->GetQueuedControl() + conn->GetQueuedBlocks() > 0)
+        {
+            conn->MoveQueueTo(Connect(peer));
+        }
+        else if (conns.empty())
+        {
+            m_parked.insert(peer);
+            m_peers.erase(it);
+        }
+        return;
+    }
+    const bool live = std::any_of(conns.begin(), conns.end(), [](const Ptr<BlockConnection>& c) {
+        return !c->m_retiring;
+    });
+    if (!live)
+    {
+        // The last connection that could carry messages is gone: retiring ones cannot.
+        std::vector<Ptr<BlockConnection>> retiring = conns;
         m_peers.erase(it);
+        for (auto& c : retiring)
+        {
+            c->Shutdown();
+        }
         NS_LOG_INFO("peer " << FormatEndpoint(peer) << " down: " << reason);
         m_peerDownTrace(peer, reason);
         if (!m_peerDown.IsNull())
@@ -629,17 +713,103 @@ BlockTransport::ConnectionClosed(Ptr<BlockConnection> conn, const std::string& r
     }
     if (entry.active == conn)
     {
-        Ptr<BlockConnection> next = conns.front();
-        for (auto& c : conns)
+        PickActive(entry); // there is a live connection
+        conn->MoveQueueTo(entry.active);
+    }
+}
+
+void
+BlockTransport::PickActive(PeerEntry& entry)
+{
+    entry.active = nullptr;
+    for (auto& c : entry.connections)
+    {
+        if (!c->m_retiring && (!entry.active || (c->IsUp() && !entry.active->IsUp())))
         {
-            if (c->IsUp())
+            entry.active = c;
+        }
+    }
+}
+
+BlockTransport::PeerEntry&
+BlockTransport::NewEntry(const InetSocketAddress& peer)
+{
+    PeerEntry& entry = m_peers[peer];
+    if (m_parked.erase(peer) != 0)
+    {
+        entry.up = true; // reported up before it was parked, and never down since
+    }
+    return entry;
+}
+
+void
+BlockTransport::Retire(PeerEntry& entry, Ptr<BlockConnection> conn)
+{
+    conn->m_retiring = true;
+    ++m_idleCloses;
+    if (entry.active == conn)
+    {
+        PickActive(entry);
+    }
+}
+
+void
+BlockTransport::ByeReceived(Ptr<BlockConnection> conn)
+{
+    NS_LOG_FUNCTION(this << conn);
+    const InetSocketAddress peer = conn->GetPeer();
+    auto it = m_peers.find(peer);
+    if (it != m_peers.end() && !conn->m_retiring)
+    {
+        Retire(it->second, conn);
+    }
+    // The peer reads until our FIN: write what we queued before its bye arrived, then close.
+    conn->CloseWhenDrained();
+}
+
+void
+BlockTransport::ScheduleSweep()
+{
+    if (m_idleTimeout.IsStrictlyPositive() && !m_sweep.IsRunning())
+    {
+        m_sweep = Simulator::Schedule(m_idleTimeout / 2, &BlockTransport::SweepIdle, this);
+    }
+}
+
+void
+BlockTransport::SweepIdle()
+{
+    NS_LOG_FUNCTION(this);
+    const Time now = Simulator::Now();
+    std::vector<Ptr<BlockConnection>> unanswered;
+    for (auto& [peer, entry] : m_peers)
+    {
+        std::vector<Ptr<BlockConnection>> connections = entry.connections;
+        for (auto& conn : connections)
+        {
+            if (conn->m_retiring)
             {
-                next = c;
-                break;
+                if (conn->m_byeSent && now - conn->m_retiredAt >= m_idleTimeout
+                    && now - conn->m_lastActivity >= m_idleTimeout)
+                {
+                    unanswered.push_back(conn);
+                }
+            }
+            else if (conn->IsQuiescent(m_idleTimeout))
+            {
+                NS_LOG_INFO("retiring idle connection to " << FormatEndpoint(peer));
+                Retire(entry, conn);
+                conn->SendBye();
             }
         }
-        entry.active = next;
-        conn->MoveQueueTo(next);
+    }
+    for (auto& conn : unanswered)
+    {
+        conn->Fail("bye not answered", false);
+    }
+    if (m_listener || !m_peers.empty())
+    {
+        ScheduleSweep();
     }
 }
 

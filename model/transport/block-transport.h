@@ -6,6 +6,7 @@
 
 #include "ns3/block-connection.h"
 #include "ns3/callback.h"
+#include "ns3/event-id.h"
 #include "ns3/header.h"
 #include "ns3/inet-endpoint.h"
 #include "ns3/inet-socket-address.h"
@@ -47,12 +48,23 @@ namespace ns3
  * its last connection fails or closes or Close() is called, even if it never came up.
  * Malformed input (bad magic, unknown type, a length over MaxMessageSize, a missing hello)
  * closes the offending connection and fires the Malformed trace.
+ *
+ * With IdleTimeout set, a connection that carried no message either way for that long is
+ * retired without loss: its side sends a bye as its last message and goes on delivering
+ * what arrives until the peer, on reading the bye, flushes what it had queued and closes;
+ * messages sent after that go on a new connection, dialled on demand. A peer whose
+ * connections all retired is parked, not reported down, and its next connection is not
+ * reported up: the PeerUp/PeerDown pairs (and the control channel's failure reports built
+ * on them) do not see idle closes. A retired connection whose peer never answers the bye is
+ * closed one IdleTimeout later.
  */
 class BlockTransport : public Object
 {
   public:
     /// Message type reserved for the transport's hello.
     static constexpr uint16_t kHelloType = 0;
+    /// Message type reserved for the bye that retires an idle connection (see IdleTimeout).
+    static constexpr uint16_t kByeType = 0xffff;
 
     static TypeId GetTypeId();
     BlockTransport();
@@ -136,6 +148,8 @@ class BlockTransport : public Object
     InetSocketAddress GetLocalIdentity() const;
     /// Connections closed for malformed input since creation.
     uint64_t GetMalformedCount() const;
+    /// Connections retired for idleness (by either side) since creation (see IdleTimeout).
+    uint64_t GetIdleCloseCount() const;
     /**
      * \brief Stops (false) or resumes (true) reading every connection's socket, as a hung
      * process does: bytes wait in the TCP receive buffers and the peers' windows close, while
@@ -207,6 +221,18 @@ class BlockTransport : public Object
     void ConnectionClosed(Ptr<BlockConnection> conn, const std::string& reason, bool malformed);
     /// Up when a usable connection appears; makes it active if the active one is not usable.
     void MaybeUp(const InetSocketAddress& peer, Ptr<BlockConnection> conn);
+    /// The peer's bye arrived on \p conn: retire it and close our side (flushing ours first).
+    void ByeReceived(Ptr<BlockConnection> conn);
+    /// Takes a retiring \p conn out of service: \p entry's active moves to another connection.
+    void Retire(PeerEntry& entry, Ptr<BlockConnection> conn);
+    /// Retires connections idle for IdleTimeout; closes retired ones never answered.
+    void SweepIdle();
+    /// Makes \p entry's first usable connection that is not retiring active (or none).
+    void PickActive(PeerEntry& entry);
+    /// Schedules SweepIdle() if IdleTimeout is set and no sweep is pending.
+    void ScheduleSweep();
+    /// A new entry for \p peer: up at once if the peer was parked (no second PeerUp).
+    PeerEntry& NewEntry(const InetSocketAddress& peer);
 
     Ptr<Node> m_node;
     Ptr<Socket> m_listener;
@@ -217,7 +243,11 @@ class BlockTransport : public Object
     std::set<uint16_t> m_types;
     std::map<InetSocketAddress, PeerEntry, InetEndpointLess> m_peers; //!< by peer endpoint
     std::set<Ptr<BlockConnection>> m_anonymous; //!< accepted, waiting for the hello
+    /// Peers whose connections all retired for idleness: up, without a connection.
+    std::set<InetSocketAddress, InetEndpointLess> m_parked;
     uint64_t m_malformed{0};
+    uint64_t m_idleCloses{0};
+    EventId m_sweep;
     bool m_reading{true};
 
     // Attributes.
@@ -226,8 +256,11 @@ class BlockTransport : public Object
     uint32_t m_sndBufSize;
     uint32_t m_rcvBufSize;
     uint32_t m_segmentSize;
-    Time m_minRto;      //!< 0: the socket's default
-    Time m_connTimeout; //!< 0: the socket's default
+    Time m_minRto;        //!< 0: the socket's default
+    Time m_connTimeout;   //!< 0: the socket's default
+    Time m_idleTimeout;   //!< 0: connections are never retired for idleness
+    Time m_delAckTimeout; //!< 0: the socket's default
+    Time m_timeWait;      //!< 0: the socket's default
     bool m_idleWhenEmpty;
 
     ReceiveCallback m_receive;
