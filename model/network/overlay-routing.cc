@@ -320,8 +320,10 @@ OverlayStaticRouting::ForwardDirectly(Ptr<NetDevice> in, Ptr<const Packet> packe
     }
     // What Ipv4L3Protocol::IpForward and the traffic control layer do to the packet: one
     // hop less to live; no priority tag (a single-queue device drops it); the header back.
+    // The header was parsed once above (PeekHeader): drop its bytes rather than parse them
+    // again (RemoveHeader deserialised every forwarded packet a second time).
     Ptr<Packet> p = packet->Copy();
-    p->RemoveHeader(header);
+    p->RemoveAtStart(20);
     header.SetTtl(header.GetTtl() - 1);
     SocketPriorityTag priority;
     p->RemovePacketTag(priority);
