@@ -183,11 +183,7 @@ StreamingMetrics::SampleForest()
         failures += forest->GetForestFailures();
         pushDowns += forest->GetPushDowns();
         repairs += forest->GetRepairs();
-        const auto& c = forest->GetPastry()->GetFailureCounts();
-        declared.probe += c.probe;
-        declared.leaf += c.leaf;
-        declared.hop += c.hop;
-        declared.reported += c.reported;
+        declared += forest->GetPastry()->GetFailureCounts();
     }
     m_forestMissing = missing;
     m_forestFailures = failures;

@@ -133,6 +133,17 @@ class PastryNode : public Object
         {
             return probe + leaf + hop + reported;
         }
+
+        /// Adds \p other's counts, cause by cause.
+        FailureCounts&
+        operator+=(const FailureCounts& other)
+        {
+            probe += other.probe;
+            leaf += other.leaf;
+            hop += other.hop;
+            reported += other.reported;
+            return *this;
+        }
     };
 
     /// The failures this node declared, per cause.

@@ -7,6 +7,7 @@
 #include "ns3/application.h"
 #include "ns3/control-channel.h"
 #include "ns3/data-transport.h"
+#include "ns3/factory-of.h"
 #include "ns3/object-factory.h"
 #include "ns3/overlay-tree.h"
 #include "ns3/ransub.h"
@@ -16,20 +17,6 @@
 
 namespace ns3
 {
-
-/**
- * \ingroup bullet
- * A factory of \p tid, for an ObjectFactoryValue attribute default. By TypeId, not by name:
- * attribute defaults are built during static initialisation, possibly before a type named by
- * a string has registered itself.
- */
-inline ObjectFactory
-FactoryOf(TypeId tid)
-{
-    ObjectFactory f;
-    f.SetTypeId(tid);
-    return f;
-}
 
 /**
  * \ingroup bullet

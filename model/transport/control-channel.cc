@@ -3,6 +3,7 @@
  */
 #include "control-channel.h"
 
+#include "ns3/factory-of.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
@@ -291,13 +292,7 @@ TcpControlChannel::GetTypeId()
               .AddAttribute("Transport",
                             "The BlockTransport the channel's connections run on, as a factory "
                             "(e.g. with MinRto and ConnTimeout set for Linux hosts' TCP timers)",
-                            ObjectFactoryValue([] {
-                                // By TypeId, not by name: defaults are built during static
-                                // initialisation, perhaps before BlockTransport registers.
-                                ObjectFactory f;
-                                f.SetTypeId(BlockTransport::GetTypeId());
-                                return f;
-                            }()),
+                            ObjectFactoryValue(FactoryOf(BlockTransport::GetTypeId())),
                             MakeObjectFactoryAccessor(&TcpControlChannel::m_transportFactory),
                             MakeObjectFactoryChecker());
     return tid;
