@@ -10,6 +10,7 @@
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 
+#include <algorithm>
 #include <sstream>
 
 namespace ns3
@@ -328,7 +329,8 @@ BlockConnection::MoveQueueTo(Ptr<BlockConnection> other)
     }
     for (auto& p : m_control)
     {
-        if (p.type != BlockTransport::kHelloType)
+        // The transport's own messages belong to this connection, not to the peer.
+        if (p.type != BlockTransport::kHelloType && p.type != BlockTransport::kByeType)
         {
             other->m_control.push_back(p);
         }
@@ -661,6 +663,15 @@ BlockConnection::CloseWhenDrained()
     {
         TrySend(); // closes at once if nothing is left to write
     }
+}
+
+bool
+BlockConnection::HasQueuedMessages() const
+{
+    return !m_blocks.empty()
+           || std::any_of(m_control.begin(), m_control.end(), [](const Pending& p) {
+                  return p.type != BlockTransport::kHelloType && p.type != BlockTransport::kByeType;
+              });
 }
 
 bool

@@ -151,6 +151,8 @@ class BlockConnection : public Object
     void SendBye();
     /// The peer's bye arrived: write what is queued, then close (see BlockTransport).
     void CloseWhenDrained();
+    /// True when a message of the protocol's (not a hello or bye) waits in the queues.
+    bool HasQueuedMessages() const;
     /// True when nothing is queued or being written and no message moved for \p timeout.
     bool IsQuiescent(Time timeout) const;
 

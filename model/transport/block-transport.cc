@@ -680,7 +680,7 @@ BlockTransport::ConnectionClosed(Ptr<BlockConnection> conn, const std::string& r
     {
         // Retired for idleness: quietly. What is still queued on it (it failed while
         // draining) goes on a new connection.
-        if (conn->GetQueuedControl() + conn->GetQueuedBlocks() > 0)
+        if (conn->HasQueuedMessages())
         {
             conn->MoveQueueTo(Connect(peer));
         }
