@@ -693,8 +693,7 @@ LABS = {
     ),
     4: Lab(
         4,
-        "Bullet': what to ask for, from how many peers, and how much at once (2008 "
-        "Figures 15 and 18)",
+        "Bullet': what to ask for, and how much at once (2008 Figures 15 and 18)",
         "file-distribution",
         None,
         [1, 2, 3, 4, 5],
