@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Tests of the labs (doc/labs/) and their checker (examples/labs/check.py).
 
-CTest runs them (labs.LabOne, labs.LabThree, labs.Checker) with NS3BULLET_BIN set to
-build/bin; by hand:
+CTest runs them (labs.LabOne, labs.LabThree, labs.LabFour, labs.Checker) with NS3BULLET_BIN
+set to build/bin; by hand:
 
     NS3BULLET_BIN=build/bin python3 -m unittest -v test/labs_test.py
 
 LabOneTest runs lab 1's command exactly as doc/labs/lab1-trees.md gives it (about a minute)
 and asserts that the checker accepts its results; LabThreeTest does the same with lab 3's
-three commands (doc/labs/lab3-tfrc.md, a few seconds each); both assert that the checker
-rejects doctored copies of those results; CheckerTest asserts that the checker refuses what
+three commands (doc/labs/lab3-tfrc.md, a few seconds each), LabFourTest with lab 4's five
+(doc/labs/lab4-bullet-prime.md, 4-13 s each); all assert that the checker rejects doctored
+copies of those results; CheckerTest asserts that the checker refuses what
 is not a results directory.
 """
 
@@ -34,7 +35,7 @@ checker = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(checker)
 
 
-LAB_DOCS = {1: "lab1-trees.md", 2: "lab2-mesh.md", 3: "lab3-tfrc.md"}
+LAB_DOCS = {1: "lab1-trees.md", 2: "lab2-mesh.md", 3: "lab3-tfrc.md", 4: "lab4-bullet-prime.md"}
 
 
 def lab_commands(lab):
@@ -342,6 +343,156 @@ class LabThreeTest(unittest.TestCase):
         self.assertIn("not readable JSON", err)
 
 
+class LabFourTest(unittest.TestCase):
+    """Lab 4's five commands, as the lab gives them, and the checker on their results."""
+
+    RUNS = ("first", "rarest-random", "outstanding-3", "outstanding-50", "outstanding-dynamic")
+    RATIO_STRATEGY = "first-encountered's median at least 1.03x rarest-random's"
+    RATIO_OUTSTANDING = "3 outstanding blocks at least 1.35x slower than dynamic (mean)"
+    NEAR_BEST = "dynamic within 15% of the best static value (mean)"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="lab4-")
+        cls.commands = lab_commands(4)
+        outdirs = [run_lab_command(words, cls.tmp) for words in cls.commands]
+        cls.results = os.path.join(cls.tmp, "lab4")
+        assert outdirs == [os.path.join(cls.results, r) for r in cls.RUNS], outdirs
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    copy = LabThreeTest.copy
+    edit = staticmethod(LabThreeTest.edit)
+
+    def failed(self, directory):
+        status, out, _ = check(4, directory)
+        self.assertEqual(status, 1, out)
+        v = verdicts(out, 4)
+        self.assertEqual(len(v), 2 + len(checker.LABS[4].expectations), out)
+        self.assertNotIn("lab passed", out)
+        return {what for what, ok in v.items() if not ok}, out
+
+    def swap(self, a, b):
+        """A copy with runs a's and b's results exchanged (their options kept)."""
+        doctored = self.copy()
+        systems = {}
+        for run in (a, b):
+            with open(os.path.join(self.results, run, "summary.json")) as f:
+                systems[run] = json.load(f)["systems"]
+        self.edit(doctored, a, lambda s: s.update(systems=systems[b]))
+        self.edit(doctored, b, lambda s: s.update(systems=systems[a]))
+        return doctored
+
+    def test_checker_accepts_lab_four(self):
+        status, out, err = check(4, self.results)
+        self.assertEqual(status, 0, out + err)
+        v = verdicts(out, 4)
+        self.assertEqual(len(v), 2 + len(checker.LABS[4].expectations), out)
+        self.assertTrue(all(v.values()), out)
+        self.assertIn("lab passed", out)
+
+    def test_checker_rejects_swapped_strategies(self):
+        """First-encountered's and rarest-random's results exchanged: the strategy ratio fails
+        (their ranges overlap: each alone is a plausible median)."""
+        failed, out = self.failed(self.swap("first", "rarest-random"))
+        self.assertEqual(failed, {self.RATIO_STRATEGY}, out)
+
+    def test_checker_rejects_swapped_outstanding(self):
+        """3 and dynamic outstanding blocks exchanged: exactly their expectations fail."""
+        failed, out = self.failed(self.swap("outstanding-3", "outstanding-dynamic"))
+        self.assertEqual(failed, {"3 outstanding blocks: mean completion",
+                                  "dynamic outstanding blocks: mean completion",
+                                  self.RATIO_OUTSTANDING, self.NEAR_BEST}, out)
+
+    def test_checker_rejects_a_run_with_wrong_settings(self):
+        """The first-encountered run made without its --strategy (a real run, so the default
+        rarest-random): settings names the option, and the strategy ratio fails."""
+        doctored = self.copy()
+        words = next(w for w in self.commands if any(a.endswith("/first") for a in w))
+        words = [a for a in words if not a.startswith("--strategy=")]
+        shutil.rmtree(os.path.join(doctored, "first"))
+        sub = os.path.relpath(doctored, self.tmp)
+        words = [a.replace("results/lab4/", f"results/{sub}/") for a in words]
+        run_lab_command(words, self.tmp)
+        failed, out = self.failed(doctored)
+        self.assertEqual(failed, {"settings", self.RATIO_STRATEGY}, out)
+        self.assertIn("first: --strategy=rarest-random (lab: first)", out)
+
+    def test_checker_rejects_other_options_or_seed(self):
+        """Options the lab does not set, a seed it has not measured, or runs of different
+        seeds fail settings; the lab's options written another way, defaults given
+        explicitly, or options that change nothing do not."""
+        cases = (
+            ("first", lambda s: s.update(seed=6), False),
+            ("outstanding-50", lambda s: s.update(seed=2), False),
+            ("outstanding-50", lambda s: s.update(args=s["args"] + " --coreLoss=0.015"), False),
+            ("first", lambda s: s.update(args=s["args"] + " --peers=10"), False),
+            ("outstanding-dynamic", lambda s: s.update(
+                args=s["args"].replace("--outstanding=dynamic", "--outstanding=15")), False),
+            ("rarest-random", lambda s: s.update(
+                args=s["args"].replace("--systems=bullet-prime", "--systems=bullet-prime,bullet")),
+             False),
+            ("first", lambda s: s.update(
+                args=s["args"] + " --peers=dynamic --outstanding=dynamic --queue=10 --plot=false"),
+             True),
+            ("outstanding-3", lambda s: s.update(
+                args=s["args"].replace("--coreLoss=0", "--coreLoss=0.000")), True),
+        )
+        for run, change, accepted in cases:
+            doctored = self.copy()
+            self.edit(doctored, run, change)
+            status, out, _ = check(4, doctored)
+            self.assertEqual(status, 0 if accepted else 1, out)
+            self.assertEqual(verdicts(out, 4)["settings"], accepted, out)
+        # Every run on another accepted seed: settings holds (the numbers are seed 1's).
+        doctored = self.copy()
+        for run in self.RUNS:
+            self.edit(doctored, run, lambda s: s.update(seed=3))
+        status, out, _ = check(4, doctored)
+        self.assertEqual(status, 0, out)
+
+    def test_checker_fails_a_missing_run(self):
+        """Without the 50-block run: settings, files and the expectations that read it fail,
+        not the others."""
+        doctored = self.copy()
+        shutil.rmtree(os.path.join(doctored, "outstanding-50"))
+        failed, out = self.failed(doctored)
+        self.assertEqual(failed, {"settings", "files", "every receiver completes, every run",
+                                  "50 outstanding blocks: mean completion", self.NEAR_BEST},
+                         out)
+        self.assertIn("run 'outstanding-50' missing", out)
+
+    def test_checker_fails_a_missing_plot(self):
+        doctored = self.copy()
+        os.remove(os.path.join(doctored, "rarest-random", "completion-cdf.png"))
+        failed, out = self.failed(doctored)
+        self.assertEqual(failed, {"files"}, out)
+
+    def test_checker_refuses_what_is_not_lab_four(self):
+        """One run's directory instead of the lab's, a run as lab 1's, a run of another
+        program, a broken run summary: status 2 and a message."""
+        status, out, err = check(4, os.path.join(self.results, "first"))
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("none of first/summary.json", err)
+        status, out, err = check(1, os.path.join(self.results, "first"))
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("'file-distribution', lab 1 runs 'tree-streaming'", err)
+        status, out, err = check(3, self.results)
+        self.assertEqual(status, 2, out + err)
+        doctored = self.copy()
+        self.edit(doctored, "outstanding-3", lambda s: s.update(experiment="tfrc-dumbbell"))
+        status, out, err = check(4, doctored)
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("lab 4 runs 'file-distribution'", err)
+        with open(os.path.join(doctored, "outstanding-3", "summary.json"), "w") as f:
+            f.write('{"experiment": "file-distribution", ')
+        status, out, err = check(4, doctored)
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("not readable JSON", err)
+
+
 class CheckerTest(unittest.TestCase):
     """The checker on directories that are not results."""
 
@@ -381,6 +532,12 @@ class CheckerTest(unittest.TestCase):
         self.assertEqual(status, 2)
         self.assertIn("none of poisson/summary.json, exact/summary.json, ns3tcp/summary.json",
                       err)
+        self.assertEqual(out, "")
+
+    def test_lab_four_directory_without_runs(self):
+        status, out, err = check(4, self.tmp)
+        self.assertEqual(status, 2)
+        self.assertIn("none of first/summary.json, rarest-random/summary.json", err)
         self.assertEqual(out, "")
 
     def test_unknown_lab(self):

@@ -5,6 +5,7 @@
     python3 examples/labs/check.py --lab=1 results/lab1
     python3 examples/labs/check.py --lab=2 results/lab2
     python3 examples/labs/check.py --lab=3 results/lab3
+    python3 examples/labs/check.py --lab=4 results/lab4
 
 It reads only the files the lab's commands wrote (summary.json, the per-system CSV files,
 the plot; for a lab of several runs, such as lab 3, one subdirectory per run), prints one
@@ -72,6 +73,31 @@ PROGRAM_DEFAULTS = {
         "tcpDelAckCount": "1",
         "ns3::TfrcSocket::Pacing": "poisson",
     },
+    # examples/file-distribution.cc (its --PrintHelp)
+    "file-distribution": {
+        "systems": "bullet-prime,bittorrent,bullet",
+        "strategy": "rarest-random",
+        "peers": "dynamic",
+        "outstanding": "dynamic",
+        "topology": "mesh2008",
+        "nodes": "20",
+        "topoNodes": "5000",
+        "profile": "medium",
+        "loss": "none",
+        "accessKbps": "6000",
+        "coreKbps": "2000",
+        "coreLoss": "0.03",
+        "coreDelayMin": "5",
+        "coreDelayMax": "200",
+        "queue": "10",
+        "tcpBuffer": "0",
+        "size": "20000000",
+        "blockSize": "16384",
+        "payload": "real",
+        "maxTime": "600",
+        "bwChanges": "false",
+        "churn": "0",
+    },
 }
 
 
@@ -126,7 +152,7 @@ class Lab:
     subdirectory per run, results/labN/<run>; its expectations get a RunSet."""
 
     def __init__(self, number, title, program, settings, seeds, systems, expectations,
-                 runs=None, files=None):
+                 runs=None, files=None, same_seed=False):
         self.number = number
         self.title = title
         self.program = program
@@ -136,6 +162,7 @@ class Lab:
         self.systems = systems
         self.expectations = expectations  # (what, function(results) -> (value, range, ok))
         self.files = files or check_files  # the "files" expectation
+        self.same_seed = same_seed  # several runs: all of them with one seed
 
 
 class Results:
@@ -270,12 +297,17 @@ def check_settings(lab, results):
             wrong.append(f"{name}: missing")
             continue
         wrong += [f"{name}: {w}" for w in settings_wrong(lab, settings, run)]
+    if lab.same_seed:
+        seeds = {name: results.run(name).summary.get("seed") for name in results.present()}
+        if len(set(map(str, seeds.values()))) > 1:
+            wrong.append("not one seed: " + ", ".join(f"{n} {s}" for n, s in seeds.items()))
     shown = "every run as the lab's commands" if not wrong else "; ".join(wrong)
     wanted = "; ".join(
         f"{name}: " + (" ".join(f"--{k}={v}" for k, v in settings.items()) or "the defaults")
         for name, settings in lab.runs.items()
     )
-    return shown, f"{wanted}; seeds in {lab.seeds}", not wrong
+    same = "; every run the same seed, one of" if lab.same_seed else "; seeds in"
+    return shown, f"{wanted}{same} {lab.seeds}", not wrong
 
 
 def check_files(lab, results):
@@ -455,6 +487,95 @@ def tcp_rtt(name, lo, hi):
     return f
 
 
+# Lab 4 (file-distribution, several runs of Bullet' alone): each run's summary.json has the
+# system "bullet-prime" with its receivers' completion times (completion_s, mean, median, ...).
+
+
+def check_prime_files(lab, results):
+    """Every run is there, with Bullet's results, its per-receiver CSV and its CDF plot."""
+    missing = []
+    for name in lab.runs:
+        try:
+            run = results.run(name)
+        except ResultsError:
+            missing.append(f"{name}/")
+            continue
+        missing += [f"{name}: system {s}" for s in lab.systems if s not in run.systems]
+        for f in [f"{s}-nodes.csv" for s in lab.systems] + ["completion-cdf.png"]:
+            if not os.path.isfile(os.path.join(run.directory, f)):
+                missing.append(f"{name}/{f}")
+    shown = "all there" if not missing else "missing: " + ", ".join(missing)
+    runs = ", ".join(f"{name}/" for name in lab.runs)
+    return shown, f"{runs} each with {' and '.join(lab.systems)}, its nodes CSV and " \
+                  "completion-cdf.png", not missing
+
+
+def completion(run, key):
+    """Bullet's completion time of one run: key is mean, median, p90 or max."""
+    return float(run.system("bullet-prime")[f"completion_{key}_s"])
+
+
+def all_complete(names):
+    """In every run, every receiver finished the file (before --maxTime)."""
+
+    def f(r):
+        shown, ok = [], True
+        for name in names:
+            s = r.run(name).system("bullet-prime")
+            done, receivers = int(s["completed"]), int(s["receivers"])
+            shown.append(f"{name} {done}/{receivers}")
+            ok = ok and receivers > 0 and done == receivers
+        return ", ".join(shown), "every receiver, every run", ok
+
+    return f
+
+
+def completion_in(name, key, lo, hi):
+    return lambda r: within(completion(r.run(name), key), lo, hi, " s")
+
+
+def completion_over(a, b, key, lo):
+    """Run a's completion time (key) over run b's: a at least lo times slower."""
+
+    def f(r):
+        ta, tb = completion(r.run(a), key), completion(r.run(b), key)
+        value = ta / tb if tb > 0 else float("inf")
+        return f"{ta:.1f} / {tb:.1f} s = {value:.2f}x", f">= {lo:g}x", value >= lo
+
+    return f
+
+
+def near_best(name, others, key, hi):
+    """Run name's completion time (key) over the best (smallest) of the runs others."""
+
+    def f(r):
+        t = completion(r.run(name), key)
+        best_name = min(others, key=lambda o: completion(r.run(o), key))
+        best = completion(r.run(best_name), key)
+        value = t / best if best > 0 else float("inf")
+        return (f"{t:.1f} / {best:.1f} s ({best_name}) = {value:.2f}x", f"<= {hi:g}x",
+                value <= hi)
+
+    return f
+
+# Lab 4's five runs: two request strategies on the 2008 mesh (Figure 15), three limits on the
+# outstanding blocks per sender on a long fat pipe (Figure 18), scaled down.
+LAB4_STRATEGY = {"systems": "bullet-prime", "nodes": "20", "size": "5000000",
+                 "payload": "virtual"}
+LAB4_PIPE = {"systems": "bullet-prime", "nodes": "15", "size": "20000000",
+             "payload": "virtual", "blockSize": "8192", "accessKbps": "10000",
+             "coreKbps": "10000", "coreDelayMin": "100", "coreDelayMax": "100",
+             "coreLoss": "0", "peers": "5", "tcpBuffer": "2000000"}
+LAB4_SETTINGS = {
+    "first": dict(LAB4_STRATEGY, strategy="first"),
+    "rarest-random": dict(LAB4_STRATEGY, strategy="rarest-random"),
+    "outstanding-3": dict(LAB4_PIPE, outstanding="3"),
+    "outstanding-50": dict(LAB4_PIPE, outstanding="50"),
+    "outstanding-dynamic": dict(LAB4_PIPE, outstanding="dynamic"),
+}
+LAB4_RUNS = list(LAB4_SETTINGS)
+
+
 # The ranges of doc/labs: the values measured on the seeds each lab accepts (given in the
 # comments) with a margin; the lab documents show them.
 LABS = {
@@ -570,6 +691,45 @@ LABS = {
         },
         files=check_run_files,
     ),
+    4: Lab(
+        4,
+        "Bullet': what to ask for, and how much at once (2008 Figures 15 and 18)",
+        "file-distribution",
+        None,
+        [1, 2, 3, 4, 5],
+        ["bullet-prime"],
+        [
+            # 19/19 (strategy runs), 14/14 (outstanding runs) on seeds 1-5
+            ("every receiver completes, every run", all_complete(LAB4_RUNS)),
+            # seeds 1-5: 31.1 30.2 32.3 34.5 32.4 s
+            ("first-encountered: median completion", completion_in("first", "median", 27, 40)),
+            # 28.8 27.9 29.0 29.9 30.9 s
+            ("rarest-random: median completion",
+             completion_in("rarest-random", "median", 25, 35)),
+            # same seed: 1.08 1.08 1.11 1.15 1.05
+            ("first-encountered's median at least 1.03x rarest-random's",
+             completion_over("first", "rarest-random", "median", 1.03)),
+            # 92.4 98.7 95.1 92.9 93.9 s
+            ("3 outstanding blocks: mean completion",
+             completion_in("outstanding-3", "mean", 80, 115)),
+            # 56.0 59.1 58.1 55.5 58.1 s
+            ("50 outstanding blocks: mean completion",
+             completion_in("outstanding-50", "mean", 48, 68)),
+            # 57.7 58.6 58.2 60.2 60.1 s
+            ("dynamic outstanding blocks: mean completion",
+             completion_in("outstanding-dynamic", "mean", 50, 70)),
+            # same seed: 1.60 1.68 1.63 1.54 1.56
+            ("3 outstanding blocks at least 1.35x slower than dynamic (mean)",
+             completion_over("outstanding-3", "outstanding-dynamic", "mean", 1.35)),
+            # same seed: 1.03 0.99 1.00 1.08 1.03 (the best static run: 50 on every seed)
+            ("dynamic within 15% of the best static value (mean)",
+             near_best("outstanding-dynamic", ["outstanding-3", "outstanding-50"], "mean",
+                       1.15)),
+        ],
+        runs=LAB4_SETTINGS,
+        files=check_prime_files,
+        same_seed=True,
+    ),
 }
 
 
@@ -603,8 +763,8 @@ def check(lab, directory, out=sys.stdout):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lab", type=int, required=True, choices=sorted(LABS))
-    parser.add_argument("results", help="the lab command's --outdir, e.g. results/lab1 (lab 3: "
-                        "the directory of its runs' --outdir, results/lab3)")
+    parser.add_argument("results", help="the lab command's --outdir, e.g. results/lab1 (labs 3 "
+                        "and 4: the directory of their runs' --outdir, results/lab3)")
     args = parser.parse_args(argv)
     return check(LABS[args.lab], args.results)
 
