@@ -415,7 +415,9 @@ TEST(Misbehaving, BulletPrimeBansAPeerWhoseBlocksFailTheirDigest)
         {
             continue;
         }
-        Ptr<BulletPrimeApplication> app = star.App(i);
+        // A plain pointer: a Ptr in the application's own trace would be a cycle that keeps
+        // it alive after the simulation (LeakSanitizer).
+        BulletPrimeApplication* app = PeekPointer(star.App(i));
         app->TraceConnectWithoutContext("SenderAdded",
                                         Callback<void, Ipv4Address>([&, i, app](Ipv4Address who) {
                                             if (who == liar && !app->GetBannedPeers().empty())
