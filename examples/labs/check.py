@@ -408,8 +408,9 @@ def raw_over_useful(system, lo, hi):
 # with their mean throughput and per-flow RTT, loss event rate, equation rate.
 
 
-def check_run_files(lab, results):
-    """Every run is there, with both kinds of flow in its summary and its flows.csv."""
+def check_each_run(lab, results, files, files_text):
+    """Every run of a multi-run lab is there, with the lab's systems in its summary and the
+    files files(lab) names (relative to the run's directory)."""
     missing = []
     for name in lab.runs:
         try:
@@ -418,11 +419,17 @@ def check_run_files(lab, results):
             missing.append(f"{name}/")
             continue
         missing += [f"{name}: system {s}" for s in lab.systems if s not in run.systems]
-        if not os.path.isfile(os.path.join(run.directory, "flows.csv")):
-            missing.append(f"{name}/flows.csv")
+        missing += [f"{name}/{f}" for f in files(lab)
+                    if not os.path.isfile(os.path.join(run.directory, f))]
     shown = "all there" if not missing else "missing: " + ", ".join(missing)
     runs = ", ".join(f"{name}/" for name in lab.runs)
-    return shown, f"{runs} each with systems {' and '.join(lab.systems)} + flows.csv", not missing
+    return shown, f"{runs} each with {files_text}", not missing
+
+
+def check_run_files(lab, results):
+    """Lab 3: both kinds of flow in each run's summary, and its flows.csv."""
+    return check_each_run(lab, results, lambda lab: ["flows.csv"],
+                          f"systems {' and '.join(lab.systems)} + flows.csv")
 
 
 def friendliness_of(run):
@@ -492,22 +499,11 @@ def tcp_rtt(name, lo, hi):
 
 
 def check_prime_files(lab, results):
-    """Every run is there, with Bullet's results, its per-receiver CSV and its CDF plot."""
-    missing = []
-    for name in lab.runs:
-        try:
-            run = results.run(name)
-        except ResultsError:
-            missing.append(f"{name}/")
-            continue
-        missing += [f"{name}: system {s}" for s in lab.systems if s not in run.systems]
-        for f in [f"{s}-nodes.csv" for s in lab.systems] + ["completion-cdf.png"]:
-            if not os.path.isfile(os.path.join(run.directory, f)):
-                missing.append(f"{name}/{f}")
-    shown = "all there" if not missing else "missing: " + ", ".join(missing)
-    runs = ", ".join(f"{name}/" for name in lab.runs)
-    return shown, f"{runs} each with {' and '.join(lab.systems)}, its nodes CSV and " \
-                  "completion-cdf.png", not missing
+    """Lab 4: Bullet''s results in each run, its per-receiver CSV and its CDF plot."""
+    return check_each_run(
+        lab, results,
+        lambda lab: [f"{s}-nodes.csv" for s in lab.systems] + ["completion-cdf.png"],
+        f"{' and '.join(lab.systems)}, its nodes CSV and completion-cdf.png")
 
 
 def completion(run, key):
