@@ -399,6 +399,7 @@ AddStreamingOptions(OptionTable<Host>& t, Get config)
     };
     t.template Add<uint32_t>("topoNodes", field(&C::topoNodes));
     t.template Add<uint32_t>("clients", field(&C::clients));
+    t.template Add<int32_t>("source", field(&C::source));
     t.template Add<std::string>("profile", field(&C::profile));
     t.template Add<std::string>("loss", field(&C::loss));
     t.template Add<uint64_t>("seed", field(&C::seed));
@@ -435,6 +436,7 @@ AddFileOptions(OptionTable<Host>& t, Get config)
     };
     t.template Add<std::string>("topology", field(&C::topology));
     t.template Add<uint32_t>("nodes", field(&C::nodes));
+    t.template Add<int32_t>("source", field(&C::source));
     t.template Add<uint32_t>("topoNodes", field(&C::topoNodes));
     t.template Add<std::string>("profile", field(&C::profile));
     t.template Add<std::string>("loss", field(&C::loss));

@@ -137,6 +137,9 @@ main(int argc, char* argv[])
     std::string size = "2MB";
     uint64_t seed = 1;
     uint32_t blockSize = 16384;
+    std::string torrent;
+    std::string tracker;
+    uint32_t trackerPort = 6969;
     double rate = 600;
     uint32_t packetSize = 1000;
     double warmup = 0;
@@ -145,6 +148,7 @@ main(int argc, char* argv[])
     double linger = 0;
     double lagSample = 5;
     bool check = false;
+    bool prepare = false;
 
     CommandLine cmd(__FILE__);
     cmd.Usage("One ns-3 node with one of the module's protocols, on a real host (a network "
@@ -168,6 +172,13 @@ main(int argc, char* argv[])
     cmd.AddValue("size", "file source: size of the generated file (e.g. 2MB)", size);
     cmd.AddValue("seed", "file source: seed of the generated file", seed);
     cmd.AddValue("blockSize", "file source: bytes per block", blockSize);
+    cmd.AddValue("torrent", "BitTorrent roles: the .torrent the seeder writes and peers read",
+                 torrent);
+    cmd.AddValue("tracker",
+                 "BitTorrent seeder: the tracker its .torrent announces (default: itself, "
+                 "running ours)",
+                 tracker);
+    cmd.AddValue("trackerPort", "BitTorrent seeder: the tracker's port", trackerPort);
     cmd.AddValue("rate", "streaming: stream rate, kbps", rate);
     cmd.AddValue("packetSize", "streaming: bytes per stream packet", packetSize);
     cmd.AddValue("warmup", "streaming: the measurement window starts here, s", warmup);
@@ -177,6 +188,10 @@ main(int argc, char* argv[])
     cmd.AddValue("linger", "with --exitOnComplete: keep serving this many seconds", linger);
     cmd.AddValue("lagSample", "ms between two real-time lag samples", lagSample);
     cmd.AddValue("check", "only check the options (exit 0 if they are fine)", check);
+    cmd.AddValue("prepare",
+                 "sources: only publish what receivers need (the manifest or .torrent) and write "
+                 "the file to --output, then exit: e.g. for a real client to seed",
+                 prepare);
     cmd.Parse(argc, argv);
 
     const NodeRoleSpec* spec = nullptr;
@@ -227,9 +242,13 @@ main(int argc, char* argv[])
         {
             throw std::invalid_argument("a receiver cannot bootstrap from itself");
         }
-        if (port == 0 || port > 65535)
+        if (port == 0 || port > 65535 || trackerPort == 0 || trackerPort > 65535)
         {
-            throw std::invalid_argument("--port must be 1..65535");
+            throw std::invalid_argument("--port and --trackerPort must be 1..65535");
+        }
+        if (!tracker.empty())
+        {
+            options.tracker = ParseAddress(tracker, "tracker");
         }
         if (duration < 0 || linger < 0 || warmup < 0 || lagSample <= 0)
         {
@@ -250,6 +269,8 @@ main(int argc, char* argv[])
         options.size = ParseSize(size);
         options.seed = seed;
         options.blockSize = blockSize;
+        options.torrent = torrent;
+        options.trackerPort = uint16_t(trackerPort);
     }
     catch (const std::exception& e)
     {
@@ -259,6 +280,28 @@ main(int argc, char* argv[])
     if (check)
     {
         return 0;
+    }
+    if (prepare)
+    {
+        // No network: the role's out-of-band step alone (no root needed).
+        try
+        {
+            std::unique_ptr<NodeRole> node = spec->make(*spec);
+            node->Publish(options);
+            if (!output.empty())
+            {
+                node->WriteOutput(output);
+            }
+            Simulator::Destroy();
+            std::cout << "bullet-node: " << role << " prepared"
+                      << (output.empty() ? "" : ", the file in " + output) << std::endl;
+            return 0;
+        }
+        catch (const std::exception& e)
+        {
+            std::cerr << "bullet-node: error: " << e.what() << "\n";
+            return 1;
+        }
     }
     if (geteuid() != 0)
     {

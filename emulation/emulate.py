@@ -18,6 +18,7 @@ import json
 import math
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,9 +28,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(HERE)
 
 PROGRAMS = {
-    "file-distribution": {"systems": {"bullet-prime": "bullet-prime"}, "default": "bullet-prime"},
-    "bullet-streaming": {"systems": {"bullet": "bullet"}, "default": "bullet"},
+    # system -> how its hosts run: "node" (bullet-node roles <system>-source/-receiver) or
+    # "bittorrent" (a seeder and peers, each ours or a real client: --btClients).
+    "file-distribution": {"systems": {"bullet-prime": "node", "bittorrent": "bittorrent",
+                                      "transmission": "bittorrent"},
+                          "default": "bullet-prime", "several": True},
+    "bullet-streaming": {"systems": {"bullet": "node"}, "default": "bullet", "several": False},
 }
+# BitTorrent clients a host can run: ours (bullet-node's bittorrent roles) or a real one.
+BT_CLIENTS = ("ours", "transmission")
+BT_PEER_PORT = 51413  # the real clients' listening port (transmission's default)
+TRACKER_PORT = 6969
 # option: (default, help); per program and common
 COMMON = {
     "hosts": ("6", "namespace hosts, host 0 the source (2..250)"),
@@ -51,7 +60,11 @@ COMMON = {
 }
 SPECIFIC = {
     "file-distribution": {
-        "systems": ("bullet-prime", "file systems on real hosts"),
+        "systems": ("bullet-prime", "file systems on real hosts, run in turn over the same "
+                    "emulated network: bullet-prime, bittorrent (ours), transmission (the real "
+                    "transmission-cli, with opentracker)"),
+        "btClients": ("", "BitTorrent systems: each host's client in turn, ours or transmission "
+                      "(host 0 the seeder; default: the system's own), e.g. ours,transmission"),
         "size": ("2MB", "size of the generated file (B, kB, MB, KiB, MiB)"),
         "file": ("", "distribute this file instead"),
         "blockSize": ("16384", "bytes per block"),
@@ -133,10 +146,23 @@ def parse(line):
         opts[key] = val
     systems = [s for s in opts["systems"].split(",") if s]
     bad = [s for s in systems if s not in PROGRAMS[prog]["systems"]]
-    if bad or len(systems) != 1:
-        raise Refusal("%s on real hosts runs one system of: %s (not '%s'); the others are "
-                      "the next step (doc/emulation.md)"
+    if bad or not systems or len(set(systems)) != len(systems):
+        raise Refusal("%s on real hosts runs systems of: %s (not '%s')"
                       % (prog, ", ".join(PROGRAMS[prog]["systems"]), opts["systems"]))
+    if len(systems) > 1 and not PROGRAMS[prog]["several"]:
+        raise Refusal("%s on real hosts runs one system at a time (of: %s), not '%s'"
+                      % (prog, ", ".join(PROGRAMS[prog]["systems"]), opts["systems"]))
+    if opts.get("btClients"):
+        clients = opts["btClients"].split(",")
+        if any(c not in BT_CLIENTS for c in clients):
+            raise Refusal("--btClients takes a list of %s, not '%s'"
+                          % (" and ".join(BT_CLIENTS), opts["btClients"]))
+        if not any(PROGRAMS[prog]["systems"][s] == "bittorrent" for s in systems):
+            raise Refusal("--btClients is for the BitTorrent systems (bittorrent, transmission)")
+    for s in systems:
+        if PROGRAMS[prog]["systems"][s] == "bittorrent" and opts.get("blockSize") != "16384":
+            raise Refusal("BitTorrent moves 16 KiB blocks: --blockSize must be 16384 with %s" % s)
+
     try:
         hosts = int(opts["hosts"])
     except ValueError:
@@ -165,7 +191,58 @@ def parse(line):
     if opts["prefix"] and not (opts["prefix"][0].isalpha() and opts["prefix"].isalnum()
                                and opts["prefix"].islower() and len(opts["prefix"]) <= 10):
         raise Refusal("--prefix must be 1-10 of [a-z0-9], starting with a letter")
-    return prog, systems[0], hosts, opts, attrs
+    return prog, systems, hosts, opts, attrs
+
+
+def bt_clients(system, opts, hosts):
+    """The BitTorrent client of every host: --btClients in turn, or the system's own."""
+    if PROGRAMS["file-distribution"]["systems"].get(system) != "bittorrent":
+        return []
+    given = [c for c in opts.get("btClients", "").split(",") if c]
+    if not given:
+        given = ["transmission" if system == "transmission" else "ours"]
+    return [given[i % len(given)] for i in range(hosts)]
+
+
+def torrent_name(path):
+    """The "name" of a single-file .torrent's info dictionary: the file a client writes."""
+    with open(path, "rb") as f:
+        data = f.read()
+    a, b = bdecode_info_span(data)
+    info = data[a:b]
+    at = info.find(b"4:name")
+    if at < 0:
+        raise RunFailure("%s has no name" % path)
+    at += len(b"4:name")
+    colon = info.index(b":", at)
+    return info[colon + 1:colon + 1 + int(info[at:colon])].decode()
+
+
+def bdecode_info_span(data):
+    """(start, end) of the bencoded "info" value in a .torrent's bytes: its SHA-1 is the
+    info-hash (what opentracker's whitelist lists)."""
+    def skip(i):
+        c = data[i:i + 1]
+        if c == b"i":
+            return data.index(b"e", i) + 1
+        if c in (b"l", b"d"):
+            i += 1
+            while data[i:i + 1] != b"e":
+                i = skip(i)
+            return i + 1
+        colon = data.index(b":", i)
+        return colon + 1 + int(data[i:colon])
+    if data[:1] != b"d":
+        raise ValueError("not a bencoded dictionary")
+    i = 1
+    while data[i:i + 1] != b"e":
+        key_end = skip(i)
+        key = data[data.index(b":", i) + 1:key_end]
+        value_end = skip(key_end)
+        if key == b"info":
+            return key_end, value_end
+        i = value_end
+    raise ValueError("no info dictionary")
 
 
 def excerpt(text, lines=15):
@@ -182,18 +259,42 @@ def host_net(i):
 class Run:
     """One emulated run; cleanup() removes everything it started."""
 
-    def __init__(self, bindir, prog, system, hosts, opts, attrs, line):
+    def __init__(self, bindir, prog, systems, hosts, opts, attrs, line):
         self.bindir = bindir
-        self.prog, self.system, self.hosts, self.opts, self.attrs = prog, system, hosts, opts, attrs
+        self.prog, self.systems, self.hosts, self.opts, self.attrs = (prog, systems, hosts, opts,
+                                                                      attrs)
         self.line = line
         self.prefix = opts["prefix"] or "e%d" % (os.getpid() % 100000)
         self.outdir = os.path.abspath(opts["outdir"] or os.path.join(TOP, "results",
                                                                      "emulate-" + prog))
-        self.workdir = os.path.join(self.outdir, "hosts")
         self.emulator = None
+        self.hosts_up = False
+        self.runs = {}  # system -> (its summary, its hosts' records), in the order run
+        self.begin(systems[0])
+
+    def begin(self, system):
+        """The next system's run: its own hosts' directory (hosts/, or hosts-<system>/ when
+        several run), no processes yet."""
+        self.system = system
+        self.kind = PROGRAMS[self.prog]["systems"][system]
+        self.clients = bt_clients(system, self.opts, self.hosts)
+        self.workdir = os.path.join(self.outdir, "hosts" if len(self.systems) == 1
+                                    else "hosts-" + system)
         self.nodes = {}
         self.lost = {}  # receivers that died during the run: host -> returncode
-        self.hosts_up = False
+        self.external = {}  # host -> record of a real client's run (no bullet-node)
+        self.stopped = set()  # hosts whose process this script stopped (not a failure)
+        self.done_at = {}  # host -> wall seconds from its start to completion (real clients)
+        self.started_at = {}
+        self.extras = []  # helper processes of this system's run (opentracker)
+        self.extra_info = []  # (process, name, log) of each
+        os.makedirs(self.workdir, exist_ok=True)
+        for f in os.listdir(self.workdir):
+            path = os.path.join(self.workdir, f)
+            if os.path.isdir(path):
+                shutil.rmtree(path)
+            else:
+                os.unlink(path)
 
     # ------------------------------------------------------------------ processes
     def start(self, argv, logpath, netns=None):
@@ -221,7 +322,7 @@ class Run:
             proc.wait()
 
     def cleanup(self):
-        for p in self.nodes.values():
+        for p in list(self.nodes.values()) + self.extras:
             self.stop(p, 5)
         self.stop(self.emulator, 10)
         if self.hosts_up:
@@ -231,9 +332,6 @@ class Run:
 
     # ------------------------------------------------------------------ the run
     def up(self):
-        os.makedirs(self.workdir, exist_ok=True)
-        for f in os.listdir(self.workdir):
-            os.unlink(os.path.join(self.workdir, f))
         log("hosts: %d namespaces %sh0..%sh%d" % (self.hosts, self.prefix, self.prefix,
                                                   self.hosts - 1))
         self.hosts_up = True  # hosts-up.sh removes what it made if it fails; down is harmless
@@ -287,20 +385,31 @@ class Run:
         self.nodes[i] = self.start(argv, os.path.join(self.workdir, "h%d.log" % i),
                                    netns="%sh%d" % (self.prefix, i))
 
+    def roles(self, system):
+        """bullet-node's (source, receiver) roles for \p system."""
+        if PROGRAMS[self.prog]["systems"][system] == "bittorrent":
+            return "bittorrent-seeder", "bittorrent-peer"
+        return system + "-source", system + "-receiver"
+
     def check_options(self):
-        """bullet-node --check on the source's and a receiver's options: a wrong attribute
-        or value is refused before any host is made."""
-        extra = (["--manifest=/nonexistent", "--size=" + self.opts["size"]]
-                 if self.prog == "file-distribution"
-                 else ["--rate=" + self.opts["rate"], "--packetSize=" + self.opts["packetSize"]])
-        for i, role in ((0, "-source"), (1, "-receiver")):
-            argv = self.node_argv(i, self.system + role, extra) + ["--check"]
-            r = subprocess.run(argv, capture_output=True, text=True)
-            if r.returncode != 0:
-                raise Refusal("bullet-node refuses the options:\n"
-                              + excerpt(r.stdout + r.stderr))
+        """bullet-node --check on the source's and a receiver's options of every system: a
+        wrong attribute or value is refused before any host is made."""
+        for system in self.systems:
+            if self.prog == "file-distribution":
+                extra = ["--manifest=/nonexistent", "--torrent=/nonexistent",
+                         "--size=" + self.opts["size"]]
+            else:
+                extra = ["--rate=" + self.opts["rate"], "--packetSize=" + self.opts["packetSize"]]
+            for i, role in zip((0, 1), self.roles(system)):
+                argv = self.node_argv(i, role, extra) + ["--check"]
+                r = subprocess.run(argv, capture_output=True, text=True)
+                if r.returncode != 0:
+                    raise Refusal("bullet-node refuses the options:\n"
+                                  + excerpt(r.stdout + r.stderr))
 
     def read_result(self, i):
+        if i in self.external:
+            return self.external_record(i)
         try:
             with open(self.result_path(i)) as f:
                 return json.load(f)
@@ -318,25 +427,45 @@ class Run:
                 raise RunFailure("host %d's bullet-node exited with %d:\n%s"
                                  % (i, p.returncode, excerpt(text)))
 
-    def run_files(self):
-        o = self.opts
-        manifest = os.path.join(self.workdir, "manifest")
-        common = ["--manifest=" + manifest]
-        src = common + ["--size=" + o["size"], "--seed=" + o["seed"], "--blockSize=" + o["blockSize"],
-                        "--output=" + os.path.join(self.workdir, "h0.file")]
-        if o["file"]:
-            src.append("--file=" + os.path.abspath(o["file"]))
-        self.launch(0, self.system + "-source", src)
+    def wait_for(self, path, what):
+        """Waits (60 s at most) for the source to publish \p path."""
         deadline = time.time() + 60
-        while not os.path.exists(manifest):
+        while not os.path.exists(path):
             self.check_alive([0])
             if self.nodes[0].poll() is not None or time.time() > deadline:
-                raise RunFailure("the source wrote no manifest:\n"
-                              + open(os.path.join(self.workdir, "h0.log")).read()[-1500:])
+                raise RunFailure("the source wrote no %s:\n%s" % (
+                    what, open(os.path.join(self.workdir, "h0.log")).read()[-1500:]))
             time.sleep(0.1)
-        for i in range(1, self.hosts):
-            self.launch(i, self.system + "-receiver",
-                        common + ["--output=" + os.path.join(self.workdir, "h%d.file" % i)])
+
+    def source_options(self):
+        o = self.opts
+        src = ["--size=" + o["size"], "--seed=" + o["seed"], "--blockSize=" + o["blockSize"],
+               "--output=" + os.path.join(self.workdir, "h0.file")]
+        if o["file"]:
+            src.append("--file=" + os.path.abspath(o["file"]))
+        return src
+
+    def run_files(self):
+        if self.kind == "bittorrent":
+            torrent = self.start_bittorrent_seeder()
+            for i in range(1, self.hosts):
+                output = os.path.join(self.workdir, "h%d.file" % i)
+                if self.clients[i] == "ours":
+                    self.launch(i, "bittorrent-peer", ["--torrent=" + torrent, "--output=" + output])
+                else:
+                    self.start_real_client(i, torrent, seed=False)
+        else:
+            manifest = os.path.join(self.workdir, "manifest")
+            common = ["--manifest=" + manifest]
+            self.launch(0, self.system + "-source", common + self.source_options())
+            self.wait_for(manifest, "manifest")
+            for i in range(1, self.hosts):
+                self.launch(i, self.system + "-receiver",
+                            common + ["--output=" + os.path.join(self.workdir, "h%d.file" % i)])
+        self.wait_for_receivers()
+
+    def wait_for_receivers(self):
+        o = self.opts
         timeout = float(o["timeout"] or 300)
         start = time.time()
         last = start
@@ -354,6 +483,8 @@ class Run:
             alive = [i for i in receivers if i not in self.lost]
             done = [i for i in alive
                     if (self.read_result(i) or {}).get("results", {}).get("complete")]
+            for why in self.extras_died():
+                raise RunFailure(why)
             if len(done) == len(alive):
                 break
             self.check_alive([0])
@@ -370,8 +501,112 @@ class Run:
             else "%d of %d receivers complete after %.1f s; failed: hosts %s"
             % (len(done), len(receivers), time.time() - start, sorted(self.lost))
             if len(done) == len(alive) else "stopping")
+        self.stop_all()
+
+    def stop_all(self):
+        """Stops this system's processes; those still running when stopped were not failures."""
         for i in sorted(self.nodes, reverse=True):
+            if self.nodes[i].poll() is None:
+                self.stopped.add(i)
             self.stop(self.nodes[i])
+        for p in self.extras:
+            self.stop(p, 5)
+
+    def extras_died(self):
+        """Why a helper process (a tracker) ended during the run, if one did."""
+        for p, name, logpath in self.extra_info:
+            if p.poll() is not None:
+                yield "%s exited (%s):\n%s" % (name, exit_reason(p.returncode),
+                                               excerpt(open(logpath).read()))
+
+    # ------------------------------------------------------------------ BitTorrent
+    def start_bittorrent_seeder(self):
+        """Host 0 seeds: our seeder (its .torrent announcing our tracker on it), or a real
+        client seeding the file and .torrent bullet-node prepares (announcing opentracker on
+        host 0's kernel address). Returns the .torrent's path."""
+        torrent = os.path.join(self.workdir, "file.torrent")
+        src = ["--torrent=" + torrent] + self.source_options()
+        if self.clients[0] == "ours":
+            self.launch(0, "bittorrent-seeder", src)
+            self.wait_for(torrent, ".torrent")
+            return torrent
+        tracker = "%s.2" % host_net(0)
+        argv = self.node_argv(0, "bittorrent-seeder", src + ["--tracker=" + tracker, "--prepare"])
+        r = subprocess.run(argv, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RunFailure("bullet-node could not prepare the file and its .torrent:\n"
+                             + excerpt(r.stdout + r.stderr))
+        with open(torrent, "rb") as f:
+            data = f.read()
+        a, b = bdecode_info_span(data)
+        # Debian's opentracker serves only the info-hashes its whitelist names.
+        whitelist = os.path.join(self.workdir, "whitelist")
+        with open(whitelist, "w") as f:
+            f.write(hashlib.sha1(data[a:b]).hexdigest() + "\n")
+        logpath = os.path.join(self.workdir, "opentracker.log")
+        # It chroots into -d and drops root for -u (it refuses to run as root): the whitelist
+        # is named inside the chroot.
+        p = self.start(["opentracker", "-i", tracker, "-p", str(TRACKER_PORT), "-P",
+                        str(TRACKER_PORT), "-d", self.workdir, "-w", "/whitelist",
+                        "-u", "nobody"], logpath, netns="%sh0" % self.prefix)
+        self.extras.append(p)
+        self.extra_info.append((p, "opentracker", logpath))
+        self.start_real_client(0, torrent, seed=True)
+        return torrent
+
+    def start_real_client(self, i, torrent, seed):
+        """transmission-cli on host i's kernel (.2): peers only through the tracker (no DHT,
+        local discovery, peer exchange or uTP), plaintext, a finish script marking when the
+        download is complete."""
+        cfg = os.path.join(self.workdir, "h%d.cfg" % i)
+        dl = os.path.join(self.workdir, "h%d.dir" % i)
+        os.makedirs(cfg, exist_ok=True)
+        os.makedirs(dl, exist_ok=True)
+        settings = {"dht-enabled": False, "lpd-enabled": False, "pex-enabled": False,
+                    "utp-enabled": False, "port-forwarding-enabled": False, "encryption": 0,
+                    "rpc-enabled": False, "blocklist-enabled": False,
+                    "speed-limit-up-enabled": False, "speed-limit-down-enabled": False,
+                    "peer-port": BT_PEER_PORT, "peer-port-random-on-start": False,
+                    "rename-partial-files": True, "start-added-torrents": True}
+        with open(os.path.join(cfg, "settings.json"), "w") as f:
+            json.dump(settings, f, indent=1)
+        name = torrent_name(torrent)
+        if seed:
+            os.link(os.path.join(self.workdir, "h0.file"), os.path.join(dl, name))
+        marker = os.path.join(self.workdir, "h%d.done" % i)
+        script = os.path.join(cfg, "done.sh")
+        with open(script, "w") as f:
+            f.write("#!/bin/sh\ndate +%%s.%%N > %s.tmp && mv %s.tmp %s\n"
+                    % (shlex.quote(marker), shlex.quote(marker), shlex.quote(marker)))
+        os.chmod(script, 0o755)
+        argv = ["transmission-cli", "-g", cfg, "-w", dl, "-p", str(BT_PEER_PORT), "-et", "-M",
+                "-f", script, torrent]
+        self.external[i] = {"seed": seed, "name": name, "dir": dl, "marker": marker}
+        self.started_at[i] = time.time()
+        self.nodes[i] = self.start(argv, os.path.join(self.workdir, "h%d.log" % i),
+                                   netns="%sh%d" % (self.prefix, i))
+
+    def external_record(self, i):
+        """A real client's record, in bullet-node's shape."""
+        e = self.external[i]
+        res = {"start_s": 0.0, "blocks_received": 0, "duplicates": 0, "rejected": 0,
+               "control_bytes": 0}
+        path = os.path.join(e["dir"], e["name"])
+        if e["seed"]:
+            res.update(complete=True, completion_s=0.0)
+            res["file_size"] = os.path.getsize(path) if os.path.exists(path) else 0
+        else:
+            done = os.path.exists(e["marker"])
+            if done and i not in self.done_at:
+                with open(e["marker"]) as f:
+                    self.done_at[i] = float(f.read().strip() or 0) - self.started_at[i]
+                # Where the summary looks for every receiver's file.
+                shutil.copyfile(path, os.path.join(self.workdir, "h%d.file" % i))
+            res.update(complete=done, completion_s=self.done_at.get(i, -1.0))
+        return {"role": "transmission-" + ("seeder" if e["seed"] else "peer"),
+                "system": self.system, "client": "transmission-cli",
+                "address": "%s.2" % host_net(i), "results": res, "ok": res["complete"],
+                "simulated_s": time.time() - self.started_at[i]}
 
     def run_streaming(self):
         o = self.opts
@@ -395,10 +630,48 @@ class Run:
                 last = time.time()
                 log("t = %.0f s of %.0f" % (last - start, duration))
             time.sleep(0.5)
-        for i in sorted(self.nodes, reverse=True):
-            self.stop(self.nodes[i])
+        self.stop_all()
 
     # ------------------------------------------------------------------ results
+    def collect(self, run_start):
+        """This system's hosts' records and its summary row (before the next system runs)."""
+        records = []
+        for i in range(self.hosts):
+            r = self.read_result(i) or {"ok": False, "error": "no results written"}
+            r["host"] = i
+            p = self.nodes.get(i)
+            # A process this script stopped while it served others did not fail.
+            r["exit_status"] = (0 if i in self.stopped and i not in self.lost
+                                and (i not in self.external or r.get("ok"))
+                                else p.returncode if p else None)
+            if i in self.external:
+                r["client"] = "transmission-cli"
+            if i in self.lost:
+                # Died during the run: what its file says (if anything) is from before.
+                r["ok"] = False
+                r["error"] = "bullet-node " + exit_reason(self.lost[i]) + " during the run"
+            if len(self.systems) > 1:
+                r["system_run"] = self.system
+            records.append(r)
+        hostmap = {}
+        try:
+            with open(os.path.join(self.outdir, "emulator", "hostmap.json")) as f:
+                hostmap = json.load(f)
+        except (OSError, ValueError, TypeError):
+            pass
+        if self.prog == "file-distribution":
+            system = self.summarize_files(records, hostmap)
+        else:
+            system = self.summarize_streaming(records)
+        system["wall_seconds"] = time.time() - run_start
+        system["failed_hosts"] = [r["host"] for r in records if r.get("exit_status") != 0]
+        if self.kind == "bittorrent":
+            system["clients"] = self.clients
+            system["tracker"] = ("ours, on host 0's node" if self.clients[0] == "ours"
+                                 else "opentracker, on host 0's kernel address")
+        self.write_csv(records)
+        self.runs[self.system] = (system, records)
+
     def finish(self, wall_start):
         self.stop(self.emulator, 20)
         emu = {}
@@ -408,27 +681,7 @@ class Run:
         except (OSError, ValueError):
             pass
         emu_text = open(self.emulator_log).read()
-        records = []
-        for i in range(self.hosts):
-            r = self.read_result(i) or {"ok": False, "error": "no results written"}
-            r["host"] = i
-            r["exit_status"] = self.nodes[i].returncode if i in self.nodes else None
-            if i in self.lost:
-                # Died during the run: what its file says (if anything) is from before.
-                r["ok"] = False
-                r["error"] = "bullet-node " + exit_reason(self.lost[i]) + " during the run"
-            records.append(r)
-        hostmap = {}
-        try:
-            with open(emu.get("hostmap", "")) as f:
-                hostmap = json.load(f)
-        except (OSError, ValueError, TypeError):
-            pass
-        if self.prog == "file-distribution":
-            system = self.summarize_files(records, hostmap)
-        else:
-            system = self.summarize_streaming(records)
-        system["wall_seconds"] = time.time() - wall_start
+        records = [r for _, recs in self.runs.values() for r in recs]
         lag = emu.get("emulator", {})
         node_p99 = [r.get("lag_ms", {}).get("p99") for r in records if r.get("lag_ms")]
         summary = {
@@ -437,7 +690,7 @@ class Run:
             "seed": int(float(self.opts["seed"])),
             "simulated_seconds": max([r.get("simulated_s", 0) for r in records] + [0]),
             "wall_seconds": time.time() - wall_start,
-            "systems": {self.system: system},
+            "systems": {name: system for name, (system, _) in self.runs.items()},
             "emulation": {
                 "hosts": self.hosts,
                 "prefix": self.prefix,
@@ -449,7 +702,7 @@ class Run:
                 "emulator_exit_status": self.emulator.returncode,
                 "fidelity_ok": "FIDELITY OK" in emu_text,
                 "node_lag_p99_ms_max": max(node_p99) if node_p99 else None,
-                "failed_hosts": [r["host"] for r in records if r.get("exit_status") != 0],
+                "failed_hosts": sorted({r["host"] for r in records if r.get("exit_status") != 0}),
                 "ipv4_drops": lag.get("ipv4_drops"),
                 "input_guard": lag.get("input_guard"),
                 "nodes": records,
@@ -457,7 +710,6 @@ class Run:
         }
         with open(os.path.join(self.outdir, "summary.json"), "w") as f:
             json.dump(summary, f, indent=2)
-        self.write_csv(records)
         self.print_table(summary)
         log("wrote " + os.path.join(self.outdir, "summary.json"))
         return summary
@@ -557,23 +809,28 @@ class Run:
         }
 
     def print_table(self, summary):
-        name, s = next(iter(summary["systems"].items()))
         print()
         if self.prog == "file-distribution":
             print("%-14s %5s %8s %8s %8s %8s %8s %6s %8s %9s" % (
                 "system", "done", "mean s", "median", "p90", "slowest", "optimum", "dup",
                 "ctl kbps", "verified"))
-            print("%-14s %2d/%-2d %8.1f %8.1f %8.1f %8.1f %8s %6.3f %8.1f %9s" % (
-                name, s["completed"], s["receivers"], s["completion_mean_s"],
-                s["completion_median_s"], s["completion_p90_s"], s["completion_max_s"],
-                "%.1f" % s["optimal_s"] if s["optimal_s"] else "-", s["duplicate_fraction"],
-                s["control_kbps"], "yes" if s["bytes_verified"] else "NO"))
         else:
             print("%-10s %9s %9s %9s %9s %9s %6s %9s" % (
                 "system", "rate", "useful", "min use.", "raw", "parent", "dup", "ctl kbps"))
-            print("%-10s %9.0f %9.1f %9.1f %9.1f %9.1f %6.3f %9.1f" % (
-                name, s["rate_kbps"], s["useful_kbps"], s["min_useful_kbps"], s["raw_kbps"],
-                s["from_parent_kbps"], s["duplicate_fraction"], s["control_kbps"]))
+        for name, s in summary["systems"].items():
+            if self.prog == "file-distribution":
+                print("%-14s %2d/%-2d %8.1f %8.1f %8.1f %8.1f %8s %6.3f %8.1f %9s" % (
+                    name, s["completed"], s["receivers"], s["completion_mean_s"],
+                    s["completion_median_s"], s["completion_p90_s"], s["completion_max_s"],
+                    "%.1f" % s["optimal_s"] if s["optimal_s"] else "-", s["duplicate_fraction"],
+                    s["control_kbps"], "yes" if s["bytes_verified"] else "NO"))
+                if "clients" in s:
+                    print("%-14s clients %s; tracker: %s" % ("", ",".join(s["clients"]),
+                                                             s["tracker"]))
+            else:
+                print("%-10s %9.0f %9.1f %9.1f %9.1f %9.1f %6.3f %9.1f" % (
+                    name, s["rate_kbps"], s["useful_kbps"], s["min_useful_kbps"], s["raw_kbps"],
+                    s["from_parent_kbps"], s["duplicate_fraction"], s["control_kbps"]))
         e = summary["emulation"]
         lag = e["emulator"].get("lag_ms", {})
         print("emulator: %s; lag p50 %.3f p99 %.3f max %.3f ms; nodes' lag p99 max %s ms"
@@ -631,30 +888,44 @@ def main(argv):
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, on_signal)
     try:
-        prog, system, hosts, opts, attrs = parse(args[0])
+        prog, systems, hosts, opts, attrs = parse(args[0])
         for b in ("bullet-node", "bullet-emulator"):
             if not os.access(os.path.join(bindir, b), os.X_OK):
                 raise Refusal("%s not built in %s (./ns3 build %s)" % (b, bindir, b))
-        run = Run(bindir, prog, system, hosts, opts, attrs, args[0])
+        if any("transmission" in bt_clients(s, opts, hosts) for s in systems):
+            for tool in ("transmission-cli", "opentracker"):
+                if not shutil.which(tool):
+                    raise Refusal("%s is not installed (apt-get install %s; ./ns3 installs it)"
+                                  % (tool, tool))
+        run = Run(bindir, prog, systems, hosts, opts, attrs, args[0])
         run.check_options()
         preflight()
         run.up()
-        if prog == "file-distribution":
-            run.run_files()
-        else:
-            run.run_streaming()
+        for k, system in enumerate(systems):
+            if k > 0:
+                run.begin(system)
+            if len(systems) > 1:
+                log("system %d of %d: %s" % (k + 1, len(systems), system))
+            run_start = time.time()
+            if prog == "file-distribution":
+                run.run_files()
+            else:
+                run.run_streaming()
+            run.collect(run_start)
         summary = run.finish(wall_start)
-        records = summary["emulation"]["nodes"]
-        failed = [r["host"] for r in records if r.get("exit_status") not in (0,)]
-        s = summary["systems"][system]
-        if prog == "file-distribution" and not s["bytes_verified"]:
-            log("FAILED: not every receiver holds the source's file (hosts' logs in %s)"
-                % run.workdir)
-            return 1
-        if failed:
-            log("FAILED: bullet-node failed on hosts %s (logs in %s)" % (failed, run.workdir))
-            return 1
-        return 0
+        status = 0
+        for system, s in summary["systems"].items():
+            workdir = os.path.join(run.outdir, "hosts" if len(systems) == 1
+                                   else "hosts-" + system)
+            if prog == "file-distribution" and not s["bytes_verified"]:
+                log("FAILED: %s: not every receiver holds the source's file (hosts' logs in %s)"
+                    % (system, workdir))
+                status = 1
+            elif s["failed_hosts"]:
+                log("FAILED: %s: the node failed on hosts %s (logs in %s)"
+                    % (system, s["failed_hosts"], workdir))
+                status = 1
+        return status
     except Refusal as e:
         print("emulate: error: " + str(e), file=sys.stderr)
         return 2

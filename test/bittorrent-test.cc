@@ -8,13 +8,17 @@
 #include "file-scenario-util.h"
 #include "star-network.h"
 
+#include "ns3/bencode.h"
 #include "ns3/bittorrent-application.h"
 #include "ns3/bittorrent-tracker.h"
 #include "ns3/boolean.h"
 #include "ns3/file-scenario.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/ipv4-address.h"
+#include "ns3/nstime.h"
 #include "ns3/overlay-helper.h"
 #include "ns3/peer-wire.h"
+#include "ns3/sha256.h"
 #include "ns3/simulator.h"
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/torrent-metainfo.h"
@@ -209,6 +213,54 @@ TEST(BitTorrent, ALyingSeedsPiecesFailTheirHashAndAreFetchedAgain)
     Simulator::Destroy();
 }
 
+TEST(BitTorrent, PeersWithOnlyTheTorrentKeepTheBytesAndServeThemOn)
+{
+    // As a real client's peers do: receivers get the .torrent and no manifest. Node 1
+    // downloads from the seed (node 0), which then leaves; node 2 starts after that and can
+    // only get the file from node 1, so its pieces pass their SHA-1 only if node 1 kept and
+    // serves the real bytes. The tracker runs alone on node 3.
+    FileContent content = FileContent::Generate(4 * 256 * 1024 + 1000, 17);
+    TorrentMetainfo torrent = TorrentMetainfo::Make(content, "f", "http://10.0.0.1:6969/announce");
+    Ptr<SimulatedNetwork> net = StarNetwork(4, 8e6, 10);
+    OverlayHelper helper("ns3::BitTorrentApplication");
+    helper.SetAttribute("FileSize", UintegerValue(content.GetSize()));
+    helper.SetAttribute("Tracker", Ipv4AddressValue(net->GetClientAddress(3)));
+    helper.SetAttribute("RunTracker", BooleanValue(false));
+    helper.SetAttribute("RerequestInterval", TimeValue(Seconds(5)));
+    ApplicationContainer apps = helper.InstallWithoutTree(net, 0);
+    OverlayHelper::AssignStreams(apps, 300);
+    Ptr<BitTorrentTracker> tracker = CreateObject<BitTorrentTracker>();
+    net->GetClient(3)->AddApplication(tracker);
+    std::vector<Ptr<BitTorrentApplication>> bt;
+    for (uint32_t i = 0; i < 3; ++i)
+    {
+        bt.push_back(DynamicCast<BitTorrentApplication>(apps.Get(i)));
+        bt[i]->SetTorrent(torrent);
+    }
+    bt[0]->SetContent(content, BlockManifest::Make(content, 16384));
+    apps.Get(3)->SetStartTime(Seconds(1000)); // node 3 runs the tracker only
+    bt[0]->SetStartTime(Seconds(0));
+    bt[0]->SetStopTime(Seconds(20));
+    bt[1]->SetStartTime(Seconds(0));
+    bt[2]->SetStartTime(Seconds(25));
+    bt[1]->SetStopTime(Seconds(120));
+    bt[2]->SetStopTime(Seconds(120));
+    tracker->SetStartTime(Seconds(0));
+    Simulator::Stop(Seconds(121));
+    Simulator::Run();
+    const Sha256Digest want = Sha256::Of(content.GetData(), content.GetSize());
+    for (uint32_t i = 1; i < 3; ++i)
+    {
+        ASSERT_TRUE(bt[i]->IsComplete()) << "receiver " << i;
+        ASSERT_NE(bt[i]->GetStore(), nullptr) << i;
+        EXPECT_TRUE(bt[i]->GetStore()->HoldsBytes()) << i;
+        EXPECT_EQ(bt[i]->GetStore()->ComputeFileDigest(), want) << i;
+        EXPECT_EQ(bt[i]->GetRejectedBlocks(), 0u) << i;
+    }
+    EXPECT_LT(bt[1]->GetCompletionTime(), Seconds(20)) << "node 1 completed while the seed ran";
+    Simulator::Destroy();
+}
+
 TEST(BitTorrent, EndgameAsksEveryPeerForTheLastBlocksAndCancelsTheSpareCopies)
 {
     // One receiver, two seeds of the same file on a star. Once every missing block is
@@ -388,5 +440,87 @@ TEST(BitTorrent, TheTrackerAnswersAnnouncesAndRejectsBadOnes)
     EXPECT_EQ(tracker->GetAnnounceCount(), 2u);
     EXPECT_TRUE(c[3].received.empty()) << "an incomplete request gets no answer";
     EXPECT_EQ(tracker->GetRejectedCount(), 2u);
+    Simulator::Destroy();
+}
+
+TEST(BitTorrent, TheTrackerAnswersScrapesWithEachTorrentsCounts)
+{
+    // BEP 48, as real clients ask it: two peers announce torrent A (one a seed, which then
+    // reports "completed" once more as a leecher would), one announces torrent B. A scrape of
+    // A and an unknown torrent answers for A only; a scrape without info_hash answers for
+    // both; a scrape with a malformed info_hash gets a failure reason and is counted.
+    Ptr<SimulatedNetwork> net = StarNetwork(4, 8e6, 10);
+    Ptr<BitTorrentTracker> tracker = CreateObject<BitTorrentTracker>();
+    net->GetClients().Get(0)->AddApplication(tracker);
+    tracker->AssignStreams(7);
+    Sha1Digest a{};
+    a.fill(0xaa);
+    Sha1Digest b{};
+    b.fill(0xbb);
+    Sha1Digest unknown{};
+    unknown.fill(0xcc);
+    auto announce
+        = [](const Sha1Digest& hash, uint8_t who, uint64_t left, AnnounceRequest::Event event) {
+              AnnounceRequest r;
+              r.infoHash = hash;
+              r.peerId.fill(who);
+              r.port = 7000 + who;
+              r.left = left;
+              r.event = event;
+              return r.ToHttp("10.0.0.1:6969");
+          };
+    auto hex = [](const Sha1Digest& h) {
+        return PercentEncode(std::string(h.begin(), h.end()));
+    };
+    const std::vector<std::string> requests = {
+        announce(a, 1, 0, AnnounceRequest::STARTED),
+        announce(a, 2, 500, AnnounceRequest::STARTED),
+        announce(b, 3, 500, AnnounceRequest::STARTED),
+        announce(a, 1, 0, AnnounceRequest::COMPLETED),
+        "GET /scrape?info_hash=" + hex(a) + "&info_hash=" + hex(unknown) + " HTTP/1.0\r\n\r\n",
+        "GET /scrape HTTP/1.0\r\n\r\n",
+        "GET /scrape?info_hash=%41%42 HTTP/1.0\r\n\r\n",
+    };
+    std::vector<RawClient> c(requests.size());
+    const InetSocketAddress to(net->GetClientAddress(0), 6969);
+    for (size_t i = 0; i < requests.size(); ++i)
+    {
+        Simulator::Schedule(Seconds(1 + i), [&, i]() {
+            c[i].Start(net->GetClients().Get(1 + i % 3), to, requests[i]);
+        });
+    }
+    Simulator::Stop(Seconds(20));
+    Simulator::Run();
+    auto body = [](const RawClient& client) {
+        HttpMessageReader r(HttpMessageReader::RESPONSE);
+        r.Append(reinterpret_cast<const uint8_t*>(client.received.data()), client.received.size());
+        r.ConnectionClosed();
+        EXPECT_TRUE(r.IsComplete()) << client.received;
+        return BencodeDecode(r.GetBody());
+    };
+    auto count = [](const BencodeValue& reply, const Sha1Digest& h, const std::string& key) {
+        return reply.AsDict()
+            .at("files")
+            .AsDict()
+            .at(std::string(h.begin(), h.end()))
+            .AsDict()
+            .at(key)
+            .AsInteger();
+    };
+    const BencodeValue one = body(c[4]);
+    ASSERT_EQ(one.AsDict().at("files").AsDict().size(), 1u) << "the unknown torrent is left out";
+    EXPECT_EQ(count(one, a, "complete"), 1);
+    EXPECT_EQ(count(one, a, "incomplete"), 1);
+    EXPECT_EQ(count(one, a, "downloaded"), 1);
+    const BencodeValue all = body(c[5]);
+    ASSERT_EQ(all.AsDict().at("files").AsDict().size(), 2u);
+    EXPECT_EQ(count(all, b, "incomplete"), 1);
+    EXPECT_EQ(count(all, b, "complete"), 0);
+    EXPECT_EQ(count(all, b, "downloaded"), 0);
+    const BencodeValue bad = body(c[6]);
+    EXPECT_NE(bad.AsDict().at("failure reason").AsString().find("info_hash"), std::string::npos);
+    EXPECT_EQ(tracker->GetScrapeCount(), 2u);
+    EXPECT_EQ(tracker->GetRejectedCount(), 1u);
+    EXPECT_EQ(tracker->GetAnnounceCount(), 4u);
     Simulator::Destroy();
 }

@@ -516,3 +516,40 @@ TEST(Content, VirtualModeSizes)
         BlockManifest::Make(FileContent::Virtual(uint64_t(BlockManifest::kMaxBlocks) + 1), 1),
         std::invalid_argument);
 }
+
+/// A store for bytes a protocol checked itself (BitTorrent's SHA-1 pieces, with only the
+/// .torrent): any bytes of the right length count and are kept, wrong lengths and numbers are
+/// still refused, and the reassembled file is exactly the bytes stored.
+TEST(Content, StoreOfBytesCheckedElsewhereKeepsThemAndChecksOnlyLengths)
+{
+    const FileContent content = FileContent::Generate(40000, 9); // 3 blocks, the last 7,232 B
+    BlockStore store = BlockStore::KeepBytesCheckedElsewhere(content.GetSize(), 16384);
+    EXPECT_TRUE(store.HoldsBytes());
+    EXPECT_FALSE(BlockStore(BlockManifest::Make(FileContent::Virtual(40000), 16384)).HoldsBytes());
+    EXPECT_TRUE(BlockStore(BlockManifest::Make(content, 16384)).HoldsBytes());
+    const uint8_t* data = content.GetData();
+    EXPECT_EQ(store.Store(0, data, 16383), BlockStore::REJECTED); // a length no block has
+    EXPECT_EQ(store.Store(3, data, 16384), BlockStore::REJECTED); // beyond the file
+    EXPECT_THROW(store.ComputeFileDigest(), std::logic_error);    // incomplete
+    EXPECT_EQ(store.Store(2, data + 2 * 16384, 40000 - 2 * 16384), BlockStore::STORED);
+    EXPECT_EQ(store.Store(0, data, 16384), BlockStore::STORED);
+    EXPECT_EQ(store.Store(0, data, 16384), BlockStore::DUPLICATE);
+    std::vector<uint8_t> block;
+    store.ReadBlock(2, block);
+    EXPECT_TRUE(std::equal(block.begin(), block.end(), data + 2 * 16384));
+    EXPECT_EQ(store.Store(1, data + 16384, 16384), BlockStore::STORED);
+    EXPECT_TRUE(store.IsComplete());
+    EXPECT_EQ(store.GetRejectedCount(), 2u);
+    EXPECT_EQ(store.ComputeFileDigest(), Sha256::Of(data, content.GetSize()));
+    char path[] = "/tmp/bullet-store-XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    close(fd);
+    store.WriteTo(path);
+    std::ifstream in(path, std::ios::binary);
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+    std::remove(path);
+    ASSERT_EQ(bytes.size(), content.GetSize());
+    EXPECT_TRUE(std::equal(bytes.begin(), bytes.end(), data));
+}

@@ -3,7 +3,10 @@
  */
 #include "node-roles.h"
 
+#include "ns3/bittorrent-application.h"
+#include "ns3/bittorrent-tracker.h"
 #include "ns3/block-store.h"
+#include "ns3/boolean.h"
 #include "ns3/buffer.h"
 #include "ns3/checked-header.h"
 #include "ns3/control-channel.h"
@@ -11,16 +14,21 @@
 #include "ns3/data-transport.h"
 #include "ns3/file-content.h"
 #include "ns3/file-distribution-application.h"
+#include "ns3/ipv4-address.h"
 #include "ns3/log.h"
 #include "ns3/overlay-application.h"
 #include "ns3/overlay-helper.h"
 #include "ns3/simulator.h"
 #include "ns3/streaming-application.h"
+#include "ns3/torrent-metainfo.h"
 #include "ns3/uinteger.h"
 
+#include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <stdexcept>
+#include <tuple>
 
 namespace ns3
 {
@@ -60,6 +68,17 @@ InstallOne(const OverlayHelper& helper, const SystemSpec& system, Ptr<Node> node
                                            + int64_t(index) * OverlayApplication::kStreamsPerNode);
     return apps.Get(0);
 }
+
+} // namespace
+
+void
+NodeRole::Publish(const NodeRoleOptions&)
+{
+    throw std::invalid_argument("--prepare is for file sources");
+}
+
+namespace
+{
 
 /// A streaming protocol's source or receiver.
 class StreamingRole : public NodeRole
@@ -208,48 +227,13 @@ class FileRole : public NodeRole
     Install(Ptr<Node> node, const NodeRoleOptions& o) override
     {
         const SystemSpec& system = SystemRegistry::Get().Find(m_spec.system, m_spec.kind);
-        if (o.manifest.empty())
-        {
-            throw std::invalid_argument(
-                "file roles need --manifest=PATH (the source writes it, receivers read it)");
-        }
-        FileContent& content = m_content;
-        if (m_spec.source)
-        {
-            content = o.file.empty() ? FileContent::Generate(o.size, o.seed)
-                                     : FileContent::FromFile(o.file);
-            m_manifest = BlockManifest::Make(content, o.blockSize);
-            WriteManifestFile(m_manifest, o.manifest);
-        }
-        else
-        {
-            m_manifest = ReadManifestFile(o.manifest);
-            if (m_manifest.IsVirtual())
-            {
-                throw std::invalid_argument("manifest " + o.manifest
-                                            + " is of a virtual file: real hosts move real bytes");
-            }
-        }
         OverlayHelper helper = MakeHelper(m_spec, system, o);
+        Prepare(o, system, helper);
         helper.SetAttribute("FileSize", UintegerValue(m_manifest.GetFileSize()));
         helper.SetAttribute("BlockSize", UintegerValue(m_manifest.GetBlockSize()));
-        if (system.prepareFile)
-        {
-            // Out-of-band set-up from the file itself (BitTorrent's metainfo): the next step
-            // for roles of such systems is to publish it as the manifest is.
-            throw std::invalid_argument("role " + m_spec.name + ": system " + system.name
-                                        + " needs out-of-band set-up bullet-node cannot give yet");
-        }
         m_app = DynamicCast<FileDistributionApplication>(InstallOne(helper, system, node, o.index));
         NS_ABORT_MSG_UNLESS(m_app, system.appType << " is not a FileDistributionApplication");
-        if (m_spec.source)
-        {
-            m_app->SetContent(content, m_manifest);
-        }
-        else
-        {
-            m_app->SetManifest(m_manifest);
-        }
+        Configure();
         m_app->TraceConnectWithoutContext("Complete", Callback<void, Time>([this](Time t) {
                                               m_completion = t.GetSeconds();
                                           }));
@@ -273,6 +257,18 @@ class FileRole : public NodeRole
                                               [this](Ipv4Address, uint16_t, uint32_t bytes) {
                                                   m_control += bytes;
                                               }));
+    }
+
+    void
+    Publish(const NodeRoleOptions& o) override
+    {
+        if (!m_spec.source)
+        {
+            NodeRole::Publish(o);
+        }
+        const SystemSpec& system = SystemRegistry::Get().Find(m_spec.system, m_spec.kind);
+        OverlayHelper helper = MakeHelper(m_spec, system, o);
+        Prepare(o, system, helper);
     }
 
     Ptr<Application>
@@ -313,13 +309,14 @@ class FileRole : public NodeRole
         r["block_size"] = m_manifest.GetBlockSize();
         r["manifest_sha256"] = BlockManifest::ToHex(m_manifest.GetFileDigest());
         bool ok = m_spec.source;
-        if (!m_spec.source && complete && m_app->GetStore())
+        if (!m_spec.source && complete && m_app->GetStore() && m_app->GetStore()->HoldsBytes())
         {
             const std::string got = BlockManifest::ToHex(m_app->GetStore()->ComputeFileDigest());
             r["file_sha256"] = got;
-            ok = got == BlockManifest::ToHex(m_manifest.GetFileDigest());
+            ok = BytesOk(got);
         }
         r["file_sha256_ok"] = ok;
+        AddResults(r);
         return r;
     }
 
@@ -358,17 +355,196 @@ class FileRole : public NodeRole
         return true;
     }
 
-  private:
+  protected:
+    /**
+     * Gets the file's description out of band: the source makes the file and publishes its
+     * manifest (--manifest), a receiver reads it. Sets m_manifest (its sizes become the
+     * application's), the source's m_content, and attributes of \p helper.
+     */
+    virtual void
+    Prepare(const NodeRoleOptions& o, const SystemSpec& system, OverlayHelper& helper)
+    {
+        if (o.manifest.empty())
+        {
+            throw std::invalid_argument(
+                "file roles need --manifest=PATH (the source writes it, receivers read it)");
+        }
+        if (system.prepareFile)
+        {
+            // Out-of-band set-up from the file itself (as BitTorrent's .torrent): such a
+            // system needs a role of its own (BitTorrentRole).
+            throw std::invalid_argument("role " + m_spec.name + ": system " + system.name
+                                        + " needs out-of-band set-up of its own");
+        }
+        if (m_spec.source)
+        {
+            m_content = LoadContent(o);
+            m_manifest = BlockManifest::Make(m_content, o.blockSize);
+            WriteManifestFile(m_manifest, o.manifest);
+        }
+        else
+        {
+            m_manifest = ReadManifestFile(o.manifest);
+            if (m_manifest.IsVirtual())
+            {
+                throw std::invalid_argument("manifest " + o.manifest
+                                            + " is of a virtual file: real hosts move real bytes");
+            }
+        }
+    }
+
+    /// Hands the application what Prepare() got (before it starts).
+    virtual void
+    Configure()
+    {
+        if (m_spec.source)
+        {
+            m_app->SetContent(m_content, m_manifest);
+        }
+        else
+        {
+            m_app->SetManifest(m_manifest);
+        }
+    }
+
+    /// Whether a complete receiver's file, of SHA-256 \p sha256 (hex), is the source's.
+    virtual bool
+    BytesOk(const std::string& sha256) const
+    {
+        return sha256 == BlockManifest::ToHex(m_manifest.GetFileDigest());
+    }
+
+    /// Adds a role's own keys to Results().
+    virtual void
+    AddResults(nlohmann::json& r) const
+    {
+    }
+
+    /// The source's file: --file, or generated from --size and --seed.
+    static FileContent
+    LoadContent(const NodeRoleOptions& o)
+    {
+        return o.file.empty() ? FileContent::Generate(o.size, o.seed)
+                              : FileContent::FromFile(o.file);
+    }
+
     NodeRoleSpec m_spec;
     FileContent m_content{FileContent::Virtual(1)}; ///< the source's file
     BlockManifest m_manifest;
     Ptr<FileDistributionApplication> m_app;
+
+  private:
     double m_completion{-1};
     double m_firstBlock{-1};
     uint64_t m_blocks{0};
     uint64_t m_duplicates{0};
     uint64_t m_sent{0};
     uint64_t m_control{0};
+};
+
+/**
+ * BitTorrent's seeder or peer: the file's description travels as a real .torrent (--torrent),
+ * which real clients read and write too. The seeder makes it (announcing --tracker, by
+ * default itself, running ours); a peer reads it (one a real client or mktorrent made too),
+ * announces to the tracker its URL names and checks each piece by the torrent's SHA-1.
+ */
+class BitTorrentRole : public FileRole
+{
+  public:
+    using FileRole::FileRole;
+
+  protected:
+    void
+    Prepare(const NodeRoleOptions& o, const SystemSpec&, OverlayHelper& helper) override
+    {
+        if (o.torrent.empty())
+        {
+            throw std::invalid_argument("BitTorrent roles need --torrent=PATH (the seeder writes "
+                                        "the .torrent, peers read it)");
+        }
+        Ipv4Address tracker;
+        uint16_t trackerPort = 0;
+        if (m_spec.source)
+        {
+            m_content = LoadContent(o);
+            tracker = o.tracker == Ipv4Address::GetAny() ? o.address : o.tracker;
+            trackerPort = o.trackerPort;
+            std::ostringstream url;
+            url << "http://" << tracker << ":" << trackerPort << "/announce";
+            std::string name = o.file.empty() ? "file" : o.file.substr(o.file.rfind('/') + 1);
+            m_torrent = TorrentMetainfo::Make(m_content, name.empty() ? "file" : name, url.str());
+            // Readers never see half a .torrent.
+            m_torrent.Save(o.torrent + ".tmp");
+            if (std::rename((o.torrent + ".tmp").c_str(), o.torrent.c_str()) != 0)
+            {
+                throw std::runtime_error("cannot rename " + o.torrent + ".tmp to " + o.torrent);
+            }
+            m_manifest = BlockManifest::Make(m_content, TorrentMetainfo::kBlockLength);
+        }
+        else
+        {
+            m_torrent = TorrentMetainfo::Load(o.torrent);
+            if (m_torrent.IsMultiFile())
+            {
+                throw std::invalid_argument("torrent " + o.torrent
+                                            + " lists several files: bullet-node downloads "
+                                              "single-file torrents");
+            }
+            try
+            {
+                std::tie(tracker, trackerPort) = ParseAnnounceUrl(m_torrent.GetAnnounce());
+            }
+            catch (const std::invalid_argument& e)
+            {
+                throw std::invalid_argument("torrent " + o.torrent + ": " + e.what());
+            }
+            // Sizes only: each piece's SHA-1 in the torrent checks the bytes.
+            m_manifest = BlockManifest::Make(FileContent::Virtual(m_torrent.GetLength()),
+                                             TorrentMetainfo::kBlockLength);
+        }
+        helper.SetAttribute("Tracker", Ipv4AddressValue(tracker));
+        helper.SetAttribute("TrackerPort", UintegerValue(trackerPort));
+        helper.SetAttribute("RunTracker", BooleanValue(m_spec.source && tracker == o.address));
+    }
+
+    void
+    Configure() override
+    {
+        Ptr<BitTorrentApplication> bt = DynamicCast<BitTorrentApplication>(m_app);
+        NS_ABORT_MSG_UNLESS(bt, "not a BitTorrentApplication");
+        bt->SetTorrent(m_torrent);
+        if (m_spec.source)
+        {
+            m_app->SetContent(m_content, m_manifest);
+        }
+    }
+
+    bool
+    BytesOk(const std::string&) const override
+    {
+        return true; // a complete peer's every piece passed the torrent's SHA-1
+    }
+
+    void
+    AddResults(nlohmann::json& r) const override
+    {
+        Ptr<BitTorrentApplication> bt = DynamicCast<BitTorrentApplication>(m_app);
+        r["info_hash"] = m_torrent.GetInfoHashHex();
+        r["pieces"] = m_torrent.GetNumPieces();
+        r["pieces_held"] = bt->GetPiecesHeld();
+        r["connections"] = bt->GetConnectionCount();
+        r["protocol_errors"] = bt->GetProtocolErrorCount();
+        if (Ptr<BitTorrentTracker> tracker = bt->GetTracker())
+        {
+            r["tracker"] = {{"announces", tracker->GetAnnounceCount()},
+                            {"rejected", tracker->GetRejectedCount()},
+                            {"scrapes", tracker->GetScrapeCount()},
+                            {"swarm", tracker->GetSwarmSize(m_torrent.GetInfoHash())}};
+        }
+    }
+
+  private:
+    TorrentMetainfo m_torrent;
 };
 
 std::unique_ptr<NodeRole>
@@ -381,6 +557,12 @@ std::unique_ptr<NodeRole>
 MakeFile(const NodeRoleSpec& spec)
 {
     return std::make_unique<FileRole>(spec);
+}
+
+std::unique_ptr<NodeRole>
+MakeBitTorrent(const NodeRoleSpec& spec)
+{
+    return std::make_unique<BitTorrentRole>(spec);
 }
 
 } // namespace
@@ -403,8 +585,75 @@ NodeRoles()
         {"bullet-prime-receiver", "bullet-prime", files, false,
          "Bullet' file receiver: reads --manifest, joins at --bootstrap, writes --output",
          MakeFile},
+        {"bittorrent-seeder", "bittorrent", files, true,
+         "BitTorrent seeder: generates (--size, --seed) or reads (--file) the file, writes its "
+         "--torrent announcing --tracker (default: itself, running the tracker)",
+         MakeBitTorrent},
+        {"bittorrent-peer", "bittorrent", files, false,
+         "BitTorrent peer: reads --torrent (ours or a real client's), announces to its tracker, "
+         "writes --output",
+         MakeBitTorrent},
     };
     return roles;
+}
+
+std::pair<Ipv4Address, uint16_t>
+ParseAnnounceUrl(const std::string& url)
+{
+    const std::string scheme = "http://";
+    const auto bad = [&url](const std::string& why) {
+        return std::invalid_argument("announce URL '" + url + "': " + why);
+    };
+    if (url.compare(0, scheme.size(), scheme) != 0)
+    {
+        throw bad("not http:// (bullet-node speaks BEP 3's HTTP announce)");
+    }
+    const std::string rest = url.substr(scheme.size());
+    const std::string authority = rest.substr(0, rest.find('/'));
+    const auto colon = authority.find(':');
+    const std::string host = authority.substr(0, colon);
+    // Four decimal numbers 0..255: a node on a real host has no resolver.
+    uint32_t parts = 0;
+    uint32_t value = 0;
+    uint32_t digits = 0;
+    for (size_t i = 0; i <= host.size(); ++i)
+    {
+        if (i == host.size() || host[i] == '.')
+        {
+            if (digits == 0 || value > 255)
+            {
+                throw bad("the host must be an IPv4 address (no names without a resolver)");
+            }
+            ++parts;
+            value = 0;
+            digits = 0;
+        }
+        else if (host[i] >= '0' && host[i] <= '9' && digits < 3)
+        {
+            value = value * 10 + uint32_t(host[i] - '0');
+            ++digits;
+        }
+        else
+        {
+            throw bad("the host must be an IPv4 address (no names without a resolver)");
+        }
+    }
+    if (parts != 4)
+    {
+        throw bad("the host must be an IPv4 address (no names without a resolver)");
+    }
+    uint32_t port = 80;
+    if (colon != std::string::npos)
+    {
+        const std::string p = authority.substr(colon + 1);
+        if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos
+            || std::stoul(p) == 0 || std::stoul(p) > 65535)
+        {
+            throw bad("bad port '" + p + "'");
+        }
+        port = uint32_t(std::stoul(p));
+    }
+    return {Ipv4Address(host.c_str()), uint16_t(port)};
 }
 
 const NodeRoleSpec&

@@ -37,7 +37,20 @@ struct NodeRoleOptions
     uint64_t size{2000000};    ///< files, source: bytes of a generated file
     uint64_t seed{1};          ///< files, source: seed of a generated file
     uint32_t blockSize{16384}; ///< files, source
+    /// BitTorrent: the .torrent, written by the seeder, read by peers (as users get one)
+    std::string torrent;
+    /// BitTorrent seeder: the tracker its .torrent names (0.0.0.0: itself, running ours)
+    Ipv4Address tracker{Ipv4Address::GetAny()};
+    uint16_t trackerPort{6969}; ///< BitTorrent seeder: the tracker's port in the .torrent
 };
+
+/**
+ * \ingroup bullet
+ * \brief The tracker of an announce URL a bullet-node can reach without a resolver:
+ * "http://A.B.C.D[:PORT]/..." (port 80 if absent).
+ * \throws std::invalid_argument naming the URL if it is not one (another scheme, a host name)
+ */
+std::pair<Ipv4Address, uint16_t> ParseAnnounceUrl(const std::string& url);
 
 /**
  * \ingroup bullet
@@ -54,6 +67,12 @@ class NodeRole
      * corrupt manifest)
      */
     virtual void Install(Ptr<Node> node, const NodeRoleOptions& options) = 0;
+    /**
+     * Only the role's out-of-band step, without a node: what a file source publishes (its
+     * manifest or .torrent) and its file, for WriteOutput() (e.g. for a real client to seed).
+     * \throws std::invalid_argument for roles without one (the default); as Install() otherwise
+     */
+    virtual void Publish(const NodeRoleOptions& options);
     /// The application installed.
     virtual Ptr<Application> GetApplication() const = 0;
     /// True once the role's goal is reached (a receiver holds the whole file); a role without

@@ -39,6 +39,7 @@ FileDistributionScenario::Config::AddTo(CommandLine& cmd)
     cmd.AddValue("topology", "mesh2008 (the 2008 paper's full-mesh ModelNet network) | inet",
                  topology);
     cmd.AddValue("nodes", "participants, the source included", nodes);
+    cmd.AddValue("source", "the source's participant index (-1: drawn from the seed)", source);
     cmd.AddValue("topoNodes", "inet: topology size (>= 3037)", topoNodes);
     cmd.AddValue("profile", "inet: bandwidth profile low|medium|high|prime2008", profile);
     cmd.AddValue("loss", "inet: loss profile none|bullet2003|bullet2008", loss);
@@ -131,6 +132,11 @@ FileDistributionScenario::Config::Validate() const
     if (nodes < 2)
     {
         throw std::invalid_argument("--nodes must be at least 2");
+    }
+    if (source < -1 || source >= int64_t(nodes))
+    {
+        throw std::invalid_argument("--source must be -1 (drawn) or a participant, 0.."
+                                    + std::to_string(nodes - 1));
     }
     if (payload != "real" && payload != "virtual")
     {
@@ -240,6 +246,10 @@ FileDistributionScenario::FileDistributionScenario(const Config& config)
     m_config.Validate();
     boost::random::mt19937_64 rng(config.seed + 17);
     m_source = boost::random::uniform_int_distribution<uint32_t>(0, config.nodes - 1)(rng);
+    if (config.source >= 0)
+    {
+        m_source = uint32_t(config.source);
+    }
     m_lives = DrawIncarnations();
     if (!m_config.partition.empty())
     {
@@ -826,6 +836,7 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     const bool churn = lives.size() > n;
     nlohmann::json summary;
     summary["receivers"] = receivers;
+    summary["source"] = m_source;
     summary["completed"] = times.size();
     summary["completion_s"] = times;
     const double mean = average(times);

@@ -38,6 +38,9 @@ class FileDistributionScenario
     {
         std::string topology{"mesh2008"}; ///< mesh2008 | inet
         uint32_t nodes{20};               ///< participants, the source included
+        /// The source's participant index, -1: drawn from the seed (e.g. 0 to match an
+        /// emulated run, where host 0 is the source).
+        int32_t source{-1};
         uint32_t topoNodes{5000};         ///< inet: topology size
         std::string profile{"medium"};    ///< inet: bandwidth profile
         std::string loss{"none"};         ///< inet: loss profile

@@ -34,6 +34,7 @@ StreamingScenario::Config::AddTo(CommandLine& cmd)
 {
     cmd.AddValue("topoNodes", "INET topology size (>= 3037)", topoNodes);
     cmd.AddValue("clients", "overlay participants (clients on degree-1 stubs)", clients);
+    cmd.AddValue("source", "the source's client index (-1: drawn from the seed)", source);
     cmd.AddValue("profile", "bandwidth profile: low|medium|high|prime2008", profile);
     cmd.AddValue("loss", "loss profile: none|bullet2003|bullet2008", loss);
     cmd.AddValue("seed", "topology, placement and protocol seed", seed);
@@ -83,6 +84,11 @@ StreamingScenario::Config::Validate() const
     if (clients < 2)
     {
         throw std::invalid_argument("--clients must be at least 2");
+    }
+    if (source < -1 || source >= int64_t(clients))
+    {
+        throw std::invalid_argument("--source must be -1 (drawn) or a client, 0.."
+                                    + std::to_string(clients - 1));
     }
     if (!(rateKbps > 0) || !(duration > 0) || warmup < 0 || warmup >= duration)
     {
@@ -154,6 +160,10 @@ StreamingScenario::StreamingScenario(const Config& config)
     // "We randomly select one of these participants to act as the source."
     boost::random::mt19937_64 rng(config.seed + 17);
     m_source = boost::random::uniform_int_distribution<uint32_t>(0, config.clients - 1)(rng);
+    if (config.source >= 0)
+    {
+        m_source = uint32_t(config.source);
+    }
 }
 
 const StreamingScenario::Config&
@@ -454,6 +464,7 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     metrics.WriteNodeSummary(out.Path(name + "-per-node.csv"), GetWindowStart(), end);
     metrics.WritePairs(out.Path(name + "-pairs.csv"));
     nlohmann::json summary = metrics.Summary(GetWindowStart(), end);
+    summary["source"] = m_source;
     summary["tree"] = treeInfo;
     summary["link_packets"] = links.GetPackets();
     summary["join_over_s"] = m_config.joinOver;

@@ -36,6 +36,9 @@ class StreamingScenario
     {
         uint32_t topoNodes{5000};
         uint32_t clients{100};
+        /// The source's client index, -1: drawn from the seed (e.g. 0 to match an emulated
+        /// run, where host 0 is the source).
+        int32_t source{-1};
         std::string profile{"medium"};
         std::string loss{"none"};
         uint64_t seed{1};

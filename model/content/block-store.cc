@@ -14,8 +14,23 @@ namespace ns3
 
 BlockStore::BlockStore(const BlockManifest& manifest)
     : m_manifest(manifest)
+    , m_keepBytes(!manifest.IsVirtual())
     , m_held(manifest.GetNumBlocks())
 {
+}
+
+BlockStore
+BlockStore::KeepBytesCheckedElsewhere(uint64_t fileSize, uint32_t blockSize)
+{
+    BlockStore store(BlockManifest::Make(FileContent::Virtual(fileSize), blockSize));
+    store.m_keepBytes = true;
+    return store;
+}
+
+bool
+BlockStore::HoldsBytes() const
+{
+    return m_keepBytes;
 }
 
 BlockStore::Result
@@ -36,7 +51,7 @@ BlockStore::Store(uint32_t block, const uint8_t* data, size_t len)
         ++m_rejected;
         return REJECTED;
     }
-    if (!m_manifest.IsVirtual())
+    if (m_keepBytes)
     {
         if (m_bytes.empty())
         {
@@ -112,7 +127,7 @@ BlockStore::ReadBlock(uint32_t block, std::vector<uint8_t>& out) const
                                + " is not held");
     }
     uint32_t len = m_manifest.GetBlockBytes(block);
-    if (m_manifest.IsVirtual())
+    if (!m_keepBytes)
     {
         out.assign(len, 0);
         return;
@@ -124,7 +139,7 @@ BlockStore::ReadBlock(uint32_t block, std::vector<uint8_t>& out) const
 Sha256Digest
 BlockStore::ComputeFileDigest() const
 {
-    if (m_manifest.IsVirtual())
+    if (!m_keepBytes)
     {
         throw std::logic_error("BlockStore::ComputeFileDigest: a virtual store holds no bytes");
     }
@@ -141,7 +156,7 @@ void
 BlockStore::WriteTo(const std::string& path) const
 {
     const std::string what = "cannot write file '" + path + "': ";
-    if (m_manifest.IsVirtual())
+    if (!m_keepBytes)
     {
         throw std::runtime_error(what + "the run carries virtual payloads (no bytes)");
     }

@@ -26,7 +26,9 @@ namespace ns3
  * source's and the file written out.
  *
  * The bytes take the whole file's size from the first block stored on. With a virtual
- * manifest the store holds no bytes and Store() checks only the length.
+ * manifest the store holds no bytes and Store() checks only the length, unless it was made
+ * with KeepBytesCheckedElsewhere(): then it keeps the bytes of blocks whose protocol checked
+ * them itself (BitTorrent's SHA-1 per piece, for a receiver that has only the .torrent).
  */
 class BlockStore
 {
@@ -41,6 +43,16 @@ class BlockStore
 
     /// An empty copy of the file \p manifest describes.
     explicit BlockStore(const BlockManifest& manifest);
+
+    /**
+     * An empty copy of a file of \p fileSize bytes in blocks of \p blockSize whose blocks the
+     * caller has checked before Store() (a protocol with digests of its own): Store() checks
+     * only numbers and lengths, and keeps the bytes.
+     * \throws std::invalid_argument for a size the manifest format cannot describe
+     */
+    static BlockStore KeepBytesCheckedElsewhere(uint64_t fileSize, uint32_t blockSize);
+    /// True if the store keeps bytes (a real manifest, or KeepBytesCheckedElsewhere()).
+    bool HoldsBytes() const;
 
     /// Verifies and keeps block \p block, the \p len bytes at \p data.
     Result Store(uint32_t block, const uint8_t* data, size_t len);
@@ -69,17 +81,18 @@ class BlockStore
      */
     void ReadBlock(uint32_t block, std::vector<uint8_t>& out) const;
 
-    /// SHA-256 of the reassembled file. \throws std::logic_error unless complete and not
-    /// virtual
+    /// SHA-256 of the reassembled file. \throws std::logic_error unless complete and
+    /// HoldsBytes()
     Sha256Digest ComputeFileDigest() const;
 
     /// Writes the reassembled file to \p path (replacing it). \throws std::runtime_error if
-    /// the store is incomplete or virtual, or the file cannot be written (the message names
+    /// the store is incomplete or holds no bytes, or the file cannot be written (the message names
     /// the path; a partly written file is removed).
     void WriteTo(const std::string& path) const;
 
   private:
     BlockManifest m_manifest;     //!< what blocks are checked against
+    bool m_keepBytes{false};      //!< bytes are kept (a real manifest, or checked elsewhere)
     BlockBitmap m_held;           //!< blocks held
     std::vector<uint8_t> m_bytes; //!< the file's bytes (sized at the first block stored)
     uint64_t m_rejected{0};       //!< bad blocks

@@ -264,6 +264,11 @@ BitTorrentApplication::DoStart()
         m_choker->AssignStreams(GetStream(kProtocolStream) + 2);
     }
     m_picker->Initialize(pieces); // after AssignStreams: draws the random-first order
+    if (!m_torrent.IsVirtual())
+    {
+        // Real bytes: with only the .torrent (no manifest), a piece's SHA-1 is the check.
+        KeepBytesCheckedByProtocol();
+    }
     m_havePiece.assign(pieces, false);
     m_piecesHeld = 0;
     if (IsSource())
@@ -815,6 +820,8 @@ BitTorrentApplication::HandleMessage(Peer& peer, const BtMessageHeader& m, Ptr<P
     {
         return "";
     }
+    NS_LOG_LOGIC(GetLocalAddress()
+                 << ": message " << uint32_t(m.GetId()) << " from " << peer.address);
     const uint32_t pieces = m_torrent.GetNumPieces();
     // Only BEP 3's own messages can come before a bitfield; extension messages (port,
     // BEP 10's 20, ...) neither count nor break the rule.

@@ -246,6 +246,18 @@ BitTorrentTracker::Answer(Ptr<Socket> socket, const HttpMessageReader& request, 
     {
         why = "method " + request.GetMethod() + " not supported";
     }
+    else if (target.compare(0, 7, "/scrape") == 0)
+    {
+        try
+        {
+            Scrape(socket, ScrapeRequest::FromTarget(target));
+            return;
+        }
+        catch (const std::exception& e)
+        {
+            why = e.what();
+        }
+    }
     else if (target.compare(0, 9, "/announce") != 0)
     {
         ++m_rejected;
@@ -259,11 +271,10 @@ BitTorrentTracker::Answer(Ptr<Socket> socket, const HttpMessageReader& request, 
         {
             const AnnounceRequest announce = AnnounceRequest::FromTarget(target);
             auto& swarm = m_swarms[announce.infoHash];
-            // Peers silent for longer than PeerTimeout are gone.
-            for (auto it = swarm.begin(); it != swarm.end();)
+            Expire(swarm);
+            if (announce.event == AnnounceRequest::COMPLETED)
             {
-                it = Simulator::Now() - it->second.lastSeen > m_peerTimeout ? swarm.erase(it)
-                                                                            : std::next(it);
+                ++m_downloaded[announce.infoHash];
             }
             if (announce.event == AnnounceRequest::STOPPED)
             {
@@ -319,6 +330,57 @@ BitTorrentTracker::Answer(Ptr<Socket> socket, const HttpMessageReader& request, 
     AnnounceResponse failure;
     failure.failure = why;
     Reply(socket, MakeHttpResponse(200, "OK", failure.Encode()));
+}
+
+void
+BitTorrentTracker::Expire(std::map<PeerId, Entry>& swarm)
+{
+    // Peers silent for longer than PeerTimeout are gone.
+    for (auto it = swarm.begin(); it != swarm.end();)
+    {
+        it = Simulator::Now() - it->second.lastSeen > m_peerTimeout ? swarm.erase(it)
+                                                                    : std::next(it);
+    }
+}
+
+void
+BitTorrentTracker::Scrape(Ptr<Socket> socket, const ScrapeRequest& request)
+{
+    ScrapeResponse response;
+    auto add = [this, &response](const Sha1Digest& hash, std::map<PeerId, Entry>& swarm) {
+        Expire(swarm);
+        ScrapeResponse::File& f = response.files[hash];
+        for (const auto& [id, entry] : swarm)
+        {
+            (entry.left == 0 ? f.complete : f.incomplete) += 1;
+        }
+        auto d = m_downloaded.find(hash);
+        f.downloaded = d == m_downloaded.end() ? 0 : d->second;
+    };
+    if (request.infoHashes.empty())
+    {
+        for (auto& [hash, swarm] : m_swarms)
+        {
+            add(hash, swarm);
+        }
+    }
+    for (const Sha1Digest& hash : request.infoHashes)
+    {
+        auto it = m_swarms.find(hash);
+        if (it != m_swarms.end())
+        {
+            add(hash, it->second); // torrents the tracker does not know are left out
+        }
+    }
+    ++m_scrapes;
+    NS_LOG_INFO("tracker: scrape of " << response.files.size() << " torrents");
+    Reply(socket, MakeHttpResponse(200, "OK", response.Encode()));
+}
+
+uint64_t
+BitTorrentTracker::GetScrapeCount() const
+{
+    return m_scrapes;
 }
 
 void

@@ -29,7 +29,9 @@ namespace ns3
  * has left) in the swarm of that info hash, and answers with a bencoded dictionary: the
  * re-announce interval, how many seeds and downloaders it knows, and up to min(numwant,
  * MaxPeers) other peers of the swarm drawn at random, compact unless the client asked
- * otherwise. `event=stopped` removes the peer. Then it closes the connection.
+ * otherwise. `event=stopped` removes the peer. Then it closes the connection. A scrape
+ * (BEP 48, `GET /scrape[?info_hash=...]`, which real clients send beside their announces)
+ * gets each known torrent's seeds, leechers and "completed" events so far.
  *
  * Bad input never reaches the swarm: a malformed or oversized HTTP request gets "400 Bad
  * Request", an announce with a missing or malformed parameter a bencoded "failure reason"
@@ -56,8 +58,10 @@ class BitTorrentTracker : public Application
     uint32_t GetSwarmSize(const Sha1Digest& infoHash) const;
     /// Announces answered with a peer list.
     uint64_t GetAnnounceCount() const;
-    /// Requests rejected (bad HTTP or bad announce).
+    /// Requests rejected (bad HTTP, a bad announce or scrape, an unknown path).
     uint64_t GetRejectedCount() const;
+    /// Scrapes answered (BEP 48: GET /scrape, counts per torrent).
+    uint64_t GetScrapeCount() const;
     /// Fixes the tracker's random stream (peer sampling). \returns 1
     int64_t AssignStreams(int64_t stream);
 
@@ -79,6 +83,12 @@ class BitTorrentTracker : public Application
     void Answer(Ptr<Socket> socket, const HttpMessageReader& request, Ipv4Address from);
     /// Sends \p response and closes the connection.
     void Reply(Ptr<Socket> socket, const std::string& response);
+
+    struct Entry;
+    /// Forgets the peers of \p swarm silent for longer than PeerTimeout.
+    void Expire(std::map<PeerId, Entry>& swarm);
+    /// Answers a scrape on \p socket and closes it.
+    void Scrape(Ptr<Socket> socket, const ScrapeRequest& request);
 
     /// What the tracker knows of one peer.
     struct Entry
@@ -107,8 +117,10 @@ class BitTorrentTracker : public Application
     std::map<Ptr<Socket>, Connection> m_connections;
     std::map<Sha1Digest, std::map<PeerId, Entry>> m_swarms;
     Ptr<UniformRandomVariable> m_rng;
+    std::map<Sha1Digest, uint32_t> m_downloaded; ///< "completed" events per torrent
     uint64_t m_announces{0};
     uint64_t m_rejected{0};
+    uint64_t m_scrapes{0};
 
     TracedCallback<Ipv4Address, uint32_t, uint64_t> m_announceTrace;
     TracedCallback<Ipv4Address, const std::string&> m_rejectedTrace;

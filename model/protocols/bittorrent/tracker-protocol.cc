@@ -290,64 +290,81 @@ AnnounceRequest::ToHttp(const std::string& hostPort, const std::string& path) co
     return "GET " + t + " HTTP/1.0\r\nHost: " + hostPort + "\r\n\r\n";
 }
 
+namespace
+{
+
+/// Calls \p f(name, value) for every parameter of \p target's query (after '?', split at
+/// '&', name and value percent-decoded; empty pairs skipped), in order.
+template<class F>
+void
+ForEachParameter(const std::string& target, F f)
+{
+    size_t q = target.find('?');
+    if (q == std::string::npos)
+    {
+        return;
+    }
+    std::string query = target.substr(q + 1);
+    size_t start = 0;
+    while (start <= query.size())
+    {
+        size_t amp = query.find('&', start);
+        if (amp == std::string::npos)
+        {
+            amp = query.size();
+        }
+        std::string pair = query.substr(start, amp - start);
+        start = amp + 1;
+        if (pair.empty())
+        {
+            continue;
+        }
+        size_t eq = pair.find('=');
+        std::string rawName = pair.substr(0, eq);
+        std::string rawValue = eq == std::string::npos ? "" : pair.substr(eq + 1);
+        std::string name;
+        try
+        {
+            name = PercentDecode(rawName);
+        }
+        catch (const std::runtime_error&)
+        {
+            throw std::runtime_error("announce: bad percent-escape in parameter name '" + rawName
+                                     + "'");
+        }
+        std::string value;
+        try
+        {
+            value = PercentDecode(rawValue);
+        }
+        catch (const std::runtime_error& e)
+        {
+            BadParameter(name, std::string("has a ") + e.what());
+        }
+        f(name, std::move(value));
+    }
+}
+
+} // namespace
+
 AnnounceRequest
 AnnounceRequest::FromTarget(const std::string& target)
 {
     NS_LOG_FUNCTION(target);
     std::map<std::string, std::string> params;
-    size_t q = target.find('?');
-    if (q != std::string::npos)
-    {
-        std::string query = target.substr(q + 1);
-        size_t start = 0;
-        while (start <= query.size())
+    ForEachParameter(target, [&params](const std::string& name, std::string value) {
+        static const char* const kKnown[]
+            = {"info_hash", "peer_id", "port",    "uploaded", "downloaded",
+               "left",      "event",   "numwant", "compact"};
+        if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown))
         {
-            size_t amp = query.find('&', start);
-            if (amp == std::string::npos)
-            {
-                amp = query.size();
-            }
-            std::string pair = query.substr(start, amp - start);
-            start = amp + 1;
-            if (pair.empty())
-            {
-                continue;
-            }
-            size_t eq = pair.find('=');
-            std::string rawName = pair.substr(0, eq);
-            std::string rawValue = eq == std::string::npos ? "" : pair.substr(eq + 1);
-            std::string name;
-            try
-            {
-                name = PercentDecode(rawName);
-            }
-            catch (const std::runtime_error&)
-            {
-                throw std::runtime_error("announce: bad percent-escape in parameter name '"
-                                         + rawName + "'");
-            }
-            std::string value;
-            try
-            {
-                value = PercentDecode(rawValue);
-            }
-            catch (const std::runtime_error& e)
-            {
-                BadParameter(name, std::string("has a ") + e.what());
-            }
-            static const char* const kKnown[]
-                = {"info_hash", "peer_id", "port",    "uploaded", "downloaded",
-                   "left",      "event",   "numwant", "compact"};
-            if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown))
-            {
-                continue;
-            }
-            if (!params.emplace(name, std::move(value)).second)
-            {
-                BadParameter(name, "is given twice");
-            }
+            return;
         }
-    }
+        if (!params.emplace(name, std::move(value)).second)
+        {
+            BadParameter(name, "is given twice");
+        }
+    });
     auto get = [&params](const std::string& name) -> const std::string& {
         auto it = params.find(name);
         if (it == params.end())
@@ -410,6 +427,39 @@ AnnounceRequest::operator==(const AnnounceRequest& o) const
     return infoHash == o.infoHash && peerId == o.peerId && port == o.port && uploaded == o.uploaded
            && downloaded == o.downloaded && left == o.left && event == o.event
            && numwant == o.numwant && compact == o.compact;
+}
+
+// ------------------------------------------------------------------ scrape (BEP 48)
+
+ScrapeRequest
+ScrapeRequest::FromTarget(const std::string& target)
+{
+    NS_LOG_FUNCTION(target);
+    ScrapeRequest r;
+    ForEachParameter(target, [&r](const std::string& name, std::string value) {
+        if (name == "info_hash")
+        {
+            r.infoHashes.push_back(TwentyBytes(name, value));
+        }
+    });
+    return r;
+}
+
+std::string
+ScrapeResponse::Encode() const
+{
+    BencodeValue::Dict list;
+    for (const auto& [hash, f] : files)
+    {
+        BencodeValue::Dict d;
+        d["complete"] = BencodeValue::Integer(f.complete);
+        d["downloaded"] = BencodeValue::Integer(f.downloaded);
+        d["incomplete"] = BencodeValue::Integer(f.incomplete);
+        list[std::string(hash.begin(), hash.end())] = BencodeValue::MakeDict(std::move(d));
+    }
+    BencodeValue::Dict top;
+    top["files"] = BencodeValue::MakeDict(std::move(list));
+    return BencodeEncode(BencodeValue::MakeDict(std::move(top)));
 }
 
 // ------------------------------------------------------------------ TrackerPeer

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -89,6 +90,46 @@ struct AnnounceRequest
 
     /// Same fields. \param other the request to compare with \return true if equal
     bool operator==(const AnnounceRequest& other) const;
+};
+
+/**
+ * \ingroup bullet
+ * \brief A scrape (BEP 48): "GET /scrape?info_hash=..[&info_hash=..]", the swarms' counts
+ * without joining them (real clients such as transmission ask it beside their announces).
+ */
+struct ScrapeRequest
+{
+    std::vector<Sha1Digest> infoHashes; //!< the torrents asked about (empty: every one)
+
+    /**
+     * Parses the request line's target: every info_hash parameter (each decoding to 20
+     * bytes); other parameters are ignored.
+     * \param target the path and query
+     * \return the request
+     * \throws std::runtime_error naming a bad info_hash
+     */
+    static ScrapeRequest FromTarget(const std::string& target);
+};
+
+/**
+ * \ingroup bullet
+ * \brief The tracker's reply to a scrape (BEP 48): d5:files d <info hash> d complete,
+ * downloaded, incomplete e e e.
+ */
+struct ScrapeResponse
+{
+    /// One torrent's counts.
+    struct File
+    {
+        uint32_t complete{0};   //!< seeds
+        uint32_t downloaded{0}; //!< "completed" events the tracker has seen
+        uint32_t incomplete{0}; //!< leechers
+    };
+
+    std::map<Sha1Digest, File> files; //!< by info hash
+
+    /// \return the bencoded reply's body
+    std::string Encode() const;
 };
 
 /**

@@ -291,6 +291,17 @@ FileDistributionApplication::CountRejected(uint32_t blocks)
 }
 
 void
+FileDistributionApplication::KeepBytesCheckedByProtocol()
+{
+    if (IsSource() || m_store)
+    {
+        return;
+    }
+    m_store = std::make_unique<BlockStore>(
+        BlockStore::KeepBytesCheckedElsewhere(GetFileSize(), GetBlockSize()));
+}
+
+void
 FileDistributionApplication::NotifyBlockSent(Ipv4Address to, uint32_t block, uint32_t bytes)
 {
     m_txTrace(to, block, bytes);

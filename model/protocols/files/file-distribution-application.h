@@ -135,6 +135,13 @@ class FileDistributionApplication : public OverlayApplication
     void NotifyDuplicate(Ipv4Address from, uint32_t block, uint32_t bytes);
     /// Counts \p blocks blocks whose bytes failed a protocol's own check (GetRejectedBlocks).
     void CountRejected(uint32_t blocks);
+    /**
+     * For a receiver without a manifest whose protocol checks the bytes itself (BitTorrent
+     * with only the .torrent, as from a real client): from now on AcceptBlock keeps the bytes
+     * of the blocks it books, checked by number and length only, so that GetStore() holds the
+     * file. Call at start (DoStart); nothing happens at the source or with a store already.
+     */
+    void KeepBytesCheckedByProtocol();
     /// The largest block number this file's blocks (encoded ones included) can have, plus one.
     uint32_t GetBlockSpace() const;
 
