@@ -804,7 +804,9 @@ class Run:
             "from_parent_kbps": mean("from_parent_kbps"),
             "min_useful_kbps": min((x.get("useful_kbps", 0) for x in recv), default=0),
             "duplicate_fraction": dups / packets if packets else 0,
-            "control_kbps": mean("control_kbps"),
+            # Over every node, the source included, as the simulation's.
+            "control_kbps": sum(r.get("results", {}).get("control_kbps", 0) for r in records)
+            / len(records) if records else 0,
             "source_sent_kbps": src.get("sent_kbps"),
         }
 

@@ -131,7 +131,12 @@ class StreamingRole : public NodeRole
         m_app->TraceConnectWithoutContext("ControlTx",
                                           Callback<void, Ipv4Address, uint16_t, uint32_t>(
                                               [this](Ipv4Address, uint16_t, uint32_t bytes) {
-                                                  m_control += bytes;
+                                                  // Over the window, as the simulation's
+                                                  // control_kbps.
+                                                  if (Simulator::Now().GetSeconds() >= m_warmup)
+                                                  {
+                                                      m_control += bytes;
+                                                  }
                                               }));
     }
 
@@ -162,7 +167,7 @@ class StreamingRole : public NodeRole
         r["raw_kbps"] = kbps(m_raw);
         r["from_parent_kbps"] = kbps(m_parent);
         r["sent_kbps"] = kbps(m_sent);
-        r["control_kbps"] = now > 0 ? m_control * 8.0 / 1000 / now : 0.0;
+        r["control_kbps"] = kbps(m_control);
         r["packets"] = m_packets;
         r["duplicates"] = m_duplicates;
         r["duplicate_fraction"] = m_packets ? double(m_duplicates) / m_packets : 0.0;
