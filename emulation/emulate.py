@@ -13,15 +13,19 @@ summary.json in the simulation's format plus an "emulation" object (the emulator
 report, every node's record), prints the table and removes everything again, also on
 Ctrl-C, SIGTERM or failure. doc/emulation.md, "Our protocols on real hosts".
 """
+import glob
 import hashlib
+import io
 import json
 import math
 import os
+import re
 import shlex
 import shutil
 import signal
 import subprocess
 import sys
+import tarfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -57,6 +61,8 @@ COMMON = {
     "outdir": ("", "results (default results/emulate-<program>)"),
     "prefix": ("", "name prefix of the hosts (default: e<pid>)"),
     "timeout": ("", "seconds before giving up (default: files 300, streaming duration + 60)"),
+    "vms": ("0", "files: the last K receivers run in QEMU VMs (bullet-node in a VM of its own, "
+            "on a bridged TAP) instead of namespaces"),
 }
 SPECIFIC = {
     "file-distribution": {
@@ -188,6 +194,18 @@ def parse(line):
                     raise ValueError
             except ValueError:
                 raise Refusal("--%s must be a positive number" % key)
+    try:
+        vms = int(opts["vms"])
+    except ValueError:
+        raise Refusal("--vms must be a number")
+    if vms and prog != "file-distribution":
+        raise Refusal("--vms is for file-distribution (VM hosts run file receivers)")
+    if not 0 <= vms <= hosts - 1:
+        raise Refusal("--vms must be 0..%d (host 0, the source, is a namespace)" % (hosts - 1))
+    for s in systems:
+        clients = bt_clients(s, opts, hosts)
+        if vms and clients and any(c != "ours" for c in clients[hosts - vms:]):
+            raise Refusal("--vms: VM hosts run bullet-node (ours), not a real BitTorrent client")
     if opts["prefix"] and not (opts["prefix"][0].isalpha() and opts["prefix"].isalnum()
                                and opts["prefix"].islower() and len(opts["prefix"]) <= 10):
         raise Refusal("--prefix must be 1-10 of [a-z0-9], starting with a letter")
@@ -202,6 +220,16 @@ def bt_clients(system, opts, hosts):
     if not given:
         given = ["transmission" if system == "transmission" else "ours"]
     return [given[i % len(given)] for i in range(hosts)]
+
+
+def parse_size(text):
+    """Bytes of a size as bullet-node reads it: 2MB, 500kB, 1MiB, 1000000."""
+    m = re.fullmatch(r"([0-9.]+)\s*([A-Za-z]*)", text.strip())
+    units = {"": 1, "B": 1, "kB": 1e3, "KB": 1e3, "MB": 1e6, "GB": 1e9, "KiB": 1024,
+             "MiB": 1 << 20, "GiB": 1 << 30}
+    if not m or m.group(2) not in units:
+        raise Refusal("--size '%s' is not a size (e.g. 2MB, 500kB)" % text)
+    return int(float(m.group(1)) * units[m.group(2)])
 
 
 def torrent_name(path):
@@ -269,6 +297,7 @@ class Run:
                                                                      "emulate-" + prog))
         self.emulator = None
         self.hosts_up = False
+        self.vms = set(range(hosts - int(opts["vms"]), hosts)) if int(opts["vms"]) else set()
         self.runs = {}  # system -> (its summary, its hosts' records), in the order run
         self.begin(systems[0])
 
@@ -339,6 +368,8 @@ class Run:
                            capture_output=True, text=True)
         if r.returncode != 0:
             raise Refusal("hosts-up.sh failed: " + r.stderr.strip())
+        for i in sorted(self.vms):
+            self.make_vm_host(i)
         o = self.opts
         argv = [os.path.join(self.bindir, "bullet-emulator"), "--hosts=%d" % self.hosts,
                 "--prefix=" + self.prefix, "--outdir=" + os.path.join(self.outdir, "emulator"),
@@ -371,6 +402,106 @@ class Run:
                 raise Refusal("bullet-emulator did not start within 180 s")
             time.sleep(0.2)
 
+    # ------------------------------------------------------------------ VM hosts
+    def make_vm_host(self, i):
+        """Host i becomes a VM's: its namespace and veth go, a TAP of its own (<P>q<i>, which
+        hosts-down.sh removes) joins the host's bridge; the VM's NIC sits on that TAP."""
+        p = self.prefix
+        steps = [["ip", "netns", "del", "%sh%d" % (p, i)], ["ip", "link", "del", "%sv%d" % (p, i)],
+                 ["ip", "tuntap", "add", "dev", "%sq%d" % (p, i), "mode", "tap"],
+                 ["ip", "link", "set", "%sq%d" % (p, i), "master", "%sb%d" % (p, i)],
+                 ["ip", "link", "set", "%sq%d" % (p, i), "up"]]
+        for argv in steps:
+            r = subprocess.run(argv, capture_output=True, text=True)
+            if r.returncode != 0:
+                raise Refusal("VM host %d: %s failed: %s" % (i, " ".join(argv), r.stderr.strip()))
+        if not hasattr(self, "initramfs"):
+            vmdir = os.path.join(self.outdir, "vm")
+            os.makedirs(vmdir, exist_ok=True)
+            self.initramfs = os.path.join(vmdir, "initramfs.cpio")
+            r = subprocess.run([os.path.join(HERE, "vm", "make-initramfs.sh"), self.bindir,
+                                self.initramfs], capture_output=True, text=True)
+            if r.returncode != 0:
+                raise Refusal("cannot make the VM's initramfs: " + r.stderr.strip())
+            log(r.stdout.strip())
+
+    def launch_vm(self, i, argv):
+        """bullet-node's argv for host i, run in a QEMU VM: the files it reads go in on a
+        tar disk (/dev/vdb), the received file comes out raw on /dev/vda, its results on the
+        serial console."""
+        run_files = {}
+        inside = []
+        self.vm_output = getattr(self, "vm_output", {})
+        for a in argv[1:]:
+            key, eq, val = a.partition("=")
+            if key in ("--manifest", "--torrent"):
+                run_files[key[2:]] = val
+                a = "%s=/run/bullet/%s" % (key, key[2:])
+            elif key == "--output":
+                self.vm_output[i] = val
+                a = "--output=/dev/vda"
+            elif key == "--results":
+                a = "--results=/run/bullet/results.json"
+            inside.append(a)
+        inside += ["--exitOnComplete=true", "--linger=10"]
+        tarpath = os.path.join(self.workdir, "h%d.run.tar" % i)
+        with tarfile.open(tarpath, "w", format=tarfile.USTAR_FORMAT) as t:
+            data = ("\n".join(inside) + "\n").encode()
+            info = tarfile.TarInfo("args")
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+            for name, path in run_files.items():
+                t.add(path, arcname=name)
+        image = os.path.join(self.workdir, "h%d.disk" % i)
+        with open(image, "wb") as f:
+            f.truncate((self.file_bytes() + 511) // 512 * 512)
+        kernel = sorted(glob.glob("/boot/vmlinuz-*"))[-1]
+        kvm = os.access("/dev/kvm", os.R_OK | os.W_OK) and any(
+            w in open("/proc/cpuinfo").read() for w in (" vmx", " svm"))
+        qemu = ["qemu-system-x86_64", "-accel", "kvm" if kvm else "tcg", "-m", "768",
+                "-smp", "1", "-display", "none", "-monitor", "none", "-no-reboot",
+                "-kernel", kernel, "-initrd", self.initramfs,
+                "-append", "console=ttyS0 panic=-1 ipv6.disable=1 quiet",
+                "-netdev", "tap,id=n0,ifname=%sq%d,script=no,downscript=no" % (self.prefix, i),
+                "-device", "virtio-net-pci,netdev=n0,mac=52:54:00:00:%02x:%02x" % (i >> 8, i & 255),
+                "-drive", "file=%s,format=raw,if=virtio" % image,
+                "-drive", "file=%s,format=raw,if=virtio,readonly=on" % tarpath,
+                "-serial", "file:" + os.path.join(self.workdir, "h%d.console" % i)]
+        self.nodes[i] = self.start(qemu, os.path.join(self.workdir, "h%d.log" % i))
+
+    def file_bytes(self):
+        """The distributed file's size in bytes (--file, or --size)."""
+        if self.opts["file"]:
+            return os.path.getsize(self.opts["file"])
+        return parse_size(self.opts["size"])
+
+    def vm_record(self, i):
+        """A VM host's record, once its console has it: bullet-node's JSON, its exit status,
+        and the received file copied out of the VM's disk."""
+        try:
+            text = open(os.path.join(self.workdir, "h%d.console" % i), errors="replace").read()
+        except OSError:
+            return None
+        if "BULLET-RESULTS-END" not in text:
+            return None
+        body = text.split("BULLET-RESULTS-BEGIN", 1)[1].split("BULLET-RESULTS-END", 1)[0]
+        try:
+            record = json.loads(body)
+        except ValueError:
+            record = {"ok": False, "error": "the VM printed no results"}
+        m = re.search(r"BULLET-EXIT (\d+)", text)
+        record["vm_exit_status"] = int(m.group(1)) if m else None
+        record["vm"] = True
+        out = self.vm_output.get(i)
+        if out and record.get("results", {}).get("complete") and not os.path.exists(out):
+            size = self.file_bytes()
+            with open(os.path.join(self.workdir, "h%d.disk" % i), "rb") as src, \
+                    open(out, "wb") as dst:
+                dst.write(src.read(size))
+        with open(self.result_path(i), "w") as f:
+            json.dump(record, f, indent=2)
+        return record
+
     def node_argv(self, i, role, extra):
         return ([os.path.join(self.bindir, "bullet-node"), "--role=" + role,
                  "--address=%s.3/24" % host_net(i), "--index=%d" % i,
@@ -382,6 +513,9 @@ class Run:
 
     def launch(self, i, role, extra):
         argv = self.node_argv(i, role, extra)
+        if i in self.vms:
+            self.launch_vm(i, argv)
+            return
         self.nodes[i] = self.start(argv, os.path.join(self.workdir, "h%d.log" % i),
                                    netns="%sh%d" % (self.prefix, i))
 
@@ -410,6 +544,8 @@ class Run:
     def read_result(self, i):
         if i in self.external:
             return self.external_record(i)
+        if i in self.vms:
+            return self.vm_record(i)
         try:
             with open(self.result_path(i)) as f:
                 return json.load(f)
@@ -475,7 +611,9 @@ class Run:
             # the overlay's other nodes do. The emulator or the source dying ends the run.
             for i in receivers:
                 p = self.nodes[i]
-                if i not in self.lost and p.poll() is not None and p.returncode != 0:
+                vm_gone = (i in self.vms and p.poll() is not None
+                           and not (self.read_result(i) or {}).get("results", {}).get("complete"))
+                if i not in self.lost and p.poll() is not None and (p.returncode != 0 or vm_gone):
                     self.lost[i] = p.returncode
                     text = open(os.path.join(self.workdir, "h%d.log" % i)).read()
                     log("host %d's bullet-node %s after %.1f s; the other receivers go on:\n%s"
@@ -644,6 +782,8 @@ class Run:
             r["exit_status"] = (0 if i in self.stopped and i not in self.lost
                                 and (i not in self.external or r.get("ok"))
                                 else p.returncode if p else None)
+            if i in self.vms and "vm_exit_status" in r:
+                r["exit_status"] = r["vm_exit_status"]  # bullet-node's, inside the VM
             if i in self.external:
                 r["client"] = "transmission-cli"
             if i in self.lost:
@@ -894,6 +1034,15 @@ def main(argv):
         for b in ("bullet-node", "bullet-emulator"):
             if not os.access(os.path.join(bindir, b), os.X_OK):
                 raise Refusal("%s not built in %s (./ns3 build %s)" % (b, bindir, b))
+        if int(opts["vms"]):
+            for tool, pkg in (("qemu-system-x86_64", "qemu-system-x86"),
+                              ("busybox", "busybox-static")):
+                if not shutil.which(tool):
+                    raise Refusal("--vms needs %s (apt-get install %s; ./ns3 installs it)"
+                                  % (tool, pkg))
+            if not glob.glob("/boot/vmlinuz-*"):
+                raise Refusal("--vms needs a kernel in /boot (apt-get install linux-image-amd64; "
+                              "./ns3 installs it)")
         if any("transmission" in bt_clients(s, opts, hosts) for s in systems):
             for tool in ("transmission-cli", "opentracker"):
                 if not shutil.which(tool):

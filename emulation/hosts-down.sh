@@ -3,7 +3,8 @@
 #
 #   emulation/hosts-down.sh [PREFIX]      (default prefix: be)
 #
-# Removes namespaces <P>h<N> and interfaces <P>t<N>, <P>b<N>, <P>v<N>, whatever is left of
+# Removes namespaces <P>h<N> and interfaces <P>t<N>, <P>b<N>, <P>v<N> (and <P>q<N>, the TAPs of
+# VM hosts ./ns3 emulate --vms adds), whatever is left of
 # them (safe after a partial set-up or a crash, and safe to repeat). Processes still running
 # inside the namespaces are killed first, or the namespaces could not go.
 set -uo pipefail
@@ -20,7 +21,7 @@ for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${P}h[0-9]+
     ip netns del "$ns" && removed=$((removed + 1))
 done
 for dev in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' |
-    grep -E "^${P}[vtb][0-9]+$"); do
+    grep -E "^${P}[vtbq][0-9]+$"); do
     ip link del "$dev" 2>/dev/null && removed=$((removed + 1))
 done
 echo "hosts-down: removed $removed namespaces and interfaces with prefix '$P'"
