@@ -165,6 +165,7 @@ def parse(line):
                           % (" and ".join(BT_CLIENTS), opts["btClients"]))
         if not any(PROGRAMS[prog]["systems"][s] == "bittorrent" for s in systems):
             raise Refusal("--btClients is for the BitTorrent systems (bittorrent, transmission)")
+
     for s in systems:
         if PROGRAMS[prog]["systems"][s] == "bittorrent" and opts.get("blockSize") != "16384":
             raise Refusal("BitTorrent moves 16 KiB blocks: --blockSize must be 16384 with %s" % s)
@@ -664,33 +665,43 @@ class Run:
         host 0's kernel address). Returns the .torrent's path."""
         torrent = os.path.join(self.workdir, "file.torrent")
         src = ["--torrent=" + torrent] + self.source_options()
+        # Host 0 holds the tracker beside the seeder: ours in our seeder's node (.3), or
+        # opentracker beside a real seeder on the kernel's address (.2). Not across the two: a
+        # node and its own namespace's kernel cannot talk (doc/emulation.md, "What is not
+        # done").
+        self.tracker = "ours" if self.clients[0] == "ours" else "opentracker"
+        tracker = "%s.%d" % (host_net(0), 3 if self.tracker == "ours" else 2)
         if self.clients[0] == "ours":
-            self.launch(0, "bittorrent-seeder", src)
+            self.launch(0, "bittorrent-seeder", src + ["--tracker=" + tracker])
             self.wait_for(torrent, ".torrent")
-            return torrent
-        tracker = "%s.2" % host_net(0)
-        argv = self.node_argv(0, "bittorrent-seeder", src + ["--tracker=" + tracker, "--prepare"])
-        r = subprocess.run(argv, capture_output=True, text=True)
-        if r.returncode != 0:
-            raise RunFailure("bullet-node could not prepare the file and its .torrent:\n"
-                             + excerpt(r.stdout + r.stderr))
+        else:
+            argv = self.node_argv(0, "bittorrent-seeder",
+                                  src + ["--tracker=" + tracker, "--prepare"])
+            r = subprocess.run(argv, capture_output=True, text=True)
+            if r.returncode != 0:
+                raise RunFailure("bullet-node could not prepare the file and its .torrent:\n"
+                                 + excerpt(r.stdout + r.stderr))
+        if self.tracker == "opentracker":
+            self.start_opentracker(torrent, tracker)
+            self.start_real_client(0, torrent, seed=True)
+        return torrent
+
+    def start_opentracker(self, torrent, address):
+        """Debian's opentracker on host 0's kernel address, serving the .torrent's info-hash
+        (it is built in whitelist mode: it serves only the info-hashes its whitelist names)."""
         with open(torrent, "rb") as f:
             data = f.read()
         a, b = bdecode_info_span(data)
-        # Debian's opentracker serves only the info-hashes its whitelist names.
-        whitelist = os.path.join(self.workdir, "whitelist")
-        with open(whitelist, "w") as f:
+        with open(os.path.join(self.workdir, "whitelist"), "w") as f:
             f.write(hashlib.sha1(data[a:b]).hexdigest() + "\n")
         logpath = os.path.join(self.workdir, "opentracker.log")
         # It chroots into -d and drops root for -u (it refuses to run as root): the whitelist
         # is named inside the chroot.
-        p = self.start(["opentracker", "-i", tracker, "-p", str(TRACKER_PORT), "-P",
+        p = self.start(["opentracker", "-i", address, "-p", str(TRACKER_PORT), "-P",
                         str(TRACKER_PORT), "-d", self.workdir, "-w", "/whitelist",
                         "-u", "nobody"], logpath, netns="%sh0" % self.prefix)
         self.extras.append(p)
         self.extra_info.append((p, "opentracker", logpath))
-        self.start_real_client(0, torrent, seed=True)
-        return torrent
 
     def start_real_client(self, i, torrent, seed):
         """transmission-cli on host i's kernel (.2): peers only through the tracker (no DHT,
@@ -807,7 +818,7 @@ class Run:
         system["failed_hosts"] = [r["host"] for r in records if r.get("exit_status") != 0]
         if self.kind == "bittorrent":
             system["clients"] = self.clients
-            system["tracker"] = ("ours, on host 0's node" if self.clients[0] == "ours"
+            system["tracker"] = ("ours, in the seeder's node" if self.tracker == "ours"
                                  else "opentracker, on host 0's kernel address")
         self.write_csv(records)
         self.runs[self.system] = (system, records)

@@ -461,6 +461,33 @@ TEST(BulletNode, PeerRefusesATorrentItCannotUseAndSaysWhy)
     std::filesystem::remove_all(dir);
 }
 
+/// The standalone tracker role runs our BitTorrentTracker alone on a node; one that no peer
+/// announced to by --duration exits 4 and says so, its counts in its JSON.
+TEST(BulletNode, ATrackerNoPeerAnnouncedToExitsFourAndSaysSo)
+{
+    PrivateNamespace ns('k');
+    if (ns.name().empty())
+    {
+        GTEST_SKIP() << "needs root and network namespaces";
+    }
+    const std::string dir = TempDir();
+    std::string out;
+    int rc = Shell("ip netns exec " + ns.name() + " " + BinDir()
+                       + "/bullet-node --role=bittorrent-tracker --address=172.16.0.3 "
+                         "--interface=lo --trackerPort=7070 --duration=1 --results="
+                       + dir + "/r.json 2>&1",
+                   &out);
+    EXPECT_EQ(rc, 4) << out;
+    EXPECT_NE(out.find("no peer announced"), std::string::npos) << out;
+    std::ifstream in(dir + "/r.json");
+    ASSERT_TRUE(in.good());
+    nlohmann::json r = nlohmann::json::parse(in);
+    EXPECT_EQ(r["role"].get<std::string>(), "bittorrent-tracker");
+    EXPECT_EQ(r["results"]["announces"].get<int>(), 0) << r.dump();
+    EXPECT_EQ(r["results"]["rejected"].get<int>(), 0) << r.dump();
+    std::filesystem::remove_all(dir);
+}
+
 /// A receiver that cannot complete by --duration (no source answers: alone on a private
 /// loopback) exits 4, saying how far it got, with stopped_by "duration" in its JSON.
 TEST(BulletNode, ReceiverThatTimesOutExitsFourAndSaysHowFarItGot)

@@ -16,6 +16,7 @@
 #include "ns3/file-distribution-application.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/log.h"
+#include "ns3/nstime.h"
 #include "ns3/overlay-application.h"
 #include "ns3/overlay-helper.h"
 #include "ns3/simulator.h"
@@ -552,6 +553,67 @@ class BitTorrentRole : public FileRole
     TorrentMetainfo m_torrent;
 };
 
+/// BitTorrent's tracker alone on a node (BEP 3's HTTP announce and BEP 48's scrape), for
+/// seeders that run none, real clients among them.
+class TrackerRole : public NodeRole
+{
+  public:
+    explicit TrackerRole(const NodeRoleSpec&)
+    {
+    }
+
+    void
+    Install(Ptr<Node> node, const NodeRoleOptions& o) override
+    {
+        m_tracker = CreateObject<BitTorrentTracker>();
+        m_tracker->SetAttribute("Port", UintegerValue(o.trackerPort));
+        m_tracker->AssignStreams(OverlayHelper::kStreamBase
+                                 + int64_t(o.index) * OverlayApplication::kStreamsPerNode);
+        node->AddApplication(m_tracker);
+        m_tracker->SetStartTime(Seconds(0));
+    }
+
+    Ptr<Application>
+    GetApplication() const override
+    {
+        return m_tracker;
+    }
+
+    bool
+    Done() const override
+    {
+        return false;
+    }
+
+    nlohmann::json
+    Results() const override
+    {
+        return {{"announces", m_tracker->GetAnnounceCount()},
+                {"scrapes", m_tracker->GetScrapeCount()},
+                {"rejected", m_tracker->GetRejectedCount()}};
+    }
+
+    bool
+    Succeeded(std::string& why) const override
+    {
+        if (m_tracker->GetAnnounceCount() == 0)
+        {
+            why = "no peer announced";
+            return false;
+        }
+        return true;
+    }
+
+    bool
+    WriteOutput(const std::string&) const override
+    {
+        return false;
+    }
+
+  private:
+    Ptr<BitTorrentTracker> m_tracker;
+};
+
 std::unique_ptr<NodeRole>
 MakeStreaming(const NodeRoleSpec& spec)
 {
@@ -568,6 +630,12 @@ std::unique_ptr<NodeRole>
 MakeBitTorrent(const NodeRoleSpec& spec)
 {
     return std::make_unique<BitTorrentRole>(spec);
+}
+
+std::unique_ptr<NodeRole>
+MakeTracker(const NodeRoleSpec& spec)
+{
+    return std::make_unique<TrackerRole>(spec);
 }
 
 } // namespace
@@ -598,6 +666,10 @@ NodeRoles()
          "BitTorrent peer: reads --torrent (ours or a real client's), announces to its tracker, "
          "writes --output",
          MakeBitTorrent},
+        {"bittorrent-tracker", "bittorrent", files, true,
+         "BitTorrent tracker alone (HTTP announce and scrape on --trackerPort), e.g. for a real "
+         "seeder",
+         MakeTracker},
     };
     return roles;
 }
