@@ -91,6 +91,7 @@ main(int argc, char* argv[])
     double lateFraction = 0.001;
     bool stopOnLag = false;
     bool createTaps = false;
+    std::string attachment = "fd";
     int rtPriority = 0;
     std::string outdir;
 
@@ -127,6 +128,11 @@ main(int argc, char* argv[])
     cmd.AddValue("rtPriority", "run with SCHED_FIFO at this priority (1-99; 0: normal scheduling)",
                  rtPriority);
     cmd.AddValue("createTaps", "create missing TAPs (unbridged, gone on exit)", createTaps);
+    cmd.AddValue("attach",
+                 "how hosts' TAPs attach: fd (an FdNetDevice on the TAP, opened in-process) or "
+                 "tapbridge (ns-3's TapBridge, UseBridge mode; needs an ns-3 whose TapBridge "
+                 "creator exists, e.g. ./ns3 configure --ns3=optimized)",
+                 attachment);
     cmd.AddValue("outdir", "result directory (default results/bullet-emulator)", outdir);
     cmd.Parse(argc, argv);
 
@@ -142,6 +148,26 @@ main(int argc, char* argv[])
         if (rtPriority < 0 || rtPriority > 99)
         {
             throw std::invalid_argument("--rtPriority must be 0..99");
+        }
+        if (attachment != "fd" && attachment != "tapbridge")
+        {
+            throw std::invalid_argument("--attach must be fd or tapbridge, not '" + attachment
+                                        + "'");
+        }
+        if (attachment == "tapbridge")
+        {
+            std::string why;
+            if (HostAttachmentHelper::TapBridgeCreator(why).empty())
+            {
+                throw std::invalid_argument("--attach=tapbridge: TapBridge cannot run here: "
+                                            + why);
+            }
+            if (createTaps)
+            {
+                throw std::invalid_argument(
+                    "--attach=tapbridge uses the hosts' TAPs on their bridges (hosts-up.sh); "
+                    "--createTaps is for fd");
+            }
         }
         if (hosts == 0 || hosts > EmulatedHostPlan::kMaxHosts)
         {
@@ -228,7 +254,9 @@ main(int argc, char* argv[])
             h.client = i;
             h.address = EmulatedHostPlan::HostAddress(i);
             h.gateway = EmulatedHostPlan::GatewayAddress(i);
-            attached.push_back(attach.Attach(net, h, OpenTap(h.tap, !createTaps)));
+            attached.push_back(attachment == "tapbridge"
+                                   ? attach.AttachWithTapBridge(net, h)
+                                   : attach.Attach(net, h, OpenTap(h.tap, !createTaps)));
         }
 
         nlohmann::json map = MakeHostMap(net, attached);
@@ -236,6 +264,8 @@ main(int argc, char* argv[])
                            {"routers", spec.nRouters},
                            {"links", spec.links.size()},
                            {"queue_packets", queue}};
+        map["attachment"] = attachment == "tapbridge" ? "TapBridge (UseBridge) on the host's TAP"
+                                                      : "FdNetDevice on the host's TAP";
         PrintHostMap(map, std::cout);
         WriteHostMap(map, hostmap);
         std::cout << "wrote host map " << hostmap << std::endl;

@@ -50,7 +50,9 @@ struct EmulatedHost
     Ipv4Address address;
     Ipv4Address gateway;
     uint32_t prefixLength{EmulatedHostPlan::kPrefixLength};
-    Ptr<FdNetDevice> device;
+    /// The device the host's frames enter the core through: the client's FdNetDevice
+    /// (Attach) or its CSMA device facing TapBridge's ghost node (AttachWithTapBridge).
+    Ptr<NetDevice> device;
 };
 
 /**
@@ -73,6 +75,31 @@ class HostAttachmentHelper
      * \returns the host with its device
      */
     EmulatedHost Attach(Ptr<SimulatedNetwork> net, EmulatedHost host, int fd) const;
+
+    /**
+     * As Attach(), through ns-3's own TapBridge (UseBridge mode, as for VMs on a bridge):
+     * TapBridge's creator program opens the host's TAP (which must exist, on its bridge); a
+     * ghost node's CSMA device, bridged to it, shares a CSMA link with the client node, whose
+     * CSMA device holds the gateway address. The host's frames keep their MAC addresses.
+     * \param net the simulated core, built with overlay routing
+     * \param host as for Attach()
+     * \returns the host, its device the client's CSMA device
+     * \throws std::runtime_error if TapBridge's creator program is missing (TapBridgeCreator)
+     */
+    EmulatedHost AttachWithTapBridge(Ptr<SimulatedNetwork> net, EmulatedHost host) const;
+
+    /**
+     * The creator program the linked ns-3's TapBridge runs (its path is compiled into
+     * libns3-tap-bridge), found by reading that library.
+     * \param why set to what is wrong when it returns ""
+     * \returns the program's path if it exists and is executable, else ""
+     */
+    static std::string TapBridgeCreator(std::string& why);
+
+  private:
+    /// Gives \p dev of the client node the host's gateway address and the route to its
+    /// subnet, and makes the core route the host's addresses to the client.
+    void Gateway(Ptr<SimulatedNetwork> net, const EmulatedHost& host, Ptr<NetDevice> dev) const;
 };
 
 } // namespace ns3
