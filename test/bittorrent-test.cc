@@ -78,6 +78,17 @@ struct RawClient
         socket->SetCloseCallbacks(done, done);
         socket->Connect(to);
     }
+
+    /// The body of the HTTP response received (a test failure if it is not complete).
+    std::string
+    ResponseBody() const
+    {
+        HttpMessageReader r(HttpMessageReader::RESPONSE);
+        r.Append(reinterpret_cast<const uint8_t*>(received.data()), received.size());
+        r.ConnectionClosed();
+        EXPECT_TRUE(r.IsComplete()) << received;
+        return r.GetBody();
+    }
 };
 
 std::string
@@ -379,15 +390,23 @@ TEST(BitTorrent, PeersCloseConnectionsThatBreakTheProtocolAndCarryOn)
     Simulator::Destroy();
 }
 
+/// A tracker alone on \p node, its random stream fixed.
+Ptr<BitTorrentTracker>
+TrackerOn(Ptr<Node> node)
+{
+    Ptr<BitTorrentTracker> tracker = CreateObject<BitTorrentTracker>();
+    node->AddApplication(tracker);
+    tracker->AssignStreams(7);
+    return tracker;
+}
+
 TEST(BitTorrent, TheTrackerAnswersAnnouncesAndRejectsBadOnes)
 {
     // Raw clients announce to a tracker on node 0: two valid announces (the second is told
     // of the first, compactly), then one without an info hash, which gets a bencoded failure
     // reason and changes nothing, then one that never completes its request and is closed.
     Ptr<SimulatedNetwork> net = StarNetwork(4, 8e6, 10);
-    Ptr<BitTorrentTracker> tracker = CreateObject<BitTorrentTracker>();
-    net->GetClients().Get(0)->AddApplication(tracker);
-    tracker->AssignStreams(7);
+    Ptr<BitTorrentTracker> tracker = TrackerOn(net->GetClients().Get(0));
     Sha1Digest hash{};
     hash.fill(0xab);
     auto announce = [&hash](uint8_t who, uint16_t port) {
@@ -421,21 +440,14 @@ TEST(BitTorrent, TheTrackerAnswersAnnouncesAndRejectsBadOnes)
     {
         EXPECT_TRUE(client.closed);
     }
-    HttpMessageReader first(HttpMessageReader::RESPONSE);
-    first.Append(reinterpret_cast<const uint8_t*>(c[1].received.data()), c[1].received.size());
-    first.ConnectionClosed();
-    ASSERT_TRUE(first.IsComplete()) << c[1].received;
-    const AnnounceResponse r = AnnounceResponse::Parse(first.GetBody());
+    const AnnounceResponse r = AnnounceResponse::Parse(c[1].ResponseBody());
     EXPECT_TRUE(r.failure.empty());
     ASSERT_EQ(r.peers.size(), 1u);
     EXPECT_EQ(r.peers[0].address, net->GetClientAddress(1));
     EXPECT_EQ(r.peers[0].port, 7001);
     EXPECT_EQ(r.incomplete, 2u);
-    HttpMessageReader bad(HttpMessageReader::RESPONSE);
-    bad.Append(reinterpret_cast<const uint8_t*>(c[2].received.data()), c[2].received.size());
-    bad.ConnectionClosed();
-    ASSERT_TRUE(bad.IsComplete()) << c[2].received;
-    EXPECT_NE(AnnounceResponse::Parse(bad.GetBody()).failure.find("info_hash"), std::string::npos);
+    EXPECT_NE(AnnounceResponse::Parse(c[2].ResponseBody()).failure.find("info_hash"),
+              std::string::npos);
     EXPECT_EQ(tracker->GetSwarmSize(hash), 2u);
     EXPECT_EQ(tracker->GetAnnounceCount(), 2u);
     EXPECT_TRUE(c[3].received.empty()) << "an incomplete request gets no answer";
@@ -450,9 +462,7 @@ TEST(BitTorrent, TheTrackerAnswersScrapesWithEachTorrentsCounts)
     // A and an unknown torrent answers for A only; a scrape without info_hash answers for
     // both; a scrape with a malformed info_hash gets a failure reason and is counted.
     Ptr<SimulatedNetwork> net = StarNetwork(4, 8e6, 10);
-    Ptr<BitTorrentTracker> tracker = CreateObject<BitTorrentTracker>();
-    net->GetClients().Get(0)->AddApplication(tracker);
-    tracker->AssignStreams(7);
+    Ptr<BitTorrentTracker> tracker = TrackerOn(net->GetClients().Get(0));
     Sha1Digest a{};
     a.fill(0xaa);
     Sha1Digest b{};
@@ -492,11 +502,7 @@ TEST(BitTorrent, TheTrackerAnswersScrapesWithEachTorrentsCounts)
     Simulator::Stop(Seconds(20));
     Simulator::Run();
     auto body = [](const RawClient& client) {
-        HttpMessageReader r(HttpMessageReader::RESPONSE);
-        r.Append(reinterpret_cast<const uint8_t*>(client.received.data()), client.received.size());
-        r.ConnectionClosed();
-        EXPECT_TRUE(r.IsComplete()) << client.received;
-        return BencodeDecode(r.GetBody());
+        return BencodeDecode(client.ResponseBody());
     };
     auto count = [](const BencodeValue& reply, const Sha1Digest& h, const std::string& key) {
         return reply.AsDict()

@@ -78,6 +78,12 @@ NodeRole::Publish(const NodeRoleOptions&)
     throw std::invalid_argument("--prepare is for file sources");
 }
 
+bool
+NodeRole::WriteOutput(const std::string&) const
+{
+    return false;
+}
+
 namespace
 {
 
@@ -197,12 +203,6 @@ class StreamingRole : public NodeRole
             return false;
         }
         return true;
-    }
-
-    bool
-    WriteOutput(const std::string&) const override
-    {
-        return false;
     }
 
   private:
@@ -604,38 +604,16 @@ class TrackerRole : public NodeRole
         return true;
     }
 
-    bool
-    WriteOutput(const std::string&) const override
-    {
-        return false;
-    }
-
   private:
     Ptr<BitTorrentTracker> m_tracker;
 };
 
+/// The factory of a role table row.
+template<class Role>
 std::unique_ptr<NodeRole>
-MakeStreaming(const NodeRoleSpec& spec)
+Make(const NodeRoleSpec& spec)
 {
-    return std::make_unique<StreamingRole>(spec);
-}
-
-std::unique_ptr<NodeRole>
-MakeFile(const NodeRoleSpec& spec)
-{
-    return std::make_unique<FileRole>(spec);
-}
-
-std::unique_ptr<NodeRole>
-MakeBitTorrent(const NodeRoleSpec& spec)
-{
-    return std::make_unique<BitTorrentRole>(spec);
-}
-
-std::unique_ptr<NodeRole>
-MakeTracker(const NodeRoleSpec& spec)
-{
-    return std::make_unique<TrackerRole>(spec);
+    return std::make_unique<Role>(spec);
 }
 
 } // namespace
@@ -647,29 +625,29 @@ NodeRoles()
     const auto files = SystemSpec::FILE_DISTRIBUTION;
     static const std::vector<NodeRoleSpec> roles = {
         {"bullet-source", "bullet", streaming, true,
-         "Bullet streaming source: the root of the RandomTree (--rate)", MakeStreaming},
+         "Bullet streaming source: the root of the RandomTree (--rate)", Make<StreamingRole>},
         {"bullet-receiver", "bullet", streaming, false,
          "Bullet streaming receiver: joins the tree at --bootstrap, recovers over the mesh",
-         MakeStreaming},
+         Make<StreamingRole>},
         {"bullet-prime-source", "bullet-prime", files, true,
          "Bullet' file source: generates (--size, --seed) or reads (--file) the file, writes "
          "--manifest",
-         MakeFile},
+         Make<FileRole>},
         {"bullet-prime-receiver", "bullet-prime", files, false,
          "Bullet' file receiver: reads --manifest, joins at --bootstrap, writes --output",
-         MakeFile},
+         Make<FileRole>},
         {"bittorrent-seeder", "bittorrent", files, true,
          "BitTorrent seeder: generates (--size, --seed) or reads (--file) the file, writes its "
          "--torrent announcing --tracker (default: itself, running the tracker)",
-         MakeBitTorrent},
+         Make<BitTorrentRole>},
         {"bittorrent-peer", "bittorrent", files, false,
          "BitTorrent peer: reads --torrent (ours or a real client's), announces to its tracker, "
          "writes --output",
-         MakeBitTorrent},
+         Make<BitTorrentRole>},
         {"bittorrent-tracker", "bittorrent", files, true,
          "BitTorrent tracker alone (HTTP announce and scrape on --trackerPort), e.g. for a real "
          "seeder",
-         MakeTracker},
+         Make<TrackerRole>},
     };
     return roles;
 }

@@ -84,9 +84,10 @@ class NodeRole
      * Whether the run met the role's goal; \p why gets the reason if not.
      */
     virtual bool Succeeded(std::string& why) const = 0;
-    /// Writes what the node holds (a received file) to \p path; false if it has nothing.
+    /// Writes what the node holds (a received file) to \p path; false if it has nothing (the
+    /// default, for roles that never hold a file).
     /// \throws std::runtime_error if writing fails
-    virtual bool WriteOutput(const std::string& path) const = 0;
+    virtual bool WriteOutput(const std::string& path) const;
 };
 
 /**
