@@ -37,7 +37,8 @@ PROGRAMS = {
     "file-distribution": {"systems": {"bullet-prime": "node", "bittorrent": "bittorrent",
                                       "transmission": "bittorrent"},
                           "default": "bullet-prime", "several": True},
-    "bullet-streaming": {"systems": {"bullet": "node"}, "default": "bullet", "several": False},
+    "bullet-streaming": {"systems": {"bullet": "node", "splitstream": "node"}, "default": "bullet",
+                         "several": False},
 }
 # BitTorrent clients a host can run: ours (bullet-node's bittorrent roles) or a real one.
 BT_CLIENTS = ("ours", "transmission")

@@ -629,6 +629,13 @@ NodeRoles()
         {"bullet-receiver", "bullet", streaming, false,
          "Bullet streaming receiver: joins the tree at --bootstrap, recovers over the mesh",
          Make<StreamingRole>},
+        {"splitstream-source", "splitstream", streaming, true,
+         "SplitStream streaming source: Pastry's bootstrap node, the stripes' sender (--rate)",
+         Make<StreamingRole>},
+        {"splitstream-receiver", "splitstream", streaming, false,
+         "SplitStream streaming receiver: joins Pastry at --bootstrap, subscribes to the 16 "
+         "stripes",
+         Make<StreamingRole>},
         {"bullet-prime-source", "bullet-prime", files, true,
          "Bullet' file source: generates (--size, --seed) or reads (--file) the file, writes "
          "--manifest",
