@@ -62,8 +62,8 @@ COMMON = {
     "outdir": ("", "results (default results/emulate-<program>)"),
     "prefix": ("", "name prefix of the hosts (default: e<pid>)"),
     "timeout": ("", "seconds before giving up (default: files 300, streaming duration + 60)"),
-    "vms": ("0", "files: the last K receivers run in QEMU VMs (bullet-node in a VM of its own, "
-            "on a bridged TAP) instead of namespaces"),
+    "vms": ("0", "the last K receivers run in QEMU VMs (bullet-node in a VM of its own, on a "
+            "bridged TAP) instead of namespaces"),
 }
 SPECIFIC = {
     "file-distribution": {
@@ -200,8 +200,6 @@ def parse(line):
         vms = int(opts["vms"])
     except ValueError:
         raise Refusal("--vms must be a number")
-    if vms and prog != "file-distribution":
-        raise Refusal("--vms is for file-distribution (VM hosts run file receivers)")
     if not 0 <= vms <= hosts - 1:
         raise Refusal("--vms must be 0..%d (host 0, the source, is a namespace)" % (hosts - 1))
     for s in systems:
@@ -456,7 +454,7 @@ class Run:
                 t.add(path, arcname=name)
         image = os.path.join(self.workdir, "h%d.disk" % i)
         with open(image, "wb") as f:
-            f.truncate((self.file_bytes() + 511) // 512 * 512)
+            f.truncate(max(512, (self.file_bytes() + 511) // 512 * 512))
         kernel = sorted(glob.glob("/boot/vmlinuz-*"))[-1]
         kvm = os.access("/dev/kvm", os.R_OK | os.W_OK) and any(
             w in open("/proc/cpuinfo").read() for w in (" vmx", " svm"))
@@ -472,7 +470,9 @@ class Run:
         self.nodes[i] = self.start(qemu, os.path.join(self.workdir, "h%d.log" % i))
 
     def file_bytes(self):
-        """The distributed file's size in bytes (--file, or --size)."""
+        """The distributed file's size in bytes (--file, or --size; 0 when streaming)."""
+        if self.prog != "file-distribution":
+            return 0
         if self.opts["file"]:
             return os.path.getsize(self.opts["file"])
         return parse_size(self.opts["size"])
@@ -764,14 +764,18 @@ class Run:
         warmup = float(o["warmup"]) if o["warmup"] else 0.4 * duration
         extra = ["--rate=" + o["rate"], "--packetSize=" + o["packetSize"],
                  "--warmup=%g" % warmup]
-        self.launch(0, self.system + "-source", extra + ["--duration=%g" % (duration + 2)])
+        # A VM's node starts after the VM boots (10-20 s): then the source streams until every
+        # receiver has run its duration, and is stopped (--duration=0: until SIGTERM).
+        self.launch(0, self.system + "-source",
+                    extra + ["--duration=%g" % (0 if self.vms else duration + 2)])
         time.sleep(1)
         for i in range(1, self.hosts):
             self.launch(i, self.system + "-receiver", extra + ["--duration=%g" % duration])
-        timeout = float(o["timeout"] or duration + 60)
+        timeout = float(o["timeout"] or duration + (120 if self.vms else 60))
         start = time.time()
         last = start
-        while any(p.poll() is None for p in self.nodes.values()):
+        waiting = [p for i, p in self.nodes.items() if i != 0 or not self.vms]
+        while any(p.poll() is None for p in waiting):
             self.check_alive([])
             if time.time() - start > timeout:
                 log("timeout after %.0f s" % timeout)

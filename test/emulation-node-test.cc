@@ -538,7 +538,7 @@ TEST(Emulate, RefusesUnsupportedProgramsSystemsAndOptions)
         {"'file-distribution --churn=60'", "supported: --hosts"},
         {"'bullet-streaming --hosts=1'", "--hosts must be 2..250"},
         {"'bullet-streaming --rate=-3'", "--rate must be a positive number"},
-        {"'bullet-streaming --vms=1'", "--vms is for file-distribution"},
+        {"'bullet-streaming --hosts=3 --vms=3'", "--vms must be 0..2"},
         {"'file-distribution --hosts=3 --vms=3'", "--vms must be 0..2"},
         {"'file-distribution --systems=bittorrent --btClients=ours,transmission --vms=1 --hosts=2'",
          "VM hosts run bullet-node"},
@@ -1144,6 +1144,15 @@ TEST_F(NamespaceHosts, OurBitTorrentAndARealClientTradeFilesBothWays)
               << ours["results"]["completion_s"].get<double>() << " s" << std::endl;
 }
 
+/// QEMU, a static busybox and a kernel to boot: what VM hosts need.
+bool
+CanRunVms()
+{
+    return Shell("command -v qemu-system-x86_64 >/dev/null && command -v busybox >/dev/null && "
+                 "ls /boot/vmlinuz-* >/dev/null 2>&1")
+           == 0;
+}
+
 /**
  * A receiver in a QEMU VM (Debian's kernel, an initramfs of busybox and bullet-node, TCG
  * where the CPU offers no KVM) on a bridged TAP, beside a namespace receiver: Bullet' over
@@ -1152,9 +1161,7 @@ TEST_F(NamespaceHosts, OurBitTorrentAndARealClientTradeFilesBothWays)
  */
 TEST_F(NamespaceHosts, BulletPrimeReceiverInAQemuVmGetsTheIdenticalFile)
 {
-    if (Shell("command -v qemu-system-x86_64 >/dev/null && command -v busybox >/dev/null && "
-              "ls /boot/vmlinuz-* >/dev/null 2>&1")
-        != 0)
+    if (!CanRunVms())
     {
         GTEST_SKIP() << "qemu-system-x86, busybox-static or a kernel in /boot missing (./ns3 "
                         "installs them)";
@@ -1185,4 +1192,37 @@ TEST_F(NamespaceHosts, BulletPrimeReceiverInAQemuVmGetsTheIdenticalFile)
               << " s (namespace receiver "
               << s["emulation"]["nodes"][1]["results"]["completion_s"].get<double>()
               << " s); its lag p99 " << vm["lag_ms"]["p99"].get<double>() << " ms" << std::endl;
+}
+
+/**
+ * A Bullet streaming receiver in a QEMU VM beside a namespace receiver (200 kbps, 2 Mbit/s
+ * access links, each node's window from 12 s to 30 s of its own run): the VM's node, which
+ * starts after its VM boots, gets at least 75% of the stream (the source streams until every
+ * receiver has run its 30 s).
+ */
+TEST_F(NamespaceHosts, BulletStreamingReceiverInAQemuVmGetsTheStream)
+{
+    if (!CanRunVms())
+    {
+        GTEST_SKIP() << "qemu-system-x86, busybox-static or a kernel in /boot missing (./ns3 "
+                        "installs them)";
+    }
+    std::string out;
+    nlohmann::json s;
+    int rc = Emulate("bullet-streaming --hosts=3 --vms=1 --rate=200 --duration=30 --warmup=12 "
+                     "--accessRate=2Mbps --prefix="
+                         + Prefix('w'),
+                     out, s);
+    ASSERT_EQ(rc, 0) << out;
+    ASSERT_TRUE(s.is_object()) << out;
+    const auto& vm = s["emulation"]["nodes"][2];
+    EXPECT_TRUE(vm.value("vm", false)) << vm.dump();
+    EXPECT_EQ(vm["exit_status"].get<int>(), 0) << vm.dump();
+    EXPECT_GE(vm["results"]["useful_kbps"].get<double>(), 150.0) << vm.dump();
+    EXPECT_LE(vm["results"]["useful_kbps"].get<double>(), 220.0) << vm.dump();
+    std::cout << "[ figures  ] VM receiver " << vm["results"]["useful_kbps"].get<double>()
+              << " kbps of 200, namespace receiver "
+              << s["emulation"]["nodes"][1]["results"]["useful_kbps"].get<double>()
+              << " kbps; the VM node's lag p99 " << vm["lag_ms"]["p99"].get<double>() << " ms"
+              << std::endl;
 }
