@@ -299,7 +299,15 @@ class Run:
         self.hosts_up = False
         self.vms = set(range(hosts - int(opts["vms"]), hosts)) if int(opts["vms"]) else set()
         self.runs = {}  # system -> (its summary, its hosts' records), in the order run
+        self.initramfs = None  # the VM hosts' initramfs, made once per run
+        self.vm_output = {}  # VM host -> where its received file goes on this machine
         self.begin(systems[0])
+
+    def workdir_of(self, system):
+        """Where \p system's hosts keep their files: hosts/, or hosts-<system>/ when several
+        systems run."""
+        return os.path.join(self.outdir, "hosts" if len(self.systems) == 1
+                            else "hosts-" + system)
 
     def begin(self, system):
         """The next system's run: its own hosts' directory (hosts/, or hosts-<system>/ when
@@ -307,16 +315,14 @@ class Run:
         self.system = system
         self.kind = PROGRAMS[self.prog]["systems"][system]
         self.clients = bt_clients(system, self.opts, self.hosts)
-        self.workdir = os.path.join(self.outdir, "hosts" if len(self.systems) == 1
-                                    else "hosts-" + system)
+        self.workdir = self.workdir_of(system)
         self.nodes = {}
         self.lost = {}  # receivers that died during the run: host -> returncode
         self.external = {}  # host -> record of a real client's run (no bullet-node)
         self.stopped = set()  # hosts whose process this script stopped (not a failure)
         self.done_at = {}  # host -> wall seconds from its start to completion (real clients)
         self.started_at = {}
-        self.extras = []  # helper processes of this system's run (opentracker)
-        self.extra_info = []  # (process, name, log) of each
+        self.extras = []  # (process, name, log) of this system's helper processes (opentracker)
         os.makedirs(self.workdir, exist_ok=True)
         for f in os.listdir(self.workdir):
             path = os.path.join(self.workdir, f)
@@ -351,7 +357,7 @@ class Run:
             proc.wait()
 
     def cleanup(self):
-        for p in list(self.nodes.values()) + self.extras:
+        for p in list(self.nodes.values()) + [e[0] for e in self.extras]:
             self.stop(p, 5)
         self.stop(self.emulator, 10)
         if self.hosts_up:
@@ -415,7 +421,7 @@ class Run:
             r = subprocess.run(argv, capture_output=True, text=True)
             if r.returncode != 0:
                 raise Refusal("VM host %d: %s failed: %s" % (i, " ".join(argv), r.stderr.strip()))
-        if not hasattr(self, "initramfs"):
+        if self.initramfs is None:
             vmdir = os.path.join(self.outdir, "vm")
             os.makedirs(vmdir, exist_ok=True)
             self.initramfs = os.path.join(vmdir, "initramfs.cpio")
@@ -431,7 +437,6 @@ class Run:
         serial console."""
         run_files = {}
         inside = []
-        self.vm_output = getattr(self, "vm_output", {})
         for a in argv[1:]:
             key, eq, val = a.partition("=")
             if key in ("--manifest", "--torrent"):
@@ -649,12 +654,12 @@ class Run:
             if self.nodes[i].poll() is None:
                 self.stopped.add(i)
             self.stop(self.nodes[i])
-        for p in self.extras:
+        for p, _, _ in self.extras:
             self.stop(p, 5)
 
     def extras_died(self):
         """Why a helper process (a tracker) ended during the run, if one did."""
-        for p, name, logpath in self.extra_info:
+        for p, name, logpath in self.extras:
             if p.poll() is not None:
                 yield "%s exited (%s):\n%s" % (name, exit_reason(p.returncode),
                                                excerpt(open(logpath).read()))
@@ -670,8 +675,7 @@ class Run:
         # opentracker beside a real seeder on the kernel's address (.2). Not across the two: a
         # node and its own namespace's kernel cannot talk (doc/emulation.md, "What is not
         # done").
-        self.tracker = "ours" if self.clients[0] == "ours" else "opentracker"
-        tracker = "%s.%d" % (host_net(0), 3 if self.tracker == "ours" else 2)
+        tracker = "%s.%d" % (host_net(0), 3 if self.clients[0] == "ours" else 2)
         if self.clients[0] == "ours":
             self.launch(0, "bittorrent-seeder", src + ["--tracker=" + tracker])
             self.wait_for(torrent, ".torrent")
@@ -682,7 +686,6 @@ class Run:
             if r.returncode != 0:
                 raise RunFailure("bullet-node could not prepare the file and its .torrent:\n"
                                  + excerpt(r.stdout + r.stderr))
-        if self.tracker == "opentracker":
             self.start_opentracker(torrent, tracker)
             self.start_real_client(0, torrent, seed=True)
         return torrent
@@ -701,8 +704,7 @@ class Run:
         p = self.start(["opentracker", "-i", address, "-p", str(TRACKER_PORT), "-P",
                         str(TRACKER_PORT), "-d", self.workdir, "-w", "/whitelist",
                         "-u", "nobody"], logpath, netns="%sh0" % self.prefix)
-        self.extras.append(p)
-        self.extra_info.append((p, "opentracker", logpath))
+        self.extras.append((p, "opentracker", logpath))
 
     def start_real_client(self, i, torrent, seed):
         """transmission-cli on host i's kernel (.2): peers only through the tracker (no DHT,
@@ -823,7 +825,7 @@ class Run:
         system["failed_hosts"] = [r["host"] for r in records if r.get("exit_status") != 0]
         if self.kind == "bittorrent":
             system["clients"] = self.clients
-            system["tracker"] = ("ours, in the seeder's node" if self.tracker == "ours"
+            system["tracker"] = ("ours, in the seeder's node" if self.clients[0] == "ours"
                                  else "opentracker, on host 0's kernel address")
         self.write_csv(records)
         self.runs[self.system] = (system, records)
@@ -1082,8 +1084,7 @@ def main(argv):
         summary = run.finish(wall_start)
         status = 0
         for system, s in summary["systems"].items():
-            workdir = os.path.join(run.outdir, "hosts" if len(systems) == 1
-                                   else "hosts-" + system)
+            workdir = run.workdir_of(system)
             if prog == "file-distribution" and not s["bytes_verified"]:
                 log("FAILED: %s: not every receiver holds the source's file (hosts' logs in %s)"
                     % (system, workdir))

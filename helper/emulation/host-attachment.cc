@@ -18,6 +18,7 @@
 #include <iterator>
 #include <stdexcept>
 #include <unistd.h>
+#include <utility>
 
 namespace ns3
 {
@@ -38,6 +39,19 @@ Subnet(uint32_t host)
                                 + " emulated hosts (one /24 each in 172.16.0.0/12)");
     }
     return kHostBase + (host << 8);
+}
+
+/// The client node \p host sits behind. \throws std::invalid_argument if the topology has
+/// no such client
+Ptr<Node>
+ClientOf(Ptr<SimulatedNetwork> net, const EmulatedHost& host)
+{
+    if (host.client >= net->GetNClients())
+    {
+        throw std::invalid_argument("host " + host.name + ": topology has no client "
+                                    + std::to_string(host.client));
+    }
+    return net->GetClient(host.client);
 }
 
 } // namespace
@@ -70,8 +84,7 @@ void
 HostAttachmentHelper::Gateway(Ptr<SimulatedNetwork> net, const EmulatedHost& host,
                               Ptr<NetDevice> dev) const
 {
-    Ptr<Node> node = net->GetClient(host.client);
-    Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
+    Ptr<Ipv4> ipv4 = dev->GetNode()->GetObject<Ipv4>();
     // Static routes first (the host's subnet), the overlay's precomputed routes after.
     Ptr<Ipv4RoutingProtocol> current = ipv4->GetRoutingProtocol();
     if (!DynamicCast<Ipv4ListRouting>(current))
@@ -97,12 +110,7 @@ HostAttachmentHelper::Gateway(Ptr<SimulatedNetwork> net, const EmulatedHost& hos
 EmulatedHost
 HostAttachmentHelper::Attach(Ptr<SimulatedNetwork> net, EmulatedHost host, int fd) const
 {
-    if (host.client >= net->GetNClients())
-    {
-        throw std::invalid_argument("host " + host.name + ": topology has no client "
-                                    + std::to_string(host.client));
-    }
-    Ptr<Node> node = net->GetClient(host.client);
+    Ptr<Node> node = ClientOf(net, host);
     Ptr<FdNetDevice> dev = CreateObject<FdNetDevice>();
     dev->SetAddress(Mac48Address::Allocate());
     dev->SetEncapsulationMode(FdNetDevice::DIX);
@@ -118,17 +126,12 @@ HostAttachmentHelper::Attach(Ptr<SimulatedNetwork> net, EmulatedHost host, int f
 EmulatedHost
 HostAttachmentHelper::AttachWithTapBridge(Ptr<SimulatedNetwork> net, EmulatedHost host) const
 {
-    if (host.client >= net->GetNClients())
-    {
-        throw std::invalid_argument("host " + host.name + ": topology has no client "
-                                    + std::to_string(host.client));
-    }
+    Ptr<Node> node = ClientOf(net, host);
     std::string why;
     if (TapBridgeCreator(why).empty())
     {
         throw std::runtime_error("TapBridge cannot run here: " + why);
     }
-    Ptr<Node> node = net->GetClient(host.client);
     // The ghost node stands for the real host on a CSMA link to the client: no internet
     // stack, only the device TapBridge bridges to the TAP.
     Ptr<Node> ghost = CreateObject<Node>();
@@ -149,6 +152,19 @@ HostAttachmentHelper::AttachWithTapBridge(Ptr<SimulatedNetwork> net, EmulatedHos
 
 std::string
 HostAttachmentHelper::TapBridgeCreator(std::string& why)
+{
+    // The loaded library does not change: read it once per process.
+    static const std::pair<std::string, std::string> found = []() {
+        std::string reason;
+        std::string path = FindTapBridgeCreator(reason);
+        return std::make_pair(path, reason);
+    }();
+    why = found.second;
+    return found.first;
+}
+
+std::string
+HostAttachmentHelper::FindTapBridgeCreator(std::string& why)
 {
     // The library this process loaded: its path in /proc/self/maps.
     std::ifstream maps("/proc/self/maps");

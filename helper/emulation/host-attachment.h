@@ -97,6 +97,8 @@ class HostAttachmentHelper
     static std::string TapBridgeCreator(std::string& why);
 
   private:
+    /// TapBridgeCreator()'s search, which it caches.
+    static std::string FindTapBridgeCreator(std::string& why);
     /// Gives \p dev of the client node the host's gateway address and the route to its
     /// subnet, and makes the core route the host's addresses to the client.
     void Gateway(Ptr<SimulatedNetwork> net, const EmulatedHost& host, Ptr<NetDevice> dev) const;

@@ -39,6 +39,19 @@ NS_LOG_COMPONENT_DEFINE("NodeRoles");
 namespace
 {
 
+/// Has \p write write PATH.tmp, then renames it to \p path: readers (other hosts' nodes,
+/// polling for the file) never see half of what a source publishes.
+void
+PublishAtomically(const std::string& path, const std::function<void(const std::string&)>& write)
+{
+    const std::string tmp = path + ".tmp";
+    write(tmp);
+    if (std::rename(tmp.c_str(), path.c_str()) != 0)
+    {
+        throw std::runtime_error("cannot rename " + tmp + " to " + path);
+    }
+}
+
 /// The helper of \p spec's system, configured as the simulation programs configure it.
 OverlayHelper
 MakeHelper(const NodeRoleSpec& spec, const SystemSpec& system, const NodeRoleOptions& o)
@@ -479,12 +492,9 @@ class BitTorrentRole : public FileRole
             url << "http://" << tracker << ":" << trackerPort << "/announce";
             std::string name = o.file.empty() ? "file" : o.file.substr(o.file.rfind('/') + 1);
             m_torrent = TorrentMetainfo::Make(m_content, name.empty() ? "file" : name, url.str());
-            // Readers never see half a .torrent.
-            m_torrent.Save(o.torrent + ".tmp");
-            if (std::rename((o.torrent + ".tmp").c_str(), o.torrent.c_str()) != 0)
-            {
-                throw std::runtime_error("cannot rename " + o.torrent + ".tmp to " + o.torrent);
-            }
+            PublishAtomically(o.torrent, [this](const std::string& tmp) {
+                m_torrent.Save(tmp);
+            });
             m_manifest = BlockManifest::Make(m_content, TorrentMetainfo::kBlockLength);
         }
         else
@@ -751,8 +761,7 @@ WriteManifestFile(const BlockManifest& manifest, const std::string& path)
     buffer.AddAtStart(manifest.GetSerializedSize());
     Buffer::Iterator it = buffer.Begin();
     manifest.Serialize(it);
-    const std::string tmp = path + ".tmp";
-    {
+    PublishAtomically(path, [&buffer](const std::string& tmp) {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out)
         {
@@ -763,12 +772,7 @@ WriteManifestFile(const BlockManifest& manifest, const std::string& path)
         {
             throw std::runtime_error("cannot write manifest " + tmp);
         }
-    }
-    // Readers never see half a manifest.
-    if (std::rename(tmp.c_str(), path.c_str()) != 0)
-    {
-        throw std::runtime_error("cannot rename " + tmp + " to " + path);
-    }
+    });
 }
 
 BlockManifest

@@ -245,11 +245,9 @@ FileDistributionScenario::FileDistributionScenario(const Config& config)
 {
     m_config.Validate();
     boost::random::mt19937_64 rng(config.seed + 17);
-    m_source = boost::random::uniform_int_distribution<uint32_t>(0, config.nodes - 1)(rng);
-    if (config.source >= 0)
-    {
-        m_source = uint32_t(config.source);
-    }
+    m_source = config.source >= 0
+                   ? uint32_t(config.source)
+                   : boost::random::uniform_int_distribution<uint32_t>(0, config.nodes - 1)(rng);
     m_lives = DrawIncarnations();
     if (!m_config.partition.empty())
     {

@@ -41,13 +41,13 @@ class FileDistributionScenario
         /// The source's participant index, -1: drawn from the seed (e.g. 0 to match an
         /// emulated run, where host 0 is the source).
         int32_t source{-1};
-        uint32_t topoNodes{5000};         ///< inet: topology size
-        std::string profile{"medium"};    ///< inet: bandwidth profile
-        std::string loss{"none"};         ///< inet: loss profile
-        double accessKbps{6000};          ///< mesh2008: access links
-        double coreKbps{2000};            ///< mesh2008: core links
-        double coreLossMax{0.03};         ///< mesh2008: core loss drawn from [0, this]
-        double coreDelayMinMs{5};         ///< mesh2008: core delay drawn from [min, max]
+        uint32_t topoNodes{5000};      ///< inet: topology size
+        std::string profile{"medium"}; ///< inet: bandwidth profile
+        std::string loss{"none"};      ///< inet: loss profile
+        double accessKbps{6000};       ///< mesh2008: access links
+        double coreKbps{2000};         ///< mesh2008: core links
+        double coreLossMax{0.03};      ///< mesh2008: core loss drawn from [0, this]
+        double coreDelayMinMs{5};      ///< mesh2008: core delay drawn from [min, max]
         double coreDelayMaxMs{200};
         uint32_t tcpBuffer{0}; ///< TCP socket buffers of TCP-based systems, bytes (0: default)
         uint32_t queue{10};    ///< packets each link direction's drop-tail queue holds

@@ -159,11 +159,9 @@ StreamingScenario::StreamingScenario(const Config& config)
     m_spec = AnnotateInet(topo, a);
     // "We randomly select one of these participants to act as the source."
     boost::random::mt19937_64 rng(config.seed + 17);
-    m_source = boost::random::uniform_int_distribution<uint32_t>(0, config.clients - 1)(rng);
-    if (config.source >= 0)
-    {
-        m_source = uint32_t(config.source);
-    }
+    m_source = config.source >= 0
+                   ? uint32_t(config.source)
+                   : boost::random::uniform_int_distribution<uint32_t>(0, config.clients - 1)(rng);
 }
 
 const StreamingScenario::Config&
