@@ -5,6 +5,7 @@
  * with overlay clients, and report what it looks like and what it cost.
  *
  *   ./ns3 run "inet-topology --nodes=20000 --clients=1000 --seed=1 --output=topo.inet"
+ *   ./ns3 run "inet-topology --nodes=20000 --clients=1000 --build=false --ranks=2"
  */
 #include "ns3/inet-topology.h"
 
@@ -14,6 +15,7 @@
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
 #include "ns3/topology-helper.h"
+#include "ns3/topology-partition.h"
 #include "ns3/udp-socket-factory.h"
 
 #include <boost/random/mersenne_twister.hpp>
@@ -23,6 +25,8 @@
 #include <cmath>
 #include <iomanip>
 #include <iostream>
+#include <numeric>
+#include <sstream>
 
 using namespace ns3;
 
@@ -75,6 +79,54 @@ ProbeRtts(Ptr<SimulatedNetwork> net, const std::vector<std::pair<uint32_t, uint3
     return {done ? sum / done : 0, done};
 }
 
+/// Splits \p spec over \p ranks with each method of \p methods; prints and records each
+/// partition's cut, lookahead and balance.
+void
+ReportPartitions(const TopologySpec& spec, uint32_t ranks, const std::string& methods,
+                 double minLookaheadMs, uint32_t clientWeight, uint64_t seed,
+                 nlohmann::json& report)
+{
+    std::stringstream list(methods);
+    std::string method;
+    while (std::getline(list, method, ','))
+    {
+        PartitionParams p;
+        p.ranks = ranks;
+        p.method = method;
+        p.minLookaheadMs = minLookaheadMs;
+        p.clientWeight = clientWeight;
+        p.seed = seed;
+        auto t0 = std::chrono::steady_clock::now();
+        TopologyPartition part = PartitionTopology(spec, p);
+        double seconds = SecondsSince(t0);
+        std::cout << "  partition " << std::setw(6) << std::left << method << std::right << " "
+                  << ranks << " ranks: " << part.cutLinks << " of " << spec.links.size()
+                  << " links cut, lookahead " << part.lookaheadMs << " ms, imbalance "
+                  << part.Imbalance() << ", clients per rank";
+        for (uint32_t c : part.rankClients)
+        {
+            std::cout << " " << c;
+        }
+        std::cout << " (" << part.groups << " groups, the largest " << part.largestGroupWeight
+                  << " of " << std::accumulate(part.weightOf.begin(), part.weightOf.end(), 0ull)
+                  << " weight; " << seconds << " s)\n";
+        auto& r = report[method];
+        r["ranks"] = ranks;
+        r["cut_links"] = part.cutLinks;
+        r["lookahead_ms"]
+            = std::isinf(part.lookaheadMs) ? nlohmann::json() : nlohmann::json(part.lookaheadMs);
+        r["imbalance"] = part.Imbalance();
+        r["rank_weight"] = part.rankWeight;
+        r["rank_vertices"] = part.rankVertices;
+        r["rank_clients"] = part.rankClients;
+        r["groups"] = part.groups;
+        r["largest_group_weight"] = part.largestGroupWeight;
+        r["min_lookahead_ms"] = minLookaheadMs;
+        r["client_weight"] = clientWeight;
+        r["seconds"] = seconds;
+    }
+}
+
 } // namespace
 
 int
@@ -96,6 +148,10 @@ main(int argc, char* argv[])
     uint32_t rttPairs = 2000;
     uint32_t probes = 20;
     std::string outdir;
+    uint32_t ranks = 0;
+    std::string partition = "metis,bfs";
+    double minLookahead = 1;
+    uint32_t clientWeight = PartitionParams().clientWeight;
 
     CommandLine cmd(__FILE__);
     cmd.Usage("Generates (or reads) an INET-3.0-style topology, builds it as an ns-3 network "
@@ -119,6 +175,17 @@ main(int argc, char* argv[])
     cmd.AddValue("rttPairs", "client pairs sampled for the mean propagation RTT", rttPairs);
     cmd.AddValue("probes", "client pairs whose RTT is also measured by simulated packets", probes);
     cmd.AddValue("outdir", "result directory (default results/inet-topology)", outdir);
+    cmd.AddValue("ranks",
+                 "also split the network over this many MPI ranks and report the "
+                 "partitions (0: no)",
+                 ranks);
+    cmd.AddValue("partition", "partition methods to report, comma-separated: metis, bfs",
+                 partition);
+    cmd.AddValue("minLookahead", "links shorter than this (ms) are never cut", minLookahead);
+    cmd.AddValue("clientWeight",
+                 "a client's weight against a router's, on top of one per link "
+                 "end",
+                 clientWeight);
     cmd.Parse(argc, argv);
 
     try
@@ -166,7 +233,7 @@ main(int argc, char* argv[])
         report["generate_seconds"] = generateSeconds;
         report["generate_peak_rss_mb"] = generateRss;
 
-        if (build)
+        if (build || ranks > 0)
         {
             InetAnnotation a;
             a.clients = clients;
@@ -178,6 +245,16 @@ main(int argc, char* argv[])
             a.seed = seed;
             auto t1 = std::chrono::steady_clock::now();
             TopologySpec spec = AnnotateInet(topo, a);
+            if (ranks > 0)
+            {
+                ReportPartitions(spec, ranks, partition, minLookahead, clientWeight, seed,
+                                 out.Root()["partitions"]);
+            }
+            if (!build)
+            {
+                std::cout << "wrote " << out.WriteSummary(0) << "\n";
+                return 0;
+            }
             std::cout << "building the ns-3 network (" << spec.GetNVertices() << " nodes, "
                       << spec.links.size() << " links, routing " << routing << ") ..." << std::endl;
             TopologyHelper helper;
