@@ -12,6 +12,8 @@
 #include "ns3/command-line.h"
 #include "ns3/experiment-output.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/link-device.h"
+#include "ns3/ranks.h"
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
 #include "ns3/topology-helper.h"
@@ -70,12 +72,18 @@ ProbeRtts(Ptr<SimulatedNetwork> net, const std::vector<std::pair<uint32_t, uint3
             }
         });
         InetSocketAddress to(net->GetClientAddress(b), 10000 + i);
-        Simulator::Schedule(sent, [sa, to]() {
-            sa->SendTo(Create<Packet>(8), 0, to);
-        });
+        // Under MPI only the rank of a's node runs a's events.
+        if (net->GetClient(a)->GetSystemId() == Ranks::Rank())
+        {
+            Simulator::Schedule(sent, [sa, to]() {
+                sa->SendTo(Create<Packet>(8), 0, to);
+            });
+        }
     }
     Simulator::Stop(spacing * (pairs.size() + 2));
     Simulator::Run();
+    sum = Ranks::Sum(sum);
+    done = Ranks::Sum(uint64_t(done));
     return {done ? sum / done : 0, done};
 }
 
@@ -152,6 +160,7 @@ main(int argc, char* argv[])
     std::string partition = "metis,bfs";
     double minLookahead = 1;
     uint32_t clientWeight = PartitionParams().clientWeight;
+    std::string sync = "granted";
 
     CommandLine cmd(__FILE__);
     cmd.Usage("Generates (or reads) an INET-3.0-style topology, builds it as an ns-3 network "
@@ -186,10 +195,22 @@ main(int argc, char* argv[])
                  "a client's weight against a router's, on top of one per link "
                  "end",
                  clientWeight);
+    cmd.AddValue("sync",
+                 "under mpirun: the distributed simulator's synchronisation, granted "
+                 "(time windows) or nullmessage",
+                 sync);
     cmd.Parse(argc, argv);
 
     try
     {
+        // Under mpirun (several ranks) the network is split over the ranks with the first
+        // partition method; the probes check that what crosses ranks arrives.
+        Ranks::Enable(&argc, &argv, sync);
+        const bool distributed = Ranks::IsDistributed();
+        if (Ranks::Rank() != 0)
+        {
+            std::cout.setstate(std::ios::failbit); // rank 0 alone prints and writes
+        }
         ExperimentOutput out("inet-topology", argc, argv, outdir);
         out.SetSeed(seed);
         auto& report = out.Root()["topology"];
@@ -259,6 +280,24 @@ main(int argc, char* argv[])
                       << spec.links.size() << " links, routing " << routing << ") ..." << std::endl;
             TopologyHelper helper;
             helper.SetRouting(routing);
+            if (distributed)
+            {
+                PartitionParams p;
+                p.ranks = Ranks::Size();
+                p.method = partition.substr(0, partition.find(','));
+                p.minLookaheadMs = minLookahead;
+                p.clientWeight = clientWeight;
+                p.seed = seed;
+                TopologyPartition part = PartitionTopology(spec, p);
+                helper.SetRanks(part.rankOf);
+                std::cout << "  distributed         " << Ranks::Size() << " ranks (" << sync
+                          << "), " << p.method << " partition: " << part.cutLinks
+                          << " links cut, lookahead " << part.lookaheadMs << " ms\n";
+                report["mpi_ranks"] = Ranks::Size();
+                report["mpi_sync"] = sync;
+                report["mpi_cut_links"] = part.cutLinks;
+                report["mpi_lookahead_ms"] = part.lookaheadMs;
+            }
             Ptr<SimulatedNetwork> net = helper.Build(spec);
             double buildSeconds = SecondsSince(t1);
             double buildRss = PeakRssMb();
@@ -322,10 +361,38 @@ main(int argc, char* argv[])
                           << expected / pairs.size() << " ms)\n";
                 report["probed_rtt_ms"] = measured;
                 report["probed_round_trips"] = done;
+                if (distributed)
+                {
+                    // Every packet one rank put on a link to another must have arrived there.
+                    uint64_t sent = 0;
+                    uint64_t received = 0;
+                    for (uint32_t k = 0; k < spec.links.size(); ++k)
+                    {
+                        for (bool aSide : {true, false})
+                        {
+                            auto dev = DynamicCast<LinkDevice>(net->GetDevice(k, aSide));
+                            if (dev && dev->GetNode()->GetSystemId() == Ranks::Rank())
+                            {
+                                sent += dev->GetRemoteTxPackets();
+                                received += dev->GetRemoteRxPackets();
+                            }
+                        }
+                    }
+                    sent = Ranks::Sum(sent);
+                    received = Ranks::Sum(received);
+                    std::cout << "  across ranks        " << sent << " packets sent, " << received
+                              << " received\n";
+                    report["mpi_packets_sent_across"] = sent;
+                    report["mpi_packets_received_across"] = received;
+                }
             }
             Simulator::Destroy();
         }
-        std::cout << "wrote " << out.WriteSummary(Simulator::Now().GetSeconds()) << "\n";
+        if (Ranks::Rank() == 0)
+        {
+            std::cout << "wrote " << out.WriteSummary(Simulator::Now().GetSeconds()) << "\n";
+        }
+        Ranks::Disable();
     }
     catch (const std::exception& e)
     {

@@ -17,6 +17,7 @@
 #include "ns3/point-to-point-helper.h"
 #include "ns3/point-to-point-net-device.h"
 #include "ns3/pointer.h"
+#include "ns3/ranks.h"
 #include "ns3/simulator.h"
 
 #include <stdexcept>
@@ -362,6 +363,12 @@ TopologyHelper::SetErrorModelStreamBase(int64_t stream)
     m_streamBase = stream;
 }
 
+void
+TopologyHelper::SetRanks(std::vector<uint32_t> rankOf)
+{
+    m_rankOf = std::move(rankOf);
+}
+
 Ptr<SimulatedNetwork>
 TopologyHelper::Build(const TopologySpec& spec) const
 {
@@ -384,8 +391,31 @@ TopologyHelper::Build(const TopologySpec& spec) const
 
     Ptr<SimulatedNetwork> net = CreateObject<SimulatedNetwork>();
     net->m_spec = spec;
-    net->m_routers.Create(spec.nRouters);
-    net->m_clients.Create(spec.GetNClients());
+    if (m_rankOf.empty())
+    {
+        net->m_routers.Create(spec.nRouters);
+        net->m_clients.Create(spec.GetNClients());
+    }
+    else
+    {
+        if (m_rankOf.size() != nVertices)
+        {
+            throw std::invalid_argument("topology: " + std::to_string(m_rankOf.size())
+                                        + " ranks given for " + std::to_string(nVertices)
+                                        + " vertices");
+        }
+        const uint32_t ranks = *std::max_element(m_rankOf.begin(), m_rankOf.end()) + 1;
+        if (ranks > Ranks::Size())
+        {
+            throw std::invalid_argument("topology: vertices on " + std::to_string(ranks)
+                                        + " ranks, but this run has "
+                                        + std::to_string(Ranks::Size()) + " (mpirun -np)");
+        }
+        for (uint32_t v = 0; v < nVertices; ++v)
+        {
+            (v < spec.nRouters ? net->m_routers : net->m_clients).Create(1, m_rankOf[v]);
+        }
+    }
     auto node = [&](uint32_t v) {
         return v < spec.nRouters ? net->m_routers.Get(v) : net->m_clients.Get(v - spec.nRouters);
     };

@@ -152,6 +152,15 @@ class TopologyHelper
     void SetQueueSize(uint32_t packets);
     /// First RNG stream for the links' error models (two per link are used).
     void SetErrorModelStreamBase(int64_t stream);
+    /**
+     * \brief Puts each vertex on an MPI rank (its node's system id), e.g. a
+     * TopologyPartition's rankOf; empty (default): every node on rank 0.
+     *
+     * Every rank builds the whole network; links between ranks carry packets through MPI
+     * (LinkDevice, or ns-3's point-to-point remote channel). Build refuses ranks beyond
+     * Ranks::Size().
+     */
+    void SetRanks(std::vector<uint32_t> rankOf);
 
     /// \throws std::invalid_argument on an inconsistent spec
     Ptr<SimulatedNetwork> Build(const TopologySpec& spec) const;
@@ -162,6 +171,7 @@ class TopologyHelper
     bool m_lean{true};
     uint32_t m_queuePackets{10};
     int64_t m_streamBase{1000000};
+    std::vector<uint32_t> m_rankOf;
 };
 
 } // namespace ns3

@@ -11,6 +11,11 @@
 #include "ns3/trace-source-accessor.h"
 #include "ns3/uinteger.h"
 
+#ifdef BULLET_MPI
+#    include "ns3/mpi-interface.h"
+#    include "ns3/mpi-receiver.h"
+#endif
+
 namespace ns3
 {
 
@@ -120,6 +125,47 @@ LinkDevice::ConnectPeer(LinkDevice* peer, Time delay)
     {
         m_peerContext = peer->m_node->GetId();
     }
+    m_remote = m_node && peer->m_node && m_node->GetSystemId() != peer->m_node->GetSystemId();
+    if (m_remote)
+    {
+#ifdef BULLET_MPI
+        if (!GetObject<MpiReceiver>())
+        {
+            auto receiver = CreateObject<MpiReceiver>();
+            receiver->SetReceiveCallback(MakeCallback(&LinkDevice::ReceiveRemote, this));
+            AggregateObject(receiver);
+        }
+#else
+        NS_FATAL_ERROR("LinkDevice: nodes " << m_node->GetId() << " and " << peer->m_node->GetId()
+                                            << " are on different ranks, but this build has no "
+                                               "MPI (./ns3 configure --ns3=mpi)");
+#endif
+    }
+}
+
+void
+LinkDevice::ReceiveRemote(Ptr<Packet> packet)
+{
+    ++m_remoteRx;
+    Receive(packet, kIpv4Protocol);
+}
+
+uint64_t
+LinkDevice::GetRemoteTxPackets() const
+{
+    return m_remoteTx;
+}
+
+uint64_t
+LinkDevice::GetRemoteRxPackets() const
+{
+    return m_remoteRx;
+}
+
+bool
+LinkDevice::IsRemote() const
+{
+    return m_remote;
 }
 
 uint64_t
@@ -192,8 +238,26 @@ LinkDevice::TransmitStart(Ptr<Packet> packet, uint16_t protocol)
     // of the transmission first, then the arrival, in the peer's context.
     const Time txTime = m_bps.CalculateBytesTxTime(bytes);
     Simulator::Schedule(txTime, &LinkDevice::TransmitComplete, this);
-    Simulator::ScheduleWithContext(m_peerContext, txTime + m_delay, &LinkDevice::Receive, m_peer,
-                                   packet, protocol);
+    if (!m_remote)
+    {
+        Simulator::ScheduleWithContext(m_peerContext, txTime + m_delay, &LinkDevice::Receive,
+                                       m_peer, packet, protocol);
+        return;
+    }
+#ifdef BULLET_MPI
+    if (protocol == kIpv4Protocol)
+    {
+        ++m_remoteTx;
+        MpiInterface::SendPacket(packet, Simulator::Now() + txTime + m_delay,
+                                 m_peer->GetNode()->GetId(), m_peer->GetIfIndex());
+        return;
+    }
+#endif
+    ++m_txDropped;
+    if (!m_dropTrace.IsEmpty())
+    {
+        m_dropTrace(packet);
+    }
 }
 
 void

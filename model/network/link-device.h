@@ -48,6 +48,12 @@ class Node;
  *   passed up (packet-unit models draw exactly as there; byte- and bit-unit models see the
  *   packet without the 2 framing bytes).
  *
+ * Under ns-3's distributed simulator (an ns-3 built with MPI: `./ns3 configure --ns3=mpi`),
+ * a device whose peer's node has another system id sends through MpiInterface::SendPacket,
+ * to arrive at the same instant on the peer's rank, and receives through an MpiReceiver
+ * aggregated to it. Only IPv4 crosses ranks (the packet travels without its protocol
+ * number); anything else is dropped there and counted as a send drop.
+ *
  * What it leaves out: the Queue object and its traces, the NetDeviceQueueInterface (the
  * traffic control layer passes packets straight to Send), the PPP header itself (the
  * protocol number travels beside the packet), the per-hop packet copies, and all the trace
@@ -60,6 +66,8 @@ class LinkDevice : public NetDevice
   public:
     /// The bytes of framing a packet is timed with on the wire (a PPP header).
     static constexpr uint32_t kFramingBytes = 2;
+    /// The one protocol that crosses MPI ranks (Ethernet type of IPv4).
+    static constexpr uint16_t kIpv4Protocol = 0x0800;
 
     /**
      * \brief Get the type ID.
@@ -98,6 +106,13 @@ class LinkDevice : public NetDevice
     uint64_t GetTxDropped() const;
     /// \return the packets the receive error model dropped
     uint64_t GetRxErrors() const;
+    /// \return the packets sent to a peer simulated by another MPI rank
+    uint64_t GetRemoteTxPackets() const;
+    /// \return the packets received from a peer simulated by another MPI rank
+    uint64_t GetRemoteRxPackets() const;
+    /// \return whether the peer's node is simulated by another MPI rank (its system id
+    /// differs from this node's)
+    bool IsRemote() const;
 
     /**
      * \brief A packet arrives from the peer (the channel schedules this).
@@ -152,6 +167,8 @@ class LinkDevice : public NetDevice
     void TransmitComplete();
     /// Called by the channel once both ends are attached.
     void ConnectPeer(LinkDevice* peer, Time delay);
+    /// A packet from a peer on another MPI rank (ns-3's MpiReceiver calls this).
+    void ReceiveRemote(Ptr<Packet> packet);
 
     // What every packet sent touches, first.
     bool m_busy{false};                            ///< a packet is being transmitted
@@ -174,6 +191,9 @@ class LinkDevice : public NetDevice
     // The rest.
     uint64_t m_txDropped{0}; ///< packets dropped on sending
     uint64_t m_rxErrors{0};  ///< packets the error model dropped
+    bool m_remote{false};    ///< the peer is simulated by another MPI rank
+    uint64_t m_remoteTx{0};  ///< packets sent to it
+    uint64_t m_remoteRx{0};  ///< packets received from it
     Ptr<Node> m_node;
     Ptr<LinkChannel> m_channel;
     Mac48Address m_address;
