@@ -118,6 +118,14 @@ ReportPartitions(const TopologySpec& spec, uint32_t ranks, const std::string& me
         std::cout << " (" << part.groups << " groups, the largest " << part.largestGroupWeight
                   << " of " << std::accumulate(part.weightOf.begin(), part.weightOf.end(), 0ull)
                   << " weight; " << seconds << " s)\n";
+        if (part.Imbalance() > 1.25)
+        {
+            std::cout << "  warning: " << method << " cannot balance " << ranks
+                      << " ranks: links shorter than " << minLookaheadMs
+                      << " ms join vertices into groups, the largest holding "
+                      << part.largestGroupWeight << " of the weight (try a smaller "
+                      << "--minLookahead)\n";
+        }
         auto& r = report[method];
         r["ranks"] = ranks;
         r["cut_links"] = part.cutLinks;
