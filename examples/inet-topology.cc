@@ -25,8 +25,10 @@
 
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 #include <numeric>
 #include <sstream>
 
@@ -41,13 +43,21 @@ SecondsSince(std::chrono::steady_clock::time_point t0)
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-/// Sends one datagram each way between random client pairs; returns the mean measured RTT
-/// (ms) and how many round trips completed.
-std::pair<double, uint32_t>
-ProbeRtts(Ptr<SimulatedNetwork> net, const std::vector<std::pair<uint32_t, uint32_t>>& pairs)
+/// What the probes and the load measured (summed over ranks after the run).
+struct Traffic
 {
-    double sum = 0;
-    uint32_t done = 0;
+    double rttSumMs{0};
+    uint64_t roundTrips{0};
+    uint64_t loadSent{0};
+    uint64_t loadReceived{0};
+};
+
+/// Schedules one datagram each way between each of \p pairs, one pair a second; returns when
+/// the last is due.
+Time
+ScheduleProbes(Ptr<SimulatedNetwork> net, const std::vector<std::pair<uint32_t, uint32_t>>& pairs,
+               Traffic& traffic)
+{
     const Time spacing = Seconds(1);
     for (uint32_t i = 0; i < pairs.size(); ++i)
     {
@@ -64,11 +74,11 @@ ProbeRtts(Ptr<SimulatedNetwork> net, const std::vector<std::pair<uint32_t, uint3
                 s->SendTo(p, 0, from); // echo
             }
         });
-        sa->SetRecvCallback([&sum, &done, sent](Ptr<Socket> s) {
+        sa->SetRecvCallback([&traffic, sent](Ptr<Socket> s) {
             while (s->Recv())
             {
-                sum += (Simulator::Now() - sent).GetSeconds() * 1000;
-                ++done;
+                traffic.rttSumMs += (Simulator::Now() - sent).GetSeconds() * 1000;
+                ++traffic.roundTrips;
             }
         });
         InetSocketAddress to(net->GetClientAddress(b), 10000 + i);
@@ -80,11 +90,61 @@ ProbeRtts(Ptr<SimulatedNetwork> net, const std::vector<std::pair<uint32_t, uint3
             });
         }
     }
-    Simulator::Stop(spacing * (pairs.size() + 2));
-    Simulator::Run();
-    sum = Ranks::Sum(sum);
-    done = Ranks::Sum(uint64_t(done));
-    return {done ? sum / done : 0, done};
+    return spacing * (pairs.size() + 2);
+}
+
+/// Schedules \p flows constant-rate UDP flows of 1,000-byte datagrams between random client
+/// pairs for \p seconds (a forwarding load to time, sequential against distributed); returns
+/// when the last datagram can have arrived.
+Time
+ScheduleLoad(Ptr<SimulatedNetwork> net, uint32_t flows, double rateKbps, double seconds,
+             uint64_t seed, Traffic& traffic)
+{
+    boost::random::mt19937_64 rng(seed + 7);
+    boost::random::uniform_int_distribution<uint32_t> pick(0, net->GetNClients() - 1);
+    const Time gap = Seconds(1000 * 8 / (rateKbps * 1000));
+    for (uint32_t f = 0; f < flows; ++f)
+    {
+        uint32_t a = pick(rng);
+        uint32_t b = pick(rng);
+        while (b == a)
+        {
+            b = pick(rng);
+        }
+        const uint16_t port = 20000 + f;
+        Ptr<Socket> sb = Socket::CreateSocket(net->GetClient(b), UdpSocketFactory::GetTypeId());
+        sb->Bind(InetSocketAddress(Ipv4Address::GetAny(), port));
+        sb->SetRecvCallback([&traffic](Ptr<Socket> s) {
+            while (s->Recv())
+            {
+                ++traffic.loadReceived;
+            }
+        });
+        if (net->GetClient(a)->GetSystemId() != Ranks::Rank())
+        {
+            continue;
+        }
+        Ptr<Socket> sa = Socket::CreateSocket(net->GetClient(a), UdpSocketFactory::GetTypeId());
+        sa->Bind();
+        InetSocketAddress to(net->GetClientAddress(b), port);
+        const uint64_t packets = static_cast<uint64_t>(seconds / gap.GetSeconds());
+        // One event per datagram, each scheduling the next (as an application's timer does).
+        auto send = std::make_shared<std::function<void(uint64_t)>>();
+        *send = [sa, to, gap, packets, send, &traffic](uint64_t k) {
+            sa->SendTo(Create<Packet>(1000), 0, to);
+            ++traffic.loadSent;
+            if (k + 1 < packets)
+            {
+                Simulator::Schedule(gap, [send, k]() {
+                    (*send)(k + 1);
+                });
+            }
+        };
+        Simulator::ScheduleWithContext(net->GetClient(a)->GetId(), gap * (f % 100) / 100, [send]() {
+            (*send)(0);
+        });
+    }
+    return Seconds(seconds + 5);
 }
 
 /// Splits \p spec over \p ranks with each method of \p methods; prints and records each
@@ -169,6 +229,9 @@ main(int argc, char* argv[])
     double minLookahead = 1;
     uint32_t clientWeight = PartitionParams().clientWeight;
     std::string sync = "granted";
+    uint32_t flows = 0;
+    double flowRate = 200;
+    double flowSeconds = 10;
 
     CommandLine cmd(__FILE__);
     cmd.Usage("Generates (or reads) an INET-3.0-style topology, builds it as an ns-3 network "
@@ -207,6 +270,12 @@ main(int argc, char* argv[])
                  "under mpirun: the distributed simulator's synchronisation, granted "
                  "(time windows) or nullmessage",
                  sync);
+    cmd.AddValue("flows",
+                 "constant-rate UDP flows between random clients, a forwarding load "
+                 "to time (0: none)",
+                 flows);
+    cmd.AddValue("flowRate", "each flow's rate, kbps", flowRate);
+    cmd.AddValue("flowSeconds", "how long the flows send, s", flowSeconds);
     cmd.Parse(argc, argv);
 
     try
@@ -356,6 +425,22 @@ main(int argc, char* argv[])
             report["build_seconds"] = buildSeconds;
             report["build_peak_rss_mb"] = buildRss;
 
+            Traffic traffic;
+            Time stop = ScheduleProbes(net, pairs, traffic);
+            if (flows > 0)
+            {
+                stop = std::max(stop,
+                                ScheduleLoad(net, flows, flowRate, flowSeconds, seed, traffic));
+            }
+            auto t2 = std::chrono::steady_clock::now();
+            Simulator::Stop(stop);
+            Simulator::Run();
+            const double runSeconds = Ranks::Max(SecondsSince(t2));
+            const uint64_t events = Ranks::Sum(uint64_t(Simulator::GetEventCount()));
+            traffic.rttSumMs = Ranks::Sum(traffic.rttSumMs);
+            traffic.roundTrips = Ranks::Sum(traffic.roundTrips);
+            traffic.loadSent = Ranks::Sum(traffic.loadSent);
+            traffic.loadReceived = Ranks::Sum(traffic.loadReceived);
             if (!pairs.empty())
             {
                 double expected = 0;
@@ -363,36 +448,50 @@ main(int argc, char* argv[])
                 {
                     expected += net->GetRttMs(x, y);
                 }
-                auto [measured, done] = ProbeRtts(net, pairs);
-                std::cout << "  probed RTT          " << measured << " ms measured by " << done
-                          << "/" << pairs.size() << " simulated round trips (propagation "
-                          << expected / pairs.size() << " ms)\n";
+                double measured = traffic.roundTrips ? traffic.rttSumMs / traffic.roundTrips : 0;
+                std::cout << "  probed RTT          " << measured << " ms measured by "
+                          << traffic.roundTrips << "/" << pairs.size()
+                          << " simulated round trips (propagation " << expected / pairs.size()
+                          << " ms)\n";
                 report["probed_rtt_ms"] = measured;
-                report["probed_round_trips"] = done;
-                if (distributed)
+                report["probed_round_trips"] = traffic.roundTrips;
+            }
+            if (flows > 0)
+            {
+                std::cout << "  load                " << flows << " flows of " << flowRate
+                          << " kbps for " << flowSeconds << " s: " << traffic.loadReceived << " of "
+                          << traffic.loadSent << " datagrams arrived\n";
+                report["load_flows"] = flows;
+                report["load_sent"] = traffic.loadSent;
+                report["load_received"] = traffic.loadReceived;
+            }
+            std::cout << "  run                 " << runSeconds << " s wall, " << events
+                      << " events (" << events / std::max(runSeconds, 1e-9) << " per s)\n";
+            report["run_seconds"] = runSeconds;
+            report["run_events"] = events;
+            if (distributed)
+            {
+                // Every packet one rank put on a link to another must have arrived there.
+                uint64_t sent = 0;
+                uint64_t received = 0;
+                for (uint32_t k = 0; k < spec.links.size(); ++k)
                 {
-                    // Every packet one rank put on a link to another must have arrived there.
-                    uint64_t sent = 0;
-                    uint64_t received = 0;
-                    for (uint32_t k = 0; k < spec.links.size(); ++k)
+                    for (bool aSide : {true, false})
                     {
-                        for (bool aSide : {true, false})
+                        auto dev = DynamicCast<LinkDevice>(net->GetDevice(k, aSide));
+                        if (dev && dev->GetNode()->GetSystemId() == Ranks::Rank())
                         {
-                            auto dev = DynamicCast<LinkDevice>(net->GetDevice(k, aSide));
-                            if (dev && dev->GetNode()->GetSystemId() == Ranks::Rank())
-                            {
-                                sent += dev->GetRemoteTxPackets();
-                                received += dev->GetRemoteRxPackets();
-                            }
+                            sent += dev->GetRemoteTxPackets();
+                            received += dev->GetRemoteRxPackets();
                         }
                     }
-                    sent = Ranks::Sum(sent);
-                    received = Ranks::Sum(received);
-                    std::cout << "  across ranks        " << sent << " packets sent, " << received
-                              << " received\n";
-                    report["mpi_packets_sent_across"] = sent;
-                    report["mpi_packets_received_across"] = received;
                 }
+                sent = Ranks::Sum(sent);
+                received = Ranks::Sum(received);
+                std::cout << "  across ranks        " << sent << " packets sent, " << received
+                          << " received\n";
+                report["mpi_packets_sent_across"] = sent;
+                report["mpi_packets_received_across"] = received;
             }
             Simulator::Destroy();
         }
