@@ -7,6 +7,7 @@
 #include "ns3/bullet-application.h"
 #include "ns3/command-line.h"
 #include "ns3/experiment-output.h"
+#include "ns3/ranks.h"
 #include "ns3/uinteger.h"
 
 #include <iostream>
@@ -15,6 +16,26 @@
 
 namespace ns3
 {
+
+namespace
+{
+
+/// The experiment programs run on one rank: under mpirun on several, every rank would run the
+/// whole experiment and write the same results. Refuses with the reason.
+void
+RefuseSeveralRanks(const std::string& program)
+{
+    if (uint32_t ranks = Ranks::LaunchedSize(); ranks > 1)
+    {
+        throw std::invalid_argument(program + " runs on one rank, but mpirun launched "
+                                    + std::to_string(ranks)
+                                    + ": distributed runs of the experiment programs are not "
+                                      "built yet (doc/distributed.md; inet-topology runs "
+                                      "distributed)");
+    }
+}
+
+} // namespace
 
 // ------------------------------------------------------------------------ bullet-streaming
 
@@ -50,6 +71,7 @@ BulletStreamingProgram::AddTo(CommandLine& cmd)
 nlohmann::json
 BulletStreamingProgram::Run(const std::string& args) const
 {
+    RefuseSeveralRanks(kName);
     if (tree != "random" && tree != "bottleneck" && tree != "online")
     {
         throw std::invalid_argument("unknown --tree '" + tree + "' (random|bottleneck|online)");
@@ -120,6 +142,7 @@ TreeStreamingProgram::AddTo(CommandLine& cmd)
 nlohmann::json
 TreeStreamingProgram::Run(const std::string& args) const
 {
+    RefuseSeveralRanks(kName);
     if (tree != "random" && tree != "bottleneck" && tree != "online" && tree != "both")
     {
         throw std::invalid_argument("unknown --tree '" + tree + "'");
@@ -169,6 +192,7 @@ FileDistributionProgram::AddTo(CommandLine& cmd)
 nlohmann::json
 FileDistributionProgram::Run(const std::string& args) const
 {
+    RefuseSeveralRanks(kName);
     const std::vector<SystemSpec> runs
         = SystemRegistry::Get().Parse(systems, SystemSpec::FILE_DISTRIBUTION);
     ExperimentOutput out(kName, args, outdir);
