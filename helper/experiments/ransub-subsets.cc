@@ -25,6 +25,7 @@
 #include <iostream>
 #include <limits>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 namespace ns3
@@ -522,8 +523,10 @@ RanSubSubsetsProgram::Config::Validate() const
     }
     if (!(failAt >= 0) || failAt >= GetDuration())
     {
+        std::ostringstream end;
+        end << GetDuration();
         throw std::invalid_argument("--failAt must be 0 (no failure) or a time before the end, "
-                                    + std::to_string(GetDuration()) + " s");
+                                    + end.str() + " s");
     }
 }
 
@@ -676,6 +679,8 @@ RanSubSubsetsProgram::Run(const std::string& args) const
                     NS_ABORT_MSG_IF(client < 0, "RanSub delivered an unknown node " << m.node);
                     d.members.push_back(uint32_t(client));
                 }
+                NS_LOG_INFO("t=" << d.time << " client " << v << " epoch " << epoch << ": "
+                                 << d.members.size() << " members");
                 deliveries.push_back(std::move(d));
             });
         rs->Start(st, channel);
