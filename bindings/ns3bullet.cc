@@ -742,7 +742,8 @@ using namespace ns3;
 PYBIND11_MODULE(ns3bullet, m)
 {
     m.doc() = "ns3-bullet's experiment layer: the programs bullet-streaming, tree-streaming, "
-              "file-distribution and ransub-subsets with every option, ns-3 defaults and globals, topology specs. "
+              "file-distribution and ransub-subsets with every option, ns-3 defaults and globals, "
+              "topology specs. "
               "See bindings/README.md.";
 
     // ------------------------------------------------------------------ scenario configs
