@@ -674,6 +674,11 @@ class RanSubRun:
         return [s for s in self.subsets if s[5] and s[4]]
 
 
+def lab5_epochs(run):
+    """The epochs a run's root was to start (--epochs)."""
+    return int(run.options.get("epochs", PROGRAM_DEFAULTS["ransub-subsets"]["epochs"]))
+
+
 def ransub_run(results, name):
     key = "ransub-run"
     run = results.run(name)
@@ -754,7 +759,7 @@ def every_epoch(name, receivers):
 
     def f(r):
         rs = ransub_run(r, name)
-        wanted = int(r.run(name).options.get("epochs", PROGRAM_DEFAULTS["ransub-subsets"]["epochs"]))
+        wanted = lab5_epochs(r.run(name))
         starts = [t for _, t in rs.epochs]
         late = [b - a for a, b in zip(starts, starts[1:]) if b - a > 1.01 * rs.epoch_s]
         counted = {e for _, e, _, _, _, c in rs.subsets if c}
@@ -819,7 +824,7 @@ def failure_of(r, name):
     subtree = {v for v in rs.parent if v == node or rs.is_descendant(node, v)}
     # The epochs the root would have started after the failure: all of --epochs but those
     # started before it.
-    wanted = int(r.run(name).options.get("epochs", PROGRAM_DEFAULTS["ransub-subsets"]["epochs"]))
+    wanted = lab5_epochs(r.run(name))
     due = wanted - sum(1 for _, t in rs.epochs if t <= at)
     after = sum(1 for _, t in rs.epochs if t > at)
     fresh = sum(1 for t, _, v, _, _, _ in rs.subsets if t > at and v not in subtree)
