@@ -972,7 +972,11 @@ RanSubSubsetsProgram::Run(const std::string& args) const
               << s["mean_subset_size"].get<double>() << "), empty: " << ledger.GetEmpty() << "\n"
               << "uniformity (epoch-to-epoch variance): chi-square " << uniformity.statistic
               << " on " << uniformity.dof << " dof, p = " << std::setprecision(4)
-              << uniformity.pValue << "\n"
+              << uniformity.pValue
+              << (ledger.GetEpochs() < 30 ? " (under 30 epochs counted: the variances are rough "
+                                            "and the test only approximate)"
+                                          : "")
+              << "\n"
               << "receivers' own tests: " << rejecting << " of " << receiverP.size()
               << " reject uniformity at 1%, median p " << Median(receiverP) << "\n"
               << "subsets with a descendant: " << s["descendant_fraction"].get<double>()
