@@ -4,10 +4,10 @@
     plot-ransub.py DIR
 
 Reads DIR/summary.json, DIR/appearances.csv and DIR/epochs.csv; writes DIR/appearances.png:
-left, each node's appearances in the other nodes' subsets against its expected count, with
-the band of two standard deviations (the epoch-to-epoch spread) around the expectation and
-the chi-square test's p-value; right, the epochs the root started over time (a stall after a
-failure shows as a flat line). Needs only matplotlib.
+left, each node's appearances in the other nodes' subsets against its expected count, each
+with two standard deviations (the epoch-to-epoch spread) either side, and the chi-square
+test's p-value; right, the epochs the root started over time, to the end of the
+run (a stall after a failure shows as a flat line). Needs only matplotlib.
 """
 import csv
 import json
@@ -49,20 +49,23 @@ def main(directory):
     left.grid(alpha=0.3)
     left.legend(fontsize=8, loc="upper left")
 
-    times = [float(r["root_start_s"]) for r in epochs]
-    right.step(times, [int(r["epoch"]) for r in epochs], where="post", color="tab:green",
+    # Drawn to the end of the run, so that a stall shows as a flat line.
+    times = [float(r["root_start_s"]) for r in epochs] + [float(summary["simulated_seconds"])]
+    numbers = [int(r["epoch"]) for r in epochs]
+    right.step(times, numbers + numbers[-1:], where="post", color="tab:green",
                label="epoch started by the root")
+    right.yaxis.get_major_locator().set_params(integer=True)
     failure = ransub.get("failure")
     if failure:
         right.axvline(failure["at_s"], color="tab:red", ls="--",
-                      label=f"client {failure['node']} fails "
-                            f"({failure['subtree_nodes']} nodes below it and itself)")
+                      label=f"client {failure['node']} fails (its subtree: "
+                            f"{failure['subtree_nodes']} nodes)")
     right.set_xlabel("time (s)")
     right.set_ylabel("epoch")
     right.set_title(f"epochs: {ransub['epochs_started']} started, interval "
                     f"{ransub['epoch_interval_mean_s']:.2f} s mean", fontsize=10)
     right.grid(alpha=0.3)
-    right.legend(fontsize=8, loc="upper left")
+    right.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     out = os.path.join(directory, "appearances.png")
     fig.savefig(out, dpi=120)
