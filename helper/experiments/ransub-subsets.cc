@@ -908,9 +908,9 @@ RanSubSubsetsProgram::Run(const std::string& args) const
     s["receiver_p_median"] = Median(receiverP);
     s["receiver_p_min"]
         = receiverP.empty() ? 1.0 : *std::min_element(receiverP.begin(), receiverP.end());
-    const double counted_ = std::max<uint64_t>(1, ledger.GetDeliveries());
-    s["descendant_fraction"] = ledger.GetWithDescendant() / counted_;
-    s["self_fraction"] = ledger.GetWithSelf() / counted_;
+    const double subsetsCounted = std::max<uint64_t>(1, ledger.GetDeliveries());
+    s["descendant_fraction"] = ledger.GetWithDescendant() / subsetsCounted;
+    s["self_fraction"] = ledger.GetWithSelf() / subsetsCounted;
     s["ineligible_members"] = ledger.GetIneligible();
     s["duplicate_members"] = ledger.GetDuplicates();
     s["overlap_mean"] = ledger.GetMeanOverlap();
