@@ -15,6 +15,7 @@
 #include "ns3/config.h"
 #include "ns3/global-value.h"
 #include "ns3/inet-topology.h"
+#include "ns3/ransub-subsets.h"
 #include "ns3/scenario-programs.h"
 #include "ns3/string.h"
 #include "ns3/system-registry.h"
@@ -740,8 +741,9 @@ using namespace ns3;
 
 PYBIND11_MODULE(ns3bullet, m)
 {
-    m.doc() = "ns3-bullet's experiment layer: the programs bullet-streaming, tree-streaming and "
-              "file-distribution with every option, ns-3 defaults and globals, topology specs. "
+    m.doc() = "ns3-bullet's experiment layer: the programs bullet-streaming, tree-streaming, "
+              "file-distribution and ransub-subsets with every option, ns-3 defaults and globals, "
+              "topology specs. "
               "See bindings/README.md.";
 
     // ------------------------------------------------------------------ scenario configs
@@ -828,6 +830,40 @@ PYBIND11_MODULE(ns3bullet, m)
                 "outstanding", [](P & p) -> auto& { return p.outstanding; });
             AddFileOptions(
                 t, [](P & p) -> auto& { return p.config; });
+            t.Add<std::string>(
+                "outdir", [](P & p) -> auto& { return p.outdir; });
+            t.Add<bool>(
+                "plot", [](P & p) -> auto& { return p.plot; });
+        });
+    BindProgram<RanSubSubsetsProgram>(
+        m, "RanSubSubsets",
+        "The ransub-subsets program (2003 paper, Sections 2.2 and 4.6; doc/labs/lab5-ransub.md): "
+        "RanSub alone over a random tree, every node's subsets recorded and tested; every "
+        "option as a property, run() returns summary.json.",
+        [](OptionTable<RanSubSubsetsProgram>& t) {
+            using P = RanSubSubsetsProgram;
+            t.Add<uint32_t>(
+                "nodes", [](P & p) -> auto& { return p.config.nodes; });
+            t.Add<uint32_t>(
+                "topoNodes", [](P & p) -> auto& { return p.config.topoNodes; });
+            t.Add<uint32_t>(
+                "fanOut", [](P & p) -> auto& { return p.config.fanOut; });
+            t.Add<std::string>(
+                "mode", [](P & p) -> auto& { return p.config.mode; });
+            t.Add<uint32_t>(
+                "setSize", [](P & p) -> auto& { return p.config.setSize; });
+            t.Add<double>(
+                "epoch", [](P & p) -> auto& { return p.config.epoch; });
+            t.Add<uint32_t>(
+                "epochs", [](P & p) -> auto& { return p.config.epochs; });
+            t.Add<uint64_t>(
+                "seed", [](P & p) -> auto& { return p.config.seed; });
+            t.Add<double>(
+                "failAt", [](P & p) -> auto& { return p.config.failAt; });
+            t.Add<bool>(
+                "failureDetection", [](P & p) -> auto& { return p.config.failureDetection; });
+            t.Add<bool>(
+                "quiet", [](P & p) -> auto& { return p.config.quiet; });
             t.Add<std::string>(
                 "outdir", [](P & p) -> auto& { return p.outdir; });
             t.Add<bool>(

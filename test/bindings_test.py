@@ -23,6 +23,7 @@ PROGRAMS = {
     "bullet-streaming": ns3bullet.BulletStreaming,
     "tree-streaming": ns3bullet.TreeStreaming,
     "file-distribution": ns3bullet.FileDistribution,
+    "ransub-subsets": ns3bullet.RanSubSubsets,
 }
 
 # Options whose values a round trip sets, per type: a value differing from every default.
@@ -233,6 +234,10 @@ class ErrorsTest(unittest.TestCase):
             ns3bullet.BulletStreaming(clients=1, outdir=self.dir.name).run()
         with self.assertRaisesRegex(ValueError, "unknown --transport 'quic'"):
             ns3bullet.TreeStreaming(transport="quic").run()
+        with self.assertRaisesRegex(ValueError, "unknown --mode 'random'"):
+            ns3bullet.RanSubSubsets(mode="random", outdir=self.dir.name).run()
+        with self.assertRaisesRegex(ValueError, "--epochs must be in 3..100000"):
+            ns3bullet.RanSubSubsets(epochs=1, outdir=self.dir.name).run()
 
     def test_bad_values_from_the_run(self):
         with self.assertRaisesRegex(ValueError, "unknown system 'nosuch'|nosuch"):

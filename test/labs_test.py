@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Tests of the labs (doc/labs/) and their checker (examples/labs/check.py).
 
-CTest runs them (labs.LabOne, labs.LabThree, labs.LabFour, labs.Checker) with NS3BULLET_BIN
+CTest runs them (labs.LabOne, labs.LabThree, labs.LabFour, labs.LabFive, labs.Checker) with
+NS3BULLET_BIN
 set to build/bin; by hand:
 
     NS3BULLET_BIN=build/bin python3 -m unittest -v test/labs_test.py
@@ -10,11 +11,13 @@ set to build/bin; by hand:
 LabOneTest runs lab 1's command exactly as doc/labs/lab1-trees.md gives it (about a minute)
 and asserts that the checker accepts its results; LabThreeTest does the same with lab 3's
 three commands (doc/labs/lab3-tfrc.md, a few seconds each), LabFourTest with lab 4's five
-(doc/labs/lab4-bullet-prime.md, 4-13 s each); all assert that the checker rejects doctored
+(doc/labs/lab4-bullet-prime.md, 4-13 s each), LabFiveTest with lab 5's four
+(doc/labs/lab5-ransub.md, 5-12 s each); all assert that the checker rejects doctored
 copies of those results; CheckerTest asserts that the checker refuses what
 is not a results directory.
 """
 
+import csv
 import importlib.util
 import json
 import os
@@ -35,7 +38,8 @@ checker = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(checker)
 
 
-LAB_DOCS = {1: "lab1-trees.md", 2: "lab2-mesh.md", 3: "lab3-tfrc.md", 4: "lab4-bullet-prime.md"}
+LAB_DOCS = {1: "lab1-trees.md", 2: "lab2-mesh.md", 3: "lab3-tfrc.md", 4: "lab4-bullet-prime.md",
+            5: "lab5-ransub.md"}
 
 
 def lab_commands(lab):
@@ -493,6 +497,170 @@ class LabFourTest(unittest.TestCase):
         self.assertIn("not readable JSON", err)
 
 
+class LabFiveTest(unittest.TestCase):
+    """Lab 5's four commands, as the lab gives them, and the checker on their results."""
+
+    RUNS = ("nondescendants", "all", "no-detection", "detection")
+    NO_DESCENDANT = "nondescendants: no subset holds a descendant of its receiver"
+    UNIFORM = "nondescendants: nodes appear uniformly (chi-square, 1% level)"
+    EVERY_EPOCH = "nondescendants: every epoch on time, a subset for every node but the root"
+    CHANGE = "nondescendants: subsets change between epochs as independent draws"
+    STALL = "no failure detection: RanSub stalls at the failure"
+    GOING = "failure detection: epochs and subsets go on after the failure"
+    FORGOTTEN = "failure detection: the failed subtree leaves the subsets"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="lab5-")
+        cls.commands = lab_commands(5)
+        outdirs = [run_lab_command(words, cls.tmp) for words in cls.commands]
+        cls.results = os.path.join(cls.tmp, "lab5")
+        assert outdirs == [os.path.join(cls.results, r) for r in cls.RUNS], outdirs
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    copy = LabThreeTest.copy
+    edit = staticmethod(LabThreeTest.edit)
+
+    def failed(self, directory):
+        status, out, _ = check(5, directory)
+        self.assertEqual(status, 1, out)
+        v = verdicts(out, 5)
+        self.assertEqual(len(v), 2 + len(checker.LABS[5].expectations), out)
+        self.assertNotIn("lab passed", out)
+        return {what for what, ok in v.items() if not ok}, out
+
+    @staticmethod
+    def rewrite_csv(path, change):
+        """Rewrites a CSV file, each row (a dict) through change."""
+        with open(path) as f:
+            reader = csv.DictReader(f)
+            fields, rows = reader.fieldnames, list(reader)
+        with open(path, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=fields)
+            writer.writeheader()
+            for row in rows:
+                change(row)
+                writer.writerow(row)
+
+    def test_checker_accepts_lab_five(self):
+        status, out, err = check(5, self.results)
+        self.assertEqual(status, 0, out + err)
+        v = verdicts(out, 5)
+        self.assertEqual(len(v), 2 + len(checker.LABS[5].expectations), out)
+        self.assertTrue(all(v.values()), out)
+        self.assertIn("lab passed", out)
+
+    def test_checker_rejects_all_mode_as_nondescendants(self):
+        """The all run's files in the nondescendants run's place, its options saying
+        nondescendants: the descendant expectation fails (and the root's subsets show)."""
+        doctored = self.copy()
+        target = os.path.join(doctored, "nondescendants")
+        shutil.rmtree(target)
+        shutil.copytree(os.path.join(self.results, "all"), target)
+        self.edit(doctored, "nondescendants", lambda s: s.update(
+            args=s["args"].replace("--mode=all", "--mode=nondescendants"), mode="nondescendants"))
+        failed, out = self.failed(doctored)
+        self.assertEqual(failed, {self.NO_DESCENDANT, self.EVERY_EPOCH}, out)
+
+    def test_checker_rejects_non_uniform_appearances(self):
+        """appearances.csv doctored: the nodes near the root 30% more often, the others 10%
+        less (the expected counts kept): uniformity fails, nothing else."""
+        doctored = self.copy()
+
+        def skew(row):
+            factor = 1.3 if int(row["depth"]) <= 1 else 0.9
+            row["appearances"] = f"{float(row['appearances']) * factor:.0f}"
+
+        self.rewrite_csv(os.path.join(doctored, "nondescendants", "appearances.csv"), skew)
+        failed, out = self.failed(doctored)
+        self.assertEqual(failed, {self.UNIFORM}, out)
+
+    def test_checker_rejects_subsets_that_never_change(self):
+        """subsets.csv doctored: every node's subset is the one of its first epoch: the
+        change expectation fails."""
+        doctored = self.copy()
+        first = {}
+
+        def freeze(row):
+            row["members"] = first.setdefault(row["node"], row["members"])
+
+        self.rewrite_csv(os.path.join(doctored, "nondescendants", "subsets.csv"), freeze)
+        failed, out = self.failed(doctored)
+        self.assertEqual(failed, {self.CHANGE}, out)
+
+    def test_checker_rejects_no_detection_as_detection(self):
+        """The run without failure detection in the detection run's place, its options saying
+        detection: RanSub's stall shows."""
+        doctored = self.copy()
+        target = os.path.join(doctored, "detection")
+        shutil.rmtree(target)
+        shutil.copytree(os.path.join(self.results, "no-detection"), target)
+        self.edit(doctored, "detection", lambda s: s.update(
+            args=s["args"].replace("--failureDetection=false", "--failureDetection=true")))
+        failed, out = self.failed(doctored)
+        self.assertEqual(failed, {self.GOING, self.FORGOTTEN}, out)
+
+    def test_checker_rejects_other_options_or_seed(self):
+        """Options the lab does not set or another seed fail settings; defaults given
+        explicitly, the lab's options spelled otherwise, or options that change nothing do
+        not."""
+        cases = (
+            ("all", lambda s: s.update(seed=6), False),
+            ("nondescendants", lambda s: s.update(args=s["args"] + " --setSize=5"), False),
+            ("nondescendants", lambda s: s.update(args=s["args"] + " --fanOut=3"), False),
+            ("detection", lambda s: s.update(
+                args=s["args"].replace("--failAt=100", "--failAt=150")), False),
+            ("all", lambda s: s.update(args=s["args"].replace("--mode=all", "--mode=ordered")),
+             False),
+            ("nondescendants", lambda s: s.update(
+                args=s["args"] + " --epoch=5.0 --setSize=10 --quiet --plot=true"), True),
+            ("detection", lambda s: s.update(
+                args=s["args"].replace("--failureDetection=true", "--failureDetection=1")), True),
+        )
+        for run, change, accepted in cases:
+            doctored = self.copy()
+            self.edit(doctored, run, change)
+            status, out, _ = check(5, doctored)
+            self.assertEqual(status, 0 if accepted else 1, out)
+            self.assertEqual(verdicts(out, 5)["settings"], accepted, out)
+
+    def test_checker_fails_a_missing_run_or_plot(self):
+        doctored = self.copy()
+        shutil.rmtree(os.path.join(doctored, "no-detection"))
+        failed, out = self.failed(doctored)
+        self.assertEqual(failed, {"settings", "files", self.STALL}, out)
+        self.assertIn("run 'no-detection' missing", out)
+        doctored = self.copy()
+        os.remove(os.path.join(doctored, "all", "appearances.png"))
+        failed, out = self.failed(doctored)
+        self.assertEqual(failed, {"files"}, out)
+
+    def test_checker_refuses_what_is_not_lab_five(self):
+        """One run's directory instead of the lab's, a run as lab 1's, lab 5's directory as
+        lab 4's, a run of another program, a broken run summary: status 2 and a message."""
+        status, out, err = check(5, os.path.join(self.results, "all"))
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("none of nondescendants/summary.json", err)
+        status, out, err = check(1, os.path.join(self.results, "all"))
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("'ransub-subsets', lab 1 runs 'tree-streaming'", err)
+        status, out, err = check(4, self.results)
+        self.assertEqual(status, 2, out + err)
+        doctored = self.copy()
+        self.edit(doctored, "all", lambda s: s.update(experiment="file-distribution"))
+        status, out, err = check(5, doctored)
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("lab 5 runs 'ransub-subsets'", err)
+        with open(os.path.join(doctored, "all", "summary.json"), "w") as f:
+            f.write('{"experiment": "ransub-subsets", ')
+        status, out, err = check(5, doctored)
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("not readable JSON", err)
+
+
 class CheckerTest(unittest.TestCase):
     """The checker on directories that are not results."""
 
@@ -538,6 +706,12 @@ class CheckerTest(unittest.TestCase):
         status, out, err = check(4, self.tmp)
         self.assertEqual(status, 2)
         self.assertIn("none of first/summary.json, rarest-random/summary.json", err)
+        self.assertEqual(out, "")
+
+    def test_lab_five_directory_without_runs(self):
+        status, out, err = check(5, self.tmp)
+        self.assertEqual(status, 2)
+        self.assertIn("none of nondescendants/summary.json, all/summary.json", err)
         self.assertEqual(out, "")
 
     def test_unknown_lab(self):

@@ -6,6 +6,7 @@
     python3 examples/labs/check.py --lab=2 results/lab2
     python3 examples/labs/check.py --lab=3 results/lab3
     python3 examples/labs/check.py --lab=4 results/lab4
+    python3 examples/labs/check.py --lab=5 results/lab5
 
 It reads only the files the lab's commands wrote (summary.json, the per-system CSV files,
 the plot; for a lab of several runs, such as lab 3, one subdirectory per run), prints one
@@ -15,7 +16,7 @@ missing or is not a result directory of the lab's program). Standard library onl
 teacher runs it without the module built.
 
 The ranges are those of doc/labs/lab<N>-*.md, measured on the lab's commands with every seed
-the checker accepts (labs 1 and 2: seeds 1 and 2; lab 3: 1-5), with a margin; see the lab's
+the checker accepts (labs 1 and 2: seeds 1 and 2; labs 3-5: 1-5), with a margin; see the lab's
 "Expected results".
 """
 
@@ -97,6 +98,18 @@ PROGRAM_DEFAULTS = {
         "maxTime": "600",
         "bwChanges": "false",
         "churn": "0",
+    },
+    # examples/ransub-subsets.cc (helper/experiments/ransub-subsets.h)
+    "ransub-subsets": {
+        "nodes": "50",
+        "topoNodes": "5000",
+        "fanOut": "12",
+        "mode": "nondescendants",
+        "setSize": "10",
+        "epoch": "5",
+        "epochs": "100",
+        "failAt": "0",
+        "failureDetection": "true",
     },
 }
 
@@ -572,6 +585,313 @@ LAB4_SETTINGS = {
 LAB4_RUNS = list(LAB4_SETTINGS)
 
 
+# Lab 5 (ransub-subsets, several runs of RanSub alone): each run's summary.json has the system
+# "ransub"; its subsets.csv holds every delivered subset (members as client indices), its
+# appearances.csv each node's parent, appearances in the others' subsets, their expected count
+# and variance. The expectations recompute what they test from these files.
+
+
+def chi_square_survival(x, dof):
+    """P(X >= x) for X chi-square with dof degrees of freedom: the regularized upper incomplete
+    gamma function Q(dof/2, x/2) (series below a + 1, continued fraction above)."""
+    if x <= 0:
+        return 1.0
+    a, z = dof / 2, x / 2
+    log_prefix = -z + a * math.log(z) - math.lgamma(a)
+    if z < a + 1:
+        term = total = 1 / a
+        n = 1
+        while abs(term) >= abs(total) * 1e-15 and n < 10000:
+            term *= z / (a + n)
+            total += term
+            n += 1
+        return max(0.0, 1 - total * math.exp(log_prefix))
+    tiny = 1e-300
+    b = z + 1 - a
+    c, d = 1 / tiny, 1 / b
+    h = d
+    for i in range(1, 10000):
+        an = -i * (i - a)
+        b += 2
+        d = an * d + b
+        d = tiny if abs(d) < tiny else d
+        c = b + an / c
+        c = tiny if abs(c) < tiny else c
+        d = 1 / d
+        h *= d * c
+        if abs(d * c - 1) < 1e-15:
+            break
+    return min(1.0, math.exp(log_prefix) * h)
+
+
+def ransub_csv(run, name):
+    """The rows of one of a run's CSV files (read once)."""
+    key = "csv:" + name
+    if key not in run._series:
+        path = os.path.join(run.directory, name)
+        if not os.path.isfile(path):
+            raise ResultsError(f"{path} is missing")
+        with open(path) as f:
+            run._series[key] = list(csv.DictReader(f))
+    return run._series[key]
+
+
+class RanSubRun:
+    """One ransub-subsets run: its tree (from appearances.csv) and its subsets."""
+
+    def __init__(self, run):
+        self.run = run
+        self.summary = run.system("ransub")
+        nodes = ransub_csv(run, "appearances.csv")
+        self.parent = {int(r["node"]): int(r["parent"]) for r in nodes}
+        self.nodes = nodes
+        self.root = next(v for v, p in self.parent.items() if p < 0)
+        self.epoch_s = float(run.summary["epoch_s"])
+        # ancestors of every node: a member is a descendant of x if x is among its ancestors
+        self.ancestors = {}
+        for v in self.parent:
+            chain, u = set(), self.parent[v]
+            while u >= 0 and u not in chain:
+                chain.add(u)
+                u = self.parent[u]
+            self.ancestors[v] = chain
+        self.descendants = {v: 0 for v in self.parent}
+        for v, chain in self.ancestors.items():
+            for a in chain:
+                self.descendants[a] += 1
+        self.subsets = []  # (time_s, epoch, node, population, [members], counted)
+        for r in ransub_csv(run, "subsets.csv"):
+            members = [int(m) for m in r["members"].split()]
+            self.subsets.append((float(r["time_s"]), int(r["epoch"]), int(r["node"]),
+                                 int(r["population"]), members, r["counted"] == "1"))
+        self.epochs = [(int(r["epoch"]), float(r["root_start_s"]))
+                       for r in ransub_csv(run, "epochs.csv")]
+
+    def is_descendant(self, node, member):
+        return node in self.ancestors.get(member, ())
+
+    def counted(self):
+        return [s for s in self.subsets if s[5] and s[4]]
+
+
+def lab5_epochs(run):
+    """The epochs a run's root was to start (--epochs)."""
+    return int(run.options.get("epochs", PROGRAM_DEFAULTS["ransub-subsets"]["epochs"]))
+
+
+def ransub_run(results, name):
+    key = "ransub-run"
+    run = results.run(name)
+    if key not in run._series:
+        run._series[key] = RanSubRun(run)
+    return run._series[key]
+
+
+def check_ransub_files(lab, results):
+    """Lab 5: RanSub's results in each run, its three CSV files, the plot of the first two."""
+    return check_each_run(
+        lab, results,
+        lambda lab: ["appearances.csv", "epochs.csv", "subsets.csv", "appearances.png"],
+        "systems.ransub, appearances.csv, epochs.csv, subsets.csv, appearances.png")
+
+
+def no_descendants(name):
+    """No subset of the run holds a node of its receiver's subtree (nondescendants mode)."""
+
+    def f(r):
+        rs = ransub_run(r, name)
+        subsets = rs.counted()
+        bad = sum(1 for _, _, node, _, members, _ in subsets
+                  if any(rs.is_descendant(node, m) for m in members))
+        if not subsets:
+            return "no subsets", "0 of the subsets", False
+        return f"{bad} of {len(subsets)} subsets", "0", bad == 0
+
+    return f
+
+
+def descendants_as_expected(name, lo, hi):
+    """All mode: descendants are in the subsets as often as a uniform subset of all other
+    nodes would hold them (observed descendant members over sum of size * descendants / P)."""
+
+    def f(r):
+        rs = ransub_run(r, name)
+        observed = expected = 0.0
+        for _, _, node, population, members, _ in rs.counted():
+            observed += sum(1 for m in members if rs.is_descendant(node, m))
+            if population > 0:
+                expected += len(members) * rs.descendants[node] / population
+        if expected <= 0:
+            return "no node with descendants", f"[{lo:g}, {hi:g}]x", False
+        value = observed / expected
+        return (f"{observed:.0f} descendant members / {expected:.0f} expected = {value:.2f}x",
+                f"[{lo:g}, {hi:g}]x", lo <= value <= hi)
+
+    return f
+
+
+def uniform(name, alpha):
+    """Each node appears in the others' subsets as often as uniform subsets give it: chi-square
+    of appearances against expected counts, each node's variance the epoch-to-epoch one
+    (appearances.csv), p-value at least alpha."""
+
+    def f(r):
+        rows = ransub_csv(r.run(name), "appearances.csv")
+        statistic, cells = 0.0, 0
+        for row in rows:
+            observed, expected = float(row["appearances"]), float(row["expected"])
+            variance = float(row["variance"])
+            if expected > 0 and variance > 0:
+                statistic += (observed - expected) ** 2 / variance
+                cells += 1
+        if cells < 2:
+            return "fewer than 2 nodes to test", f"p >= {alpha:g}", False
+        p = chi_square_survival(statistic, cells - 1)
+        return (f"chi-square {statistic:.1f} on {cells - 1} dof, p = {p:.3f}", f"p >= {alpha:g}",
+                p >= alpha)
+
+    return f
+
+
+def every_epoch(name, receivers):
+    """The root started every epoch on time, and every receiver (receivers: "non-root" or
+    "all") got a non-empty subset in every counted epoch."""
+
+    def f(r):
+        rs = ransub_run(r, name)
+        wanted = lab5_epochs(r.run(name))
+        starts = [t for _, t in rs.epochs]
+        late = [b - a for a, b in zip(starts, starts[1:]) if b - a > 1.01 * rs.epoch_s]
+        counted = {e for _, e, _, _, _, c in rs.subsets if c}
+        got = {}
+        for _, e, node, _, members, c in rs.subsets:
+            if c and members:
+                got[node] = got.get(node, 0) + 1
+        expected_nodes = [v for v in rs.parent if receivers == "all" or v != rs.root]
+        short = [v for v in expected_nodes if got.get(v, 0) < len(counted)]
+        root_got = got.get(rs.root, 0)
+        ok = len(starts) == wanted and not late and not short and (
+            receivers == "all" or root_got == 0)
+        shown = (f"{len(starts)} epochs, {len(late)} late; {len(expected_nodes) - len(short)}"
+                 f"/{len(expected_nodes)} nodes with a subset in each of {len(counted)} epochs")
+        if receivers != "all":
+            shown += f", root {root_got}"
+        return shown, (f"{wanted} epochs {rs.epoch_s:g} s apart; every "
+                       f"{'node' if receivers == 'all' else 'node but the root (none)'}"
+                       " every epoch"), ok
+
+    return f
+
+
+def subsets_change(name, lo, hi):
+    """A node's subsets change every epoch as independent draws do: the mean share of a
+    subset's members that were in the node's previous subset, over what independent uniform
+    subsets give (previous size / population), for receivers whose population exceeds their
+    subsets."""
+
+    def f(r):
+        rs = ransub_run(r, name)
+        last = {}
+        share = expected = 0.0
+        pairs = 0
+        for _, epoch, node, population, members, counted in sorted(
+                rs.subsets, key=lambda s: s[1]):
+            if not counted or not members:
+                continue
+            previous = last.get(node)
+            if previous and previous[0] + 1 == epoch and population > max(len(previous[1]),
+                                                                            len(members)):
+                share += len(set(members) & set(previous[1])) / len(members)
+                expected += len(previous[1]) / population
+                pairs += 1
+            last[node] = (epoch, members)
+        if not pairs:
+            return "no consecutive subsets", f"[{lo:g}, {hi:g}]x", False
+        value = share / expected
+        return (f"overlap {share / pairs:.3f}, independent draws {expected / pairs:.3f}: "
+                f"{value:.2f}x over {pairs} pairs", f"[{lo:g}, {hi:g}]x", lo <= value <= hi)
+
+    return f
+
+
+def failure_of(r, name):
+    rs = ransub_run(r, name)
+    failure = rs.summary.get("failure")
+    if not failure:
+        raise KeyError("systems.ransub.failure")
+    at = float(failure["at_s"])
+    node = int(failure["node"])
+    subtree = {v for v in rs.parent if v == node or rs.is_descendant(node, v)}
+    # The epochs the root would have started after the failure: all of --epochs but those
+    # started before it.
+    wanted = lab5_epochs(r.run(name))
+    due = wanted - sum(1 for _, t in rs.epochs if t <= at)
+    after = sum(1 for _, t in rs.epochs if t > at)
+    fresh = sum(1 for t, _, v, _, _, _ in rs.subsets if t > at and v not in subtree)
+    outside = len(rs.parent) - len(subtree)
+    return rs, at, subtree, due, after, fresh / outside if outside else 0.0
+
+
+def stalled(name, most_epochs, most_fresh):
+    """Without failure detection, RanSub stalls at the failure: the root starts at most
+    most_epochs epochs after it, and the nodes outside the failed subtree get at most
+    most_fresh fresh subsets each."""
+
+    def f(r):
+        _, _, subtree, due, after, fresh = failure_of(r, name)
+        return (f"{after} of {due} epochs due after it, {fresh:.1f} fresh subsets per node "
+                f"outside the failed subtree of {len(subtree)}",
+                f"<= {most_epochs} epoch, <= {most_fresh:g} subset per node",
+                after <= most_epochs and fresh <= most_fresh)
+
+    return f
+
+
+def keeps_going(name, share):
+    """With failure detection, epochs go on at their period after the failure, and the nodes
+    outside the failed subtree get a fresh subset in (nearly) every one."""
+
+    def f(r):
+        rs, _, subtree, due, after, fresh = failure_of(r, name)
+        starts = [t for _, t in rs.epochs]
+        late = [b - a for a, b in zip(starts, starts[1:]) if b - a > 1.01 * rs.epoch_s]
+        ok = due > 0 and after >= share * due and not late and fresh >= share * due
+        return (f"{after} of {due} epochs due after it, {len(late)} late; {fresh:.1f} fresh "
+                f"subsets per node outside the failed subtree of {len(subtree)}",
+                f">= {100 * share:g}% of the epochs due, none late, as many subsets", ok)
+
+    return f
+
+
+def failed_forgotten(name, after_epochs):
+    """With failure detection, from after_epochs epochs after the failure on, no subset holds
+    a node of the failed subtree (its collects stop, the parent drops it)."""
+
+    def f(r):
+        rs, at, subtree, _, _, _ = failure_of(r, name)
+        start = {e: t for e, t in rs.epochs}
+        later = [s for s in rs.subsets
+                 if start.get(s[1], 0) > at + (after_epochs - 1) * rs.epoch_s]
+        bad = sum(1 for s in later if any(m in subtree for m in s[4]))
+        nth = {1: "1st", 2: "2nd", 3: "3rd"}.get(after_epochs, f"{after_epochs}th")
+        return (f"{bad} of {len(later)} subsets", f"0, from the {nth} epoch after the failure on",
+                bool(later) and bad == 0)
+
+    return f
+
+
+# Lab 5's four runs: RanSub-nondescendants (Bullet) and RanSub-all (Bullet'), then the 2003
+# paper's failure of the root's largest child without and with RanSub's failure detection.
+LAB5_SETTINGS = {
+    "nondescendants": {"nodes": "50", "mode": "nondescendants", "epochs": "100"},
+    "all": {"nodes": "50", "mode": "all", "epochs": "100"},
+    "no-detection": {"nodes": "50", "mode": "nondescendants", "epochs": "40", "failAt": "100",
+                     "failureDetection": "false"},
+    "detection": {"nodes": "50", "mode": "nondescendants", "epochs": "40", "failAt": "100",
+                  "failureDetection": "true"},
+}
+
+
 # The ranges of doc/labs: the values measured on the seeds each lab accepts (given in the
 # comments) with a margin; the lab documents show them.
 LABS = {
@@ -726,6 +1046,46 @@ LABS = {
         files=check_prime_files,
         same_seed=True,
     ),
+    5: Lab(
+        5,
+        "RanSub's random subsets (2003 Sections 2.2 and 4.6, 2008 Section 3.3.1)",
+        "ransub-subsets",
+        None,
+        [1, 2, 3, 4, 5],
+        ["ransub"],
+        [
+            # 0 of 4851 subsets on each of seeds 1-5
+            ("nondescendants: no subset holds a descendant of its receiver",
+             no_descendants("nondescendants")),
+            # seeds 1-5: p = 0.919 0.706 0.875 0.781 0.989 (6-10: 0.092 0.338 0.249 0.476 0.609)
+            ("nondescendants: nodes appear uniformly (chi-square, 1% level)",
+             uniform("nondescendants", 0.01)),
+            # 100 epochs 5.00 s apart, 49/49 nodes in each of 99 epochs, root 0, on every seed
+            ("nondescendants: every epoch on time, a subset for every node but the root",
+             every_epoch("nondescendants", "non-root")),
+            # overlap over independent draws' 1.03 1.00 0.98 0.96 0.96 (frozen subsets: about 4.6)
+            ("nondescendants: subsets change between epochs as independent draws",
+             subsets_change("nondescendants", 0.85, 1.15)),
+            # descendant members over expected 0.97 0.99 1.00 0.98 1.00 (nondescendants: 0)
+            ("all: descendants as often as the other nodes",
+             descendants_as_expected("all", 0.85, 1.15)),
+            # seeds 1-5: p = 0.022 0.460 0.716 0.530 0.697 (6-10: 0.193 0.494 0.063 0.165 0.268)
+            ("all: nodes appear uniformly (chi-square, 1% level)", uniform("all", 0.01)),
+            # 100 epochs 5.00 s apart, 50/50 nodes in each of 99 epochs, on every seed
+            ("all: every epoch on time, a subset for every node", every_epoch("all", "all")),
+            # 1 of 20 epochs after the failure, 1.0 fresh subsets per node, on every seed
+            ("no failure detection: RanSub stalls at the failure",
+             stalled("no-detection", 1, 1.0)),
+            # 20 of 20 epochs, none late, 20.0 fresh subsets per node, on every seed
+            ("failure detection: epochs and subsets go on after the failure",
+             keeps_going("detection", 0.95)),
+            # 0 of 456 589 247 95 114 subsets (the 1st epoch after: 23 28 12 4 5 still do)
+            ("failure detection: the failed subtree leaves the subsets",
+             failed_forgotten("detection", 2)),
+        ],
+        runs=LAB5_SETTINGS,
+        files=check_ransub_files,
+    ),
 }
 
 
@@ -759,8 +1119,8 @@ def check(lab, directory, out=sys.stdout):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lab", type=int, required=True, choices=sorted(LABS))
-    parser.add_argument("results", help="the lab command's --outdir, e.g. results/lab1 (labs 3 "
-                        "and 4: the directory of their runs' --outdir, results/lab3)")
+    parser.add_argument("results", help="the lab command's --outdir, e.g. results/lab1 (labs 3, "
+                        "4 and 5: the directory of their runs' --outdir, results/lab3)")
     args = parser.parse_args(argv)
     return check(LABS[args.lab], args.results)
 
