@@ -729,7 +729,8 @@ class LabSixTest(unittest.TestCase):
             (emulate, lambda s: s.update(args=s["args"].replace("--hosts=6", "--hosts=4")),
              False),
             (simulation, lambda s: s.update(args=s["args"].replace("--source=0", "")), False),
-            (simulation, lambda s: s.update(args=s["args"] + " --coreLoss=0.01"), True),
+            (simulation, lambda s: s.update(args=s["args"] + " --coreLoss=0.03 --plot=true"),
+             True),
             (emulate, lambda s: s.update(args=s["args"].replace("--size=2MB", "--size=2000000")
                                          + " --timeout=200 --prefix=abc"), True),
             (emulator, lambda s: s.update(args=s["args"] + " --report=5 --queue=10"), True),
@@ -772,8 +773,13 @@ class LabSixTest(unittest.TestCase):
         another program, a broken summary, a missing directory: status 2 and a message."""
         status, out, err = check(6, os.path.join(self.results, "emulate"))
         self.assertEqual(status, 2, out + err)
-        self.assertIn("none of emulator/summary.json", err)
+        self.assertIn("the directory of one run, not lab 6's", err)
         self.assertEqual(out, "")
+        status, out, err = check(6, os.path.join(self.results, "emulator"))
+        self.assertEqual(status, 2, out + err)
+        status, out, err = check(6, self.tmp)
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("none of emulator/summary.json, emulate/summary.json", err)
         status, out, err = check(6, os.path.join(self.tmp, "nowhere"))
         self.assertEqual(status, 2, out + err)
         self.assertIn("no such directory", err)

@@ -796,6 +796,10 @@ class LabSixResults:
             raise ResultsError(f"{directory}: no such directory (run the lab's commands first)")
         if not os.path.isdir(directory):
             raise ResultsError(f"{directory} is not a directory")
+        if os.path.isfile(os.path.join(directory, "summary.json")):
+            raise ResultsError(f"{directory} is the directory of one run, not lab 6's (give the "
+                               "directory that holds emulator/, emulate/ and simulation/, e.g. "
+                               "results/lab6)")
         self._parts = {}
         for part, program in LAB6_PARTS.items():
             path = os.path.join(directory, part, "summary.json")
