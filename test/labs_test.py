@@ -529,11 +529,13 @@ LAB6_PREFIX = "l6"  # the hosts' prefix in lab 6's commands
 
 
 def lab6_commands():
-    """Lab 6's commands: the indented lines of its "Commands" section, in order."""
+    """Lab 6's commands: the indented lines of its "Commands" section, in order, but the
+    checker's (the test runs it on the results itself)."""
     with open(os.path.join(TOP, "doc", "labs", "lab6-real-hosts.md")) as f:
         text = f.read()
     section = text.split("\n## Commands\n", 1)[1].split("\n## ", 1)[0]
-    lines = [line[4:] for line in section.splitlines() if line.startswith("    ")]
+    lines = [line[4:] for line in section.splitlines() if line.startswith("    ")
+             and not line[4:].startswith("python3 examples/labs/check.py")]
     assert lines, "lab6-real-hosts.md has no commands"
     return lines
 
