@@ -6,6 +6,7 @@
     python3 examples/labs/check.py --lab=2 results/lab2
     python3 examples/labs/check.py --lab=3 results/lab3
     python3 examples/labs/check.py --lab=4 results/lab4
+    python3 examples/labs/check.py --lab=6 results/lab6
 
 It reads only the files the lab's commands wrote (summary.json, the per-system CSV files,
 the plot; for a lab of several runs, such as lab 3, one subdirectory per run), prints one
@@ -16,7 +17,9 @@ teacher runs it without the module built.
 
 The ranges are those of doc/labs/lab<N>-*.md, measured on the lab's commands with every seed
 the checker accepts (labs 1 and 2: seeds 1 and 2; lab 3: 1-5), with a margin; see the lab's
-"Expected results".
+"Expected results". Lab 6 (real hosts, as root) reads what its shell session and commands
+wrote: the emulator's host map and lag report, ping's and iperf3's output, ./ns3 emulate's
+and the simulation's summary.json.
 """
 
 import argparse
@@ -1052,18 +1055,27 @@ LABS[6] = Lab(
     LAB6_SEEDS,
     ["bullet-prime"],
     [
-        ("ping 0 -> 1: median RTT over the emulated path's", ping_over_path("ping-0-1.txt",
-                                                                            0.99, 1.05)),
-        ("ping 0 -> 2: median RTT over the emulated path's", ping_over_path("ping-0-2.txt",
-                                                                            0.99, 1.05)),
+        # Seeds 1-3, three runs each (load 5.8-10.8): 1.003 (every run), 1.002, 1.006-1.007
+        ("ping 0 -> 1: median RTT over the emulated path's",
+         ping_over_path("ping-0-1.txt", 0.99, 1.05)),
+        # 1.001, 1.002, 1.008
+        ("ping 0 -> 2: median RTT over the emulated path's",
+         ping_over_path("ping-0-2.txt", 0.99, 1.05)),
+        # 0.975 0.988 0.988, 0.971 0.948 0.970, 0.934 0.934 0.934
         ("iperf3 TCP 0 -> 2: goodput over the path's bottleneck",
-         goodput_over_bottleneck(0.80, 1.0)),
+         goodput_over_bottleneck(0.85, 1.0)),
+        # late 0.04-0.31% of the samples, p99 0.08-0.14 ms, max 5.9-7.9 ms
         ("part 1's emulator kept up with real time", part_one_fidelity(5.0)),
+        # 5/5, verified, in every run
         ("real hosts: every receiver completes, bytes verified", real_hosts_complete),
+        # late 0.07-0.18%, p99 0.08-0.10 ms, max 7.8-9.3 ms
         ("real hosts: the emulator kept up with real time", real_hosts_fidelity(5.0)),
+        # 5/5
         ("simulation: every receiver completes", simulation_complete),
-        ("real over simulated: mean completion", real_over_simulated("mean", 0.85, 1.2)),
-        ("real over simulated: slowest completion", real_over_simulated("max", 0.85, 1.2)),
+        # 1.05 0.97 1.02, 1.09 0.99 0.95, 0.91 0.94 0.96
+        ("real over simulated: mean completion", real_over_simulated("mean", 0.8, 1.25)),
+        # 1.11 0.98 1.11, 1.13 0.92 0.97, 0.99 0.96 1.04
+        ("real over simulated: slowest completion", real_over_simulated("max", 0.8, 1.25)),
     ],
     files=lab6_files,
     load=LabSixResults,
@@ -1105,8 +1117,8 @@ def check(lab, directory, out=sys.stdout):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lab", type=int, required=True, choices=sorted(LABS))
-    parser.add_argument("results", help="the lab command's --outdir, e.g. results/lab1 (labs 3 "
-                        "and 4: the directory of their runs' --outdir, results/lab3)")
+    parser.add_argument("results", help="the lab command's --outdir, e.g. results/lab1 (labs 3, "
+                        "4 and 6: the directory of their runs' --outdir, results/lab3)")
     args = parser.parse_args(argv)
     return check(LABS[args.lab], args.results)
 
