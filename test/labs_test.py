@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Tests of the labs (doc/labs/) and their checker (examples/labs/check.py).
 
-CTest runs them (labs.LabOne, labs.LabThree, labs.LabFour, labs.LabSix, labs.Checker) with NS3BULLET_BIN
-set to build/bin; by hand:
+CTest runs them (labs.LabOne, labs.LabThree, labs.LabFour, labs.LabSix, labs.Checker) with
+NS3BULLET_BIN set to build/bin; by hand:
 
     NS3BULLET_BIN=build/bin python3 -m unittest -v test/labs_test.py
 
