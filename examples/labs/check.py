@@ -1072,10 +1072,12 @@ LABS[6] = Lab(
         ("real hosts: the emulator kept up with real time", real_hosts_fidelity(5.0)),
         # 5/5
         ("simulation: every receiver completes", simulation_complete),
-        # 1.05 0.97 1.02, 1.09 0.99 0.95, 0.91 0.94 0.96
+        # 1.05 0.97 1.02, 1.09 0.99 0.95, 0.91 0.94 0.96; 1.01 0.97 1.09, 1.01, 0.90 0.94
         ("real over simulated: mean completion", real_over_simulated("mean", 0.8, 1.25)),
-        # 1.11 0.98 1.11, 1.13 0.92 0.97, 0.99 0.96 1.04
-        ("real over simulated: slowest completion", real_over_simulated("max", 0.8, 1.25)),
+        # 1.11 0.98 1.11, 1.13 0.92 0.97, 0.99 0.96 1.04; six more runs of ./ns3 emulate
+        # and one of the whole lab: 0.97 0.97 1.20, 0.93, 0.98 1.04 (the slowest receiver
+        # alone varies more than the mean)
+        ("real over simulated: slowest completion", real_over_simulated("max", 0.8, 1.35)),
     ],
     files=lab6_files,
     load=LabSixResults,
