@@ -413,7 +413,10 @@ class Run:
         """Host i becomes a VM's: its namespace and veth go, a TAP of its own (<P>q<i>, which
         hosts-down.sh removes) joins the host's bridge; the VM's NIC sits on that TAP."""
         p = self.prefix
-        steps = [["ip", "netns", "del", "%sh%d" % (p, i)], ["ip", "link", "del", "%sv%d" % (p, i)],
+        # The veth first: deleting it deletes its peer, the namespace's eth0. A namespace
+        # deleted first takes its eth0 and with it the veth, at a time of the kernel's (its
+        # clean-up is asynchronous), so deleting the veth after it failed now and then.
+        steps = [["ip", "link", "del", "%sv%d" % (p, i)], ["ip", "netns", "del", "%sh%d" % (p, i)],
                  ["ip", "tuntap", "add", "dev", "%sq%d" % (p, i), "mode", "tap"],
                  ["ip", "link", "set", "%sq%d" % (p, i), "master", "%sb%d" % (p, i)],
                  ["ip", "link", "set", "%sq%d" % (p, i), "up"]]

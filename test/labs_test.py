@@ -2,9 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Tests of the labs (doc/labs/) and their checker (examples/labs/check.py).
 
-CTest runs them (labs.LabOne, labs.LabThree, labs.LabFour, labs.LabFive, labs.Checker) with
-NS3BULLET_BIN
-set to build/bin; by hand:
+CTest runs them (labs.LabOne, labs.LabThree, labs.LabFour, labs.LabFive, labs.LabSix,
+labs.Checker) with NS3BULLET_BIN set to build/bin; by hand:
 
     NS3BULLET_BIN=build/bin python3 -m unittest -v test/labs_test.py
 
@@ -15,6 +14,10 @@ three commands (doc/labs/lab3-tfrc.md, a few seconds each), LabFourTest with lab
 (doc/labs/lab5-ransub.md, 5-12 s each); all assert that the checker rejects doctored
 copies of those results; CheckerTest asserts that the checker refuses what
 is not a results directory.
+
+LabSixTest runs lab 6's shell commands (doc/labs/lab6-real-hosts.md: namespace hosts, the
+emulator, ping, iperf3, ./ns3 emulate and the simulation of the same network) as root, and
+checks its results the same way; CTest runs it alone (labs.LabSix, RUN_SERIAL).
 """
 
 import csv
@@ -22,7 +25,9 @@ import importlib.util
 import json
 import os
 import re
+import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -657,6 +662,312 @@ class LabFiveTest(unittest.TestCase):
         with open(os.path.join(doctored, "all", "summary.json"), "w") as f:
             f.write('{"experiment": "ransub-subsets", ')
         status, out, err = check(5, doctored)
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("not readable JSON", err)
+
+
+# Lab 6 (doc/labs/lab6-real-hosts.md): real hosts through the emulator. Its commands are
+# shell lines (namespaces, the emulator in the background, ping, iperf3, ./ns3 emulate), so
+# the test runs them as the lab gives them, in bash, with ./ns3 run and ./ns3 emulate
+# replaced by what they run (NS3BULLET_BIN's programs, emulation/emulate.py --bin), the
+# results redirected to a temporary directory and the hosts' prefix made unique.
+
+
+def missing_for_emulation():
+    """What lab 6 needs and this machine lacks (as test/emulation-test.cc asks); '' if
+    nothing."""
+    if os.geteuid() != 0:
+        return "not root: emulation needs root (TAP devices, network namespaces)"
+    try:
+        os.close(os.open("/dev/net/tun", os.O_RDWR))
+    except OSError:
+        return "no usable /dev/net/tun (TAP devices unavailable here)"
+    probe = f"bullet-probe-{os.getpid()}"
+    if subprocess.run(["ip", "netns", "add", probe], capture_output=True).returncode != 0:
+        return "network namespaces unavailable (ip netns add failed)"
+    subprocess.run(["ip", "netns", "del", probe], capture_output=True)
+    for tool, package in (("ping", "iputils-ping"), ("iperf3", "iperf3")):
+        if shutil.which(tool) is None:
+            return f"{tool} not installed (./ns3 installs it: apt-get install {package})"
+    return ""
+
+
+LAB6_PREFIX = "l6"  # the hosts' prefix in lab 6's commands
+
+
+def lab6_commands():
+    """Lab 6's commands: the indented lines of its "Commands" section, in order, but the
+    checker's (the test runs it on the results itself)."""
+    with open(os.path.join(TOP, "doc", "labs", "lab6-real-hosts.md")) as f:
+        text = f.read()
+    section = text.split("\n## Commands\n", 1)[1].split("\n## ", 1)[0]
+    lines = [line[4:] for line in section.splitlines() if line.startswith("    ")
+             and not line[4:].startswith("python3 examples/labs/check.py")]
+    assert lines, "lab6-real-hosts.md has no commands"
+    return lines
+
+
+def lab6_shell(line, prefix, results):
+    """One of lab 6's lines as the test runs it: its own hosts' prefix, results/lab6 ->
+    results, ./ns3 run and ./ns3 emulate -> what they run."""
+    line = re.sub(rf"\b{LAB6_PREFIX}(?=h\d|\b)", prefix, line)
+    line = line.replace("results/lab6", results)
+    line = re.sub(r'\./ns3 run "([\w-]+) ([^"]*)"',
+                  lambda m: f"{shlex.quote(os.path.join(BIN, m.group(1)))} {m.group(2)}", line)
+    return re.sub(r'\./ns3 emulate ("[^"]*")',
+                  lambda m: f"{shlex.quote(sys.executable)} emulation/emulate.py --bin "
+                  f"{shlex.quote(BIN)} {m.group(1)}", line)
+
+
+class LabSixTest(unittest.TestCase):
+    """Lab 6's commands, as the lab gives them, and the checker on their results. As root,
+    with TUN, network namespaces, ping and iperf3 (else skipped, saying what is missing);
+    CTest runs it alone (RUN_SERIAL): the emulator and the nodes run in real time."""
+
+    PING = "ping 0 -> 2: median RTT over the emulated path's"
+    GOODPUT = "iperf3 TCP 0 -> 2: goodput over the path's bottleneck"
+    COMPLETE = "real hosts: every receiver completes, bytes verified"
+    FIDELITY = "part 1's emulator kept up with real time"
+    REAL_MEAN = "real over simulated: mean completion"
+
+    @classmethod
+    def setUpClass(cls):
+        missing = missing_for_emulation()
+        if missing:
+            raise unittest.SkipTest("lab 6 needs real hosts: " + missing)
+        # Unique per process; hosts of earlier runs whose process is gone are removed.
+        cls.prefix = f"l6t{os.getpid() % 10000000}"
+        cls.remove_leftovers()
+        cls.tmp = tempfile.mkdtemp(prefix="lab6-")
+        cls.results = os.path.join(cls.tmp, "lab6")
+        cls.commands = lab6_commands()
+        try:
+            cls.run_commands(cls.commands)
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def run_commands(cls, commands):
+        """Part 1 (every line up to the hosts' removal) in one shell, as a student types
+        it; then every other line in a shell of its own. Each in a process group of its
+        own, killed if it fails (the emulator it started in the background too)."""
+        down = next(i for i, c in enumerate(commands) if c.startswith("emulation/hosts-down.sh"))
+        for script in ["\n".join(commands[:down + 1])] + commands[down + 1:]:
+            script = "\n".join(lab6_shell(line, cls.prefix, cls.results)
+                               for line in script.splitlines())
+            proc = subprocess.Popen(["bash", "-ec", script], cwd=TOP, start_new_session=True,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            try:
+                out, _ = proc.communicate(timeout=150)
+            finally:
+                if proc.poll() is None or proc.returncode != 0:
+                    try:
+                        os.killpg(proc.pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                    proc.wait()
+            assert proc.returncode == 0, f"{script}\nexited {proc.returncode}:\n{out[-3000:]}"
+
+    @classmethod
+    def tearDownClass(cls):
+        subprocess.run([os.path.join(TOP, "emulation", "hosts-down.sh"), cls.prefix],
+                       capture_output=True)
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    @staticmethod
+    def remove_leftovers():
+        names = subprocess.run("{ ip netns list; ip -o link show | awk -F': ' '{print $2}'; }",
+                               shell=True, capture_output=True, text=True).stdout
+        for pid in set(re.findall(r"^l6t(\d+)[htbvq]\d+", names, re.M)):
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                subprocess.run([os.path.join(TOP, "emulation", "hosts-down.sh"), "l6t" + pid],
+                               capture_output=True)
+            except PermissionError:
+                pass
+
+    copy = LabThreeTest.copy
+
+    def edit(self, directory, part, change):
+        path = os.path.join(directory, part)
+        with open(path) as f:
+            data = json.load(f)
+        change(data)
+        with open(path, "w") as f:
+            json.dump(data, f)
+
+    def failed(self, directory):
+        status, out, _ = check(6, directory)
+        self.assertEqual(status, 1, out)
+        v = verdicts(out, 6)
+        self.assertEqual(len(v), 2 + len(checker.LABS[6].expectations), out)
+        self.assertNotIn("lab passed", out)
+        return {what for what, ok in v.items() if not ok}, out
+
+    def test_checker_accepts_lab_six(self):
+        status, out, err = check(6, self.results)
+        self.assertEqual(status, 0, out + err)
+        v = verdicts(out, 6)
+        self.assertEqual(len(v), 2 + len(checker.LABS[6].expectations), out)
+        self.assertTrue(all(v.values()), out)
+        self.assertIn("lab passed", out)
+        # The hosts are gone: nothing with the test's prefix is left.
+        names = subprocess.run(["ip", "-o", "link", "show"], capture_output=True,
+                               text=True).stdout + subprocess.run(
+            ["ip", "netns", "list"], capture_output=True, text=True).stdout
+        self.assertNotIn(self.prefix, names)
+
+    def test_checker_rejects_goodput_above_the_bottleneck(self):
+        """iperf3's goodput raised to 1.1 times the path's bottleneck: only it fails."""
+        doctored = self.copy()
+        with open(os.path.join(self.results, "emulator", "hostmap.json")) as f:
+            path = next(p for p in json.load(f)["paths"] if (p["from"], p["to"]) == (0, 2))
+        self.edit(doctored, "iperf3-0-2.json", lambda d: d["end"]["sum_received"].update(
+            bits_per_second=1.1e6 * path["bottleneck_mbps"]))
+        failed, out = self.failed(doctored)
+        self.assertEqual(failed, {self.GOODPUT}, out)
+
+    def test_checker_rejects_a_host_that_did_not_finish(self):
+        """Host 3's bullet-node killed mid-transfer (what ./ns3 emulate then writes): one
+        receiver fewer completes, no bytes verified, a failed host."""
+        doctored = self.copy()
+
+        def one_failed(summary):
+            s = summary["systems"]["bullet-prime"]
+            s.update(completed=s["receivers"] - 1, bytes_verified=False)
+            summary["emulation"]["failed_hosts"] = [3]
+
+        self.edit(doctored, os.path.join("emulate", "summary.json"), one_failed)
+        failed, out = self.failed(doctored)
+        self.assertEqual(failed, {self.COMPLETE}, out)
+        self.assertIn("failed hosts [3]", out)
+
+    def test_checker_rejects_slow_pings_and_a_lagging_emulator(self):
+        """Ping's replies 10% later than the emulated path, a lost reply, part 1's emulator
+        behind real time: exactly those fail."""
+        doctored = self.copy()
+        path = os.path.join(doctored, "ping-0-2.txt")
+        with open(path) as f:
+            text = f.read()
+        text = re.sub(r"time=([0-9.]+) ms", lambda m: f"time={1.1 * float(m.group(1)):.1f} ms",
+                      text)
+        with open(path, "w") as f:
+            f.write(text)
+        path = os.path.join(doctored, "ping-0-1.txt")
+        with open(path) as f:
+            text = f.read()
+        with open(path, "w") as f:
+            f.write(re.sub(r"20 received", "19 received", text))
+
+        def behind(summary):
+            report = summary["emulator"]
+            report.update(kept_up=False, late_samples=int(0.2 * report["samples"]))
+
+        self.edit(doctored, os.path.join("emulator", "summary.json"), behind)
+        failed, out = self.failed(doctored)
+        self.assertEqual(failed, {self.PING, "ping 0 -> 1: median RTT over the emulated path's",
+                                  self.FIDELITY}, out)
+        self.assertIn("19 of 20 replies", out)
+
+    def test_checker_rejects_real_and_simulated_apart(self):
+        """The real hosts' completion times 1.6 times longer: the real-over-simulated
+        expectations fail."""
+        doctored = self.copy()
+
+        def slower(summary):
+            s = summary["systems"]["bullet-prime"]
+            for key in ("completion_mean_s", "completion_max_s"):
+                s[key] *= 1.6
+
+        self.edit(doctored, os.path.join("emulate", "summary.json"), slower)
+        failed, out = self.failed(doctored)
+        self.assertEqual(failed, {self.REAL_MEAN, "real over simulated: slowest completion"},
+                         out)
+
+    def test_checker_rejects_other_settings(self):
+        """Another seed in one part, an unmeasured seed, other options, a ping or iperf3
+        between other hosts: settings fails; options that change nothing do not."""
+        emulate = os.path.join("emulate", "summary.json")
+        simulation = os.path.join("simulation", "summary.json")
+        emulator = os.path.join("emulator", "summary.json")
+        cases = (
+            (simulation, lambda s: s.update(seed=s["seed"] % 3 + 1), False),
+            (emulator, lambda s: s.update(args=s["args"] + " --rtPriority=0"), False),
+            (emulate, lambda s: s.update(args=s["args"].replace("--hosts=6", "--hosts=4")),
+             False),
+            (simulation, lambda s: s.update(args=s["args"].replace("--source=0", "")), False),
+            (simulation, lambda s: s.update(args=s["args"] + " --coreLoss=0.03 --plot=true"),
+             True),
+            (emulate, lambda s: s.update(args=s["args"].replace("--size=2MB", "--size=2000000")
+                                         + " --timeout=200 --prefix=abc"), True),
+            (emulator, lambda s: s.update(args=s["args"] + " --report=5 --queue=10"), True),
+        )
+        for part, change, accepted in cases:
+            doctored = self.copy()
+            self.edit(doctored, part, change)
+            status, out, _ = check(6, doctored)
+            self.assertEqual(verdicts(out, 6)["settings"], accepted, part + "\n" + out)
+            self.assertEqual(status, 0 if accepted else 1, out)
+        doctored = self.copy()
+        for part in (emulate, simulation, emulator):
+            self.edit(doctored, part, lambda s: s.update(seed=7))
+        failed, out = self.failed(doctored)
+        self.assertEqual(failed, {"settings"}, out)
+        self.assertIn("seed 7", out)
+        doctored = self.copy()
+        self.edit(doctored, "iperf3-0-2.json", lambda d: d["start"]["connected"][0].update(
+            remote_host="172.16.1.2"))
+        failed, out = self.failed(doctored)
+        self.assertIn("settings", failed, out)
+        self.assertIn("to 172.16.1.2", out)
+
+    def test_checker_fails_a_missing_part(self):
+        """Without the simulation, or without part 1's pings: files, settings and the
+        expectations that read them fail, not the others."""
+        doctored = self.copy()
+        shutil.rmtree(os.path.join(doctored, "simulation"))
+        failed, out = self.failed(doctored)
+        self.assertEqual(failed, {"settings", "files", "simulation: every receiver completes",
+                                  self.REAL_MEAN, "real over simulated: slowest completion"},
+                         out)
+        doctored = self.copy()
+        os.remove(os.path.join(doctored, "ping-0-2.txt"))
+        failed, out = self.failed(doctored)
+        self.assertEqual(failed, {"files", self.PING}, out)
+
+    def test_checker_refuses_what_is_not_lab_six(self):
+        """A part's directory instead of the lab's, lab 6's results as lab 4's, a part of
+        another program, a broken summary, a missing directory: status 2 and a message."""
+        status, out, err = check(6, os.path.join(self.results, "emulate"))
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("the directory of one run, not lab 6's", err)
+        self.assertEqual(out, "")
+        status, out, err = check(6, os.path.join(self.results, "emulator"))
+        self.assertEqual(status, 2, out + err)
+        status, out, err = check(6, self.tmp)
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("none of emulator/summary.json, emulate/summary.json", err)
+        status, out, err = check(6, os.path.join(self.tmp, "nowhere"))
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("no such directory", err)
+        status, out, err = check(4, self.results)
+        self.assertEqual(status, 2, out + err)
+        doctored = self.copy()
+        shutil.rmtree(os.path.join(doctored, "emulate"))
+        shutil.copytree(os.path.join(self.results, "simulation"),
+                        os.path.join(doctored, "emulate"))
+        status, out, err = check(6, doctored)
+        self.assertEqual(status, 2, out + err)
+        self.assertIn("./ns3 emulate", err)
+        self.edit(doctored, os.path.join("simulation", "summary.json"),
+                  lambda s: s.update(experiment="bullet-streaming"))
+        status, out, err = check(6, doctored)
+        self.assertEqual(status, 2, out + err)
+        with open(os.path.join(doctored, "emulator", "summary.json"), "w") as f:
+            f.write('{"experiment": "bullet-emulator", ')
+        status, out, err = check(6, doctored)
         self.assertEqual(status, 2, out + err)
         self.assertIn("not readable JSON", err)
 
