@@ -54,6 +54,7 @@ import json
 import os
 import statistics
 import sys
+import textwrap
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -214,19 +215,22 @@ def paper_mark(ax, value, colour, label, xmin=0.0, xmax=1.0, where=1.0):
     )
 
 
-def paper_box(ax, lines, loc="upper left"):
-    """The paper's claims, in a box on the axes."""
-    x, ha = (0.02, "left") if "left" in loc else (0.98, "right")
-    y, va = (0.97, "top") if "upper" in loc else (0.03, "bottom")
-    ax.text(
-        x,
-        y,
-        "paper: " + "\n".join(lines),
-        transform=ax.transAxes,
-        ha=ha,
-        va=va,
-        fontsize=7.5,
-        bbox=dict(boxstyle="round", fc="white", ec="0.6", alpha=0.9),
+def file_figure(plt, height=4.4):
+    """A figure with the plot's axes and, under them, a strip for the paper's claims."""
+    fig, (ax, note) = plt.subplots(
+        2, 1, figsize=(6.4, height + 0.7), gridspec_kw=dict(height_ratios=[height, 0.7])
+    )
+    note.axis("off")
+    fig.note = note
+    return fig, ax
+
+
+def paper_box(ax, lines):
+    """The paper's claims (its text, at its scale), in the strip under the plot."""
+    ax.figure.note.text(
+        0.0, 0.5, textwrap.fill("paper: " + " ".join(lines), 100), ha="left", va="center",
+        transform=ax.figure.note.transAxes, fontsize=8,
+        bbox=dict(boxstyle="round", fc="white", ec="0.6"),
     )
 
 
@@ -235,12 +239,12 @@ def window(ax, summary, system):
     ax.axvspan(start, end, color="grey", alpha=0.08, lw=0)
 
 
-def style(ax, title, legend_size=8, loc="lower right"):
+def style(ax, title, legend_size=8, loc="lower right", ncol=1):
     ax.set_xlabel("time (s)")
     ax.set_ylabel("bandwidth per node (kbps)")
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=legend_size, loc=loc)
+    ax.legend(fontsize=legend_size, loc=loc, ncol=ncol)
     ax.set_title(title, fontsize=10)
     ax.figure.tight_layout()
 
@@ -407,7 +411,8 @@ def draw_profiles(runs, plt, title, marks, paper_text):
                 ax.plot([t[-1]], [mark], marker="*", ms=11, color=COLOURS[system], ls="")
     if marks:
         ax.plot([], [], marker="*", ms=11, color="black", ls="", label="paper")
-    style(ax, title, legend_size=7)
+    style(ax, title, legend_size=7, loc="upper center", ncol=3)
+    ax.set_ylim(0, ax.get_ylim()[1] * 1.3)
     ours = ", ".join(
         f'{p} {runs[p][0]["systems"]["bullet"]["useful_kbps"]:.0f} vs '
         f'{runs[p][0]["systems"]["bottleneck-tree"]["useful_kbps"]:.0f}'
@@ -448,9 +453,7 @@ def figure_10(runner, plt, fid):
     ax.plot(t, c["useful_kbps"], color="tab:blue", label="useful total")
     ax.plot(t, c["from_parent_kbps"], color="tab:green", label="from parent")
     u7 = disjoint["systems"]["bullet"]["useful_kbps"]
-    ax.axhline(u7, color="tab:blue", lw=0.8, alpha=0.5)
-    ax.annotate(f"ours, disjoint (Figure 7): {u7:.0f}", xy=(0.02, u7), xycoords=("axes fraction", "data"),
-                xytext=(0, 3), textcoords="offset points", fontsize=8, color="tab:blue")
+    ax.axhline(u7, color="tab:blue", lw=0.8, alpha=0.5, label=f"ours, disjoint (Figure 7's run): {u7:.0f}")
     paper_mark(ax, 375, "tab:blue", "useful ~375 (25% below Figure 7's ~500)")
     window(ax, summary, "bullet")
     style(ax, "Figure 10 (2003): Bullet with non-disjoint transmission")
@@ -481,7 +484,7 @@ def figure_11(runner, plt, fid):
     paper_mark(ax, 900, "black", "Bullet close to the 900 kbps target")
     window(ax, summary, "bullet")
     style(ax, f"Figure {fid.split(':')[1]} ({year}): Bullet and epidemic approaches (900 kbps)",
-          legend_size=7, loc="lower right")
+          legend_size=7, loc="lower center", ncol=3)
     b = s["bullet"]["useful_kbps"]
     rows = [("bullet useful kbps", b, "close to 900")]
     for system in ("gossip", "antientropy"):
@@ -604,7 +607,7 @@ def figure_rivals(runner, plt, fid, changes):
         else:
             name = f"mesh-{system}" + ("-bwchanges" if changes else "")
             runs[system] = runner.file(name, system, "mesh", bwChanges=changes)[0]
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    fig, ax = file_figure(plt)
     reference_curves(ax, runs["bullet-prime"])
     for system in RIVALS:
         cdf(ax, runs[system], NAMES[system], COLOURS[system])
@@ -647,7 +650,7 @@ def variants(runner, plt, fid, title, setup, option, values, default, labels, co
         else:
             runs[value] = runner.file(f"{setup}-bullet-prime-{option}-{value}", "bullet-prime",
                                       setup, **{option: value})[0]
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    fig, ax = file_figure(plt)
     reference_curves(ax, runs[values[0]])
     for value, colour in zip(values, colours):
         cdf(ax, runs[value], labels[value], colour)
@@ -713,7 +716,7 @@ def outstanding(runner, plt, fid, lossy):
         if lossy:
             opts["coreLoss"] = 0.015
         runs[v] = runner.file(name, "bullet-prime", "mesh18", **opts)[0]
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    fig, ax = file_figure(plt)
     reference_curves(ax, runs["dynamic"])
     for v, colour in zip(values, colours):
         cdf(ax, runs[v], labels[v], colour, lw=2.2 if v == "dynamic" else 1.3)
@@ -750,7 +753,7 @@ def figure_2008_20(runner, plt, fid):
     s, d = baseline(runner)
     with open(os.path.join(d, "bullet-prime-interarrival.csv")) as f:
         rows_csv = [(int(r["block_rank"]), float(r["mean_interarrival_s"])) for r in csv.DictReader(f)]
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    fig, ax = file_figure(plt, height=4.2)
     ax.plot([r for r, _ in rows_csv], [v for _, v in rows_csv], color="tab:red", lw=0.8,
             label="Bullet', mean over the receivers")
     tb = s["interarrival_mean_s"]
@@ -764,7 +767,7 @@ def figure_2008_20(runner, plt, fid):
     ax.legend(fontsize=7.5, loc="upper right")
     paper_box(ax, ["(100 MB, 99 receivers) the last 20", "blocks' overage 8.38 s against",
                    "7.60 s for a 4% encoding overhead:", "encoding would not clearly pay"],
-              loc="upper left")
+              )
     ax.set_title("Figure 20 (2008): block interarrival times", fontsize=10)
     fig.tight_layout()
     over, enc = s["last20_overage_s"], s["encoding_4pct_s"]
@@ -784,7 +787,7 @@ def inet_baseline(runner):
 def figure_2008_21(runner, plt, fid):
     p, _ = inet_baseline(runner)
     bt, _ = runner.file("inet-bittorrent", "bittorrent", "inet")
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    fig, ax = file_figure(plt)
     reference_curves(ax, p)
     cdf(ax, p, "Bullet'", COLOURS["bullet-prime"])
     cdf(ax, bt, "BitTorrent", COLOURS["bittorrent"])
@@ -813,7 +816,7 @@ def read_nodes(directory, system="bullet-prime"):
 
 def figure_2008_22(runner, plt, fid):
     base, _ = inet_baseline(runner)
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    fig, ax = file_figure(plt)
     cdf(ax, base, "all at t = 0", "black", lw=1.2)
     rows = [("all at 0: mean / median / p90 / slowest", times(base), "")]
     colours = ("tab:blue", "tab:red")
@@ -823,7 +826,7 @@ def figure_2008_22(runner, plt, fid):
         nodes = read_nodes(d)
         first = [n for n in nodes if n["start_s"] == 0]
         late = [n for n in nodes if n["start_s"] > 0]
-        for group, ls, what in ((first, "-", "first half"), (late, "--", f"late half (t = {at} s)")):
+        for group, ls, what in ((first, "-", "first half"), (late, "--", "late half")):
             done = sorted(n["start_s"] + n["completion_s"] for n in group if n["completion_s"] >= 0)
             m = max(len(group), 1)
             ax.step([0.0] + done, [0.0] + [(i + 1) / m for i in range(len(done))], where="post",
@@ -844,8 +847,7 @@ def figure_2008_22(runner, plt, fid):
     t1, t2 = runner.scale["late"]
     paper_box(ax, ["(250 nodes, late at 100 and 200 s)", "the first half finishes as with all",
                    "at 0; the late curves are 100 s", "apart; first block after 5 s"])
-    ax.set_xlabel("time since the start (s)")
-    style_cdf(ax, "Figure 22 (2008): flash crowds, half the receivers late")
+    style_cdf(ax, "Figure 22 (2008): flash crowds, half the receivers late", loc="upper left")
     ax.set_xlabel("completion time since the run's start (s)")
     ours = (f"late halves' own means {late_means[0]:.1f} s (at {t1}) and {late_means[1]:.1f} s (at {t2}); "
             f"all at 0: {base['completion_mean_s']:.1f} s")
@@ -858,7 +860,7 @@ def figure_2008_23(runner, plt, fid):
     s, d = runner.file(f"inet-bullet-prime-churn-{lifetime}", "bullet-prime", "inet",
                        churn=float(lifetime), maxTime=float(length))
     nodes = read_nodes(d)
-    fig, ax = plt.subplots(figsize=(6.4, 4.2))
+    fig, ax = file_figure(plt, height=4.2)
     done = sorted(n["start_s"] + n["completion_s"] for n in nodes if n["completion_s"] >= 0)
     ax.step([0.0] + done, list(range(len(done) + 1)), where="post", color="tab:red",
             label=f"Bullet', churn (mean lifetime {lifetime} s)")
