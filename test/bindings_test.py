@@ -366,7 +366,9 @@ class RunsTest(unittest.TestCase):
 class ReproduceTest(unittest.TestCase):
     """examples/reproduce.py draws figures from runs through the bindings and reuses them."""
 
-    SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "reproduce.py")
+    SCRIPT = os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), os.pardir, "examples", "reproduce.py"
+    )
 
     def reproduce(self, *args, check=True):
         return subprocess.run(
@@ -391,17 +393,20 @@ class ReproduceTest(unittest.TestCase):
         """2008:20 draws the Bullet' baseline's interarrival times; 2008:16 reuses that run
         (its dynamic curve) and runs only the static peer sets."""
         with tempfile.TemporaryDirectory() as outdir:
-            first = self.reproduce("--figure=2008:20", "--scale=quick", "--outdir=" + outdir).stdout
+            quick = ("--scale=quick", "--outdir=" + outdir)
+            first = self.reproduce("--figure=2008:20", *quick).stdout
             self.assertIn(
-                "reproduce: file-distribution --systems=bullet-prime --nodes=10 --size=1000000", first
+                "reproduce: file-distribution --systems=bullet-prime --nodes=10 --size=1000000",
+                first,
             )
             self.assertTrue(os.path.getsize(os.path.join(outdir, "figure-2008-20.png")) > 10000)
             with open(os.path.join(outdir, "runs", "mesh-bullet-prime", "summary.json")) as f:
                 prime = json.load(f)["systems"]["bullet-prime"]
             self.assertEqual(prime["receivers"], 9)
             self.assertGreater(prime["last20_overage_s"], 0)
-            second = self.reproduce("--figure=2008:16", "--scale=quick", "--outdir=" + outdir).stdout
-            self.assertIn("reproduce: reusing " + os.path.join(outdir, "runs", "mesh-bullet-prime"), second)
+            second = self.reproduce("--figure=2008:16", *quick).stdout
+            baseline = os.path.join(outdir, "runs", "mesh-bullet-prime")
+            self.assertIn("reproduce: reusing " + baseline, second)
             self.assertEqual(second.count("reproduce: file-distribution"), 2)  # 10 and 14 peers
             self.assertIn("--peers=14", second)
             self.assertTrue(os.path.getsize(os.path.join(outdir, "figure-2008-16.png")) > 10000)
