@@ -204,15 +204,21 @@ def mean_series(directory, system):
     return columns["time_s"], columns
 
 
-def paper_mark(ax, value, colour, label, xmin=0.0, xmax=1.0, where=1.0):
-    """The paper's number, as a dashed line (over [xmin, xmax] of the axes) with a label."""
-    ax.axhline(value, xmin=xmin, xmax=xmax, color=colour, ls="--", lw=1)
+def paper_mark(ax, value, colour, label, xmin=0.0, xmax=1.0, where=1.0, below=False,
+               legend=False):
+    """The paper's number, as a dashed line (over [xmin, xmax] of the axes) with a label above
+    it (or below, or in the legend where curves crowd the line)."""
+    ax.axhline(value, xmin=xmin, xmax=xmax, color=colour, ls="--", lw=1,
+               label=f"paper: {label}" if legend else None)
+    if legend:
+        return
     ax.annotate(
         f"paper: {label}",
         xy=(where, value),
         xycoords=("axes fraction", "data"),
-        xytext=(-4, 3),
+        xytext=(-4, -3 if below else 3),
         textcoords="offset points",
+        va="top" if below else "bottom",
         ha="right",
         fontsize=8,
         color=colour,
@@ -287,8 +293,17 @@ def times(s):
 
 
 def less(a, b):
-    """How much less time a takes than b, as a signed percentage."""
-    return f"{100 * (1 - a / b):+.0f}%" if b else "n/a"
+    """How much less time A takes than B: '18% less' (or '7% more')."""
+    if not b:
+        return "n/a"
+    share = 100 * (1 - a / b)
+    return f"{share:.0f}% less" if share >= 0 else f"{-share:.0f}% more"
+
+
+def span(values):
+    """'18-21%' (or '18%') of percentages; negative ones (more time) show as such."""
+    low, high = round(min(values)), round(max(values))
+    return f"{low}%" if low == high else f"{low}-{high}%"
 
 
 def means(runs):
@@ -353,7 +368,7 @@ def figure_7(runner, plt, fid):
     paper_mark(ax, paper_useful, "tab:blue", f"useful ~{paper_useful}")
     paper_mark(ax, 30, "tab:grey", "control ~30")
     window(ax, summary, "bullet")
-    style(ax, "Figure 7 (2003): Bullet over a random tree")
+    style(ax, "Figure 7 (2003): Bullet over a random tree", loc="center right")
     s = summary["systems"]["bullet"]
     rows = [
         ("useful kbps", s["useful_kbps"], f"~{paper_useful}"),
@@ -429,9 +444,8 @@ def draw_profiles(runs, plt, title, marks, paper_text):
             mark = dict(zip(("bullet", "bottleneck-tree"), marks.get(profile, ()))).get(system)
             if mark is not None:
                 ax.plot([t[-1]], [mark], marker="*", ms=11, color=COLOURS[system], ls="")
-    if marks:
-        ax.plot([], [], marker="*", ms=11, color="black", ls="", label="paper")
-    style(ax, title, legend_size=7, loc="upper center", ncol=3)
+    style(ax, title + (" (stars: the paper)" if marks else ""), legend_size=7,
+          loc="upper center", ncol=2)
     ax.set_ylim(0, ax.get_ylim()[1] * 1.3)
     rows = []
     for profile, (summary, d) in runs.items():
@@ -482,7 +496,7 @@ def figure_10(runner, plt, fid):
     u7 = disjoint["systems"]["bullet"]["useful_kbps"]
     label = f"ours, disjoint (Figure 7's run): {u7:.0f}"
     ax.axhline(u7, color="tab:blue", lw=0.8, alpha=0.5, label=label)
-    paper_mark(ax, 375, "tab:blue", "useful ~375 (25% below Figure 7's ~500)")
+    paper_mark(ax, 375, "tab:blue", "useful ~375 (25% below Figure 7's ~500)", legend=True)
     window(ax, summary, "bullet")
     style(ax, "Figure 10 (2003): Bullet with non-disjoint transmission")
     s = summary["systems"]["bullet"]
@@ -571,16 +585,17 @@ def figure_failure(runner, plt, fid, recovery):
         ax.plot(t, c["subtree_useful_kbps"], color="tab:cyan", lw=0.9,
                 label=f'useful, failed node\'s subtree ({s["failure"]["subtree_nodes"]})')
     ax.axvline(at, color="black", lw=0.8, ls=":")
-    ax.annotate(" failure", xy=(at, 0.97), xycoords=("data", "axes fraction"), fontsize=8, va="top")
+    ax.annotate(" failure", xy=(at, 0.02), xycoords=("data", "axes fraction"), fontsize=8)
     frac = at / t[-1] if t else 0.5
     if recovery:
-        paper_mark(ax, 500, "tab:blue", "~500, negligible disruption")
+        paper_mark(ax, 500, "tab:blue", "~500, negligible disruption", legend=True)
     else:
-        paper_mark(ax, 500, "tab:blue", "~500 before", xmax=frac, where=frac)
-        paper_mark(ax, 350, "tab:blue", "~350 after", xmin=frac)
+        paper_mark(ax, 500, "tab:blue", "~500 before the failure", xmax=frac, legend=True)
+        paper_mark(ax, 350, "tab:blue", "~350 after", xmin=frac, legend=True)
     what = "with" if recovery else "without"
     style(ax, f"Figure {number} ({year}): worst-case node failure, {what} RanSub recovery",
-          legend_size=7, loc="lower left")
+          legend_size=7, loc="upper center", ncol=2)
+    ax.set_ylim(0, ax.get_ylim()[1] * 1.35)
     before, after = s["before_failure"], s["after_failure"]
     rows = [
         ("useful before / after the failure, kbps",
@@ -657,13 +672,20 @@ def figure_rivals(runner, plt, fid, changes):
     rows = [(f"{NAMES[x]} mean / median / p90 / slowest", times(runs[x]), "") for x in RIVALS]
     rows.append(("optimal / best over TCP (median)", references(p),
                  "Bullet' close to best over TCP"))
+    mean_less, max_less = [], []
     for x in RIVALS[1:]:
         if runs[x]["completion_s"] and p["completion_s"]:
-            rows.append((f"Bullet' vs {NAMES[x]}: mean, slowest",
-                         f'{less(p["completion_mean_s"], runs[x]["completion_mean_s"])}, '
-                         f'{less(p["completion_max_s"], runs[x]["completion_max_s"])} time',
+            pm, xm = p["completion_mean_s"], runs[x]["completion_mean_s"]
+            ps, xs = p["completion_max_s"], runs[x]["completion_max_s"]
+            rows.append((f"Bullet' against {NAMES[x]}: mean, slowest",
+                         f"{less(pm, xm)}, {less(ps, xs)} time",
                          "32-70% faster" if changes else "~25% less, slowest 37% less"))
+            mean_less.append(100 * (1 - pm / xm))
+            max_less.append(100 * (1 - ps / xs))
     ours = means({NAMES[x]: runs[x] for x in RIVALS})
+    if mean_less:
+        ours += (f"; Bullet' takes {span(mean_less)} less time than the others on the mean, "
+                 f"its slowest {span(max_less)} less")
     return fig, rows, ours
 
 
@@ -836,7 +858,7 @@ def figure_2008_21(runner, plt, fid):
     ]
     if p["completion_s"] and bt["completion_s"]:
         pm, bm = p["completion_mean_s"], bt["completion_mean_s"]
-        rows.append(("Bullet' vs BitTorrent, mean", less(pm, bm) + " time", "25% faster"))
+        rows.append(("Bullet' against BitTorrent, mean", less(pm, bm) + " time", "25% faster"))
         rows.append(("Bullet' mean / optimal", f'{pm / p["optimal_s"]:.1f}x', "close to 1"))
         ours = (f"Bullet' {pm:.1f} s vs BitTorrent {bm:.1f} s ({less(pm, bm)}), "
                 f'{pm / p["optimal_s"]:.1f}x optimal')
@@ -846,8 +868,10 @@ def figure_2008_21(runner, plt, fid):
 
 
 def read_nodes(directory, system="bullet-prime"):
+    """The receivers' rows of <system>-nodes.csv (times relative to each one's start)."""
     with open(os.path.join(directory, f"{system}-nodes.csv")) as f:
-        return [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
+        rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
+    return [r for r in rows if not r["source"]]
 
 
 def mean_max(values, of=None):
@@ -864,7 +888,7 @@ def figure_2008_22(runner, plt, fid):
     cdf(ax, base, "all at t = 0", "black", lw=1.2)
     rows = [("all at 0: mean / median / p90 / slowest", times(base), "")]
     colours = ("tab:blue", "tab:red")
-    firsts, lates = [], []
+    firsts, lates, blocks = [], [], []
     for at, colour in zip(runner.scale["late"], colours):
         s, d = runner.file(f"inet-bullet-prime-late-{at}", "bullet-prime", "inet",
                            lateJoin=f"0.5@{at}")
@@ -879,7 +903,8 @@ def figure_2008_22(runner, plt, fid):
         ax.axvline(at, color=colour, lw=0.6, ls=":")
         own = [n["completion_s"] for n in late if n["completion_s"] >= 0]
         first_done = [n["completion_s"] for n in first if n["completion_s"] >= 0]
-        fb = [n["first_block_s"] - n["start_s"] for n in late if n["first_block_s"] >= 0]
+        fb = [n["first_block_s"] for n in late if n["first_block_s"] >= 0]
+        blocks += fb
         firsts.append(statistics.mean(first_done) if first_done else float("nan"))
         lates.append(statistics.mean(own) if own else float("nan"))
         rows.append((f"late at {at} s: first half mean / slowest",
@@ -897,6 +922,8 @@ def figure_2008_22(runner, plt, fid):
     ours = (f"first halves {firsts[0]:.1f} and {firsts[1]:.1f} s against "
             f"{base['completion_mean_s']:.1f} s all at 0; late halves' own means "
             f"{lates[0]:.1f} s (at {t1} s) and {lates[1]:.1f} s (at {t2} s)")
+    if blocks:
+        ours += f"; a late node's first block {statistics.mean(blocks):.1f} s after it starts"
     return fig, rows, ours
 
 
@@ -937,7 +964,7 @@ def figure_2008_23(runner, plt, fid):
     if im and rm:
         ours = (f"from t = 0: {im:.1f} s against {base['completion_mean_s']:.1f} s without churn "
                 f"({100 * (im / base['completion_mean_s'] - 1):+.0f}%); replacements {rm:.1f} s "
-                f"({less(rm, im)} time against the first)")
+                f"({less(rm, im)} time than the first)")
     return fig, rows, ours
 
 
@@ -1130,6 +1157,7 @@ def describe(scaled):
 def write_index(outdir, scale, done, elapsed):
     """OUTDIR/index.html: every figure with ours against the paper's numbers."""
     scaled = SCALES[scale]
+    walls = {name: wall for _, _, _, runs in done.values() for name, wall, _ in runs}
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'>",
         "<title>ns3-bullet: the papers' figures</title>",
@@ -1141,7 +1169,9 @@ def write_index(outdir, scale, done, elapsed):
         "<p>Ours drawn solid; the paper's reported numbers (its text, not read off its plots) "
         "dashed or as stars, and for file distribution its claims under the plot. "
         f"<code>examples/reproduce.py --all --scale={html.escape(scale)}</code>: {len(done)} "
-        f"figures, {elapsed / 60:.1f} min in this invocation (runs already there are reused).</p>",
+        f"figures from {len(walls)} runs, which took {sum(walls.values()) / 60:.1f} min when "
+        f"they ran; {elapsed / 60:.1f} min in this invocation (runs already there are "
+        "reused).</p>",
         f"<p>This scale: {html.escape(describe(scaled))}. The papers: streaming 1,000 clients on "
         "20,000 nodes (Figure 11: 100 clients on 5,000 nodes); files 100 nodes and 100 MB on the "
         "mesh (Figure 17: 10 MB; Figures 18-19: 25 nodes), 250 nodes and 100 MB on INET, late "
