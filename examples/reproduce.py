@@ -228,7 +228,7 @@ def paper_mark(ax, value, colour, label, xmin=0.0, xmax=1.0, where=1.0, below=Fa
 def file_figure(plt, height=4.4):
     """A figure with the plot's axes and, under them, a strip for the paper's claims."""
     fig, (ax, note) = plt.subplots(
-        2, 1, figsize=(6.4, height + 0.7), gridspec_kw=dict(height_ratios=[height, 0.7])
+        2, 1, figsize=(7.6, height + 0.7), gridspec_kw=dict(height_ratios=[height, 0.7])
     )
     note.axis("off")
     fig.note = note
@@ -238,7 +238,7 @@ def file_figure(plt, height=4.4):
 def paper_box(ax, lines):
     """The paper's claims (its text, at its scale), in the strip under the plot."""
     ax.figure.note.text(
-        0.0, 0.5, textwrap.fill("paper: " + " ".join(lines), 100), ha="left", va="center",
+        0.0, 0.5, textwrap.fill("paper: " + " ".join(lines), 92), ha="left", va="center",
         transform=ax.figure.note.transAxes, fontsize=8,
         bbox=dict(boxstyle="round", fc="white", ec="0.6"),
     )
@@ -269,13 +269,14 @@ def cdf(ax, s, label, colour, ls="-", offset=0.0, lw=1.6):
     ax.step(xs, ys, where="post", color=colour, ls=ls, lw=lw, label=label)
 
 
-def style_cdf(ax, title, xmax=None, loc="upper left"):
+def style_cdf(ax, title, xmax=None):
     ax.set_xlabel("download time (s)")
     ax.set_ylabel("fraction of receivers done")
     ax.set_ylim(0, 1.02)
     ax.set_xlim(left=0, right=xmax)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7.5, loc=loc)
+    # Beside the axes: CDFs fill every corner of them.
+    ax.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.set_title(title, fontsize=10)
     ax.figure.tight_layout()
 
