@@ -400,12 +400,15 @@ class ReproduceTest(unittest.TestCase):
                 first,
             )
             self.assertTrue(os.path.getsize(os.path.join(outdir, "figure-2008-20.png")) > 10000)
-            with open(os.path.join(outdir, "runs", "mesh-bullet-prime", "summary.json")) as f:
+            baseline = os.path.join(outdir, "runs", "mesh-bullet-prime")
+            with open(os.path.join(baseline, "summary.json")) as f:
                 prime = json.load(f)["systems"]["bullet-prime"]
             self.assertEqual(prime["receivers"], 9)
-            self.assertGreater(prime["last20_overage_s"], 0)
+            self.assertGreater(prime["interarrival_mean_s"], 0)
+            self.assertIn("last20_overage_s", prime)
+            with open(os.path.join(baseline, "bullet-prime-interarrival.csv")) as f:
+                self.assertEqual(len(f.readlines()), 1 + 62)  # a row per 16 KiB block of 1 MB
             second = self.reproduce("--figure=2008:16", *quick).stdout
-            baseline = os.path.join(outdir, "runs", "mesh-bullet-prime")
             self.assertIn("reproduce: reusing " + baseline, second)
             self.assertEqual(second.count("reproduce: file-distribution"), 2)  # 10 and 14 peers
             self.assertIn("--peers=14", second)
