@@ -29,15 +29,17 @@ Not reproducible: 2003:15 and 2008:24-25 ran on PlanetLab; the papers' other fig
 diagrams and pseudocode. `--figure` with one of those ids says so.
 
 Scales: quick (a smoke test: streaming 30 clients on 3,037 nodes for 60 s, files 10 nodes and
-1 MB; --all in about 4 minutes here), lab (streaming 50 clients on 5,000 nodes for 120 s, the
-programs' defaults and doc/bullet.md's and doc/epidemic.md's scale; files 20 nodes and 4 MB,
-Figures 17-18 on their own meshes with 30 and 25 nodes; --all in about 15 minutes on this
-2-core machine), paper (the papers' setups: 1,000 clients on 20,000 nodes for 400 s, 100
-clients on 5,000 nodes for Figure 11, 100 nodes and 100 MB on the mesh, 250 nodes and 100 MB
-on INET: hours per run; doc/bullet.md, doc/bullet-prime.md). The paper's marks are its reported
-numbers (the text, not read off its plots): dashed lines or stars in the colour of the matching
-curve, and for the file figures, whose text reports comparisons rather than absolute times at
-our scale, the claims in a box on the plot.
+1 MB; --all in 2.6 minutes here), lab (streaming 50 clients on 5,000 nodes for 120 s, the
+programs' defaults and doc/bullet.md's scale, Figure 11 with 50 clients rather than
+doc/epidemic.md's 100; files 20 nodes and 4 MB, Figure 17 on its mesh with 30 nodes and 2 MB,
+Figures 18-19 on theirs with 25 nodes; --all in 22 minutes on this 2-core machine while other
+jobs kept its load at 7-10, about 10 minutes idle: streaming 16.5 of the 22, Figure 11's run
+alone 5.7), paper (the papers' setups: 1,000 clients on 20,000 nodes for 400 s, 100 clients on
+5,000 nodes for Figure 11, 100 nodes and 100 MB on the mesh, 250 nodes and 100 MB on INET:
+hours per run; doc/bullet.md, doc/bullet-prime.md). The paper's marks are its reported numbers
+(the text, not read off its plots): dashed lines or stars in the colour of the matching curve,
+and for the file figures, whose text reports comparisons rather than absolute times at our
+scale, the claims under the plot.
 
 Runs go through the Python bindings (bindings/README.md) into OUTDIR/runs/<run>/ (the
 programs' result directories); a run whose summary.json has the same options is reused, so
