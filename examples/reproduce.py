@@ -32,9 +32,9 @@ Scales: quick (a smoke test: streaming 30 clients on 3,037 nodes for 60 s, files
 1 MB; --all in 2.6 minutes here), lab (streaming 50 clients on 5,000 nodes for 120 s, the
 programs' defaults and doc/bullet.md's scale, Figure 11 with 50 clients rather than
 doc/epidemic.md's 100; files 20 nodes and 4 MB, Figure 17 on its mesh with 30 nodes and 2 MB,
-Figures 18-19 on theirs with 25 nodes; --all in 22 minutes on this 2-core machine while other
-jobs kept its load at 7-10, about 10 minutes idle: streaming 16.5 of the 22, Figure 11's run
-alone 5.7), paper (the papers' setups: 1,000 clients on 20,000 nodes for 400 s, 100 clients on
+Figures 18-19 on theirs with 25 nodes; --all in 16 minutes on this 2-core machine with other
+jobs keeping its load at 3-5, 22 minutes at 7-10: streaming 11 of the 16, Figure 11's run
+alone 2.6), paper (the papers' setups: 1,000 clients on 20,000 nodes for 400 s, 100 clients on
 5,000 nodes for Figure 11, 100 nodes and 100 MB on the mesh, 250 nodes and 100 MB on INET:
 hours per run; doc/bullet.md, doc/bullet-prime.md). The paper's marks are its reported numbers
 (the text, not read off its plots): dashed lines or stars in the colour of the matching curve,
@@ -72,7 +72,8 @@ except ImportError:
 # Per scale: streaming options, Figure 11's clients and topology, and the file setups.
 # mesh: the 2008 full mesh (Section 5.2.2); mesh17 and mesh18: Figures 17 and 18-19's meshes
 # (nodes and size; their links are the paper's, below); inet: Section 5.2.3's network.
-# late: Figure 22's two arrival times; churn: Figure 23's mean lifetime and run length, s.
+# late: Figure 22's two arrival times; churn: Figure 23's mean lifetime and run length, s (the
+# paper gives no run length; 900 s and maxTime 1500 s at paper scale are ours).
 SCALES = {
     "quick": dict(
         stream=dict(clients=30, topoNodes=3037, duration=60),
