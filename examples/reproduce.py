@@ -369,10 +369,12 @@ def figure_7(runner, plt, fid):
     ax.plot(t, c["useful_kbps"], color="tab:blue", label="useful total")
     ax.plot(t, c["from_parent_kbps"], color="tab:green", label="from parent")
     ax.plot(t, c["control_kbps"], color="tab:grey", lw=0.8, label="control")
-    paper_mark(ax, paper_useful, "tab:blue", f"useful ~{paper_useful}")
-    paper_mark(ax, 30, "tab:grey", "control ~30")
+    paper_mark(ax, paper_useful, "tab:blue", f"useful ~{paper_useful}", legend=True)
+    paper_mark(ax, 30, "tab:grey", "control ~30", legend=True)
     window(ax, summary, "bullet")
-    style(ax, "Figure 7 (2003): Bullet over a random tree", loc="center right")
+    style(ax, "Figure 7 (2003): Bullet over a random tree", legend_size=7, loc="upper center",
+          ncol=3)
+    ax.set_ylim(0, ax.get_ylim()[1] * 1.2)
     s = summary["systems"]["bullet"]
     rows = [
         ("useful kbps", s["useful_kbps"], f"~{paper_useful}"),
