@@ -369,28 +369,69 @@ class RunsTest(unittest.TestCase):
 
 
 class ReproduceTest(unittest.TestCase):
-    """examples/reproduce.py draws a figure from runs through the bindings and reuses them."""
+    """examples/reproduce.py draws figures from runs through the bindings and reuses them."""
+
+    SCRIPT = os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), os.pardir, "examples", "reproduce.py"
+    )
+
+    def reproduce(self, *args, check=True):
+        return subprocess.run(
+            [sys.executable, self.SCRIPT, *args], capture_output=True, text=True, check=check
+        )
 
     def test_figure_6_quick(self):
-        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples")
         with tempfile.TemporaryDirectory() as outdir:
-            command = [
-                sys.executable,
-                os.path.join(script, "reproduce.py"),
-                "--figure=6",
-                "--scale=quick",
-                "--outdir=" + outdir,
-            ]
-            first = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            command = ["--figure=6", "--scale=quick", "--outdir=" + outdir]
+            first = self.reproduce(*command).stdout
             self.assertIn("reproduce: tree-streaming --topoNodes=3037 --clients=30", first)
-            self.assertTrue(os.path.getsize(os.path.join(outdir, "figure-6.png")) > 10000)
+            self.assertTrue(os.path.getsize(os.path.join(outdir, "figure-2003-6.png")) > 10000)
             with open(os.path.join(outdir, "runs", "tree-streaming", "summary.json")) as f:
                 summary = json.load(f)
             self.assertEqual(set(summary["systems"]), {"bottleneck-tree", "random-tree"})
             self.assertEqual(summary["systems"]["random-tree"]["window_s"], [24, 60])
-            second = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            second = self.reproduce(*command).stdout
             self.assertIn("reproduce: reusing", second)
             self.assertNotIn("reproduce: tree-streaming", second)
+
+    def test_2008_file_figures_share_a_run(self):
+        """2008:20 draws the Bullet' baseline's interarrival times; 2008:16 reuses that run
+        (its dynamic curve) and runs only the static peer sets."""
+        with tempfile.TemporaryDirectory() as outdir:
+            quick = ("--scale=quick", "--outdir=" + outdir)
+            first = self.reproduce("--figure=2008:20", *quick).stdout
+            self.assertIn(
+                "reproduce: file-distribution --systems=bullet-prime --nodes=10 --size=1000000",
+                first,
+            )
+            self.assertTrue(os.path.getsize(os.path.join(outdir, "figure-2008-20.png")) > 10000)
+            baseline = os.path.join(outdir, "runs", "mesh-bullet-prime")
+            with open(os.path.join(baseline, "summary.json")) as f:
+                prime = json.load(f)["systems"]["bullet-prime"]
+            self.assertEqual(prime["receivers"], 9)
+            self.assertGreater(prime["interarrival_mean_s"], 0)
+            self.assertIn("last20_overage_s", prime)
+            with open(os.path.join(baseline, "bullet-prime-interarrival.csv")) as f:
+                self.assertEqual(len(f.readlines()), 1 + 62)  # a row per 16 KiB block of 1 MB
+            second = self.reproduce("--figure=2008:16", *quick).stdout
+            self.assertIn("reproduce: reusing " + baseline, second)
+            self.assertEqual(second.count("reproduce: file-distribution"), 2)  # 10 and 14 peers
+            self.assertIn("--peers=14", second)
+            self.assertTrue(os.path.getsize(os.path.join(outdir, "figure-2008-16.png")) > 10000)
+
+    def test_wrong_figure_ids_are_refused(self):
+        for figure, message in (
+            ("2008:99", "no figure '2008:99': figures are 2003:6-14 and 2008:9-23"),
+            ("2003:15", "figure 2003:15 cannot be reproduced: PlanetLab"),
+            ("25", "no figure '25'"),
+            ("1", "figure 1 (2003:1) cannot be reproduced: a diagram"),
+            ("2008:24", "figure 2008:24 cannot be reproduced: PlanetLab"),
+        ):
+            with self.subTest(figure=figure):
+                result = self.reproduce("--figure=" + figure, "--scale=quick", check=False)
+                self.assertEqual(result.returncode, 2)
+                self.assertIn(message, result.stderr)
+                self.assertEqual(result.stdout, "")
 
 
 if __name__ == "__main__":
