@@ -460,7 +460,7 @@ EmulationIntegration::CheckPaths(const nlohmann::json& map)
     ASSERT_TRUE(up) << "h0 cannot reach h1 across the emulator:\n" << Log();
     Shell(Ns(0) + "ping -c 3 -i 0.2 -W 1 " + a2 + " >/dev/null 2>&1");
 
-    // 1. Ping RTT within 10% of the emulated propagation RTT: the median of 20 replies, so
+    // 1. Ping RTT within 10% of the emulated propagation RTT: the median of the replies, so
     // that one reply the host's own scheduler delayed (a busy machine) does not decide.
     for (auto [to, addr] : {std::pair{1, a1}, std::pair{2, a2}})
     {
@@ -474,9 +474,11 @@ EmulationIntegration::CheckPaths(const nlohmann::json& map)
         {
             rtts.push_back(std::stod((*it)[1]));
         }
-        ASSERT_EQ(rtts.size(), 20u) << out;
+        // (h0 -> h2 crosses the lossy core: a few requests or replies may be lost.)
+        ASSERT_GE(rtts.size(), 10u) << out;
         std::sort(rtts.begin(), rtts.end());
-        double median = (rtts[9] + rtts[10]) / 2;
+        const std::size_t n = rtts.size();
+        double median = (rtts[(n - 1) / 2] + rtts[n / 2]) / 2;
         double mean = std::accumulate(rtts.begin(), rtts.end(), 0.0) / rtts.size();
         std::cout << "ping h0 -> h" << to << ": median " << median << " ms (mean " << mean
                   << ", max " << rtts.back() << "), emulated RTT " << expected << " ms"
