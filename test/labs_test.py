@@ -195,17 +195,20 @@ class LabOneTest(unittest.TestCase):
         self.assertIn("bullet-streaming", err)
 
 
-class LabThreeTest(unittest.TestCase):
-    """Lab 3's three commands, as the lab gives them, and the checker on their results."""
+class LabRuns(unittest.TestCase):
+    """What the tests of a lab of several runs share: the lab's commands run once (each into
+    its own subdirectory, RUNS), copies of their results to doctor, and the checker's verdicts
+    on them. Subclasses set LAB and RUNS; this class has no tests of its own."""
 
-    RUNS = ("poisson", "exact", "ns3tcp")
+    LAB = 0
+    RUNS = ()
 
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="lab3-")
-        cls.commands = lab_commands(3)
+        cls.tmp = tempfile.mkdtemp(prefix="lab%d-" % cls.LAB)
+        cls.commands = lab_commands(cls.LAB)
         outdirs = [run_lab_command(words, cls.tmp) for words in cls.commands]
-        cls.results = os.path.join(cls.tmp, "lab3")
+        cls.results = os.path.join(cls.tmp, "lab%d" % cls.LAB)
         assert outdirs == [os.path.join(cls.results, r) for r in cls.RUNS], outdirs
 
     @classmethod
@@ -226,6 +229,22 @@ class LabThreeTest(unittest.TestCase):
         change(summary)
         with open(path, "w") as f:
             json.dump(summary, f)
+
+    def failed(self, directory):
+        """The expectations the checker fails on \\p directory (it must fail some), and its output."""
+        status, out, _ = check(self.LAB, directory)
+        self.assertEqual(status, 1, out)
+        v = verdicts(out, self.LAB)
+        self.assertEqual(len(v), 2 + len(checker.LABS[self.LAB].expectations), out)
+        self.assertNotIn("lab passed", out)
+        return {what for what, ok in v.items() if not ok}, out
+
+
+class LabThreeTest(LabRuns):
+    """Lab 3's three commands, as the lab gives them, and the checker on their results."""
+
+    LAB = 3
+    RUNS = ("poisson", "exact", "ns3tcp")
 
     def test_checker_accepts_lab_three(self):
         status, out, err = check(3, self.results)
@@ -352,36 +371,14 @@ class LabThreeTest(unittest.TestCase):
         self.assertIn("not readable JSON", err)
 
 
-class LabFourTest(unittest.TestCase):
+class LabFourTest(LabRuns):
     """Lab 4's five commands, as the lab gives them, and the checker on their results."""
 
+    LAB = 4
     RUNS = ("first", "rarest-random", "outstanding-3", "outstanding-50", "outstanding-dynamic")
     RATIO_STRATEGY = "first-encountered's median at least 1.03x rarest-random's"
     RATIO_OUTSTANDING = "3 outstanding blocks at least 1.35x slower than dynamic (mean)"
     NEAR_BEST = "dynamic within 15% of the best static value (mean)"
-
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="lab4-")
-        cls.commands = lab_commands(4)
-        outdirs = [run_lab_command(words, cls.tmp) for words in cls.commands]
-        cls.results = os.path.join(cls.tmp, "lab4")
-        assert outdirs == [os.path.join(cls.results, r) for r in cls.RUNS], outdirs
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    copy = LabThreeTest.copy
-    edit = staticmethod(LabThreeTest.edit)
-
-    def failed(self, directory):
-        status, out, _ = check(4, directory)
-        self.assertEqual(status, 1, out)
-        v = verdicts(out, 4)
-        self.assertEqual(len(v), 2 + len(checker.LABS[4].expectations), out)
-        self.assertNotIn("lab passed", out)
-        return {what for what, ok in v.items() if not ok}, out
 
     def swap(self, a, b):
         """A copy with runs a's and b's results exchanged (their options kept)."""
@@ -502,9 +499,10 @@ class LabFourTest(unittest.TestCase):
         self.assertIn("not readable JSON", err)
 
 
-class LabFiveTest(unittest.TestCase):
+class LabFiveTest(LabRuns):
     """Lab 5's four commands, as the lab gives them, and the checker on their results."""
 
+    LAB = 5
     RUNS = ("nondescendants", "all", "no-detection", "detection")
     NO_DESCENDANT = "nondescendants: no subset holds a descendant of its receiver"
     UNIFORM = "nondescendants: nodes appear uniformly (chi-square, 1% level)"
@@ -513,29 +511,6 @@ class LabFiveTest(unittest.TestCase):
     STALL = "no failure detection: RanSub stalls at the failure"
     GOING = "failure detection: epochs and subsets go on after the failure"
     FORGOTTEN = "failure detection: the failed subtree leaves the subsets"
-
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="lab5-")
-        cls.commands = lab_commands(5)
-        outdirs = [run_lab_command(words, cls.tmp) for words in cls.commands]
-        cls.results = os.path.join(cls.tmp, "lab5")
-        assert outdirs == [os.path.join(cls.results, r) for r in cls.RUNS], outdirs
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    copy = LabThreeTest.copy
-    edit = staticmethod(LabThreeTest.edit)
-
-    def failed(self, directory):
-        status, out, _ = check(5, directory)
-        self.assertEqual(status, 1, out)
-        v = verdicts(out, 5)
-        self.assertEqual(len(v), 2 + len(checker.LABS[5].expectations), out)
-        self.assertNotIn("lab passed", out)
-        return {what for what, ok in v.items() if not ok}, out
 
     @staticmethod
     def rewrite_csv(path, change):
@@ -724,6 +699,7 @@ class LabSixTest(unittest.TestCase):
     with TUN, network namespaces, ping and iperf3 (else skipped, saying what is missing);
     CTest runs it alone (RUN_SERIAL): the emulator and the nodes run in real time."""
 
+    LAB = 6
     PING = "ping 0 -> 2: median RTT over the emulated path's"
     GOODPUT = "iperf3 TCP 0 -> 2: goodput over the path's bottleneck"
     COMPLETE = "real hosts: every receiver completes, bytes verified"
@@ -798,13 +774,7 @@ class LabSixTest(unittest.TestCase):
         with open(path, "w") as f:
             json.dump(data, f)
 
-    def failed(self, directory):
-        status, out, _ = check(6, directory)
-        self.assertEqual(status, 1, out)
-        v = verdicts(out, 6)
-        self.assertEqual(len(v), 2 + len(checker.LABS[6].expectations), out)
-        self.assertNotIn("lab passed", out)
-        return {what for what, ok in v.items() if not ok}, out
+    failed = LabRuns.failed
 
     def test_checker_accepts_lab_six(self):
         status, out, err = check(6, self.results)
