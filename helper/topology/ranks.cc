@@ -118,15 +118,28 @@ Ranks::Size()
 #endif
 }
 
+#ifdef BULLET_MPI
+namespace
+{
+/// \p value combined over every rank by \p op (every rank gets the result).
+template<typename T>
+T
+AllReduce(T value, MPI_Datatype type, MPI_Op op)
+{
+    T result{};
+    MPI_Allreduce(&value, &result, 1, type, op, MpiInterface::GetCommunicator());
+    return result;
+}
+} // namespace
+#endif
+
 uint64_t
 Ranks::Sum(uint64_t value)
 {
 #ifdef BULLET_MPI
     if (g_enabled)
     {
-        uint64_t sum = 0;
-        MPI_Allreduce(&value, &sum, 1, MPI_UINT64_T, MPI_SUM, MpiInterface::GetCommunicator());
-        return sum;
+        return AllReduce(value, MPI_UINT64_T, MPI_SUM);
     }
 #endif
     return value;
@@ -138,9 +151,7 @@ Ranks::Sum(double value)
 #ifdef BULLET_MPI
     if (g_enabled)
     {
-        double sum = 0;
-        MPI_Allreduce(&value, &sum, 1, MPI_DOUBLE, MPI_SUM, MpiInterface::GetCommunicator());
-        return sum;
+        return AllReduce(value, MPI_DOUBLE, MPI_SUM);
     }
 #endif
     return value;
@@ -152,9 +163,7 @@ Ranks::Max(double value)
 #ifdef BULLET_MPI
     if (g_enabled)
     {
-        double max = 0;
-        MPI_Allreduce(&value, &max, 1, MPI_DOUBLE, MPI_MAX, MpiInterface::GetCommunicator());
-        return max;
+        return AllReduce(value, MPI_DOUBLE, MPI_MAX);
     }
 #endif
     return value;
