@@ -95,3 +95,48 @@ TEST(TcpControlChannel, TransportFactoryConfiguresItsConnections)
     EXPECT_GT(fast, Seconds(1.1)) << "the SYN is sent again after the factory's 1 s";
     EXPECT_LT(fast, Seconds(1.5));
 }
+
+TEST(TcpControlChannel, ResetClosesTheConnectionAndTheNextMessageDialsAFreshOne)
+{
+    Ptr<SimulatedNetwork> net = StarNetwork(2, 1e6, 2);
+    auto a = CreateObject<TcpControlChannel>();
+    auto b = CreateObject<TcpControlChannel>();
+    a->Start(net->GetClient(0));
+    b->Start(net->GetClient(1));
+    std::vector<Time> arrivals;
+    a->Register(5, ControlChannel::Handler([](Ipv4Address, Ptr<Packet>) {}));
+    b->Register(5, ControlChannel::Handler([&arrivals](Ipv4Address, Ptr<Packet>) {
+                    arrivals.push_back(Simulator::Now());
+                }));
+    uint32_t aDowns = 0;
+    uint32_t bDowns = 0;
+    a->TraceConnectWithoutContext("PeerDown", Callback<void, Ipv4Address>([&](Ipv4Address p) {
+                                      EXPECT_EQ(p, b->GetLocalAddress());
+                                      ++aDowns;
+                                  }));
+    b->TraceConnectWithoutContext("PeerDown", Callback<void, Ipv4Address>([&](Ipv4Address p) {
+                                      EXPECT_EQ(p, a->GetLocalAddress());
+                                      ++bDowns;
+                                  }));
+    Simulator::Schedule(Seconds(0.1), [&]() {
+        EXPECT_TRUE(a->Send(b->GetLocalAddress(), 5, Create<Packet>(100)));
+    });
+    Simulator::Schedule(Seconds(1), [&]() {
+        a->Reset(b->GetLocalAddress());
+        EXPECT_EQ(aDowns, 1u) << "a reset is reported as the connection's end";
+    });
+    Simulator::Schedule(Seconds(1.5), [&]() {
+        EXPECT_EQ(bDowns, 1u) << "the peer saw the connection close";
+        EXPECT_TRUE(a->Send(b->GetLocalAddress(), 5, Create<Packet>(100)));
+    });
+    Simulator::Stop(Seconds(5));
+    Simulator::Run();
+    ASSERT_EQ(arrivals.size(), 2u);
+    EXPECT_LT(arrivals[0], Seconds(1));
+    EXPECT_GT(arrivals[1], Seconds(1.5));
+    EXPECT_EQ(aDowns, 1u);
+    EXPECT_EQ(bDowns, 1u);
+    a->Stop();
+    b->Stop();
+    Simulator::Destroy();
+}

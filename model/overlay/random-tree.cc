@@ -180,7 +180,18 @@ RandomTree::SendJoin()
     m_joining = true;
     NS_LOG_INFO(m_self << " joins via " << m_bootstrap);
     Send(m_bootstrap, kJoin, m_self);
-    m_joinTimer = Simulator::Schedule(m_joinTimeout, &RandomTree::SendJoin, this);
+    m_joinTimer = Simulator::Schedule(m_joinTimeout, &RandomTree::RetryJoin, this);
+}
+
+void
+RandomTree::RetryJoin()
+{
+    // Over a connection-oriented channel, the bootstrap's answers may be what is lost: one
+    // direction of our connection to it can stop delivering (its segments lost until the
+    // bootstrap's TCP gave up) while ours still arrive and are acknowledged, and every
+    // retry on it would go unanswered for good. So the retry dials afresh.
+    m_channel->Reset(m_bootstrap);
+    SendJoin();
 }
 
 void

@@ -76,6 +76,8 @@ class RandomTree : public OverlayTree
 
   private:
     void SendJoin();
+    /// The join timer: the last join went unanswered; send it again on a fresh connection.
+    void RetryJoin();
     void Heartbeat();
     void HandleJoin(Ipv4Address from, Ptr<Packet> p);
     void HandleAccept(Ipv4Address from, Ptr<Packet> p);

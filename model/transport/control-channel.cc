@@ -61,6 +61,11 @@ ControlChannel::DoRegister(uint16_t type)
 {
 }
 
+void
+ControlChannel::Reset(Ipv4Address peer)
+{
+}
+
 Ipv4Address
 ControlChannel::NodeAddress(Ptr<Node> node)
 {
@@ -367,6 +372,16 @@ Ipv4Address
 TcpControlChannel::GetLocalAddress() const
 {
     return m_local;
+}
+
+void
+TcpControlChannel::Reset(Ipv4Address peer)
+{
+    if (m_transport)
+    {
+        NS_LOG_INFO(m_local << " resets its control connection to " << peer);
+        m_transport->Close(InetSocketAddress(peer, m_port));
+    }
 }
 
 void

@@ -85,6 +85,18 @@ class ControlChannel : public Object
     virtual bool Send(Ipv4Address peer, uint16_t type, Ptr<const Packet> message) = 0;
     /// The address peers know this node by.
     virtual Ipv4Address GetLocalAddress() const = 0;
+    /**
+     * \brief Gives up this node's connection(s) to \p peer, so that the next message to it
+     * goes on a fresh one.
+     *
+     * For a protocol that heard nothing from \p peer for long although it kept sending: over
+     * TCP, a connection one direction of which has stopped delivering (its segments lost
+     * until that side's TCP gave up, which ns-3 does not tell the other side: a listening
+     * socket drops the segments of a closed connection without a reset) would otherwise
+     * carry every later message into the void. Reported as PeerDown, as a connection that
+     * failed. A no-op for connectionless channels.
+     */
+    virtual void Reset(Ipv4Address peer);
 
     /**
      * \brief Messages dropped because they were malformed or of an unregistered type (an
@@ -192,6 +204,7 @@ class TcpControlChannel : public ControlChannel
     void Stop() override;
     bool Send(Ipv4Address peer, uint16_t type, Ptr<const Packet> message) override;
     Ipv4Address GetLocalAddress() const override;
+    void Reset(Ipv4Address peer) override;
 
   protected:
     void DoDispose() override;
