@@ -186,15 +186,20 @@ class Lab:
         self.settings_check = settings_check or check_settings
 
 
+def require_directory(directory, commands="command"):
+    """Raises ResultsError unless \p directory exists and is a directory."""
+    if not os.path.exists(directory):
+        raise ResultsError(f"{directory}: no such directory (run the lab's {commands} first)")
+    if not os.path.isdir(directory):
+        raise ResultsError(f"{directory} is not a directory")
+
+
 class Results:
     """A loaded results directory."""
 
     def __init__(self, directory, lab):
         self.directory = directory
-        if not os.path.exists(directory):
-            raise ResultsError(f"{directory}: no such directory (run the lab's command first)")
-        if not os.path.isdir(directory):
-            raise ResultsError(f"{directory} is not a directory")
+        require_directory(directory)
         path = os.path.join(directory, "summary.json")
         if not os.path.isfile(path):
             raise ResultsError(
@@ -242,10 +247,7 @@ class RunSet:
 
     def __init__(self, directory, lab):
         self.directory = directory
-        if not os.path.exists(directory):
-            raise ResultsError(f"{directory}: no such directory (run the lab's commands first)")
-        if not os.path.isdir(directory):
-            raise ResultsError(f"{directory} is not a directory")
+        require_directory(directory, "commands")
         self._runs = {}
         for name in lab.runs:
             sub = os.path.join(directory, name)
@@ -1155,10 +1157,7 @@ class LabSixResults:
 
     def __init__(self, directory, lab):
         self.directory = directory
-        if not os.path.exists(directory):
-            raise ResultsError(f"{directory}: no such directory (run the lab's commands first)")
-        if not os.path.isdir(directory):
-            raise ResultsError(f"{directory} is not a directory")
+        require_directory(directory, "commands")
         if os.path.isfile(os.path.join(directory, "summary.json")):
             raise ResultsError(f"{directory} is the directory of one run, not lab 6's (give the "
                                "directory that holds emulator/, emulate/ and simulation/, e.g. "
