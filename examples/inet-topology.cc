@@ -147,23 +147,20 @@ ScheduleLoad(Ptr<SimulatedNetwork> net, uint32_t flows, double rateKbps, double 
     return Seconds(seconds + 5);
 }
 
-/// Splits \p spec over \p ranks with each method of \p methods; prints and records each
-/// partition's cut, lookahead and balance.
+/// Splits \p spec over \p base.ranks with each method of \p methods (\p base otherwise);
+/// prints and records each partition's cut, lookahead and balance.
 void
-ReportPartitions(const TopologySpec& spec, uint32_t ranks, const std::string& methods,
-                 double minLookaheadMs, uint32_t clientWeight, uint64_t seed,
+ReportPartitions(const TopologySpec& spec, const PartitionParams& base, const std::string& methods,
                  nlohmann::json& report)
 {
+    const uint32_t ranks = base.ranks;
+    const double minLookaheadMs = base.minLookaheadMs;
     std::stringstream list(methods);
     std::string method;
     while (std::getline(list, method, ','))
     {
-        PartitionParams p;
-        p.ranks = ranks;
+        PartitionParams p = base;
         p.method = method;
-        p.minLookaheadMs = minLookaheadMs;
-        p.clientWeight = clientWeight;
-        p.seed = seed;
         auto t0 = std::chrono::steady_clock::now();
         TopologyPartition part = PartitionTopology(spec, p);
         double seconds = SecondsSince(t0);
@@ -198,7 +195,7 @@ ReportPartitions(const TopologySpec& spec, uint32_t ranks, const std::string& me
         r["groups"] = part.groups;
         r["largest_group_weight"] = part.largestGroupWeight;
         r["min_lookahead_ms"] = minLookaheadMs;
-        r["client_weight"] = clientWeight;
+        r["client_weight"] = base.clientWeight;
         r["seconds"] = seconds;
     }
 }
@@ -288,6 +285,15 @@ main(int argc, char* argv[])
         {
             std::cout.setstate(std::ios::failbit); // rank 0 alone prints and writes
         }
+        // Every way out: rank 0 writes the summary, and MPI ends on every rank.
+        auto finish = [](ExperimentOutput& out, double simulatedSeconds) {
+            if (Ranks::Rank() == 0)
+            {
+                std::cout << "wrote " << out.WriteSummary(simulatedSeconds) << "\n";
+            }
+            Ranks::Disable();
+            return 0;
+        };
         ExperimentOutput out("inet-topology", argc, argv, outdir);
         out.SetSeed(seed);
         auto& report = out.Root()["topology"];
@@ -343,15 +349,19 @@ main(int argc, char* argv[])
             a.seed = seed;
             auto t1 = std::chrono::steady_clock::now();
             TopologySpec spec = AnnotateInet(topo, a);
+            PartitionParams partitionParams;
+            partitionParams.method = partition.substr(0, partition.find(','));
+            partitionParams.minLookaheadMs = minLookahead;
+            partitionParams.clientWeight = clientWeight;
+            partitionParams.seed = seed;
             if (ranks > 0)
             {
-                ReportPartitions(spec, ranks, partition, minLookahead, clientWeight, seed,
-                                 out.Root()["partitions"]);
+                partitionParams.ranks = ranks;
+                ReportPartitions(spec, partitionParams, partition, out.Root()["partitions"]);
             }
             if (!build)
             {
-                std::cout << "wrote " << out.WriteSummary(0) << "\n";
-                return 0;
+                return finish(out, 0);
             }
             std::cout << "building the ns-3 network (" << spec.GetNVertices() << " nodes, "
                       << spec.links.size() << " links, routing " << routing << ") ..." << std::endl;
@@ -359,16 +369,11 @@ main(int argc, char* argv[])
             helper.SetRouting(routing);
             if (distributed)
             {
-                PartitionParams p;
-                p.ranks = Ranks::Size();
-                p.method = partition.substr(0, partition.find(','));
-                p.minLookaheadMs = minLookahead;
-                p.clientWeight = clientWeight;
-                p.seed = seed;
-                TopologyPartition part = PartitionTopology(spec, p);
+                partitionParams.ranks = Ranks::Size();
+                TopologyPartition part = PartitionTopology(spec, partitionParams);
                 helper.SetRanks(part.rankOf);
                 std::cout << "  distributed         " << Ranks::Size() << " ranks (" << sync
-                          << "), " << p.method << " partition: " << part.cutLinks
+                          << "), " << partitionParams.method << " partition: " << part.cutLinks
                           << " links cut, lookahead " << part.lookaheadMs << " ms\n";
                 report["mpi_ranks"] = Ranks::Size();
                 report["mpi_sync"] = sync;
@@ -495,16 +500,11 @@ main(int argc, char* argv[])
             }
             Simulator::Destroy();
         }
-        if (Ranks::Rank() == 0)
-        {
-            std::cout << "wrote " << out.WriteSummary(Simulator::Now().GetSeconds()) << "\n";
-        }
-        Ranks::Disable();
+        return finish(out, Simulator::Now().GetSeconds());
     }
     catch (const std::exception& e)
     {
         std::cerr << "inet-topology: error: " << e.what() << "\n";
         return 1;
     }
-    return 0;
 }

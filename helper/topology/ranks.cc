@@ -6,6 +6,7 @@
 #include "ns3/global-value.h"
 #include "ns3/string.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -56,7 +57,8 @@ Ranks::HaveMpi()
 void
 Ranks::Enable(int* argc, char*** argv, const std::string& sync)
 {
-    if (sync != "granted" && sync != "nullmessage")
+    const auto algorithms = SyncAlgorithms();
+    if (std::find(algorithms.begin(), algorithms.end(), sync) == algorithms.end())
     {
         throw std::invalid_argument("unknown synchronisation '" + sync + "' (granted|nullmessage)");
     }

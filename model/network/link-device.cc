@@ -162,12 +162,6 @@ LinkDevice::GetRemoteRxPackets() const
     return m_remoteRx;
 }
 
-bool
-LinkDevice::IsRemote() const
-{
-    return m_remote;
-}
-
 uint64_t
 LinkDevice::GetTxPackets() const
 {

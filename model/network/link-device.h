@@ -110,9 +110,6 @@ class LinkDevice : public NetDevice
     uint64_t GetRemoteTxPackets() const;
     /// \return the packets received from a peer simulated by another MPI rank
     uint64_t GetRemoteRxPackets() const;
-    /// \return whether the peer's node is simulated by another MPI rank (its system id
-    /// differs from this node's)
-    bool IsRemote() const;
 
     /**
      * \brief A packet arrives from the peer (the channel schedules this).
@@ -172,6 +169,7 @@ class LinkDevice : public NetDevice
 
     // What every packet sent touches, first.
     bool m_busy{false};                            ///< a packet is being transmitted
+    bool m_remote{false};                          ///< the peer is on another MPI rank
     uint32_t m_queued{0};                          ///< packets waiting
     uint32_t m_head{0};                            ///< index of the oldest waiting packet in m_ring
     uint32_t m_peerContext{0};                     ///< the peer's node id (its events' context)
@@ -191,7 +189,6 @@ class LinkDevice : public NetDevice
     // The rest.
     uint64_t m_txDropped{0}; ///< packets dropped on sending
     uint64_t m_rxErrors{0};  ///< packets the error model dropped
-    bool m_remote{false};    ///< the peer is simulated by another MPI rank
     uint64_t m_remoteTx{0};  ///< packets sent to it
     uint64_t m_remoteRx{0};  ///< packets received from it
     Ptr<Node> m_node;

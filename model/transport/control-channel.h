@@ -91,10 +91,11 @@ class ControlChannel : public Object
      *
      * For a protocol that heard nothing from \p peer for long although it kept sending: over
      * TCP, a connection one direction of which has stopped delivering (its segments lost
-     * until that side's TCP gave up, which ns-3 does not tell the other side: a listening
-     * socket drops the segments of a closed connection without a reset) would otherwise
-     * carry every later message into the void. Reported as PeerDown, as a connection that
-     * failed. A no-op for connectionless channels.
+     * until that side's TCP gave up) would otherwise carry every later message into the
+     * void. Seen on real hosts (doc/emulation.md, "A receiver that stalled"): the other side
+     * was never told, its messages kept going out and nothing came back; why ns-3 sent it no
+     * reset is not established. Reported as PeerDown, as a connection that failed. A no-op
+     * for connectionless channels.
      */
     virtual void Reset(Ipv4Address peer);
 
