@@ -32,9 +32,9 @@ Scales: quick (a smoke test: streaming 30 clients on 3,037 nodes for 60 s, files
 1 MB; --all in 2.6 minutes here), lab (streaming 50 clients on 5,000 nodes for 120 s, the
 programs' defaults and doc/bullet.md's scale, Figure 11 with 50 clients rather than
 doc/epidemic.md's 100; files 20 nodes and 4 MB, Figure 17 on its mesh with 30 nodes and 2 MB,
-Figures 18-19 on theirs with 25 nodes; --all in 16 minutes on this 2-core machine with other
-jobs keeping its load at 3-5, 22 minutes at 7-10: streaming 11 of the 16, Figure 11's run
-alone 2.6), paper (the papers' setups: 1,000 clients on 20,000 nodes for 400 s, 100 clients on
+Figures 18-19 on theirs with 25 nodes; --all in 7.5 minutes on this 2-core machine when
+quiet, 16 at a load of 3-5, 22 at 7-10: streaming 11 of the 16, Figure 11's run alone
+2.6), paper (the papers' setups: 1,000 clients on 20,000 nodes for 400 s, 100 clients on
 5,000 nodes for Figure 11, 100 nodes and 100 MB on the mesh, 250 nodes and 100 MB on INET:
 hours per run; doc/bullet.md, doc/bullet-prime.md). The paper's marks are its reported numbers
 (the text, not read off its plots): dashed lines or stars in the colour of the matching curve,
