@@ -386,6 +386,25 @@ class OptionTable
     std::map<std::string, Field> m_fields;
 };
 
+/// Binds the DistributedOptions of \p options(host) in \p t (used only under mpirun, which
+/// the bindings refuse; bound so that every program option is).
+template<class Host, class Get>
+void
+AddDistributedOptions(OptionTable<Host>& t, Get options)
+{
+    using D = DistributedOptions;
+    auto field = [options](auto member) {
+        return [ options, member ](Host & h) -> auto&
+        {
+            return options(h).*member;
+        };
+    };
+    t.template Add<std::string>("sync", field(&D::sync));
+    t.template Add<std::string>("split", field(&D::split));
+    t.template Add<double>("minLookahead", field(&D::minLookaheadMs));
+    t.template Add<uint32_t>("clientWeight", field(&D::clientWeight));
+}
+
 /// Binds every StreamingScenario::Config option of \p config(host) in \p t.
 template<class Host, class Get>
 void
@@ -421,6 +440,9 @@ AddStreamingOptions(OptionTable<Host>& t, Get config)
     t.template Add<std::string>("links", field(&C::links));
     t.template Add<double>("controlIdle", field(&C::controlIdle));
     t.template Add<std::string>("controlTcp", field(&C::controlTcp));
+    AddDistributedOptions(t, [config](Host& h) -> DistributedOptions& {
+        return config(h).distributed;
+    });
 }
 
 /// Binds every FileDistributionScenario::Config option of \p config(host) in \p t.
@@ -463,6 +485,9 @@ AddFileOptions(OptionTable<Host>& t, Get config)
     t.template Add<std::string>("partition", field(&C::partition));
     t.template Add<std::string>("scheduler", field(&C::scheduler));
     t.template Add<std::string>("links", field(&C::links));
+    AddDistributedOptions(t, [config](Host& h) -> DistributedOptions& {
+        return config(h).distributed;
+    });
 }
 
 /// Writes all of \p data to \p fd.

@@ -15,6 +15,7 @@
  */
 #include "ns3/command-line.h"
 #include "ns3/experiment-output.h"
+#include "ns3/ranks.h"
 #include "ns3/scenario-programs.h"
 
 #include <iostream>
@@ -34,12 +35,21 @@ main(int argc, char* argv[])
 
     try
     {
+        // Under mpirun (./ns3 run "..." --mpi=K): one rank per process, rank 0 prints and
+        // writes (doc/distributed.md).
+        Ranks::Enable(&argc, &argv, program.config.distributed.sync);
+        if (Ranks::Rank() != 0)
+        {
+            std::cout.setstate(std::ios::failbit);
+        }
         program.Run(JoinArgs(argc, argv));
     }
     catch (const std::exception& e)
     {
         std::cerr << FileDistributionProgram::kName << ": error: " << e.what() << "\n";
+        Ranks::Disable();
         return 1;
     }
+    Ranks::Disable();
     return 0;
 }

@@ -256,7 +256,9 @@ main(int argc, char* argv[])
                  "also split the network over this many MPI ranks and report the "
                  "partitions (0: no)",
                  ranks);
-    cmd.AddValue("partition", "partition methods to report, comma-separated: metis, bfs",
+    cmd.AddValue("split",
+                 "how to split the network over ranks, methods to report "
+                 "(comma-separated; the first one splits a run): metis, bfs",
                  partition);
     cmd.AddValue("minLookahead", "links shorter than this (ms) are never cut", minLookahead);
     cmd.AddValue("clientWeight",
@@ -287,10 +289,8 @@ main(int argc, char* argv[])
         }
         // Every way out: rank 0 writes the summary, and MPI ends on every rank.
         auto finish = [](ExperimentOutput& out, double simulatedSeconds) {
-            if (Ranks::Rank() == 0)
-            {
-                std::cout << "wrote " << out.WriteSummary(simulatedSeconds) << "\n";
-            }
+            const std::string path = out.WriteSummary(simulatedSeconds); // every rank
+            std::cout << "wrote " << path << "\n";
             Ranks::Disable();
             return 0;
         };
@@ -477,22 +477,9 @@ main(int argc, char* argv[])
             if (distributed)
             {
                 // Every packet one rank put on a link to another must have arrived there.
-                uint64_t sent = 0;
-                uint64_t received = 0;
-                for (uint32_t k = 0; k < spec.links.size(); ++k)
-                {
-                    for (bool aSide : {true, false})
-                    {
-                        auto dev = DynamicCast<LinkDevice>(net->GetDevice(k, aSide));
-                        if (dev && dev->GetNode()->GetSystemId() == Ranks::Rank())
-                        {
-                            sent += dev->GetRemoteTxPackets();
-                            received += dev->GetRemoteRxPackets();
-                        }
-                    }
-                }
-                sent = Ranks::Sum(sent);
-                received = Ranks::Sum(received);
+                const auto across = net->GetRemotePackets();
+                const uint64_t sent = Ranks::Sum(across.sent);
+                const uint64_t received = Ranks::Sum(across.received);
                 std::cout << "  across ranks        " << sent << " packets sent, " << received
                           << " received\n";
                 report["mpi_packets_sent_across"] = sent;

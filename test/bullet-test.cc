@@ -394,7 +394,7 @@ struct MeshScenario
             helper.SetAttribute("SourceAcceptsPeers", BooleanValue(sourceAcceptsPeers));
         }
         apps = helper.InstallStaticTree(net, tree);
-        metrics = std::make_unique<StreamingMetrics>(net, apps);
+        metrics = std::make_unique<StreamingMetrics>(net, apps, tree.root);
         apps.Start(Seconds(0));
         apps.Stop(Seconds(150));
         Simulator::Stop(Seconds(151));

@@ -25,7 +25,7 @@ TEST(PushGossip, ReachesAlmostEveryNodeAndNeverForwardsADuplicate)
     OverlayHelper helper("ns3::PushGossipApplication");
     helper.SetAttribute("Rate", DataRateValue(DataRate("400kbps")));
     ApplicationContainer apps = helper.InstallWithoutTree(net, 0);
-    StreamingMetrics metrics(net, apps);
+    StreamingMetrics metrics(net, apps, 0);
 
     // Per node: first copies received, forwards (seq -> times), copies sent per packet.
     std::vector<std::set<uint32_t>> firstCopies(n);
@@ -133,7 +133,7 @@ struct ConstrainedTree
             helper.SetAttribute("Epoch", TimeValue(Seconds(5))); // a short test
         }
         apps = helper.InstallStaticTree(net, tree);
-        metrics = std::make_unique<StreamingMetrics>(net, apps);
+        metrics = std::make_unique<StreamingMetrics>(net, apps, tree.root);
         apps.Start(Seconds(0));
         apps.Stop(Seconds(90));
         Simulator::Stop(Seconds(91));

@@ -45,7 +45,7 @@ RunFailure(bool ransubRecovery)
     helper.SetAttribute("Rate", DataRateValue(DataRate("600kbps")));
     helper.SetRanSub("ns3::RanSub", "FailureDetection", BooleanValue(ransubRecovery));
     ApplicationContainer apps = helper.InstallStaticTree(net, tree);
-    StreamingMetrics metrics(net, apps);
+    StreamingMetrics metrics(net, apps, 0);
     apps.Start(Seconds(0));
     apps.Stop(Seconds(kEnd));
     FailureRun r;

@@ -242,7 +242,7 @@ TEST(Fault, BulletStreamingRecoversItsRateAfterACoreLinkComesBack)
     OverlayHelper helper("ns3::BulletApplication");
     helper.SetAttribute("Rate", DataRateValue(DataRate("600kbps")));
     ApplicationContainer apps = helper.InstallStaticTree(net, tree);
-    StreamingMetrics metrics(net, apps);
+    StreamingMetrics metrics(net, apps, 0);
     const double kFail = 30;
     const double kRepair = 40;
     const double kEnd = 70;

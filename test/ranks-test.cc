@@ -67,7 +67,10 @@ TEST(Ranks, ABuildWithoutMpiRefusesSeveralRanksWithTheReason)
 }
 #endif
 
-TEST(Ranks, TheExperimentProgramsRefuseToRunOnSeveralRanks)
+// Launched by mpirun but never started MPI (Ranks::Enable, which the programs' mains call):
+// every rank would run the whole experiment, so the programs refuse (the Python bindings'
+// way in).
+TEST(Ranks, TheExperimentProgramsRefuseSeveralRanksWithoutMpiStarted)
 {
     LaunchedBy mpirun(2);
     for (const auto& run : {+[] {
@@ -83,10 +86,12 @@ TEST(Ranks, TheExperimentProgramsRefuseToRunOnSeveralRanks)
         try
         {
             run();
-            FAIL() << "an experiment program ran on two ranks";
+            FAIL() << "an experiment program ran on two ranks without MPI started";
         }
         catch (const std::invalid_argument& e)
         {
+            EXPECT_NE(std::string(e.what()).find("MPI was not started"), std::string::npos)
+                << e.what();
             EXPECT_NE(std::string(e.what()).find("doc/distributed.md"), std::string::npos)
                 << e.what();
         }

@@ -6,6 +6,7 @@
 #include "ns3/ipv4.h"
 #include "ns3/link-device.h"
 #include "ns3/node.h"
+#include "ns3/overlay-routing.h"
 #include "ns3/packet.h"
 #include "ns3/point-to-point-net-device.h"
 #include "ns3/queue-disc.h"
@@ -237,6 +238,32 @@ struct DelayProbe
 };
 
 } // namespace
+
+// A hub with more links than two bytes index (INET's largest at 100,000 routers has 72,384):
+// the routes through its far links are kept exactly, in the table's side table.
+TEST(OverlayRouteTable, AHubWithMoreLinksThanTwoBytesIndexRoutesThroughEveryOne)
+{
+    const uint32_t leaves = 70000;
+    std::vector<std::pair<uint32_t, uint32_t>> links;
+    for (uint32_t v = 1; v <= leaves; ++v)
+    {
+        links.emplace_back(0, v); // link v - 1: hub (vertex 0) to leaf v
+    }
+    // Destinations: leaves on both sides of index 65,534 at the hub, and the hub.
+    const std::vector<uint32_t> dest{1, 65534, 65535, 65536, leaves, 0};
+    OverlayRouteTable table(leaves + 1, links, dest);
+    for (uint32_t d = 0; d + 1 < dest.size(); ++d)
+    {
+        const uint32_t hop = table.GetNextHop(d, 0);
+        ASSERT_NE(hop, OverlayRouteTable::kNoRoute) << dest[d];
+        EXPECT_EQ(table.GetNeighbours(0)[hop].vertex, dest[d]);
+        EXPECT_EQ(table.GetPath(0, d), std::vector<uint32_t>{dest[d] - 1});
+        // From another leaf: through the hub.
+        EXPECT_EQ(table.GetPath(2, d), (std::vector<uint32_t>{1, dest[d] - 1}));
+        EXPECT_EQ(table.GetNextHop(d, dest[d]), OverlayRouteTable::kNoRoute) << "at itself";
+    }
+    EXPECT_EQ(table.GetPath(leaves, 5), std::vector<uint32_t>{leaves - 1}) << "to the hub";
+}
 
 TEST(TopologyHelper, OverlayRoutesDeliverWithExactPathDelay)
 {

@@ -51,7 +51,7 @@ TEST_P(TreeStreamingTransports, UnconstrainedTreeDeliversTheStreamOnce)
     helper.SetTransport(GetParam());
     helper.SetAttribute("Rate", DataRateValue(DataRate("600kbps")));
     ApplicationContainer apps = helper.InstallStaticTree(net, Tree());
-    StreamingMetrics metrics(net, apps);
+    StreamingMetrics metrics(net, apps, 0);
     apps.Start(Seconds(0));
     apps.Stop(Seconds(30));
     Simulator::Stop(Seconds(31));
@@ -81,7 +81,7 @@ TEST(TreeStreaming, BandwidthOnlyFallsDownAConstrainedTree)
     Ptr<SimulatedNetwork> net = Net(300e3); // client 7: 300 kbps access link
     OverlayHelper helper("ns3::TreeStreamingApplication");
     ApplicationContainer apps = helper.InstallStaticTree(net, Tree());
-    StreamingMetrics metrics(net, apps);
+    StreamingMetrics metrics(net, apps, 0);
     apps.Start(Seconds(0));
     apps.Stop(Seconds(60));
     Simulator::Stop(Seconds(61));
@@ -110,7 +110,7 @@ TEST(TreeStreaming, MalformedDataFromARealHostIsDroppedAndCounted)
     OverlayHelper helper("ns3::TreeStreamingApplication");
     helper.SetTransport("ns3::UdpDataTransport");
     ApplicationContainer apps = helper.InstallStaticTree(net, Tree());
-    StreamingMetrics metrics(net, apps);
+    StreamingMetrics metrics(net, apps, 0);
     apps.Start(Seconds(0));
     apps.Stop(Seconds(10));
     // Client 6 plays a misbehaving host: a truncated header, then a sequence number far

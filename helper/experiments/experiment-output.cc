@@ -4,6 +4,7 @@
 #include "experiment-output.h"
 
 #include "ns3/fatal-error.h"
+#include "ns3/ranks.h"
 #include "ns3/simulator.h"
 
 #include <cstdlib>
@@ -26,7 +27,9 @@ PeakRssMb()
 void
 AddRunCost(nlohmann::json& summary, double wallSeconds, double simulatedSeconds)
 {
-    const uint64_t events = Simulator::GetEventCount();
+    // Distributed: the events of every rank, and the slowest rank's wall time.
+    const uint64_t events = Ranks::Sum(Simulator::GetEventCount());
+    wallSeconds = Ranks::Max(wallSeconds);
     summary["wall_seconds"] = wallSeconds;
     summary["events"] = events;
     summary["events_per_wall_second"] = wallSeconds > 0 ? events / wallSeconds : 0.0;
@@ -103,8 +106,21 @@ ExperimentOutput::WriteSummary(double simulatedSeconds)
     m_summary["simulated_seconds"] = simulatedSeconds;
     m_summary["wall_seconds"]
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
-    m_summary["peak_rss_mb"] = PeakRssMb();
+    m_summary["peak_rss_mb"] = Ranks::Max(PeakRssMb());
+    if (Ranks::IsDistributed())
+    {
+        std::vector<double> perRank;
+        for (const std::string& rss : Ranks::Gather(std::to_string(PeakRssMb())))
+        {
+            perRank.push_back(std::stod(rss));
+        }
+        m_summary["peak_rss_mb_per_rank"] = perRank;
+    }
     std::string path = Path("summary.json");
+    if (Ranks::Rank() != 0)
+    {
+        return path; // rank 0 writes
+    }
     std::ofstream out(path);
     if (!out)
     {

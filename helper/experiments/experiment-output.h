@@ -19,6 +19,8 @@ double PeakRssMb();
  * Records what one system's run cost in its summary \p summary: wall_seconds, events
  * (Simulator::GetEventCount(), so call it before Simulator::Destroy), events_per_wall_second
  * and wall_per_sim_second (doc/results-format.md).
+ * In a distributed run (a collective: every rank calls it) events are summed over the ranks
+ * and the wall time is the slowest rank's.
  * \param summary the system's summary object
  * \param wallSeconds the run's wall-clock time
  * \param simulatedSeconds the simulated time it covered
@@ -65,7 +67,11 @@ class ExperimentOutput
     /// The whole summary object, for example-specific keys.
     nlohmann::json& Root();
 
-    /// Fills in the cost of the run and writes summary.json; returns its path.
+    /**
+     * Fills in the cost of the run and writes summary.json; returns its path. In a
+     * distributed run every rank calls it (peak_rss_mb is the largest rank's, and
+     * peak_rss_mb_per_rank lists them) and rank 0 writes.
+     */
     std::string WriteSummary(double simulatedSeconds);
 
     /**

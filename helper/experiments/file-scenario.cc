@@ -10,6 +10,7 @@
 #include "ns3/inet-topology.h"
 #include "ns3/link-packet-counter.h"
 #include "ns3/overlay-helper.h"
+#include "ns3/ranks.h"
 #include "ns3/simulator.h"
 #include "ns3/tcp-socket.h"
 #include "ns3/topology-helper.h"
@@ -87,6 +88,7 @@ FileDistributionScenario::Config::AddTo(CommandLine& cmd)
                  "link devices of the core: lean (LinkDevice) or p2p (ns-3's point-to-point "
                  "devices); same results",
                  links);
+    distributed.AddTo(cmd);
 }
 
 namespace
@@ -237,6 +239,7 @@ FileDistributionScenario::Config::Validate() const
     {
         throw std::invalid_argument("--links must be lean or p2p");
     }
+    distributed.Validate();
 }
 
 FileDistributionScenario::FileDistributionScenario(const Config& config)
@@ -294,6 +297,7 @@ FileDistributionScenario::FileDistributionScenario(const Config& config)
                                                 : FileContent::Generate(config.size, config.seed);
     }
     m_manifest = BlockManifest::Make(m_content, config.blockSize);
+    m_rankOf = m_config.distributed.Split(m_spec, config.seed, m_mpi);
 }
 
 const FileDistributionScenario::Config&
@@ -460,10 +464,15 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     }
     auto wallStart = std::chrono::steady_clock::now();
     const std::string name = system.name;
+    Ranks::BeginRun();
     UseScheduler(m_config.scheduler);
     TopologyHelper topology;
     topology.SetQueueSize(m_config.queue);
     topology.SetLinkType(m_config.links);
+    if (!m_rankOf.empty())
+    {
+        topology.SetRanks(m_rankOf);
+    }
     Ptr<SimulatedNetwork> net = topology.Build(m_spec);
     LinkPacketCounter links; // packet-hops: the cost measure benchmarks compare systems by
     std::unique_ptr<BandwidthChangeSchedule> changes;
@@ -551,14 +560,20 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
         }
         apps = system.tree == "online" ? rejoin.Install(participants)
                                        : helper.InstallWithoutTree(participants, m_source);
-        OverlayHelper::AssignStreams(apps, OverlayHelper::kStreamBase);
+        OverlayHelper::AssignClientStreams(net, apps);
     }
 
     // A system standing for an erasure code (its nodes need more distinct blocks than the
     // file has) runs no decoder: its receivers hold the file's blocks they got, not the file.
-    const auto first = DynamicCast<FileDistributionApplication>(apps.Get(0));
-    NS_ABORT_MSG_UNLESS(first, system.appType << " is not a FileDistributionApplication");
-    const bool coded = first->GetBlocksNeeded() > first->GetNumBlocks();
+    // (Distributed: apps are this rank's, maybe none; the ranks agree.)
+    bool coded = false;
+    for (uint32_t a = 0; a < apps.GetN(); ++a)
+    {
+        const auto app = DynamicCast<FileDistributionApplication>(apps.Get(a));
+        NS_ABORT_MSG_UNLESS(app, system.appType << " is not a FileDistributionApplication");
+        coded = coded || app->GetBlocksNeeded() > app->GetNumBlocks();
+    }
+    coded = Ranks::Max(coded ? 1.0 : 0.0) > 0;
     if (coded && !m_config.output.empty())
     {
         Simulator::Destroy();
@@ -572,7 +587,10 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     struct Record
     {
         Incarnation life;
-        Ptr<FileDistributionApplication> app;
+        Ptr<FileDistributionApplication> app; ///< on the rank that runs it
+        bool ran{false};       ///< it was installed (on some rank) before the run stopped
+        bool fileOk{false};    ///< its reassembled file matches the source's digest
+        uint64_t rejected{0};  ///< blocks it rejected
         double completion{-1}; ///< from its own start
         uint64_t blocks{0};
         uint64_t duplicates{0};
@@ -628,19 +646,24 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
         a->SetStartTime(Seconds(r.life.start - now));
         a->SetStopTime(Seconds(r.life.end - now));
     };
-    for (uint32_t i = 0; i < n; ++i)
+    for (uint32_t a = 0; a < apps.GetN(); ++a)
     {
-        attach(i, apps.Get(i));
+        attach(uint32_t(net->FindClient(apps.Get(a)->GetNode())), apps.Get(a));
     }
-    int64_t nextStream = OverlayHelper::kStreamBase + n * OverlayApplication::kStreamsPerNode;
     for (uint32_t k = n; k < lives.size(); ++k)
     {
         Simulator::Schedule(Seconds(lives[k].start), [&, k]() {
+            Ptr<Node> host = net->GetClients().Get(lives[k].host);
+            if (!OverlayHelper::IsLocal(host))
+            {
+                return; // its own rank installs it
+            }
             ApplicationContainer one
-                = system.tree == "online"
-                      ? rejoin.Install(net->GetClients().Get(lives[k].host))
-                      : rejoin.InstallWithoutTree(net->GetClients().Get(lives[k].host));
-            nextStream += OverlayHelper::AssignStreams(one, nextStream);
+                = system.tree == "online" ? rejoin.Install(host) : rejoin.InstallWithoutTree(host);
+            // Incarnation k's block of streams, after the n participants' (in the order of
+            // arrival), whichever rank runs it.
+            OverlayHelper::AssignStreams(one, OverlayHelper::kStreamBase
+                                                  + k * OverlayApplication::kStreamsPerNode);
             attach(k, one.Get(0));
         });
     }
@@ -652,8 +675,10 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     const uint32_t receivers = n - 1;
     // Without churn, stop as soon as every receiver is done; a progress line every 10
     // simulated seconds.
+    // Distributed: every rank checks at the same simulated times and sums the ranks'
+    // completions (a collective), so all stop together.
     std::function<void()> check = [&]() {
-        if (completed == receivers && lives.size() == n)
+        if (lives.size() == n && Ranks::Sum(uint64_t(completed)) == receivers)
         {
             Simulator::Stop();
             return;
@@ -662,10 +687,16 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     };
     Simulator::Schedule(MilliSeconds(500), check);
     std::function<void()> progress = [&]() {
-        double wall
-            = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+        const double wall = Ranks::Max(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count());
+        const uint64_t done = Ranks::Sum(uint64_t(completed));
+        Simulator::Schedule(Seconds(10), progress);
+        if (Ranks::Rank() != 0)
+        {
+            return;
+        }
         std::cout << "[" << name << "] t = " << std::fixed << std::setprecision(0)
-                  << Simulator::Now().GetSeconds() << " s: " << completed;
+                  << Simulator::Now().GetSeconds() << " s: " << done;
         if (lives.size() == n)
         {
             std::cout << "/" << receivers << " receivers complete";
@@ -676,7 +707,6 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
                       << " departures";
         }
         std::cout << ", " << std::setprecision(1) << wall << " s wall" << std::endl;
-        Simulator::Schedule(Seconds(10), progress);
     };
     if (!m_config.quiet)
     {
@@ -695,211 +725,270 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     Simulator::Run();
     const double simulated = Simulator::Now().GetSeconds();
 
-    // The best a TCP-based system could do (Figure 13): each receiver over its own access
-    // link, with the median RTT to the other participants (it downloads from many).
-    std::vector<double> bestTcp;
+    // Each rank finishes its own incarnations where their bytes are: the file check and
+    // --output. Then rank 0 gathers every rank's records and alone summarises and writes.
+    for (Record& r : records)
     {
-        TypeId::AttributeInformation info;
-        uint32_t initialCwnd = 10;
-        if (TcpSocket::GetTypeId().LookupAttributeByName("InitialCwnd", &info))
-        {
-            initialCwnd = DynamicCast<const UintegerValue>(info.initialValue)->Get();
-        }
-        for (uint32_t i = 0; i < n; ++i)
-        {
-            if (i == m_source)
-            {
-                continue;
-            }
-            std::vector<double> rtts;
-            for (uint32_t j = 0; j < n; ++j)
-            {
-                if (j != i)
-                {
-                    rtts.push_back(net->GetRttMs(i, j) / 1000);
-                }
-            }
-            std::nth_element(rtts.begin(), rtts.begin() + rtts.size() / 2, rtts.end());
-            const auto path = net->GetPath(m_source, i);
-            const double access
-                = net->GetLinkRate(path.back().link, path.back().fromA).GetBitRate();
-            bestTcp.push_back(BestOverTcpSeconds(m_manifest.GetFileSize(), access,
-                                                 rtts[rtts.size() / 2], 1448, initialCwnd));
-        }
-        std::sort(bestTcp.begin(), bestTcp.end());
-    }
-
-    // Results: one CSV row per incarnation (one per node without churn).
-    std::vector<double> times;
-    std::vector<double> initialTimes; ///< incarnations that started at t = 0
-    std::vector<double> laterTimes;   ///< replacements (churn)
-    double longestIncompleteStay = 0;
-    uint64_t blocks = 0;
-    uint64_t duplicates = 0;
-    uint64_t control = 0;
-    uint64_t rejected = 0;
-    bool verified = !m_manifest.IsVirtual();
-    std::ofstream csv(out.Path(name + "-nodes.csv"));
-    csv << "node,source,start_s,completion_s,blocks_received,duplicates,rejected,control_bytes,"
-           "file_sha256_ok,slot,end_s,departs,first_block_s\n";
-    for (uint32_t k = 0; k < records.size(); ++k)
-    {
-        const Record& r = records[k];
         if (!r.app)
         {
-            continue; // scheduled after the run stopped
+            continue; // another rank's, or scheduled after the run stopped
         }
-        const uint32_t i = r.life.host;
-        blocks += r.blocks;
-        duplicates += r.duplicates;
-        control += r.controlBytes;
-        rejected += r.app->GetRejectedBlocks();
-        bool ok = false;
-        const double stayed = std::min(r.life.end, simulated) - r.life.start;
-        if (i != m_source && r.completion >= 0)
+        r.ran = true;
+        r.rejected = r.app->GetRejectedBlocks();
+        const BlockStore* store = r.app->GetStore();
+        if (r.life.host != m_source && r.completion >= 0 && store && !coded)
         {
-            times.push_back(r.completion);
-            (k < n ? initialTimes : laterTimes).push_back(r.completion);
-            const BlockStore* store = r.app->GetStore();
-            if (store && !coded)
+            r.fileOk = store->ComputeFileDigest() == m_manifest.GetFileDigest();
+            if (!m_config.output.empty())
             {
-                ok = store->ComputeFileDigest() == m_manifest.GetFileDigest();
-                if (!m_config.output.empty())
-                {
-                    store->WriteTo(m_config.output + "/" + name + "-node" + std::to_string(i));
-                }
+                store->WriteTo(m_config.output + "/" + name + "-node"
+                               + std::to_string(r.life.host));
             }
-            verified = verified && ok;
         }
-        else if (i != m_source)
-        {
-            longestIncompleteStay = std::max(longestIncompleteStay, stayed);
-        }
-        csv << i << "," << (i == m_source) << "," << r.life.start << "," << r.completion << ","
-            << r.blocks << "," << r.duplicates << "," << r.app->GetRejectedBlocks() << ","
-            << r.controlBytes << "," << ok << "," << r.life.slot << ","
-            << std::min(r.life.end, simulated) << "," << r.life.departs << ","
-            << (r.arrivals.empty() ? -1.0 : r.arrivals.front()) << "\n";
     }
-    std::sort(times.begin(), times.end());
-    auto quantile = [](const std::vector<double>& v, double q) {
-        return v.empty() ? -1.0
-                         : v[std::min<size_t>(v.size() - 1, size_t(std::ceil(q * v.size())) - 1)];
-    };
-    auto average = [](const std::vector<double>& v) {
-        double sum = 0;
-        for (double t : v)
-        {
-            sum += t;
-        }
-        return v.empty() ? -1.0 : sum / v.size();
-    };
-    // Figure 20: the mean interarrival time of a receiver's i-th new block, over the
-    // receivers that completed, and how far the last 20 exceed the overall mean (the
-    // "last-block problem" source encoding would address, against its 4% overhead).
-    std::vector<double> interarrival;
+    if (Ranks::IsDistributed())
     {
-        size_t ranks = std::numeric_limits<size_t>::max();
-        uint32_t counted = 0;
-        for (const Record& r : records)
+        nlohmann::json mine = nlohmann::json::array();
+        for (uint32_t k = 0; k < records.size(); ++k)
         {
-            if (r.app && r.life.host != m_source && r.completion >= 0)
+            const Record& r = records[k];
+            if (r.ran)
             {
-                ranks = std::min(ranks, r.arrivals.size());
-                ++counted;
+                mine.push_back({k, r.completion, r.blocks, r.duplicates, r.controlBytes, r.rejected,
+                                r.fileOk, r.arrivals});
             }
         }
-        if (counted > 0 && ranks > 0 && ranks != std::numeric_limits<size_t>::max())
+        const std::vector<uint8_t> bytes = nlohmann::json::to_msgpack(mine);
+        const auto parts = Ranks::Gather(std::string(bytes.begin(), bytes.end()));
+        for (uint32_t rank = 1; rank < parts.size(); ++rank)
         {
-            interarrival.assign(ranks, 0.0);
-            for (const Record& r : records)
+            for (const auto& e : nlohmann::json::from_msgpack(parts[rank]))
             {
-                if (r.app && r.life.host != m_source && r.completion >= 0)
+                Record& r = records.at(e[0].get<uint32_t>());
+                r.life = lives[e[0].get<uint32_t>()];
+                r.ran = true;
+                r.completion = e[1].get<double>();
+                r.blocks = e[2].get<uint64_t>();
+                r.duplicates = e[3].get<uint64_t>();
+                r.controlBytes = e[4].get<uint64_t>();
+                r.rejected = e[5].get<uint64_t>();
+                r.fileOk = e[6].get<bool>();
+                r.arrivals = e[7].get<std::vector<float>>();
+            }
+        }
+    }
+    const bool root = Ranks::Rank() == 0;
+    nlohmann::json summary;
+    if (root)
+    {
+        // The best a TCP-based system could do (Figure 13): each receiver over its own access
+        // link, with the median RTT to the other participants (it downloads from many).
+        std::vector<double> bestTcp;
+        {
+            TypeId::AttributeInformation info;
+            uint32_t initialCwnd = 10;
+            if (TcpSocket::GetTypeId().LookupAttributeByName("InitialCwnd", &info))
+            {
+                initialCwnd = DynamicCast<const UintegerValue>(info.initialValue)->Get();
+            }
+            for (uint32_t i = 0; i < n; ++i)
+            {
+                if (i == m_source)
                 {
-                    for (size_t i = 0; i < ranks; ++i)
+                    continue;
+                }
+                std::vector<double> rtts;
+                for (uint32_t j = 0; j < n; ++j)
+                {
+                    if (j != i)
                     {
-                        interarrival[i]
-                            += (r.arrivals[i] - (i ? r.arrivals[i - 1] : 0.0f)) / counted;
+                        rtts.push_back(net->GetRttMs(i, j) / 1000);
                     }
                 }
+                std::nth_element(rtts.begin(), rtts.begin() + rtts.size() / 2, rtts.end());
+                const auto path = net->GetPath(m_source, i);
+                const double access
+                    = net->GetLinkRate(path.back().link, path.back().fromA).GetBitRate();
+                bestTcp.push_back(BestOverTcpSeconds(m_manifest.GetFileSize(), access,
+                                                     rtts[rtts.size() / 2], 1448, initialCwnd));
             }
-            std::ofstream ia(out.Path(name + "-interarrival.csv"));
-            ia << "block_rank,mean_interarrival_s\n";
-            for (size_t i = 0; i < ranks; ++i)
+            std::sort(bestTcp.begin(), bestTcp.end());
+        }
+
+        // Results: one CSV row per incarnation (one per node without churn).
+        std::vector<double> times;
+        std::vector<double> initialTimes; ///< incarnations that started at t = 0
+        std::vector<double> laterTimes;   ///< replacements (churn)
+        double longestIncompleteStay = 0;
+        uint64_t blocks = 0;
+        uint64_t duplicates = 0;
+        uint64_t control = 0;
+        uint64_t rejected = 0;
+        bool verified = !m_manifest.IsVirtual();
+        std::ofstream csv(out.Path(name + "-nodes.csv"));
+        csv << "node,source,start_s,completion_s,blocks_received,duplicates,rejected,control_bytes,"
+               "file_sha256_ok,slot,end_s,departs,first_block_s\n";
+        for (uint32_t k = 0; k < records.size(); ++k)
+        {
+            const Record& r = records[k];
+            if (!r.ran)
             {
-                ia << i + 1 << "," << interarrival[i] << "\n";
+                continue; // scheduled after the run stopped
+            }
+            const uint32_t i = r.life.host;
+            blocks += r.blocks;
+            duplicates += r.duplicates;
+            control += r.controlBytes;
+            rejected += r.rejected;
+            const bool ok = r.fileOk;
+            const double stayed = std::min(r.life.end, simulated) - r.life.start;
+            if (i != m_source && r.completion >= 0)
+            {
+                times.push_back(r.completion);
+                (k < n ? initialTimes : laterTimes).push_back(r.completion);
+                verified = verified && ok;
+            }
+            else if (i != m_source)
+            {
+                longestIncompleteStay = std::max(longestIncompleteStay, stayed);
+            }
+            csv << i << "," << (i == m_source) << "," << r.life.start << "," << r.completion << ","
+                << r.blocks << "," << r.duplicates << "," << r.rejected << "," << r.controlBytes
+                << "," << ok << "," << r.life.slot << "," << std::min(r.life.end, simulated) << ","
+                << r.life.departs << "," << (r.arrivals.empty() ? -1.0 : r.arrivals.front())
+                << "\n";
+        }
+        std::sort(times.begin(), times.end());
+        auto quantile = [](const std::vector<double>& v, double q) {
+            return v.empty()
+                       ? -1.0
+                       : v[std::min<size_t>(v.size() - 1, size_t(std::ceil(q * v.size())) - 1)];
+        };
+        auto average = [](const std::vector<double>& v) {
+            double sum = 0;
+            for (double t : v)
+            {
+                sum += t;
+            }
+            return v.empty() ? -1.0 : sum / v.size();
+        };
+        // Figure 20: the mean interarrival time of a receiver's i-th new block, over the
+        // receivers that completed, and how far the last 20 exceed the overall mean (the
+        // "last-block problem" source encoding would address, against its 4% overhead).
+        std::vector<double> interarrival;
+        {
+            size_t ranks = std::numeric_limits<size_t>::max();
+            uint32_t counted = 0;
+            for (const Record& r : records)
+            {
+                if (r.ran && r.life.host != m_source && r.completion >= 0)
+                {
+                    ranks = std::min(ranks, r.arrivals.size());
+                    ++counted;
+                }
+            }
+            if (counted > 0 && ranks > 0 && ranks != std::numeric_limits<size_t>::max())
+            {
+                interarrival.assign(ranks, 0.0);
+                for (const Record& r : records)
+                {
+                    if (r.ran && r.life.host != m_source && r.completion >= 0)
+                    {
+                        for (size_t i = 0; i < ranks; ++i)
+                        {
+                            interarrival[i]
+                                += (r.arrivals[i] - (i ? r.arrivals[i - 1] : 0.0f)) / counted;
+                        }
+                    }
+                }
+                std::ofstream ia(out.Path(name + "-interarrival.csv"));
+                ia << "block_rank,mean_interarrival_s\n";
+                for (size_t i = 0; i < ranks; ++i)
+                {
+                    ia << i + 1 << "," << interarrival[i] << "\n";
+                }
             }
         }
-    }
-    const bool churn = lives.size() > n;
-    nlohmann::json summary;
-    summary["receivers"] = receivers;
-    summary["source"] = m_source;
-    summary["completed"] = times.size();
-    summary["completion_s"] = times;
-    const double mean = average(times);
-    summary["completion_mean_s"] = mean;
-    summary["completion_median_s"] = quantile(times, 0.5);
-    summary["completion_p90_s"] = quantile(times, 0.9);
-    // Under churn, the slowest download that finished; without, -1 unless all finished.
-    summary["completion_max_s"]
-        = (churn || times.size() == receivers) ? quantile(times, 1.0) : -1.0;
-    summary["optimal_s"] = GetOptimalSeconds();
-    summary["best_tcp_s"] = bestTcp;
-    summary["best_tcp_median_s"] = quantile(bestTcp, 0.5);
-    summary["mean_download_kbps"] = mean > 0 ? m_manifest.GetFileSize() * 8.0 / 1000 / mean : 0.0;
-    summary["duplicate_fraction"] = blocks ? double(duplicates) / blocks : 0.0;
-    summary["control_kbps"] = simulated > 0 ? control * 8.0 / 1000 / n / simulated : 0.0;
-    summary["bytes_verified"] = verified && (churn || times.size() == receivers);
-    summary["blocks_rejected"] = rejected;
-    summary["payload"] = m_manifest.IsVirtual() ? "virtual" : "real";
-    summary["coded"] = coded;
-    summary["bandwidth_changes"] = m_config.bwChanges;
-    summary["faults"] = faults;
-    if (!interarrival.empty())
-    {
-        double tb = 0;
-        for (double x : interarrival)
+        const bool churn = lives.size() > n;
+        summary["receivers"] = receivers;
+        summary["source"] = m_source;
+        summary["completed"] = times.size();
+        summary["completion_s"] = times;
+        const double mean = average(times);
+        summary["completion_mean_s"] = mean;
+        summary["completion_median_s"] = quantile(times, 0.5);
+        summary["completion_p90_s"] = quantile(times, 0.9);
+        // Under churn, the slowest download that finished; without, -1 unless all finished.
+        summary["completion_max_s"]
+            = (churn || times.size() == receivers) ? quantile(times, 1.0) : -1.0;
+        summary["optimal_s"] = GetOptimalSeconds();
+        summary["best_tcp_s"] = bestTcp;
+        summary["best_tcp_median_s"] = quantile(bestTcp, 0.5);
+        summary["mean_download_kbps"]
+            = mean > 0 ? m_manifest.GetFileSize() * 8.0 / 1000 / mean : 0.0;
+        summary["duplicate_fraction"] = blocks ? double(duplicates) / blocks : 0.0;
+        summary["control_kbps"] = simulated > 0 ? control * 8.0 / 1000 / n / simulated : 0.0;
+        summary["bytes_verified"] = verified && (churn || times.size() == receivers);
+        summary["blocks_rejected"] = rejected;
+        summary["payload"] = m_manifest.IsVirtual() ? "virtual" : "real";
+        summary["coded"] = coded;
+        summary["bandwidth_changes"] = m_config.bwChanges;
+        summary["faults"] = faults;
+        if (!interarrival.empty())
         {
-            tb += x;
+            double tb = 0;
+            for (double x : interarrival)
+            {
+                tb += x;
+            }
+            tb /= interarrival.size();
+            double overage = 0;
+            for (size_t i = interarrival.size() - std::min<size_t>(20, interarrival.size());
+                 i < interarrival.size(); ++i)
+            {
+                overage += interarrival[i] - tb;
+            }
+            summary["interarrival_mean_s"] = tb;
+            summary["last20_overage_s"] = overage;
+            summary["encoding_4pct_s"] = 0.04 * mean;
         }
-        tb /= interarrival.size();
-        double overage = 0;
-        for (size_t i = interarrival.size() - std::min<size_t>(20, interarrival.size());
-             i < interarrival.size(); ++i)
+        summary["late_joiners"]
+            = std::count_if(lives.begin(), lives.begin() + n, [](const auto& l) {
+                  return l.start > 0;
+              });
+        if (churn)
         {
-            overage += interarrival[i] - tb;
+            nlohmann::json c;
+            c["mean_lifetime_s"] = m_config.churn;
+            c["replacements"] = records.size() - n;
+            c["departures"] = departuresBy(simulated);
+            c["initial_completed"] = initialTimes.size();
+            c["initial_completion_mean_s"] = average(initialTimes);
+            c["replacement_completed"] = laterTimes.size();
+            c["replacement_completion_mean_s"] = average(laterTimes);
+            // Every receiver that stayed longer than this completed.
+            c["longest_incomplete_stay_s"] = longestIncompleteStay;
+            summary["churn"] = c;
         }
-        summary["interarrival_mean_s"] = tb;
-        summary["last20_overage_s"] = overage;
-        summary["encoding_4pct_s"] = 0.04 * mean;
-    }
-    summary["late_joiners"] = std::count_if(lives.begin(), lives.begin() + n, [](const auto& l) {
-        return l.start > 0;
-    });
-    if (churn)
-    {
-        nlohmann::json c;
-        c["mean_lifetime_s"] = m_config.churn;
-        c["replacements"] = records.size() - n;
-        c["departures"] = departuresBy(simulated);
-        c["initial_completed"] = initialTimes.size();
-        c["initial_completion_mean_s"] = average(initialTimes);
-        c["replacement_completed"] = laterTimes.size();
-        c["replacement_completion_mean_s"] = average(laterTimes);
-        // Every receiver that stayed longer than this completed.
-        c["longest_incomplete_stay_s"] = longestIncompleteStay;
-        summary["churn"] = c;
-    }
-    // Completion times are each receiver's own: from its start to its last needed block.
-    summary["file_sha256"] = BlockManifest::ToHex(m_manifest.GetFileDigest());
+        // Completion times are each receiver's own: from its start to its last needed block.
+        summary["file_sha256"] = BlockManifest::ToHex(m_manifest.GetFileDigest());
+    } // root
     summary["simulated_s"] = simulated;
-    const double wall
-        = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
+    const double wall = Ranks::Max(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count());
     AddRunCost(summary, wall, simulated);
-    summary["link_packets"] = links.GetPackets();
-    summary["wall_us_per_link_packet"]
-        = links.GetPackets() > 0 ? wall * 1e6 / links.GetPackets() : 0.0;
+    const uint64_t linkPackets = Ranks::Sum(links.GetPackets());
+    summary["link_packets"] = linkPackets;
+    summary["wall_us_per_link_packet"] = linkPackets > 0 ? wall * 1e6 / linkPackets : 0.0;
+    if (Ranks::IsDistributed())
+    {
+        // Every packet a rank put on a link to another arrived there, or was still on its
+        // link when the run stopped.
+        const auto across = net->GetRemotePackets();
+        summary["mpi_packets_sent_across"] = Ranks::Sum(across.sent);
+        summary["mpi_packets_received_across"] = Ranks::Sum(across.received);
+        summary["mpi_packets_in_flight_at_end"] = Ranks::Sum(across.inFlight);
+    }
     out.Systems()[name] = summary;
     Simulator::Destroy();
     return summary;
@@ -908,14 +997,22 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
 void
 FileDistributionScenario::Finish(ExperimentOutput& out, bool plot) const
 {
-    PrintFileTable(out.Systems(), std::cout);
+    if (!m_mpi.is_null())
+    {
+        out.Root()["mpi"] = m_mpi;
+    }
     double simulated = 0;
     for (const auto& [name, s] : out.Systems().items())
     {
         simulated = std::max(simulated, s["simulated_s"].get<double>());
     }
-    std::cout << "results in " << out.GetDirectory() << std::endl;
     out.WriteSummary(simulated);
+    if (Ranks::Rank() != 0)
+    {
+        return;
+    }
+    PrintFileTable(out.Systems(), std::cout);
+    std::cout << "results in " << out.GetDirectory() << std::endl;
     if (plot)
     {
         out.Plot("plot-files.py");

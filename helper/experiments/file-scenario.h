@@ -9,6 +9,7 @@
 #include "ns3/file-content.h"
 #include "ns3/scheduler-choice.h"
 #include "ns3/system-registry.h"
+#include "ns3/topology-partition.h"
 #include "ns3/topology-spec.h"
 
 #include <functional>
@@ -30,6 +31,10 @@ class CommandLine;
  * reports completion times (mean, median, 90th percentile, slowest) against the access-link
  * optimum, duplicates, control overhead, and whether every finished receiver's file matches
  * the source's SHA-256.
+ *
+ * Under mpirun (after Ranks::Enable) the network is split over the ranks once
+ * (Config::distributed), each rank runs its own participants, and rank 0 gathers their
+ * records, prints and writes the results; every rank calls every method.
  */
 class FileDistributionScenario
 {
@@ -81,6 +86,8 @@ class FileDistributionScenario
         /// The core's link devices: "lean" (LinkDevice) or "p2p" (ns-3's point-to-point
         /// devices); results do not depend on it (TopologyHelper::SetLinkType)
         std::string links{"lean"};
+        /// Under mpirun: synchronisation and partition (doc/distributed.md)
+        DistributedOptions distributed;
 
         /// Adds the shared options to an example's command line.
         void AddTo(CommandLine& cmd);
@@ -159,6 +166,8 @@ class FileDistributionScenario
     BlockManifest m_manifest;
     uint32_t m_source{0};
     std::vector<uint32_t> m_partitioned;
+    std::vector<uint32_t> m_rankOf; ///< every vertex's rank (empty: sequential)
+    nlohmann::json m_mpi;           ///< the split, for summary.json (null: sequential)
 };
 
 /**

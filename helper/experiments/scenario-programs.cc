@@ -20,18 +20,17 @@ namespace ns3
 namespace
 {
 
-/// The experiment programs run on one rank: under mpirun on several, every rank would run the
-/// whole experiment and write the same results. Refuses with the reason.
+/// Under mpirun on several ranks the program's main must have started MPI (Ranks::Enable):
+/// otherwise every rank would run the whole experiment and write the same results.
 void
 RefuseSeveralRanks(const std::string& program)
 {
-    if (uint32_t ranks = Ranks::LaunchedSize(); ranks > 1)
+    if (uint32_t ranks = Ranks::LaunchedSize(); ranks > 1 && !Ranks::IsDistributed())
     {
-        throw std::invalid_argument(program + " runs on one rank, but mpirun launched "
-                                    + std::to_string(ranks)
-                                    + ": distributed runs of the experiment programs are not "
-                                      "built yet (doc/distributed.md; inet-topology runs "
-                                      "distributed)");
+        throw std::invalid_argument(program + ": mpirun launched " + std::to_string(ranks)
+                                    + " ranks, but MPI was not started (run the program itself "
+                                      "under mpirun, not through the Python bindings; "
+                                      "doc/distributed.md)");
     }
 }
 

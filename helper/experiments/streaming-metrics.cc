@@ -5,6 +5,7 @@
 
 #include "ns3/boolean.h"
 #include "ns3/bullet-application.h"
+#include "ns3/ranks.h"
 #include "ns3/simulator.h"
 #include "ns3/splitstream-application.h"
 #include "ns3/streaming-application.h"
@@ -17,24 +18,27 @@ namespace ns3
 {
 
 StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationContainer& apps,
-                                   Time interval, uint32_t stressEvery)
+                                   uint32_t source, Time interval, uint32_t stressEvery)
     : m_net(net)
+    , m_source(source)
     , m_interval(interval)
     , m_stressEvery(stressEvery)
-    , m_bins(apps.GetN())
-    , m_firstFromPeer(apps.GetN())
-    , m_pairs(apps.GetN())
+    , m_bins(net->GetNClients())
+    , m_firstFromPeer(net->GetNClients())
+    , m_pairs(net->GetNClients())
 {
-    for (uint32_t i = 0; i < apps.GetN(); ++i)
+    for (uint32_t k = 0; k < apps.GetN(); ++k)
     {
-        auto app = DynamicCast<StreamingApplication>(apps.Get(i));
+        auto app = DynamicCast<StreamingApplication>(apps.Get(k));
         NS_ABORT_MSG_UNLESS(app, "StreamingMetrics needs StreamingApplications");
-        BooleanValue source;
-        app->GetAttribute("Source", source);
-        if (source.Get())
-        {
-            m_source = i;
-        }
+        const int64_t client = net->FindClient(app->GetNode());
+        NS_ABORT_MSG_UNLESS(client >= 0, "StreamingMetrics: an application on a non-client");
+        const uint32_t i = uint32_t(client);
+        BooleanValue isSource;
+        app->GetAttribute("Source", isSource);
+        NS_ABORT_MSG_UNLESS(isSource.Get() == (i == source),
+                            "StreamingMetrics: client "
+                                << i << " is " << (isSource.Get() ? "" : "not ") << "a source");
         app->TraceConnectWithoutContext(
             "DataRx",
             Callback<void, Ipv4Address, uint32_t, uint32_t, bool, bool>(
@@ -109,7 +113,8 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
         }
         if (DynamicCast<SplitStreamApplication>(app))
         {
-            if (source.Get())
+            m_forest = true;
+            if (isSource.Get())
             {
                 m_forestSource = app;
             }
@@ -119,14 +124,14 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
             }
         }
     }
-    if (!m_forestReceivers.empty())
+    if (m_forest)
     {
         Simulator::Schedule(m_interval, &StreamingMetrics::SampleForest, this);
     }
     if (!m_mesh.empty())
     {
-        m_peerBins.resize(apps.GetN());
-        m_lastSendTimes.assign(apps.GetN(), {0.0, 0.0});
+        m_peerBins.resize(m_bins.size());
+        m_lastSendTimes.assign(m_bins.size(), {0.0, 0.0});
         Simulator::Schedule(m_interval / 2, &StreamingMetrics::SamplePeers, this);
     }
 }
@@ -158,7 +163,7 @@ StreamingMetrics::SamplePeers()
 std::optional<uint32_t>
 StreamingMetrics::GetForestMissing() const
 {
-    return m_forestReceivers.empty() ? std::nullopt : std::make_optional(m_forestMissing);
+    return m_forest ? std::make_optional(m_forestMissing) : std::nullopt;
 }
 
 void
@@ -614,7 +619,7 @@ StreamingMetrics::Summary(Time start, Time end) const
         j["mesh_send_blocked_share"]
             = sendIdle + sendBlocked > 0 ? sendBlocked / (sendIdle + sendBlocked) : 0.0;
     }
-    if (!m_forestReceivers.empty())
+    if (m_forest)
     {
         // The forest's state at the last sample (the run's end), not the window's.
         j["forest_complete_s"] = m_forestComplete.IsNegative()
@@ -642,6 +647,174 @@ StreamingMetrics::Summary(Time start, Time end) const
         j["subtree_from_parent_kbps"] = subtree ? subParent / subtree : 0.0;
     }
     return j;
+}
+
+void
+StreamingMetrics::Gather()
+{
+    if (!Ranks::IsDistributed())
+    {
+        return;
+    }
+    const std::vector<std::string> parts = Ranks::Gather(Pack());
+    for (uint32_t r = 1; r < parts.size(); ++r)
+    {
+        Merge(parts[r]);
+    }
+}
+
+std::string
+StreamingMetrics::Pack() const
+{
+    // Per client, only the clients this rank measured (each client runs on one rank).
+    nlohmann::json j;
+    auto& bins = j["bins"] = nlohmann::json::object();
+    for (uint32_t n = 0; n < m_bins.size(); ++n)
+    {
+        if (m_bins[n].empty())
+        {
+            continue;
+        }
+        auto& rows = bins[std::to_string(n)] = nlohmann::json::array();
+        for (const Bin& b : m_bins[n])
+        {
+            rows.push_back({b.rawBytes, b.usefulBytes, b.parentBytes, b.packets, b.duplicates,
+                            b.parentDuplicates, b.peerAfterPeerDuplicates, b.controlBytes});
+        }
+    }
+    auto& peers = j["peers"] = nlohmann::json::object();
+    for (uint32_t n = 0; n < m_peerBins.size(); ++n)
+    {
+        if (m_peerBins[n].empty())
+        {
+            continue;
+        }
+        auto& rows = peers[std::to_string(n)] = nlohmann::json::array();
+        for (const PeerBin& b : m_peerBins[n])
+        {
+            rows.push_back({b.senders, b.receivers, b.samples, b.sendIdleS, b.sendBlockedS});
+        }
+    }
+    auto& pairs = j["pairs"] = nlohmann::json::object();
+    for (uint32_t n = 0; n < m_pairs.size(); ++n)
+    {
+        if (m_pairs[n].empty())
+        {
+            continue;
+        }
+        auto& rows = pairs[std::to_string(n)] = nlohmann::json::array();
+        for (const PairCount& c : m_pairs[n])
+        {
+            rows.push_back({c.to, c.packets, c.bytes});
+        }
+    }
+    auto& stress = j["stress"] = nlohmann::json::object();
+    for (const auto& [seq, hops] : m_stressHops)
+    {
+        auto& rows = stress[std::to_string(seq)] = nlohmann::json::array();
+        for (const auto& [from, to] : hops)
+        {
+            rows.push_back({from, to});
+        }
+    }
+    j["reach"] = m_reach;
+    j["source_first_bin"] = m_sourceFirstBin;
+    j["source_new_bytes"] = m_sourceNewBytes;
+    j["forest"] = m_forest;
+    j["forest_complete_ns"] = m_forestComplete.GetNanoSeconds();
+    j["forest_counts"] = {m_forestMissing,      m_forestFailures,          m_forestPushDowns,
+                          m_forestRepairs,      m_pastryFailures.probe,    m_pastryFailures.leaf,
+                          m_pastryFailures.hop, m_pastryFailures.reported, m_refusedAtSource,
+                          m_refusedAtReceivers};
+    const std::vector<uint8_t> bytes = nlohmann::json::to_msgpack(j);
+    return std::string(bytes.begin(), bytes.end());
+}
+
+void
+StreamingMetrics::Merge(const std::string& packed)
+{
+    const nlohmann::json j = nlohmann::json::from_msgpack(packed);
+    for (const auto& [key, rows] : j["bins"].items())
+    {
+        auto& bins = m_bins.at(std::stoul(key));
+        bins.clear();
+        for (const auto& r : rows)
+        {
+            bins.push_back({r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]});
+        }
+    }
+    for (const auto& [key, rows] : j["peers"].items())
+    {
+        m_peerBins.resize(m_bins.size());
+        auto& bins = m_peerBins.at(std::stoul(key));
+        bins.clear();
+        for (const auto& r : rows)
+        {
+            bins.push_back({r[0], r[1], r[2], r[3], r[4]});
+        }
+    }
+    for (const auto& [key, rows] : j["pairs"].items())
+    {
+        auto& row = m_pairs.at(std::stoul(key));
+        row.clear();
+        for (const auto& r : rows)
+        {
+            row.push_back({r[0], r[1], r[2]});
+        }
+    }
+    for (const auto& [key, rows] : j["stress"].items())
+    {
+        auto& hops = m_stressHops[std::stoul(key)];
+        for (const auto& r : rows)
+        {
+            hops.emplace_back(r[0], r[1]);
+        }
+    }
+    // Each receiver counts on its own rank: reaches add up.
+    const auto reach = j["reach"].get<std::vector<uint32_t>>();
+    if (m_reach.size() < reach.size())
+    {
+        m_reach.resize(reach.size(), 0);
+    }
+    for (size_t seq = 0; seq < reach.size(); ++seq)
+    {
+        m_reach[seq] += reach[seq];
+    }
+    // The source's records come from the source's rank alone.
+    if (m_sourceFirstBin.empty())
+    {
+        m_sourceFirstBin = j["source_first_bin"].get<std::vector<uint32_t>>();
+        m_sourceNewBytes = j["source_new_bytes"].get<std::vector<uint64_t>>();
+    }
+    if (j["forest"].get<bool>())
+    {
+        // The forest is complete when it is on every rank: at the latest rank's time.
+        const Time complete = NanoSeconds(j["forest_complete_ns"].get<int64_t>());
+        if (!m_forest)
+        {
+            m_forestComplete = complete;
+        }
+        else if (m_forestComplete.IsNegative() || complete.IsNegative())
+        {
+            m_forestComplete = Seconds(-1);
+        }
+        else
+        {
+            m_forestComplete = std::max(m_forestComplete, complete);
+        }
+        m_forest = true;
+        const auto& c = j["forest_counts"];
+        m_forestMissing += c[0].get<uint32_t>();
+        m_forestFailures += c[1].get<uint64_t>();
+        m_forestPushDowns += c[2].get<uint64_t>();
+        m_forestRepairs += c[3].get<uint64_t>();
+        m_pastryFailures.probe += c[4].get<uint64_t>();
+        m_pastryFailures.leaf += c[5].get<uint64_t>();
+        m_pastryFailures.hop += c[6].get<uint64_t>();
+        m_pastryFailures.reported += c[7].get<uint64_t>();
+        m_refusedAtSource += c[8].get<uint64_t>();
+        m_refusedAtReceivers += c[9].get<uint64_t>();
+    }
 }
 
 } // namespace ns3

@@ -28,13 +28,22 @@ class StreamingMetrics
 {
   public:
     /**
-     * \param net the network (client i runs apps.Get(i))
-     * \param apps StreamingApplications, one per client
+     * \param net the network
+     * \param apps StreamingApplications on clients of \p net: one per client, or, in a
+     *        distributed run, those on this rank's clients (Gather() joins the ranks')
+     * \param source the source's client index
      * \param interval bin width of the time series
      * \param stressEvery sequence numbers divisible by this are traced for link stress
      */
-    StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationContainer& apps,
+    StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationContainer& apps, uint32_t source,
                      Time interval = Seconds(1), uint32_t stressEvery = 20);
+
+    /**
+     * \brief Distributed runs: joins every rank's measurements into rank 0's, after the run
+     * (a collective: every rank calls it). Rank 0 then writes and summarises the whole
+     * overlay; the other ranks keep their own part. Nothing to do when sequential.
+     */
+    void Gather();
 
     struct Bin
     {
@@ -94,6 +103,10 @@ class StreamingMetrics
 
   private:
     Bin& At(uint32_t node);
+    /// This rank's measurements, for Gather().
+    std::string Pack() const;
+    /// Adds another rank's measurements (from Pack()) to these.
+    void Merge(const std::string& packed);
     /// Samples every mesh node's senders and receivers into its current bin, every interval.
     void SamplePeers();
     /// Counts, every interval, the SplitStream receivers not yet connected in every stripe;
@@ -114,6 +127,8 @@ class StreamingMetrics
     std::vector<std::pair<uint32_t, Ptr<Application>>> m_mesh;
     /// the SplitStream receivers, whose forest connectivity is sampled
     std::vector<Ptr<Application>> m_forestReceivers;
+    /// whether SplitStream runs (on any rank, after Gather)
+    bool m_forest{false};
     /// when every SplitStream receiver was first connected in every stripe (negative: not yet)
     Time m_forestComplete{Seconds(-1)};
     uint32_t m_forestMissing{0};                ///< receivers lacking a stripe at the last sample

@@ -9,6 +9,7 @@
 #include "ns3/ipv4.h"
 #include "ns3/link-packet-counter.h"
 #include "ns3/object-vector.h"
+#include "ns3/ranks.h"
 #include "ns3/simulator.h"
 #include "ns3/streaming-application.h"
 #include "ns3/streaming-metrics.h"
@@ -76,6 +77,7 @@ StreamingScenario::Config::AddTo(CommandLine& cmd)
                  "TCP timers of the control connections: ns3 (the socket's defaults) or linux "
                  "(MinRto 200 ms, ConnTimeout 1 s, DelAckTimeout 40 ms)",
                  controlTcp);
+    distributed.AddTo(cmd);
 }
 
 void
@@ -142,6 +144,7 @@ StreamingScenario::Config::Validate() const
     {
         throw std::invalid_argument("--links must be lean or p2p");
     }
+    distributed.Validate();
 }
 
 StreamingScenario::StreamingScenario(const Config& config)
@@ -162,6 +165,7 @@ StreamingScenario::StreamingScenario(const Config& config)
     m_source = config.source >= 0
                    ? uint32_t(config.source)
                    : boost::random::uniform_int_distribution<uint32_t>(0, config.clients - 1)(rng);
+    m_rankOf = m_config.distributed.Split(m_spec, config.seed, m_mpi);
 }
 
 const StreamingScenario::Config&
@@ -197,9 +201,14 @@ StreamingScenario::GetWindowEnd() const
 Ptr<SimulatedNetwork>
 StreamingScenario::BuildNetwork() const
 {
+    Ranks::BeginRun();
     UseScheduler(m_config.scheduler);
     TopologyHelper helper;
     helper.SetLinkType(m_config.links);
+    if (!m_rankOf.empty())
+    {
+        helper.SetRanks(m_rankOf);
+    }
     return helper.Build(m_spec);
 }
 
@@ -261,15 +270,29 @@ uint32_t
 StreamingScenario::ResolveFailTarget(Ptr<SimulatedNetwork> net, const ApplicationContainer& apps,
                                      std::vector<uint32_t>& subtree) const
 {
-    const uint32_t n = apps.GetN();
-    // The overlay as it stands: parent of every node, from the nodes' own trees.
+    const uint32_t n = net->GetNClients();
+    // The overlay as it stands: parent of every node, from the nodes' own trees (each rank
+    // knows its own clients').
     std::vector<int64_t> parent(n, -1);
-    for (uint32_t v = 0; v < n; ++v)
+    nlohmann::json mine = nlohmann::json::array();
+    for (uint32_t k = 0; k < apps.GetN(); ++k)
     {
-        Ptr<OverlayTree> tree = DynamicCast<StreamingApplication>(apps.Get(v))->GetTree();
+        const auto v = uint32_t(net->FindClient(apps.Get(k)->GetNode()));
+        Ptr<OverlayTree> tree = DynamicCast<StreamingApplication>(apps.Get(k))->GetTree();
         if (v != m_source && tree->HasParent())
         {
             parent[v] = net->FindClient(tree->GetParent());
+            mine.push_back({v, parent[v]});
+        }
+    }
+    if (Ranks::IsDistributed())
+    {
+        for (const std::string& part : Ranks::AllGather(mine.dump()))
+        {
+            for (const auto& entry : nlohmann::json::parse(part))
+            {
+                parent.at(entry[0].get<uint32_t>()) = entry[1].get<int64_t>();
+            }
         }
     }
     // below[v][w]: w is in v's subtree (walks bounded by n against transient loops).
@@ -373,19 +396,20 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
         treeInfo["estimated_bottleneck_kbps"] = TreeBuilder::EstimateBottleneckBps(model, t) / 1000;
         apps = helper.InstallStaticTree(net, t);
     }
-    StreamingMetrics metrics(net, apps);
+    StreamingMetrics metrics(net, apps, m_source);
     LinkPacketCounter links;
     apps.Start(Seconds(0));
-    if (m_config.joinOver > 0 && apps.GetN() > 2)
+    if (m_config.joinOver > 0 && m_config.clients > 2)
     {
         // Receivers k = 0..n-2 (in client order, skipping the source) at k * joinOver / (n-2).
-        const uint32_t last = apps.GetN() - 2;
-        uint32_t k = 0;
-        for (uint32_t i = 0; i < apps.GetN(); ++i)
+        const uint32_t last = m_config.clients - 2;
+        for (uint32_t a = 0; a < apps.GetN(); ++a)
         {
+            const auto i = uint32_t(net->FindClient(apps.Get(a)->GetNode()));
             if (i != m_source)
             {
-                apps.Get(i)->SetStartTime(Seconds(m_config.joinOver * k++ / last));
+                const uint32_t k = i - (i > m_source ? 1 : 0);
+                apps.Get(a)->SetStartTime(Seconds(m_config.joinOver * k / last));
             }
         }
     }
@@ -400,12 +424,15 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
             {
                 throw std::invalid_argument("--fail names the source");
             }
-            net->FailClient(target);
+            if (OverlayHelper::IsLocal(net->GetClient(target)))
+            {
+                net->FailClient(target);
+            }
             metrics.SetFailure(target, Simulator::Now(), subtree);
             failure["node"] = target;
             failure["at_s"] = Simulator::Now().GetSeconds();
             failure["subtree_nodes"] = subtree.size();
-            if (!m_config.quiet)
+            if (!m_config.quiet && Ranks::Rank() == 0)
             {
                 std::cout << "[" << name << "] t = " << Simulator::Now().GetSeconds()
                           << " s: client " << target << " fails (" << subtree.size()
@@ -415,29 +442,48 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     }
 
     const Time end = GetWindowEnd();
+    const bool root = Ranks::Rank() == 0;
     if (!m_config.quiet)
     {
-        std::cout << "[" << name << "] " << m_config.clients << " clients, " << m_spec.nRouters
-                  << " routers, tree " << treeInfo.dump() << std::endl;
+        // Every rank samples at the same simulated times (the sums are collectives); rank 0
+        // prints.
+        if (root)
+        {
+            std::cout << "[" << name << "] " << m_config.clients << " clients, " << m_spec.nRouters
+                      << " routers, tree " << treeInfo.dump() << std::endl;
+        }
         for (int k = 1; k <= 10; ++k)
         {
-            Simulator::Schedule(end * k / 10, [k, end, name, wallStart, net, &metrics]() {
+            Simulator::Schedule(end * k / 10, [k, end, name, wallStart, net, root, &metrics]() {
                 double wall
                     = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart)
                           .count();
                 // TCP sockets the clients hold (control connections are never closed: their
                 // number grows all run long; issue #13).
-                uint32_t sockets = 0;
-                uint32_t maxSockets = 0;
+                uint64_t sockets = 0;
+                double maxSockets = 0;
                 for (uint32_t c = 0; c < net->GetNClients(); ++c)
                 {
                     ObjectVectorValue list;
-                    if (auto tcp = net->GetClient(c)->GetObject<TcpL4Protocol>())
+                    auto tcp = net->GetClient(c)->GetObject<TcpL4Protocol>();
+                    if (tcp && OverlayHelper::IsLocal(net->GetClient(c)))
                     {
                         tcp->GetAttribute("SocketList", list);
                     }
                     sockets += list.GetN();
-                    maxSockets = std::max<uint32_t>(maxSockets, list.GetN());
+                    maxSockets = std::max<double>(maxSockets, list.GetN());
+                }
+                sockets = Ranks::Sum(sockets);
+                maxSockets = Ranks::Max(maxSockets);
+                std::optional<uint32_t> missing = metrics.GetForestMissing();
+                if (missing)
+                {
+                    missing = uint32_t(Ranks::Sum(uint64_t(*missing)));
+                }
+                wall = Ranks::Max(wall);
+                if (!root)
+                {
+                    return;
                 }
                 std::ostringstream line;
                 line << "[" << name << "] " << std::setw(3) << k * 10 << "%  t = " << std::fixed
@@ -445,7 +491,7 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
                      << end.GetSeconds() << " s simulated, " << wall << " s wall, "
                      << double(sockets) / net->GetNClients() << " TCP sockets per client (max "
                      << maxSockets << ")";
-                if (auto missing = metrics.GetForestMissing())
+                if (missing)
                 {
                     line << ", " << *missing << " receivers lack a stripe";
                 }
@@ -457,14 +503,30 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     Simulator::Run();
     const double simulated = Simulator::Now().GetSeconds();
 
-    metrics.WriteMeanSeries(out.Path(name + "-mean.csv"), end);
-    metrics.WriteNodeSeries(out.Path(name + "-nodes.csv"));
-    metrics.WriteNodeSummary(out.Path(name + "-per-node.csv"), GetWindowStart(), end);
-    metrics.WritePairs(out.Path(name + "-pairs.csv"));
-    nlohmann::json summary = metrics.Summary(GetWindowStart(), end);
+    // Distributed: rank 0 gathers every rank's measurements, writes and summarises them.
+    metrics.Gather();
+    const uint64_t linkPackets = Ranks::Sum(links.GetPackets());
+    nlohmann::json summary;
+    if (root)
+    {
+        metrics.WriteMeanSeries(out.Path(name + "-mean.csv"), end);
+        metrics.WriteNodeSeries(out.Path(name + "-nodes.csv"));
+        metrics.WriteNodeSummary(out.Path(name + "-per-node.csv"), GetWindowStart(), end);
+        metrics.WritePairs(out.Path(name + "-pairs.csv"));
+        summary = metrics.Summary(GetWindowStart(), end);
+    }
     summary["source"] = m_source;
     summary["tree"] = treeInfo;
-    summary["link_packets"] = links.GetPackets();
+    summary["link_packets"] = linkPackets;
+    if (Ranks::IsDistributed())
+    {
+        // Every packet a rank put on a link to another arrived there, or was still on its
+        // link when the run stopped.
+        const auto across = net->GetRemotePackets();
+        summary["mpi_packets_sent_across"] = Ranks::Sum(across.sent);
+        summary["mpi_packets_received_across"] = Ranks::Sum(across.received);
+        summary["mpi_packets_in_flight_at_end"] = Ranks::Sum(across.inFlight);
+    }
     summary["join_over_s"] = m_config.joinOver;
     summary["control_idle_s"] = m_config.controlIdle;
     summary["control_tcp"] = m_config.controlTcp;
@@ -472,11 +534,14 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     {
         failure["ransub_recovery"] = m_config.ransubRecovery;
         summary["failure"] = failure;
-        if (GetWindowStart() < GetFailAt())
+        if (root && GetWindowStart() < GetFailAt())
         {
             summary["before_failure"] = metrics.Summary(GetWindowStart(), GetFailAt());
         }
-        summary["after_failure"] = metrics.Summary(GetFailAt(), end);
+        if (root)
+        {
+            summary["after_failure"] = metrics.Summary(GetFailAt(), end);
+        }
     }
     const double wall
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
@@ -511,11 +576,19 @@ StreamingScenario::RunSystem(const SystemSpec& system, const std::string& progra
 void
 StreamingScenario::Finish(ExperimentOutput& out, bool plot) const
 {
+    if (!m_mpi.is_null())
+    {
+        out.Root()["mpi"] = m_mpi;
+    }
+    out.WriteSummary(m_config.duration);
+    if (Ranks::Rank() != 0)
+    {
+        return;
+    }
     PrintStreamingTable(out.Systems(), std::cout);
     std::cout << "steady-state window " << GetWindowStart().As(Time::S) << " to "
               << GetWindowEnd().As(Time::S) << ", stream " << m_config.rateKbps
               << " kbps; results in " << out.GetDirectory() << std::endl;
-    out.WriteSummary(m_config.duration);
     if (plot)
     {
         out.Plot("plot-streaming.py");

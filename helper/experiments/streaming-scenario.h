@@ -10,6 +10,7 @@
 #include "ns3/overlay-helper.h"
 #include "ns3/scheduler-choice.h"
 #include "ns3/system-registry.h"
+#include "ns3/topology-partition.h"
 #include "ns3/topology-spec.h"
 
 #include <functional>
@@ -28,6 +29,10 @@ class CommandLine;
  *
  * Each system runs on a freshly built copy of the same network (same seed, same links,
  * same source), so systems are compared on identical ground.
+ *
+ * Under mpirun (after Ranks::Enable) the network is split over the ranks once
+ * (Config::distributed), each rank runs its own clients' applications, and rank 0 gathers
+ * the measurements, prints and writes the results; every rank calls every method.
  */
 class StreamingScenario
 {
@@ -71,6 +76,8 @@ class StreamingScenario
         /// TCP timers of the control connections: "ns3" (the socket's defaults) or "linux"
         /// (MinRto 200 ms, ConnTimeout 1 s, DelAckTimeout 40 ms, as on the papers' hosts)
         std::string controlTcp{"ns3"};
+        /// Under mpirun: synchronisation and partition (doc/distributed.md)
+        DistributedOptions distributed;
 
         /// Adds the shared options to an example's command line.
         void AddTo(CommandLine& cmd);
@@ -102,7 +109,8 @@ class StreamingScenario
      * The client --fail names, resolved in the running overlay: for root-child, the child of
      * the source (in the trees of \p apps at this moment) with the most descendants; for a
      * system without a tree, a client drawn from the seed. Fills \p subtree with the nodes
-     * below it.
+     * below it. \p apps are this rank's; in a distributed run every rank calls it at the same
+     * simulated time, and they exchange their parents.
      */
     uint32_t ResolveFailTarget(Ptr<SimulatedNetwork> net, const ApplicationContainer& apps,
                                std::vector<uint32_t>& subtree) const;
@@ -138,6 +146,8 @@ class StreamingScenario
     Config m_config;
     TopologySpec m_spec;
     uint32_t m_source{0};
+    std::vector<uint32_t> m_rankOf; ///< every vertex's rank (empty: sequential)
+    nlohmann::json m_mpi;           ///< the split, for summary.json (null: sequential)
 };
 
 /// Prints "name  useful raw from-parent dup control stress" rows for a set of systems.

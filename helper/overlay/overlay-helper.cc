@@ -7,6 +7,7 @@
 #include "ns3/ipv4.h"
 #include "ns3/overlay-application.h"
 #include "ns3/random-tree.h"
+#include "ns3/simulator.h"
 
 namespace ns3
 {
@@ -111,6 +112,10 @@ OverlayHelper::Install(NodeContainer nodes) const
     ApplicationContainer apps;
     for (uint32_t i = 0; i < nodes.GetN(); ++i)
     {
+        if (!IsLocal(nodes.Get(i)))
+        {
+            continue;
+        }
         Ptr<RandomTree> tree = m_tree.Create<RandomTree>();
         tree->SetBootstrap(m_source);
         apps.Add(Create(nodes.Get(i), tree, members[i] == m_source, members, m_fullMembership,
@@ -134,6 +139,10 @@ OverlayHelper::InstallStaticTree(NodeContainer nodes, const TreeSpec& tree) cons
     ApplicationContainer apps;
     for (uint32_t v = 0; v < tree.GetNNodes(); ++v)
     {
+        if (!IsLocal(nodes.Get(v)))
+        {
+            continue;
+        }
         auto st = CreateObject<StaticTree>();
         std::vector<Ipv4Address> kids;
         for (uint32_t c : children[v])
@@ -155,6 +164,10 @@ OverlayHelper::InstallWithoutTree(NodeContainer nodes, uint32_t source) const
     ApplicationContainer apps;
     for (uint32_t v = 0; v < nodes.GetN(); ++v)
     {
+        if (!IsLocal(nodes.Get(v)))
+        {
+            continue;
+        }
         auto alone = CreateObject<StaticTree>();
         alone->Configure(true, Ipv4Address(), {}); // the root of its own one-node tree
         apps.Add(Create(nodes.Get(v), alone, v == source, members, true, members[source]));
@@ -167,6 +180,10 @@ OverlayHelper::InstallWithoutTree(Ptr<Node> node) const
 {
     NS_ABORT_MSG_IF(m_source == Ipv4Address(),
                     "OverlayHelper::InstallWithoutTree: SetSource first");
+    if (!IsLocal(node))
+    {
+        return ApplicationContainer();
+    }
     auto alone = CreateObject<StaticTree>();
     alone->Configure(true, Ipv4Address(), {});
     return ApplicationContainer(
@@ -177,7 +194,7 @@ ApplicationContainer
 OverlayHelper::InstallStaticTree(Ptr<SimulatedNetwork> net, const TreeSpec& tree) const
 {
     ApplicationContainer apps = InstallStaticTree(net->GetClients(), tree);
-    AssignStreams(apps, kStreamBase);
+    AssignClientStreams(net, apps);
     return apps;
 }
 
@@ -187,7 +204,7 @@ OverlayHelper::InstallRandomTree(Ptr<SimulatedNetwork> net, uint32_t source) con
     OverlayHelper h = *this;
     h.SetSource(net->GetClientAddress(source));
     ApplicationContainer apps = h.Install(net->GetClients());
-    AssignStreams(apps, kStreamBase);
+    AssignClientStreams(net, apps);
     return apps;
 }
 
@@ -195,7 +212,7 @@ ApplicationContainer
 OverlayHelper::InstallWithoutTree(Ptr<SimulatedNetwork> net, uint32_t source) const
 {
     ApplicationContainer apps = InstallWithoutTree(net->GetClients(), source);
-    AssignStreams(apps, kStreamBase);
+    AssignClientStreams(net, apps);
     return apps;
 }
 
@@ -210,6 +227,26 @@ OverlayHelper::AssignStreams(ApplicationContainer apps, int64_t stream)
         current += app->AssignStreams(current);
     }
     return current - stream;
+}
+
+void
+OverlayHelper::AssignClientStreams(Ptr<SimulatedNetwork> net, ApplicationContainer apps,
+                                   int64_t stream)
+{
+    for (auto it = apps.Begin(); it != apps.End(); ++it)
+    {
+        Ptr<OverlayApplication> app = DynamicCast<OverlayApplication>(*it);
+        NS_ABORT_MSG_UNLESS(app, "OverlayHelper::AssignClientStreams: not an OverlayApplication");
+        const int64_t client = net->FindClient(app->GetNode());
+        NS_ABORT_MSG_UNLESS(client >= 0, "OverlayHelper::AssignClientStreams: not a client");
+        app->AssignStreams(stream + client * OverlayApplication::kStreamsPerNode);
+    }
+}
+
+bool
+OverlayHelper::IsLocal(Ptr<Node> node)
+{
+    return node->GetSystemId() == Simulator::GetSystemId();
 }
 
 } // namespace ns3

@@ -31,7 +31,14 @@ namespace ns3
  *
  * Random streams: Install* leave them to AssignStreams(), as ns-3's helpers do; the
  * SimulatedNetwork overloads, which the module's experiments use, assign them from
- * kStreamBase (a block of OverlayApplication::kStreamsPerNode per client).
+ * kStreamBase (a block of OverlayApplication::kStreamsPerNode per client: client i's from
+ * kStreamBase + i * kStreamsPerNode).
+ *
+ * Distributed runs (ns-3's MPI simulator): every rank builds every node, but Install* put
+ * applications only on the nodes this process runs (Node::GetSystemId() ==
+ * Simulator::GetSystemId(); in a sequential run, every node) and return those; the trees,
+ * memberships and the source still cover every node given. Client i's streams do not depend on
+ * which ranks run the others.
  */
 class OverlayHelper
 {
@@ -100,6 +107,14 @@ class OverlayHelper
      * \returns the number of streams used
      */
     static int64_t AssignStreams(ApplicationContainer apps, int64_t stream);
+    /**
+     * Fixes the random streams of \p apps (OverlayApplications on clients of \p net): client
+     * i's block starts at \p stream + i * OverlayApplication::kStreamsPerNode.
+     */
+    static void AssignClientStreams(Ptr<SimulatedNetwork> net, ApplicationContainer apps,
+                                    int64_t stream = kStreamBase);
+    /// \return whether this process runs \p node (always, in a sequential run)
+    static bool IsLocal(Ptr<Node> node);
 
   private:
     /// One application on \p node with \p tree; \p members: the call's addresses.

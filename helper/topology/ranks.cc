@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 #include <stdexcept>
 
 #ifdef BULLET_MPI
@@ -22,6 +23,7 @@ namespace ns3
 namespace
 {
 bool g_enabled = false;
+uint32_t g_runs = 0; ///< simulations begun (BeginRun)
 } // namespace
 
 std::vector<std::string>
@@ -71,7 +73,10 @@ Ranks::Enable(int* argc, char*** argv, const std::string& sync)
     GlobalValue::Bind("SimulatorImplementationType",
                       StringValue(sync == "granted" ? "ns3::DistributedSimulatorImpl"
                                                     : "ns3::NullMessageSimulatorImpl"));
-    MpiInterface::Enable(argc, argv);
+    // MPI is started here, not by ns-3, so that BeginRun can give ns-3 a fresh interface
+    // between runs without ending MPI.
+    MPI_Init(argc, argv);
+    MpiInterface::Enable(MPI_COMM_WORLD);
     g_enabled = true;
 #else
     (void) argc;
@@ -89,7 +94,25 @@ Ranks::Disable()
     if (g_enabled)
     {
         MpiInterface::Disable();
+        MPI_Finalize();
         g_enabled = false;
+    }
+#endif
+}
+
+void
+Ranks::BeginRun()
+{
+#ifdef BULLET_MPI
+    if (g_enabled && g_runs++ > 0)
+    {
+        // Simulator::Destroy released the interface's receive buffers (the granted-time-window
+        // one frees them, the null-message one its channel bundles): this run needs a fresh
+        // interface, on a fresh duplicate of the communicator. (Not at the end of the last
+        // run: the null-message interface sets its buffers up in Run, and Disable releases
+        // them.)
+        MpiInterface::Disable();
+        MpiInterface::Enable(MPI_COMM_WORLD);
     }
 #endif
 }
@@ -169,6 +192,89 @@ Ranks::Max(double value)
     }
 #endif
     return value;
+}
+
+#ifdef BULLET_MPI
+namespace
+{
+/// Every rank's \p bytes, to rank 0 (\p all false) or to every rank.
+std::vector<std::string>
+GatherBytes(const std::string& bytes, bool all)
+{
+    const MPI_Comm comm = MpiInterface::GetCommunicator();
+    const int size = int(Ranks::Size());
+    const bool root = Ranks::Rank() == 0;
+    if (bytes.size() > size_t(std::numeric_limits<int>::max()))
+    {
+        throw std::length_error("Ranks::Gather: more than 2 GB from one rank");
+    }
+    const int mine = int(bytes.size());
+    std::vector<int> sizes(size);
+    if (all)
+    {
+        MPI_Allgather(&mine, 1, MPI_INT, sizes.data(), 1, MPI_INT, comm);
+    }
+    else
+    {
+        MPI_Gather(&mine, 1, MPI_INT, sizes.data(), 1, MPI_INT, 0, comm);
+    }
+    std::vector<int> offsets(size, 0);
+    size_t total = 0;
+    for (int r = 0; r < size; ++r)
+    {
+        offsets[r] = int(total);
+        total += sizes[r];
+    }
+    if ((all || root) && total > size_t(std::numeric_limits<int>::max()))
+    {
+        throw std::length_error("Ranks::Gather: more than 2 GB in all");
+    }
+    std::vector<char> buffer(all || root ? total : 0);
+    if (all)
+    {
+        MPI_Allgatherv(bytes.data(), mine, MPI_CHAR, buffer.data(), sizes.data(), offsets.data(),
+                       MPI_CHAR, comm);
+    }
+    else
+    {
+        MPI_Gatherv(bytes.data(), mine, MPI_CHAR, buffer.data(), sizes.data(), offsets.data(),
+                    MPI_CHAR, 0, comm);
+    }
+    std::vector<std::string> out;
+    if (all || root)
+    {
+        for (int r = 0; r < size; ++r)
+        {
+            out.emplace_back(buffer.data() + offsets[r], sizes[r]);
+        }
+    }
+    return out;
+}
+} // namespace
+#endif
+
+std::vector<std::string>
+Ranks::Gather(const std::string& bytes)
+{
+#ifdef BULLET_MPI
+    if (g_enabled)
+    {
+        return GatherBytes(bytes, false);
+    }
+#endif
+    return {bytes};
+}
+
+std::vector<std::string>
+Ranks::AllGather(const std::string& bytes)
+{
+#ifdef BULLET_MPI
+    if (g_enabled)
+    {
+        return GatherBytes(bytes, true);
+    }
+#endif
+    return {bytes};
 }
 
 } // namespace ns3

@@ -38,6 +38,13 @@ class Ranks
     static void Enable(int* argc, char*** argv, const std::string& sync);
     /// Ends MPI (after Simulator::Destroy); nothing if Enable did not start it.
     static void Disable();
+    /**
+     * \brief Readies ns-3's MPI interface for one more simulation in the same process: call it
+     * before building each simulation's network. The first call does nothing; later ones
+     * (after Simulator::Destroy) give ns-3 a fresh interface, since its distributed simulators
+     * release the interface's buffers when destroyed. Nothing when sequential.
+     */
+    static void BeginRun();
     /// \return whether this process is one of several ranks
     static bool IsDistributed();
     /// \return this process's rank (0 when sequential)
@@ -52,6 +59,15 @@ class Ranks
     static double Sum(double value);
     /// \return the largest \p value of every rank (every rank gets it)
     static double Max(double value);
+    /**
+     * \brief Collects one byte string from every rank on rank 0 (a collective: every rank
+     * calls it at the same point, between runs or in an event every rank schedules for the
+     * same simulated time).
+     * \return on rank 0, every rank's \p bytes in rank order; on the others, nothing
+     */
+    static std::vector<std::string> Gather(const std::string& bytes);
+    /// As Gather, but every rank gets every rank's \p bytes.
+    static std::vector<std::string> AllGather(const std::string& bytes);
     /// \return whether mpirun (Open MPI, MPICH or Slurm) launched this process, and how many
     /// processes it launched (1 if not)
     static uint32_t LaunchedSize();

@@ -158,6 +158,35 @@ SimulatedNetwork::FindClient(Ipv4Address address) const
     return m_table->FindDestination(address);
 }
 
+SimulatedNetwork::RemotePackets
+SimulatedNetwork::GetRemotePackets() const
+{
+    RemotePackets count;
+    for (const auto& device : m_devices)
+    {
+        auto dev = DynamicCast<LinkDevice>(device);
+        if (dev && dev->GetNode()->GetSystemId() == Simulator::GetSystemId())
+        {
+            count.sent += dev->GetRemoteTxPackets();
+            count.received += dev->GetRemoteRxPackets();
+            count.inFlight += dev->GetRemoteInFlightPackets();
+        }
+    }
+    return count;
+}
+
+int64_t
+SimulatedNetwork::FindClient(Ptr<Node> node) const
+{
+    Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
+    if (!ipv4 || ipv4->GetNInterfaces() < 2)
+    {
+        return -1;
+    }
+    const int64_t client = FindClient(ipv4->GetAddress(1, 0).GetLocal());
+    return client >= 0 && GetClient(client) == node ? client : -1;
+}
+
 void
 SimulatedNetwork::FailClient(uint32_t client)
 {

@@ -45,6 +45,22 @@ class SimulatedNetwork : public Object
     Ipv4Address GetClientAddress(uint32_t client) const;
     /// The client an address belongs to, or -1.
     int64_t FindClient(Ipv4Address address) const;
+    /// The client index of \p node, or -1 if it is not a client of this network.
+    int64_t FindClient(Ptr<Node> node) const;
+    /// What this rank's link devices (LinkDevice) exchanged with other ranks.
+    struct RemotePackets
+    {
+        uint64_t sent{0};     ///< put on links to other ranks
+        uint64_t received{0}; ///< arrived from other ranks
+        uint64_t inFlight{0}; ///< of those sent, still on their links (arriving after now)
+    };
+
+    /**
+     * \brief Distributed runs: what crossed between ranks, to check that everything sent
+     * across arrived or is still on its link (summed over the ranks: sent == received +
+     * inFlight).
+     */
+    RemotePackets GetRemotePackets() const;
     /// Routes packets for \p address to client \p client as well: a real host the emulator
     /// attaches behind the client node (HostAttachmentHelper).
     void AddClientAlias(uint32_t client, Ipv4Address address);

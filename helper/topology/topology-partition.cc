@@ -3,6 +3,9 @@
  */
 #include "topology-partition.h"
 
+#include "ns3/command-line.h"
+#include "ns3/ranks.h"
+
 #include <algorithm>
 #include <deque>
 #include <map>
@@ -297,6 +300,66 @@ PartitionTopology(const TopologySpec& spec, const PartitionParams& params)
     }
     MeasurePartition(spec, part);
     return part;
+}
+
+void
+DistributedOptions::AddTo(CommandLine& cmd)
+{
+    cmd.AddValue("sync",
+                 "under mpirun: the distributed simulator's synchronisation, granted (time "
+                 "windows) or nullmessage",
+                 sync);
+    cmd.AddValue("split", "under mpirun: how the network is split over the ranks, metis|bfs",
+                 split);
+    cmd.AddValue("minLookahead", "under mpirun: links shorter than this (ms) are never cut",
+                 minLookaheadMs);
+    cmd.AddValue("clientWeight",
+                 "under mpirun: a client's weight against a router's, on top of one per link end",
+                 clientWeight);
+}
+
+void
+DistributedOptions::Validate() const
+{
+    const auto algorithms = Ranks::SyncAlgorithms();
+    if (std::find(algorithms.begin(), algorithms.end(), sync) == algorithms.end())
+    {
+        throw std::invalid_argument("unknown --sync '" + sync + "' (granted|nullmessage)");
+    }
+    const auto methods = PartitionParams::Methods();
+    if (std::find(methods.begin(), methods.end(), split) == methods.end())
+    {
+        throw std::invalid_argument("unknown --split '" + split + "' (metis|bfs)");
+    }
+    if (!(minLookaheadMs >= 0))
+    {
+        throw std::invalid_argument("--minLookahead must be >= 0 ms");
+    }
+}
+
+std::vector<uint32_t>
+DistributedOptions::Split(const TopologySpec& spec, uint64_t seed, nlohmann::json& report) const
+{
+    if (!Ranks::IsDistributed())
+    {
+        return {};
+    }
+    Validate();
+    PartitionParams params;
+    params.ranks = Ranks::Size();
+    params.method = split;
+    params.minLookaheadMs = minLookaheadMs;
+    params.clientWeight = clientWeight;
+    params.seed = seed;
+    TopologyPartition part = PartitionTopology(spec, params);
+    report["mpi_ranks"] = Ranks::Size();
+    report["mpi_sync"] = sync;
+    report["mpi_split"] = split;
+    report["mpi_cut_links"] = part.cutLinks;
+    report["mpi_lookahead_ms"] = part.lookaheadMs;
+    report["mpi_clients_per_rank"] = part.rankClients;
+    report["mpi_imbalance"] = part.Imbalance();
+    return part.rankOf;
 }
 
 } // namespace ns3

@@ -8,11 +8,14 @@
 
 #include <cstdint>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 namespace ns3
 {
+
+class CommandLine;
 
 /**
  * \ingroup bullet
@@ -78,6 +81,36 @@ TopologyPartition PartitionTopology(const TopologySpec& spec, const PartitionPar
  * alone.
  */
 void MeasurePartition(const TopologySpec& spec, TopologyPartition& part);
+
+/**
+ * \ingroup bullet
+ * \brief The options of a program that can run on several ranks (under mpirun): the
+ * synchronisation algorithm and how the network is split. Sequential runs ignore them.
+ *
+ * The program's main calls Ranks::Enable with `sync` before anything else; the scenario then
+ * calls Split once, and gives every network it builds the ranks it returns
+ * (TopologyHelper::SetRanks).
+ */
+struct DistributedOptions
+{
+    std::string sync{"granted"}; ///< Ranks::SyncAlgorithms()
+    std::string split{"metis"};  ///< PartitionParams::Methods()
+    double minLookaheadMs{1};    ///< PartitionParams::minLookaheadMs
+    uint32_t clientWeight{10};   ///< PartitionParams::clientWeight
+
+    /// Adds --sync, --split, --minLookahead and --clientWeight to \p cmd.
+    void AddTo(CommandLine& cmd);
+    /// \throws std::invalid_argument on an unknown algorithm or method, or a negative floor
+    void Validate() const;
+    /**
+     * \brief On several ranks (Ranks::IsDistributed), splits \p spec over them.
+     * \param report filled with mpi_ranks, mpi_sync, mpi_split, mpi_cut_links,
+     *        mpi_lookahead_ms and mpi_clients_per_rank
+     * \returns the rank of every vertex, or nothing when sequential
+     */
+    std::vector<uint32_t> Split(const TopologySpec& spec, uint64_t seed,
+                                nlohmann::json& report) const;
+};
 
 } // namespace ns3
 

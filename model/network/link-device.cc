@@ -11,6 +11,8 @@
 #include "ns3/trace-source-accessor.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
+
 #ifdef BULLET_MPI
 #    include "ns3/mpi-interface.h"
 #    include "ns3/mpi-receiver.h"
@@ -163,6 +165,15 @@ LinkDevice::GetRemoteRxPackets() const
 }
 
 uint64_t
+LinkDevice::GetRemoteInFlightPackets() const
+{
+    const Time now = Simulator::Now();
+    return std::count_if(m_remoteArrivals.begin(), m_remoteArrivals.end(), [now](Time arrival) {
+        return arrival > now;
+    });
+}
+
+uint64_t
 LinkDevice::GetTxPackets() const
 {
     return m_txPackets;
@@ -242,6 +253,13 @@ LinkDevice::TransmitStart(Ptr<Packet> packet, uint16_t protocol)
     if (protocol == kIpv4Protocol)
     {
         ++m_remoteTx;
+        // Arrivals on a link come in the order of sending: those already due leave the front.
+        const Time now = Simulator::Now();
+        while (!m_remoteArrivals.empty() && m_remoteArrivals.front() <= now)
+        {
+            m_remoteArrivals.pop_front();
+        }
+        m_remoteArrivals.push_back(now + txTime + m_delay);
         MpiInterface::SendPacket(packet, Simulator::Now() + txTime + m_delay,
                                  m_peer->GetNode()->GetId(), m_peer->GetIfIndex());
         return;

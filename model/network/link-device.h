@@ -16,6 +16,7 @@
 #include "ns3/traced-callback.h"
 
 #include <cstdint>
+#include <deque>
 #include <vector>
 
 namespace ns3
@@ -110,6 +111,9 @@ class LinkDevice : public NetDevice
     uint64_t GetRemoteTxPackets() const;
     /// \return the packets received from a peer simulated by another MPI rank
     uint64_t GetRemoteRxPackets() const;
+    /// \return of the packets sent to another rank, those that arrive after this moment
+    /// (still on the link: a run that stops now does not deliver them)
+    uint64_t GetRemoteInFlightPackets() const;
 
     /**
      * \brief A packet arrives from the peer (the channel schedules this).
@@ -187,10 +191,11 @@ class LinkDevice : public NetDevice
     NetDevice::PromiscReceiveCallback m_promiscCallback;
     Address m_remoteAddress; ///< the peer's address, passed up with each packet
     // The rest.
-    uint64_t m_txDropped{0}; ///< packets dropped on sending
-    uint64_t m_rxErrors{0};  ///< packets the error model dropped
-    uint64_t m_remoteTx{0};  ///< packets sent to it
-    uint64_t m_remoteRx{0};  ///< packets received from it
+    uint64_t m_txDropped{0};           ///< packets dropped on sending
+    uint64_t m_rxErrors{0};            ///< packets the error model dropped
+    uint64_t m_remoteTx{0};            ///< packets sent to it
+    uint64_t m_remoteRx{0};            ///< packets received from it
+    std::deque<Time> m_remoteArrivals; ///< when those sent to it arrive (the ones not yet due)
     Ptr<Node> m_node;
     Ptr<LinkChannel> m_channel;
     Mac48Address m_address;

@@ -28,7 +28,7 @@ OverlayRouteTable::OverlayRouteTable(uint32_t nVertices,
     : m_nVertices(nVertices)
     , m_adjacency(nVertices)
     , m_destinations(destinations)
-    , m_nextHop(size_t(destinations.size()) * nVertices, kNoRoute)
+    , m_nextHop(size_t(destinations.size()) * nVertices, kStoredNoRoute)
 {
     for (uint32_t k = 0; k < links.size(); ++k)
     {
@@ -39,13 +39,6 @@ OverlayRouteTable::OverlayRouteTable(uint32_t nVertices,
         }
         m_adjacency[a].push_back({b, k});
         m_adjacency[b].push_back({a, k});
-    }
-    for (const auto& adj : m_adjacency)
-    {
-        if (adj.size() >= kNoRoute)
-        {
-            throw std::invalid_argument("route table: a vertex has 65535 or more links");
-        }
     }
     // BFS outwards from each destination: a vertex reached from u routes through u. The
     // adjacency index of u at that vertex is found through the link index.
@@ -71,11 +64,19 @@ OverlayRouteTable::OverlayRouteTable(uint32_t nVertices,
                     }
                     seen[nb.vertex] = true;
                     const auto& back = m_adjacency[nb.vertex];
-                    for (uint16_t i = 0; i < back.size(); ++i)
+                    for (uint32_t i = 0; i < back.size(); ++i)
                     {
                         if (back[i].link == nb.link)
                         {
-                            hop[nb.vertex * nDest] = i;
+                            if (i < kStoredWide)
+                            {
+                                hop[size_t(nb.vertex) * nDest] = uint16_t(i);
+                            }
+                            else
+                            {
+                                hop[size_t(nb.vertex) * nDest] = kStoredWide;
+                                m_wideHops[size_t(nb.vertex) * nDest + d] = i;
+                            }
                             break;
                         }
                     }
@@ -105,10 +106,16 @@ OverlayRouteTable::GetNeighbours(uint32_t vertex) const
     return m_adjacency.at(vertex);
 }
 
-uint16_t
+uint32_t
 OverlayRouteTable::GetNextHop(uint32_t dest, uint32_t vertex) const
 {
-    return m_nextHop[size_t(vertex) * m_destinations.size() + dest];
+    const size_t at = size_t(vertex) * m_destinations.size() + dest;
+    const uint16_t hop = m_nextHop[at];
+    if (hop < kStoredWide)
+    {
+        return hop;
+    }
+    return hop == kStoredNoRoute ? kNoRoute : m_wideHops.at(at);
 }
 
 std::vector<uint32_t>
@@ -118,7 +125,7 @@ OverlayRouteTable::GetPath(uint32_t vertex, uint32_t dest) const
     uint32_t at = vertex;
     while (at != m_destinations.at(dest))
     {
-        uint16_t hop = GetNextHop(dest, at);
+        const uint32_t hop = GetNextHop(dest, at);
         if (hop == kNoRoute || path.size() > m_nVertices)
         {
             return {};
@@ -179,7 +186,7 @@ OverlayStaticRouting::Lookup(Ipv4Address dest, bool& isSelf) const
     {
         return nullptr;
     }
-    uint16_t hop = m_table->GetNextHop(d, m_vertex);
+    const uint32_t hop = m_table->GetNextHop(d, m_vertex);
     if (hop == OverlayRouteTable::kNoRoute)
     {
         isSelf = m_table->GetDestinationVertex(d) == m_vertex;
@@ -260,7 +267,7 @@ OverlayStaticRouting::InterfacePtr(Ptr<const NetDevice> device)
 }
 
 const OverlayStaticRouting::Hop*
-OverlayStaticRouting::HopOf(uint16_t hop)
+OverlayStaticRouting::HopOf(uint32_t hop)
 {
     Hop& h = m_hops[hop];
     if (!h.checked)
@@ -302,7 +309,7 @@ OverlayStaticRouting::ForwardDirectly(Ptr<NetDevice> in, Ptr<const Packet> packe
     {
         return false;
     }
-    const uint16_t next = m_table->GetNextHop(d, m_vertex);
+    const uint32_t next = m_table->GetNextHop(d, m_vertex);
     if (next == OverlayRouteTable::kNoRoute)
     {
         return false; // for this node, or unreachable
@@ -395,7 +402,7 @@ OverlayStaticRouting::PrintRoutingTable(Ptr<OutputStreamWrapper> stream, Time::U
     }
     for (uint32_t d = 0; d < m_table->GetNDestinations(); ++d)
     {
-        uint16_t hop = m_table->GetNextHop(d, m_vertex);
+        const uint32_t hop = m_table->GetNextHop(d, m_vertex);
         os << "  to vertex " << m_table->GetDestinationVertex(d) << ": ";
         if (hop == OverlayRouteTable::kNoRoute)
         {

@@ -27,12 +27,14 @@ namespace ns3
  * per destination over the physical graph stores, for every vertex, which of its neighbours
  * is one hop closer (an adjacency index, two bytes). Memory is destinations x vertices x 2 B:
  * 42 MB for 1,000 hosts on a 20,000-router topology, where global routing would need
- * tables on every router and Nix-vector a BFS per source/destination pair.
+ * tables on every router and Nix-vector a BFS per source/destination pair. A hub with 65,534
+ * or more links (INET's largest at 100,000 routers has 72,384) keeps the indices two bytes
+ * cannot hold in a side table.
  */
 class OverlayRouteTable : public SimpleRefCount<OverlayRouteTable>
 {
   public:
-    static constexpr uint16_t kNoRoute = 0xffff;
+    static constexpr uint32_t kNoRoute = 0xffffffff;
 
     struct Neighbour
     {
@@ -54,7 +56,7 @@ class OverlayRouteTable : public SimpleRefCount<OverlayRouteTable>
 
     /// Index into GetNeighbours(vertex) of the next hop to \p dest; kNoRoute at dest itself
     /// or when dest is unreachable.
-    uint16_t GetNextHop(uint32_t dest, uint32_t vertex) const;
+    uint32_t GetNextHop(uint32_t dest, uint32_t vertex) const;
     /// Links (indices) from \p vertex to destination \p dest, in order; empty if none.
     std::vector<uint32_t> GetPath(uint32_t vertex, uint32_t dest) const;
 
@@ -67,8 +69,12 @@ class OverlayRouteTable : public SimpleRefCount<OverlayRouteTable>
     uint32_t m_nVertices;
     std::vector<std::vector<Neighbour>> m_adjacency;
     std::vector<uint32_t> m_destinations;
+    static constexpr uint16_t kStoredNoRoute = 0xffff;
+    static constexpr uint16_t kStoredWide = 0xfffe; ///< the index is in m_wideHops
     /// [vertex * destinations + dest]: a hub's row stays in cache for all destinations
     std::vector<uint16_t> m_nextHop;
+    /// [vertex * destinations + dest] -> index, for indices from kStoredWide up
+    std::unordered_map<size_t, uint32_t> m_wideHops;
     std::unordered_map<uint32_t, uint32_t> m_addressToDest;
 };
 
@@ -143,7 +149,7 @@ class OverlayStaticRouting : public Ipv4RoutingProtocol
     };
 
     /// Route \p hop's device, if packets may leave on it directly (else null).
-    const Hop* HopOf(uint16_t hop);
+    const Hop* HopOf(uint32_t hop);
     /// The IPv4 interface of \p device (null: none), remembered per device index.
     Ipv4Interface* InterfacePtr(Ptr<const NetDevice> device);
 
