@@ -271,3 +271,103 @@ TEST(RandomTree, AJoinerWhoseControlConnectionStopsDeliveringRejoinsOnAFreshOne)
     EXPECT_TRUE(trees[0]->IsChild(child));
     Simulator::Destroy();
 }
+
+/// Two nodes over TCP control channels with heartbeat timeouts too long to matter (60 s): the
+/// only quick failure signal is the channel's report that a connection failed (PeerDown).
+struct PeerDownPair
+{
+    explicit PeerDownPair(bool failOnPeerDown)
+        : net(StarNetwork(2))
+    {
+        for (uint32_t v = 0; v < 2; ++v)
+        {
+            channels.push_back(CreateObject<TcpControlChannel>());
+            auto tree = CreateObject<RandomTree>();
+            tree->SetBootstrap(net->GetClientAddress(0));
+            tree->SetAttribute("FailOnPeerDown", BooleanValue(failOnPeerDown));
+            tree->SetAttribute("ParentTimeout", TimeValue(Seconds(60)));
+            tree->SetAttribute("ChildTimeout", TimeValue(Seconds(60)));
+            tree->AssignStreams(10 + v);
+            channels[v]->Start(net->GetClient(v));
+            Simulator::Schedule(Seconds(v == 0 ? 0 : 0.2), [tree, c = channels[v]]() {
+                tree->Start(c);
+            });
+            trees.push_back(tree);
+        }
+        trees[1]->TraceConnectWithoutContext("ParentLost",
+                                             Callback<void, Ipv4Address, const std::string&>(
+                                                 [this](Ipv4Address, const std::string& why) {
+                                                     lost.emplace_back(Simulator::Now(), why);
+                                                 }));
+        trees[1]->TraceConnectWithoutContext("Joined",
+                                             Callback<void, Ipv4Address>([this](Ipv4Address) {
+                                                 joined.push_back(Simulator::Now());
+                                             }));
+    }
+
+    ~PeerDownPair()
+    {
+        Simulator::Destroy();
+    }
+
+    Ptr<SimulatedNetwork> net;
+    std::vector<Ptr<TcpControlChannel>> channels;
+    std::vector<Ptr<RandomTree>> trees;
+    std::vector<std::pair<Time, std::string>> lost; ///< the child's parent losses
+    std::vector<Time> joined;                       ///< the child's accepted joins
+};
+
+TEST(RandomTree, WithFailOnPeerDownAChildWhoseParentConnectionFailsRejoinsAtOnce)
+{
+    PeerDownPair s(true);
+    // At 5 s the child's connection to its parent fails (here: reset; TCP giving up is
+    // reported the same way).
+    Simulator::Schedule(Seconds(5), [&]() {
+        s.channels[1]->Reset(s.net->GetClientAddress(0));
+    });
+    Simulator::Stop(Seconds(10));
+    Simulator::Run();
+    ASSERT_EQ(s.lost.size(), 1u);
+    EXPECT_EQ(s.lost[0].first, Seconds(5));
+    EXPECT_EQ(s.lost[0].second, "connection");
+    ASSERT_EQ(s.joined.size(), 2u) << "joined, then rejoined";
+    EXPECT_LT(s.joined[1], Seconds(6)) << "rejoined at once, not after the 60 s timeout";
+    EXPECT_TRUE(s.trees[1]->HasParent());
+    EXPECT_TRUE(s.trees[0]->IsChild(s.net->GetClientAddress(1)));
+}
+
+TEST(RandomTree, WithoutFailOnPeerDownAFailedConnectionIsNotAFailure)
+{
+    PeerDownPair s(false);
+    Simulator::Schedule(Seconds(5), [&]() {
+        s.channels[1]->Reset(s.net->GetClientAddress(0));
+    });
+    Simulator::Stop(Seconds(10));
+    Simulator::Run();
+    EXPECT_TRUE(s.lost.empty()) << s.lost.front().second;
+    EXPECT_EQ(s.joined.size(), 1u);
+    EXPECT_TRUE(s.trees[1]->HasParent()) << "the next heartbeat goes on a fresh connection";
+    EXPECT_TRUE(s.trees[0]->IsChild(s.net->GetClientAddress(1)));
+}
+
+TEST(RandomTree, WithFailOnPeerDownAParentDropsAChildWhoseConnectionFailsAndItRejoins)
+{
+    PeerDownPair s(true);
+    bool droppedAtOnce = false;
+    Simulator::Schedule(Seconds(5), [&]() {
+        s.channels[0]->Reset(s.net->GetClientAddress(1));
+        droppedAtOnce = !s.trees[0]->IsChild(s.net->GetClientAddress(1));
+    });
+    Simulator::Stop(Seconds(10));
+    Simulator::Run();
+    EXPECT_TRUE(droppedAtOnce);
+    // The child learns it at once: the connection's close reaches it as its own connection
+    // failing (or, had it not, its next heartbeat would reach a parent that no longer lists
+    // it and be told to leave). Either way it rejoins.
+    ASSERT_EQ(s.lost.size(), 1u);
+    EXPECT_TRUE(s.lost[0].second == "connection" || s.lost[0].second == "leave")
+        << s.lost[0].second;
+    EXPECT_LT(s.lost[0].first, Seconds(7));
+    EXPECT_TRUE(s.trees[1]->HasParent());
+    EXPECT_TRUE(s.trees[0]->IsChild(s.net->GetClientAddress(1)));
+}

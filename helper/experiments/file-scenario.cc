@@ -10,6 +10,7 @@
 #include "ns3/inet-topology.h"
 #include "ns3/link-packet-counter.h"
 #include "ns3/overlay-helper.h"
+#include "ns3/random-tree.h"
 #include "ns3/ranks.h"
 #include "ns3/simulator.h"
 #include "ns3/tcp-socket.h"
@@ -27,6 +28,7 @@
 #include <iomanip>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -600,6 +602,9 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
 
     std::vector<Record> records(lives.size());
     uint32_t completed = 0;
+    // The online tree's repairs: parents lost (by cause) and joins accepted, over every node.
+    std::map<std::string, uint64_t> parentLosses{{"silent", 0}, {"connection", 0}, {"leave", 0}};
+    uint64_t treeJoins = 0;
     const Time end = Seconds(m_config.maxTime);
     // Gives incarnation k its application: its bytes or manifest, its traces, its lifetime
     // (relative to now, when the application is added).
@@ -642,6 +647,18 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
                                               [&records, k](Ipv4Address, uint16_t, uint32_t bytes) {
                                                   records[k].controlBytes += bytes;
                                               }));
+        if (auto tree = DynamicCast<RandomTree>(r.app->GetTree()))
+        {
+            tree->TraceConnectWithoutContext(
+                "ParentLost", Callback<void, Ipv4Address, const std::string&>(
+                                  [&parentLosses](Ipv4Address, const std::string& why) {
+                                      ++parentLosses[why];
+                                  }));
+            tree->TraceConnectWithoutContext("Joined",
+                                             Callback<void, Ipv4Address>([&treeJoins](Ipv4Address) {
+                                                 ++treeJoins;
+                                             }));
+        }
         const double now = Simulator::Now().GetSeconds();
         a->SetStartTime(Seconds(r.life.start - now));
         a->SetStopTime(Seconds(r.life.end - now));
@@ -978,6 +995,16 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count());
     AddRunCost(summary, wall, simulated);
     const uint64_t linkPackets = Ranks::Sum(links.GetPackets());
+    if (system.tree == "online")
+    {
+        nlohmann::json losses;
+        for (const auto& [why, count] : parentLosses)
+        {
+            losses[why] = Ranks::Sum(count);
+        }
+        summary["tree_parent_losses"] = losses;
+        summary["tree_joins"] = Ranks::Sum(treeJoins);
+    }
     summary["link_packets"] = linkPackets;
     summary["wall_us_per_link_packet"] = linkPackets > 0 ? wall * 1e6 / linkPackets : 0.0;
     if (Ranks::IsDistributed())

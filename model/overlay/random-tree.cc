@@ -89,7 +89,21 @@ RandomTree::GetTypeId()
                             MakeTimeChecker(MilliSeconds(1)))
               .AddAttribute("Recovery", "Drop silent children and rejoin when the parent is silent",
                             BooleanValue(true), MakeBooleanAccessor(&RandomTree::m_recovery),
-                            MakeBooleanChecker());
+                            MakeBooleanChecker())
+              .AddAttribute("FailOnPeerDown",
+                            "With Recovery: a parent or child whose control connection the "
+                            "channel reports failed (TCP gave up, or was reset) is taken as "
+                            "failed at once, without waiting for its heartbeat timeout",
+                            BooleanValue(false), MakeBooleanAccessor(&RandomTree::m_failOnPeerDown),
+                            MakeBooleanChecker())
+              .AddTraceSource("ParentLost",
+                              "The node lost its parent and rejoins: (parent, why: silent, "
+                              "connection or leave)",
+                              MakeTraceSourceAccessor(&RandomTree::m_parentLostTrace),
+                              "ns3::RandomTree::ParentLostTracedCallback")
+              .AddTraceSource("Joined", "The node was accepted under a parent",
+                              MakeTraceSourceAccessor(&RandomTree::m_joinedTrace),
+                              "ns3::RandomTree::JoinedTracedCallback");
     return tid;
 }
 
@@ -127,6 +141,11 @@ RandomTree::Start(Ptr<ControlChannel> channel)
                       MakeCallback(&RandomTree::HandleHeartbeatToParent, this));
     channel->Register(ControlChannel::MessageType(m_instance, kLeave),
                       MakeCallback(&RandomTree::HandleLeave, this));
+    if (m_failOnPeerDown)
+    {
+        channel->TraceConnectWithoutContext("PeerDown",
+                                            MakeCallback(&RandomTree::HandlePeerDown, this));
+    }
     SetRoot(m_self == m_bootstrap);
     if (!IsRoot())
     {
@@ -203,8 +222,7 @@ RandomTree::Heartbeat()
         if (m_recovery && now - m_lastHeardParent > m_parentTimeout)
         {
             NS_LOG_INFO(m_self << ": parent " << GetParent() << " silent, rejoining");
-            ClearParent();
-            SendJoin();
+            LoseParent("silent");
         }
         else
         {
@@ -288,6 +306,38 @@ RandomTree::HandleAccept(Ipv4Address from, Ptr<Packet> p)
     m_lastHeardParent = Simulator::Now();
     SetParent(from);
     NS_LOG_INFO(m_self << " joined under " << from);
+    m_joinedTrace(from);
+}
+
+void
+RandomTree::LoseParent(const std::string& why)
+{
+    const Ipv4Address parent = GetParent();
+    ClearParent();
+    m_parentLostTrace(parent, why);
+    SendJoin();
+}
+
+void
+RandomTree::HandlePeerDown(Ipv4Address peer)
+{
+    if (!m_running || !m_recovery)
+    {
+        return;
+    }
+    // A reset of our own (a join retry's fresh connection to the bootstrap node) is reported
+    // too: a joining node has no parent to lose.
+    if (HasParent() && GetParent() == peer && !m_joining)
+    {
+        NS_LOG_INFO(m_self << ": connection to parent " << peer << " failed, rejoining");
+        LoseParent("connection");
+    }
+    if (IsChild(peer))
+    {
+        NS_LOG_INFO(m_self << ": connection to child " << peer << " failed, dropped");
+        RemoveChild(peer);
+        m_lastHeardChild.erase(peer);
+    }
 }
 
 void
@@ -326,10 +376,14 @@ RandomTree::HandleLeave(Ipv4Address from, Ptr<Packet> p)
     }
     if (HasParent() && GetParent() == from && m_running)
     {
-        ClearParent();
         if (m_recovery)
         {
-            SendJoin();
+            LoseParent("leave");
+        }
+        else
+        {
+            ClearParent();
+            m_parentLostTrace(from, "leave");
         }
     }
 }

@@ -8,8 +8,10 @@
 #include "ns3/nstime.h"
 #include "ns3/overlay-tree.h"
 #include "ns3/random-variable-stream.h"
+#include "ns3/traced-callback.h"
 
 #include <map>
+#include <string>
 
 namespace ns3
 {
@@ -43,7 +45,12 @@ class TreeHeader : public CheckedHeader
  * random child, so the tree grows randomly downwards. Parents and children exchange
  * heartbeats; a child silent for ChildTimeout is dropped, and a node whose parent is silent
  * for ParentTimeout rejoins through the bootstrap node, bringing its subtree with it. With
- * Recovery off the tree never repairs itself (the 2003 paper's worst case, Section 4.6).
+ * FailOnPeerDown, a connection-oriented channel's report that the connection to the parent
+ * (or a child) failed counts as that node's failure at once, as MACEDON's RandTree relies on
+ * transport errors: then the heartbeat timeouts can be long enough to ride out a congested
+ * uplink (TCP's back-off holds control messages for seconds) without mistaking it for a
+ * failure. With Recovery off the tree never repairs itself (the 2003 paper's worst case,
+ * Section 4.6).
  *
  * Its messages are kinds kJoin..kLeave sent as ControlChannel::MessageType(Instance, kind),
  * so a node can be in several trees over one channel, one RandomTree per tree, each with its
@@ -71,6 +78,12 @@ class RandomTree : public OverlayTree
 
     int64_t AssignStreams(int64_t stream);
 
+    /// (the parent lost, why: "silent" (ParentTimeout), "connection" (the channel reported it
+    /// down) or "leave" (it said so))
+    using ParentLostTracedCallback = void (*)(Ipv4Address parent, const std::string& why);
+    /// (the new parent)
+    using JoinedTracedCallback = void (*)(Ipv4Address parent);
+
   protected:
     void DoDispose() override;
 
@@ -84,6 +97,10 @@ class RandomTree : public OverlayTree
     void HandleHeartbeatToChild(Ipv4Address from, Ptr<Packet> p);
     void HandleHeartbeatToParent(Ipv4Address from, Ptr<Packet> p);
     void HandleLeave(Ipv4Address from, Ptr<Packet> p);
+    /// The control channel lost its connection to \p peer.
+    void HandlePeerDown(Ipv4Address peer);
+    /// The parent is gone (\p why, for the trace): rejoin through the bootstrap node.
+    void LoseParent(const std::string& why);
     /// Sends message \p kind of this tree's instance.
     void Send(Ipv4Address to, uint8_t kind, Ipv4Address joiner = Ipv4Address());
 
@@ -94,6 +111,7 @@ class RandomTree : public OverlayTree
     Time m_parentTimeout;
     Time m_joinTimeout;
     bool m_recovery;
+    bool m_failOnPeerDown;
 
     Ipv4Address m_bootstrap;
     Ipv4Address m_self;
@@ -105,6 +123,8 @@ class RandomTree : public OverlayTree
     bool m_running{false};
     EventId m_joinTimer;
     EventId m_heartbeatTimer;
+    TracedCallback<Ipv4Address, const std::string&> m_parentLostTrace;
+    TracedCallback<Ipv4Address> m_joinedTrace;
 };
 
 } // namespace ns3
