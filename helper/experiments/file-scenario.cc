@@ -585,21 +585,6 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
               "the file (run it without --output)");
     }
 
-    /// What one incarnation did.
-    struct Record
-    {
-        Incarnation life;
-        Ptr<FileDistributionApplication> app; ///< on the rank that runs it
-        bool ran{false};       ///< it was installed (on some rank) before the run stopped
-        bool fileOk{false};    ///< its reassembled file matches the source's digest
-        uint64_t rejected{0};  ///< blocks it rejected
-        double completion{-1}; ///< from its own start
-        uint64_t blocks{0};
-        uint64_t duplicates{0};
-        uint64_t controlBytes{0};
-        std::vector<float> arrivals; ///< new blocks until completion, s from its start
-    };
-
     std::vector<Record> records(lives.size());
     uint32_t completed = 0;
     // The online tree's repairs: parents lost (by cause) and joins accepted, over every node.
@@ -763,233 +748,12 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
             }
         }
     }
-    if (Ranks::IsDistributed())
-    {
-        nlohmann::json mine = nlohmann::json::array();
-        for (uint32_t k = 0; k < records.size(); ++k)
-        {
-            const Record& r = records[k];
-            if (r.ran)
-            {
-                mine.push_back({k, r.completion, r.blocks, r.duplicates, r.controlBytes, r.rejected,
-                                r.fileOk, r.arrivals});
-            }
-        }
-        const std::vector<uint8_t> bytes = nlohmann::json::to_msgpack(mine);
-        const auto parts = Ranks::Gather(std::string(bytes.begin(), bytes.end()));
-        for (uint32_t rank = 1; rank < parts.size(); ++rank)
-        {
-            for (const auto& e : nlohmann::json::from_msgpack(parts[rank]))
-            {
-                Record& r = records.at(e[0].get<uint32_t>());
-                r.life = lives[e[0].get<uint32_t>()];
-                r.ran = true;
-                r.completion = e[1].get<double>();
-                r.blocks = e[2].get<uint64_t>();
-                r.duplicates = e[3].get<uint64_t>();
-                r.controlBytes = e[4].get<uint64_t>();
-                r.rejected = e[5].get<uint64_t>();
-                r.fileOk = e[6].get<bool>();
-                r.arrivals = e[7].get<std::vector<float>>();
-            }
-        }
-    }
-    const bool root = Ranks::Rank() == 0;
+    GatherRecords(records);
     nlohmann::json summary;
-    if (root)
+    if (Ranks::Rank() == 0)
     {
-        // The best a TCP-based system could do (Figure 13): each receiver over its own access
-        // link, with the median RTT to the other participants (it downloads from many).
-        std::vector<double> bestTcp;
-        {
-            TypeId::AttributeInformation info;
-            uint32_t initialCwnd = 10;
-            if (TcpSocket::GetTypeId().LookupAttributeByName("InitialCwnd", &info))
-            {
-                initialCwnd = DynamicCast<const UintegerValue>(info.initialValue)->Get();
-            }
-            for (uint32_t i = 0; i < n; ++i)
-            {
-                if (i == m_source)
-                {
-                    continue;
-                }
-                std::vector<double> rtts;
-                for (uint32_t j = 0; j < n; ++j)
-                {
-                    if (j != i)
-                    {
-                        rtts.push_back(net->GetRttMs(i, j) / 1000);
-                    }
-                }
-                std::nth_element(rtts.begin(), rtts.begin() + rtts.size() / 2, rtts.end());
-                const auto path = net->GetPath(m_source, i);
-                const double access
-                    = net->GetLinkRate(path.back().link, path.back().fromA).GetBitRate();
-                bestTcp.push_back(BestOverTcpSeconds(m_manifest.GetFileSize(), access,
-                                                     rtts[rtts.size() / 2], 1448, initialCwnd));
-            }
-            std::sort(bestTcp.begin(), bestTcp.end());
-        }
-
-        // Results: one CSV row per incarnation (one per node without churn).
-        std::vector<double> times;
-        std::vector<double> initialTimes; ///< incarnations that started at t = 0
-        std::vector<double> laterTimes;   ///< replacements (churn)
-        double longestIncompleteStay = 0;
-        uint64_t blocks = 0;
-        uint64_t duplicates = 0;
-        uint64_t control = 0;
-        uint64_t rejected = 0;
-        bool verified = !m_manifest.IsVirtual();
-        std::ofstream csv(out.Path(name + "-nodes.csv"));
-        csv << "node,source,start_s,completion_s,blocks_received,duplicates,rejected,control_bytes,"
-               "file_sha256_ok,slot,end_s,departs,first_block_s\n";
-        for (uint32_t k = 0; k < records.size(); ++k)
-        {
-            const Record& r = records[k];
-            if (!r.ran)
-            {
-                continue; // scheduled after the run stopped
-            }
-            const uint32_t i = r.life.host;
-            blocks += r.blocks;
-            duplicates += r.duplicates;
-            control += r.controlBytes;
-            rejected += r.rejected;
-            const bool ok = r.fileOk;
-            const double stayed = std::min(r.life.end, simulated) - r.life.start;
-            if (i != m_source && r.completion >= 0)
-            {
-                times.push_back(r.completion);
-                (k < n ? initialTimes : laterTimes).push_back(r.completion);
-                verified = verified && ok;
-            }
-            else if (i != m_source)
-            {
-                longestIncompleteStay = std::max(longestIncompleteStay, stayed);
-            }
-            csv << i << "," << (i == m_source) << "," << r.life.start << "," << r.completion << ","
-                << r.blocks << "," << r.duplicates << "," << r.rejected << "," << r.controlBytes
-                << "," << ok << "," << r.life.slot << "," << std::min(r.life.end, simulated) << ","
-                << r.life.departs << "," << (r.arrivals.empty() ? -1.0 : r.arrivals.front())
-                << "\n";
-        }
-        std::sort(times.begin(), times.end());
-        auto quantile = [](const std::vector<double>& v, double q) {
-            return v.empty()
-                       ? -1.0
-                       : v[std::min<size_t>(v.size() - 1, size_t(std::ceil(q * v.size())) - 1)];
-        };
-        auto average = [](const std::vector<double>& v) {
-            double sum = 0;
-            for (double t : v)
-            {
-                sum += t;
-            }
-            return v.empty() ? -1.0 : sum / v.size();
-        };
-        // Figure 20: the mean interarrival time of a receiver's i-th new block, over the
-        // receivers that completed, and how far the last 20 exceed the overall mean (the
-        // "last-block problem" source encoding would address, against its 4% overhead).
-        std::vector<double> interarrival;
-        {
-            size_t ranks = std::numeric_limits<size_t>::max();
-            uint32_t counted = 0;
-            for (const Record& r : records)
-            {
-                if (r.ran && r.life.host != m_source && r.completion >= 0)
-                {
-                    ranks = std::min(ranks, r.arrivals.size());
-                    ++counted;
-                }
-            }
-            if (counted > 0 && ranks > 0 && ranks != std::numeric_limits<size_t>::max())
-            {
-                interarrival.assign(ranks, 0.0);
-                for (const Record& r : records)
-                {
-                    if (r.ran && r.life.host != m_source && r.completion >= 0)
-                    {
-                        for (size_t i = 0; i < ranks; ++i)
-                        {
-                            interarrival[i]
-                                += (r.arrivals[i] - (i ? r.arrivals[i - 1] : 0.0f)) / counted;
-                        }
-                    }
-                }
-                std::ofstream ia(out.Path(name + "-interarrival.csv"));
-                ia << "block_rank,mean_interarrival_s\n";
-                for (size_t i = 0; i < ranks; ++i)
-                {
-                    ia << i + 1 << "," << interarrival[i] << "\n";
-                }
-            }
-        }
-        const bool churn = lives.size() > n;
-        summary["receivers"] = receivers;
-        summary["source"] = m_source;
-        summary["completed"] = times.size();
-        summary["completion_s"] = times;
-        const double mean = average(times);
-        summary["completion_mean_s"] = mean;
-        summary["completion_median_s"] = quantile(times, 0.5);
-        summary["completion_p90_s"] = quantile(times, 0.9);
-        // Under churn, the slowest download that finished; without, -1 unless all finished.
-        summary["completion_max_s"]
-            = (churn || times.size() == receivers) ? quantile(times, 1.0) : -1.0;
-        summary["optimal_s"] = GetOptimalSeconds();
-        summary["best_tcp_s"] = bestTcp;
-        summary["best_tcp_median_s"] = quantile(bestTcp, 0.5);
-        summary["mean_download_kbps"]
-            = mean > 0 ? m_manifest.GetFileSize() * 8.0 / 1000 / mean : 0.0;
-        summary["duplicate_fraction"] = blocks ? double(duplicates) / blocks : 0.0;
-        summary["control_kbps"] = simulated > 0 ? control * 8.0 / 1000 / n / simulated : 0.0;
-        summary["bytes_verified"] = verified && (churn || times.size() == receivers);
-        summary["blocks_rejected"] = rejected;
-        summary["payload"] = m_manifest.IsVirtual() ? "virtual" : "real";
-        summary["coded"] = coded;
-        summary["bandwidth_changes"] = m_config.bwChanges;
-        summary["faults"] = faults;
-        if (!interarrival.empty())
-        {
-            double tb = 0;
-            for (double x : interarrival)
-            {
-                tb += x;
-            }
-            tb /= interarrival.size();
-            double overage = 0;
-            for (size_t i = interarrival.size() - std::min<size_t>(20, interarrival.size());
-                 i < interarrival.size(); ++i)
-            {
-                overage += interarrival[i] - tb;
-            }
-            summary["interarrival_mean_s"] = tb;
-            summary["last20_overage_s"] = overage;
-            summary["encoding_4pct_s"] = 0.04 * mean;
-        }
-        summary["late_joiners"]
-            = std::count_if(lives.begin(), lives.begin() + n, [](const auto& l) {
-                  return l.start > 0;
-              });
-        if (churn)
-        {
-            nlohmann::json c;
-            c["mean_lifetime_s"] = m_config.churn;
-            c["replacements"] = records.size() - n;
-            c["departures"] = departuresBy(simulated);
-            c["initial_completed"] = initialTimes.size();
-            c["initial_completion_mean_s"] = average(initialTimes);
-            c["replacement_completed"] = laterTimes.size();
-            c["replacement_completion_mean_s"] = average(laterTimes);
-            // Every receiver that stayed longer than this completed.
-            c["longest_incomplete_stay_s"] = longestIncompleteStay;
-            summary["churn"] = c;
-        }
-        // Completion times are each receiver's own: from its start to its last needed block.
-        summary["file_sha256"] = BlockManifest::ToHex(m_manifest.GetFileDigest());
-    } // root
+        summary = Summarise(name, net, records, coded, simulated, faults, out);
+    }
     summary["simulated_s"] = simulated;
     const double wall = Ranks::Max(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count());
@@ -1018,6 +782,248 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     }
     out.Systems()[name] = summary;
     Simulator::Destroy();
+    return summary;
+}
+
+void
+FileDistributionScenario::GatherRecords(std::vector<Record>& records) const
+{
+    if (!Ranks::IsDistributed())
+    {
+        return;
+    }
+    nlohmann::json mine = nlohmann::json::array();
+    for (uint32_t k = 0; k < records.size(); ++k)
+    {
+        const Record& r = records[k];
+        if (r.ran)
+        {
+            mine.push_back({k, r.completion, r.blocks, r.duplicates, r.controlBytes, r.rejected,
+                            r.fileOk, r.arrivals});
+        }
+    }
+    const std::vector<uint8_t> bytes = nlohmann::json::to_msgpack(mine);
+    const auto parts = Ranks::Gather(std::string(bytes.begin(), bytes.end()));
+    for (uint32_t rank = 1; rank < parts.size(); ++rank)
+    {
+        for (const auto& e : nlohmann::json::from_msgpack(parts[rank]))
+        {
+            Record& r = records.at(e[0].get<uint32_t>());
+            r.life = m_lives.at(e[0].get<uint32_t>());
+            r.ran = true;
+            r.completion = e[1].get<double>();
+            r.blocks = e[2].get<uint64_t>();
+            r.duplicates = e[3].get<uint64_t>();
+            r.controlBytes = e[4].get<uint64_t>();
+            r.rejected = e[5].get<uint64_t>();
+            r.fileOk = e[6].get<bool>();
+            r.arrivals = e[7].get<std::vector<float>>();
+        }
+    }
+}
+
+nlohmann::json
+FileDistributionScenario::Summarise(const std::string& name, Ptr<SimulatedNetwork> net,
+                                    const std::vector<Record>& records, bool coded,
+                                    double simulated, const nlohmann::json& faults,
+                                    ExperimentOutput& out) const
+{
+    const uint32_t n = m_config.nodes;
+    const std::vector<Incarnation>& lives = m_lives;
+    const uint32_t receivers = n - 1;
+    auto departuresBy = [&lives](double t) {
+        return uint32_t(std::count_if(lives.begin(), lives.end(), [t](const Incarnation& l) {
+            return l.departs && l.end <= t;
+        }));
+    };
+    nlohmann::json summary;
+    // The best a TCP-based system could do (Figure 13): each receiver over its own access
+    // link, with the median RTT to the other participants (it downloads from many).
+    std::vector<double> bestTcp;
+    {
+        TypeId::AttributeInformation info;
+        uint32_t initialCwnd = 10;
+        if (TcpSocket::GetTypeId().LookupAttributeByName("InitialCwnd", &info))
+        {
+            initialCwnd = DynamicCast<const UintegerValue>(info.initialValue)->Get();
+        }
+        for (uint32_t i = 0; i < n; ++i)
+        {
+            if (i == m_source)
+            {
+                continue;
+            }
+            std::vector<double> rtts;
+            for (uint32_t j = 0; j < n; ++j)
+            {
+                if (j != i)
+                {
+                    rtts.push_back(net->GetRttMs(i, j) / 1000);
+                }
+            }
+            std::nth_element(rtts.begin(), rtts.begin() + rtts.size() / 2, rtts.end());
+            const auto path = net->GetPath(m_source, i);
+            const double access
+                = net->GetLinkRate(path.back().link, path.back().fromA).GetBitRate();
+            bestTcp.push_back(BestOverTcpSeconds(m_manifest.GetFileSize(), access,
+                                                 rtts[rtts.size() / 2], 1448, initialCwnd));
+        }
+        std::sort(bestTcp.begin(), bestTcp.end());
+    }
+
+    // Results: one CSV row per incarnation (one per node without churn).
+    std::vector<double> times;
+    std::vector<double> initialTimes; ///< incarnations that started at t = 0
+    std::vector<double> laterTimes;   ///< replacements (churn)
+    double longestIncompleteStay = 0;
+    uint64_t blocks = 0;
+    uint64_t duplicates = 0;
+    uint64_t control = 0;
+    uint64_t rejected = 0;
+    bool verified = !m_manifest.IsVirtual();
+    std::ofstream csv(out.Path(name + "-nodes.csv"));
+    csv << "node,source,start_s,completion_s,blocks_received,duplicates,rejected,control_bytes,"
+           "file_sha256_ok,slot,end_s,departs,first_block_s\n";
+    for (uint32_t k = 0; k < records.size(); ++k)
+    {
+        const Record& r = records[k];
+        if (!r.ran)
+        {
+            continue; // scheduled after the run stopped
+        }
+        const uint32_t i = r.life.host;
+        blocks += r.blocks;
+        duplicates += r.duplicates;
+        control += r.controlBytes;
+        rejected += r.rejected;
+        const bool ok = r.fileOk;
+        const double stayed = std::min(r.life.end, simulated) - r.life.start;
+        if (i != m_source && r.completion >= 0)
+        {
+            times.push_back(r.completion);
+            (k < n ? initialTimes : laterTimes).push_back(r.completion);
+            verified = verified && ok;
+        }
+        else if (i != m_source)
+        {
+            longestIncompleteStay = std::max(longestIncompleteStay, stayed);
+        }
+        csv << i << "," << (i == m_source) << "," << r.life.start << "," << r.completion << ","
+            << r.blocks << "," << r.duplicates << "," << r.rejected << "," << r.controlBytes << ","
+            << ok << "," << r.life.slot << "," << std::min(r.life.end, simulated) << ","
+            << r.life.departs << "," << (r.arrivals.empty() ? -1.0 : r.arrivals.front()) << "\n";
+    }
+    std::sort(times.begin(), times.end());
+    auto quantile = [](const std::vector<double>& v, double q) {
+        return v.empty() ? -1.0
+                         : v[std::min<size_t>(v.size() - 1, size_t(std::ceil(q * v.size())) - 1)];
+    };
+    auto average = [](const std::vector<double>& v) {
+        double sum = 0;
+        for (double t : v)
+        {
+            sum += t;
+        }
+        return v.empty() ? -1.0 : sum / v.size();
+    };
+    // Figure 20: the mean interarrival time of a receiver's i-th new block, over the
+    // receivers that completed, and how far the last 20 exceed the overall mean (the
+    // "last-block problem" source encoding would address, against its 4% overhead).
+    std::vector<double> interarrival;
+    {
+        size_t ranks = std::numeric_limits<size_t>::max();
+        uint32_t counted = 0;
+        for (const Record& r : records)
+        {
+            if (r.ran && r.life.host != m_source && r.completion >= 0)
+            {
+                ranks = std::min(ranks, r.arrivals.size());
+                ++counted;
+            }
+        }
+        if (counted > 0 && ranks > 0 && ranks != std::numeric_limits<size_t>::max())
+        {
+            interarrival.assign(ranks, 0.0);
+            for (const Record& r : records)
+            {
+                if (r.ran && r.life.host != m_source && r.completion >= 0)
+                {
+                    for (size_t i = 0; i < ranks; ++i)
+                    {
+                        interarrival[i]
+                            += (r.arrivals[i] - (i ? r.arrivals[i - 1] : 0.0f)) / counted;
+                    }
+                }
+            }
+            std::ofstream ia(out.Path(name + "-interarrival.csv"));
+            ia << "block_rank,mean_interarrival_s\n";
+            for (size_t i = 0; i < ranks; ++i)
+            {
+                ia << i + 1 << "," << interarrival[i] << "\n";
+            }
+        }
+    }
+    const bool churn = lives.size() > n;
+    summary["receivers"] = receivers;
+    summary["source"] = m_source;
+    summary["completed"] = times.size();
+    summary["completion_s"] = times;
+    const double mean = average(times);
+    summary["completion_mean_s"] = mean;
+    summary["completion_median_s"] = quantile(times, 0.5);
+    summary["completion_p90_s"] = quantile(times, 0.9);
+    // Under churn, the slowest download that finished; without, -1 unless all finished.
+    summary["completion_max_s"]
+        = (churn || times.size() == receivers) ? quantile(times, 1.0) : -1.0;
+    summary["optimal_s"] = GetOptimalSeconds();
+    summary["best_tcp_s"] = bestTcp;
+    summary["best_tcp_median_s"] = quantile(bestTcp, 0.5);
+    summary["mean_download_kbps"] = mean > 0 ? m_manifest.GetFileSize() * 8.0 / 1000 / mean : 0.0;
+    summary["duplicate_fraction"] = blocks ? double(duplicates) / blocks : 0.0;
+    summary["control_kbps"] = simulated > 0 ? control * 8.0 / 1000 / n / simulated : 0.0;
+    summary["bytes_verified"] = verified && (churn || times.size() == receivers);
+    summary["blocks_rejected"] = rejected;
+    summary["payload"] = m_manifest.IsVirtual() ? "virtual" : "real";
+    summary["coded"] = coded;
+    summary["bandwidth_changes"] = m_config.bwChanges;
+    summary["faults"] = faults;
+    if (!interarrival.empty())
+    {
+        double tb = 0;
+        for (double x : interarrival)
+        {
+            tb += x;
+        }
+        tb /= interarrival.size();
+        double overage = 0;
+        for (size_t i = interarrival.size() - std::min<size_t>(20, interarrival.size());
+             i < interarrival.size(); ++i)
+        {
+            overage += interarrival[i] - tb;
+        }
+        summary["interarrival_mean_s"] = tb;
+        summary["last20_overage_s"] = overage;
+        summary["encoding_4pct_s"] = 0.04 * mean;
+    }
+    summary["late_joiners"] = std::count_if(lives.begin(), lives.begin() + n, [](const auto& l) {
+        return l.start > 0;
+    });
+    if (churn)
+    {
+        nlohmann::json c;
+        c["mean_lifetime_s"] = m_config.churn;
+        c["replacements"] = records.size() - n;
+        c["departures"] = departuresBy(simulated);
+        c["initial_completed"] = initialTimes.size();
+        c["initial_completion_mean_s"] = average(initialTimes);
+        c["replacement_completed"] = laterTimes.size();
+        c["replacement_completion_mean_s"] = average(laterTimes);
+        // Every receiver that stayed longer than this completed.
+        c["longest_incomplete_stay_s"] = longestIncompleteStay;
+        summary["churn"] = c;
+    }
+    // Completion times are each receiver's own: from its start to its last needed block.
+    summary["file_sha256"] = BlockManifest::ToHex(m_manifest.GetFileDigest());
     return summary;
 }
 

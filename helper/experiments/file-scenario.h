@@ -20,6 +20,8 @@ namespace ns3
 {
 
 class CommandLine;
+class FileDistributionApplication;
+class SimulatedNetwork;
 
 /**
  * \ingroup bullet
@@ -151,6 +153,32 @@ class FileDistributionScenario
     std::vector<uint32_t> GetPartitioned() const;
 
   private:
+    /// What one incarnation did (on the rank that ran it; GatherRecords brings all to rank 0).
+    struct Record
+    {
+        Incarnation life;
+        Ptr<FileDistributionApplication> app; ///< on the rank that runs it
+        bool ran{false};       ///< it was installed (on some rank) before the run stopped
+        bool fileOk{false};    ///< its reassembled file matches the source's digest
+        uint64_t rejected{0};  ///< blocks it rejected
+        double completion{-1}; ///< from its own start
+        uint64_t blocks{0};
+        uint64_t duplicates{0};
+        uint64_t controlBytes{0};
+        std::vector<float> arrivals; ///< new blocks until completion, s from its start
+    };
+
+    /// Distributed runs: every rank's installed records into rank 0's \p records (a
+    /// collective); nothing when sequential.
+    void GatherRecords(std::vector<Record>& records) const;
+    /**
+     * Rank 0, after a run: writes DIR/<name>-nodes.csv (and -interarrival.csv) from every
+     * incarnation's record and returns the system's results (completion times and their
+     * quantiles, the best over TCP, duplicates, control, verification, churn).
+     */
+    nlohmann::json Summarise(const std::string& name, Ptr<SimulatedNetwork> net,
+                             const std::vector<Record>& records, bool coded, double simulated,
+                             const nlohmann::json& faults, ExperimentOutput& out) const;
     /// Draws the incarnations (needs m_source).
     std::vector<Incarnation> DrawIncarnations() const;
     /**
