@@ -475,10 +475,13 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
                 }
                 sockets = Ranks::Sum(sockets);
                 maxSockets = Ranks::Max(maxSockets);
+                // Every rank takes part in every collective, whether or not it runs a
+                // SplitStream node (a rank may have no clients at all).
                 std::optional<uint32_t> missing = metrics.GetForestMissing();
-                if (missing)
+                const uint64_t lacking = Ranks::Sum(uint64_t(missing.value_or(0)));
+                if (Ranks::Max(missing ? 1.0 : 0.0) > 0)
                 {
-                    missing = uint32_t(Ranks::Sum(uint64_t(*missing)));
+                    missing = uint32_t(lacking);
                 }
                 wall = Ranks::Max(wall);
                 if (!root)
