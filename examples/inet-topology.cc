@@ -222,10 +222,10 @@ main(int argc, char* argv[])
     uint32_t probes = 20;
     std::string outdir;
     uint32_t ranks = 0;
-    std::string partition = "metis,bfs";
-    double minLookahead = 1;
-    uint32_t clientWeight = PartitionParams().clientWeight;
-    std::string sync = "granted";
+    // --sync, --split, --minLookahead, --clientWeight; here --split may list several methods
+    // to report (the first one splits a distributed run).
+    DistributedOptions distributed;
+    distributed.split = "metis,bfs";
     uint32_t flows = 0;
     double flowRate = 200;
     double flowSeconds = 10;
@@ -253,22 +253,11 @@ main(int argc, char* argv[])
     cmd.AddValue("probes", "client pairs whose RTT is also measured by simulated packets", probes);
     cmd.AddValue("outdir", "result directory (default results/inet-topology)", outdir);
     cmd.AddValue("ranks",
-                 "also split the network over this many MPI ranks and report the "
-                 "partitions (0: no)",
+                 "also split the network over this many MPI ranks with each --split method "
+                 "(comma-separated here; the first one splits a run under mpirun) and report "
+                 "the partitions (0: no)",
                  ranks);
-    cmd.AddValue("split",
-                 "how to split the network over ranks, methods to report "
-                 "(comma-separated; the first one splits a run): metis, bfs",
-                 partition);
-    cmd.AddValue("minLookahead", "links shorter than this (ms) are never cut", minLookahead);
-    cmd.AddValue("clientWeight",
-                 "a client's weight against a router's, on top of one per link "
-                 "end",
-                 clientWeight);
-    cmd.AddValue("sync",
-                 "under mpirun: the distributed simulator's synchronisation, granted "
-                 "(time windows) or nullmessage",
-                 sync);
+    distributed.AddTo(cmd);
     cmd.AddValue("flows",
                  "constant-rate UDP flows between random clients, a forwarding load "
                  "to time (0: none)",
@@ -281,8 +270,10 @@ main(int argc, char* argv[])
     {
         // Under mpirun (several ranks) the network is split over the ranks with the first
         // partition method; the probes check that what crosses ranks arrives.
-        Ranks::Enable(&argc, &argv, sync);
-        const bool distributed = Ranks::IsDistributed();
+        Ranks::Enable(&argc, &argv, distributed.sync);
+        const std::string methods = distributed.split;
+        distributed.split = methods.substr(0, methods.find(','));
+        const bool isDistributed = Ranks::IsDistributed();
         if (Ranks::Rank() != 0)
         {
             std::cout.setstate(std::ios::failbit); // rank 0 alone prints and writes
@@ -349,15 +340,10 @@ main(int argc, char* argv[])
             a.seed = seed;
             auto t1 = std::chrono::steady_clock::now();
             TopologySpec spec = AnnotateInet(topo, a);
-            PartitionParams partitionParams;
-            partitionParams.method = partition.substr(0, partition.find(','));
-            partitionParams.minLookaheadMs = minLookahead;
-            partitionParams.clientWeight = clientWeight;
-            partitionParams.seed = seed;
             if (ranks > 0)
             {
-                partitionParams.ranks = ranks;
-                ReportPartitions(spec, partitionParams, partition, out.Root()["partitions"]);
+                ReportPartitions(spec, distributed.Params(ranks, seed), methods,
+                                 out.Root()["partitions"]);
             }
             if (!build)
             {
@@ -367,18 +353,13 @@ main(int argc, char* argv[])
                       << spec.links.size() << " links, routing " << routing << ") ..." << std::endl;
             TopologyHelper helper;
             helper.SetRouting(routing);
-            if (distributed)
+            if (isDistributed)
             {
-                partitionParams.ranks = Ranks::Size();
-                TopologyPartition part = PartitionTopology(spec, partitionParams);
-                helper.SetRanks(part.rankOf);
-                std::cout << "  distributed         " << Ranks::Size() << " ranks (" << sync
-                          << "), " << partitionParams.method << " partition: " << part.cutLinks
-                          << " links cut, lookahead " << part.lookaheadMs << " ms\n";
-                report["mpi_ranks"] = Ranks::Size();
-                report["mpi_sync"] = sync;
-                report["mpi_cut_links"] = part.cutLinks;
-                report["mpi_lookahead_ms"] = part.lookaheadMs;
+                helper.SetRanks(distributed.Split(spec, seed, report));
+                std::cout << "  distributed         " << Ranks::Size() << " ranks ("
+                          << distributed.sync << "), " << distributed.split
+                          << " partition: " << report["mpi_cut_links"] << " links cut, lookahead "
+                          << report["mpi_lookahead_ms"] << " ms\n";
             }
             Ptr<SimulatedNetwork> net = helper.Build(spec);
             double buildSeconds = SecondsSince(t1);
@@ -474,7 +455,7 @@ main(int argc, char* argv[])
                       << " events (" << events / std::max(runSeconds, 1e-9) << " per s)\n";
             report["run_seconds"] = runSeconds;
             report["run_events"] = events;
-            if (distributed)
+            if (isDistributed)
             {
                 // Every packet one rank put on a link to another must have arrived there.
                 const auto across = net->GetRemotePackets();

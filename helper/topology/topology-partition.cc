@@ -337,6 +337,18 @@ DistributedOptions::Validate() const
     }
 }
 
+PartitionParams
+DistributedOptions::Params(uint32_t ranks, uint64_t seed) const
+{
+    PartitionParams params;
+    params.ranks = ranks;
+    params.method = split;
+    params.minLookaheadMs = minLookaheadMs;
+    params.clientWeight = clientWeight;
+    params.seed = seed;
+    return params;
+}
+
 std::vector<uint32_t>
 DistributedOptions::Split(const TopologySpec& spec, uint64_t seed, nlohmann::json& report) const
 {
@@ -345,13 +357,7 @@ DistributedOptions::Split(const TopologySpec& spec, uint64_t seed, nlohmann::jso
         return {};
     }
     Validate();
-    PartitionParams params;
-    params.ranks = Ranks::Size();
-    params.method = split;
-    params.minLookaheadMs = minLookaheadMs;
-    params.clientWeight = clientWeight;
-    params.seed = seed;
-    TopologyPartition part = PartitionTopology(spec, params);
+    TopologyPartition part = PartitionTopology(spec, Params(Ranks::Size(), seed));
     report["mpi_ranks"] = Ranks::Size();
     report["mpi_sync"] = sync;
     report["mpi_split"] = split;

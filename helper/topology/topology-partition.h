@@ -102,6 +102,8 @@ struct DistributedOptions
     void AddTo(CommandLine& cmd);
     /// \throws std::invalid_argument on an unknown algorithm or method, or a negative floor
     void Validate() const;
+    /// The partition parameters for \p ranks ranks (method `split`).
+    PartitionParams Params(uint32_t ranks, uint64_t seed) const;
     /**
      * \brief On several ranks (Ranks::IsDistributed), splits \p spec over them.
      * \param report filled with mpi_ranks, mpi_sync, mpi_split, mpi_cut_links,
