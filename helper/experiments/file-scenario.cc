@@ -4,6 +4,7 @@
 #include "file-scenario.h"
 
 #include "ns3/bandwidth-change.h"
+#include "ns3/boolean.h"
 #include "ns3/command-line.h"
 #include "ns3/fault-schedule.h"
 #include "ns3/file-distribution-application.h"
@@ -57,6 +58,10 @@ FileDistributionScenario::Config::AddTo(CommandLine& cmd)
                  "TCP send/receive buffer of the TCP block transport, bytes (0: 128 KiB); a "
                  "long fat pipe needs more (Figure 18)",
                  tcpBuffer);
+    cmd.AddValue("treeTimeout",
+                 "s: heartbeat timeouts of the online tree (Bullet', Bullet) for parents and "
+                 "children; 0: the system's own (15 s)",
+                 treeTimeout);
     cmd.AddValue("size", "bytes of the generated file (ignored with --file)", size);
     cmd.AddValue("file", "distribute this file instead of a generated one", file);
     cmd.AddValue("blockSize", "bytes per block (the paper: 16 kB)", blockSize);
@@ -132,6 +137,11 @@ FileDistributionScenario::Config::Validate() const
     if (topology != "mesh2008" && topology != "inet")
     {
         throw std::invalid_argument("unknown --topology '" + topology + "' (mesh2008|inet)");
+    }
+    if (!(treeTimeout >= 0) || (treeTimeout > 0 && treeTimeout < 0.01))
+    {
+        throw std::invalid_argument("--treeTimeout must be 0 (the system's own) or at least "
+                                    "0.01 s");
     }
     if (nodes < 2)
     {
@@ -521,6 +531,11 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     {
         system.configure(helper);
     }
+    if (m_config.treeTimeout > 0 && system.tree == "online")
+    {
+        helper.SetTreeAttribute("ParentTimeout", TimeValue(Seconds(m_config.treeTimeout)));
+        helper.SetTreeAttribute("ChildTimeout", TimeValue(Seconds(m_config.treeTimeout)));
+    }
     if (m_config.tcpBuffer > 0)
     {
         // A protocol with sockets of its own (BitTorrent) has the attribute itself; the
@@ -590,6 +605,8 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
     // The online tree's repairs: parents lost (by cause) and joins accepted, over every node.
     std::map<std::string, uint64_t> parentLosses{{"silent", 0}, {"connection", 0}, {"leave", 0}};
     uint64_t treeJoins = 0;
+    double treeTimeout = 0; // s, the trees' ParentTimeout (the same on every node)
+    bool treeFailOnPeerDown = false;
     const Time end = Seconds(m_config.maxTime);
     // Gives incarnation k its application: its bytes or manifest, its traces, its lifetime
     // (relative to now, when the application is added).
@@ -634,6 +651,12 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
                                               }));
         if (auto tree = DynamicCast<RandomTree>(r.app->GetTree()))
         {
+            TimeValue timeout;
+            tree->GetAttribute("ParentTimeout", timeout);
+            treeTimeout = timeout.Get().GetSeconds();
+            BooleanValue failFast;
+            tree->GetAttribute("FailOnPeerDown", failFast);
+            treeFailOnPeerDown = failFast.Get();
             tree->TraceConnectWithoutContext(
                 "ParentLost", Callback<void, Ipv4Address, const std::string&>(
                                   [&parentLosses](Ipv4Address, const std::string& why) {
@@ -768,6 +791,8 @@ FileDistributionScenario::RunSystem(const SystemSpec& system, ExperimentOutput& 
         }
         summary["tree_parent_losses"] = losses;
         summary["tree_joins"] = Ranks::Sum(treeJoins);
+        summary["tree_timeout_s"] = Ranks::Max(treeTimeout);
+        summary["tree_fail_on_peer_down"] = Ranks::Max(treeFailOnPeerDown ? 1.0 : 0.0) > 0;
     }
     summary["link_packets"] = linkPackets;
     summary["wall_us_per_link_packet"] = linkPackets > 0 ? wall * 1e6 / linkPackets : 0.0;

@@ -57,7 +57,10 @@ class FileDistributionScenario
         double coreDelayMinMs{5};      ///< mesh2008: core delay drawn from [min, max]
         double coreDelayMaxMs{200};
         uint32_t tcpBuffer{0}; ///< TCP socket buffers of TCP-based systems, bytes (0: default)
-        uint32_t queue{10};    ///< packets each link direction's drop-tail queue holds
+        /// s: the online tree's parent and child heartbeat timeouts (0: the system's own, 15 s
+        /// for Bullet' and Bullet)
+        double treeTimeout{0};
+        uint32_t queue{10};              ///< packets each link direction's drop-tail queue holds
         uint64_t size{20 * 1000 * 1000}; ///< bytes of a generated file
         std::string file;                ///< a real file to distribute instead
         uint32_t blockSize{16384};
