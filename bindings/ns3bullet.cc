@@ -469,6 +469,7 @@ AddFileOptions(OptionTable<Host>& t, Get config)
     t.template Add<double>("coreDelayMin", field(&C::coreDelayMinMs));
     t.template Add<double>("coreDelayMax", field(&C::coreDelayMaxMs));
     t.template Add<uint32_t>("tcpBuffer", field(&C::tcpBuffer));
+    t.template Add<double>("treeTimeout", field(&C::treeTimeout));
     t.template Add<uint32_t>("queue", field(&C::queue));
     t.template Add<uint64_t>("size", field(&C::size));
     t.template Add<std::string>("file", field(&C::file));
