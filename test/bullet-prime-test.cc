@@ -7,9 +7,11 @@
 #include "ns3/bullet-prime-application.h"
 #include "ns3/bullet-prime-headers.h"
 #include "ns3/data-transport.h"
+#include "ns3/experiment-output.h"
 #include "ns3/file-scenario.h"
 #include "ns3/overlay-helper.h"
 #include "ns3/simulator.h"
+#include "ns3/system-registry.h"
 #include "ns3/uinteger.h"
 
 #include <gtest/gtest.h>
@@ -366,6 +368,43 @@ TEST(FileScenario, ChurnReplacesEachLeaverAtOnceOnAFreshHost)
     EXPECT_THROW(c.Validate(), std::invalid_argument);
     c.tcpBuffer = 16384 + 64;
     EXPECT_NO_THROW(c.Validate());
+}
+
+TEST(FileScenario, TheFileSystemsTreeWaits15sAndTakesAFailedConnectionAsAFailure)
+{
+    // Bullet' and Bullet for files run their online tree with 15 s heartbeat timeouts and
+    // FailOnPeerDown (the registry's choice, doc/bullet-prime.md); --treeTimeout overrides the
+    // timeouts; a tree-less system reports none of it.
+    FileDistributionScenario::Config c;
+    c.nodes = 4;
+    c.size = 100 * 1000;
+    c.maxTime = 60;
+    c.quiet = true;
+    const std::string dir = "/tmp/bullet-prime-tree-timeouts-test";
+    ExperimentOutput out("bullet-prime-tree-timeouts-test", 0, nullptr, dir + "/results");
+    const auto& registry = SystemRegistry::Get();
+    for (const char* name : {"bullet-prime", "bullet"})
+    {
+        nlohmann::json s = FileDistributionScenario(c).RunSystem(
+            registry.Find(name, SystemSpec::FILE_DISTRIBUTION), out);
+        EXPECT_EQ(s["completed"].get<uint32_t>(), 3u) << name;
+        EXPECT_DOUBLE_EQ(s["tree_timeout_s"].get<double>(), 15.0) << name;
+        EXPECT_TRUE(s["tree_fail_on_peer_down"].get<bool>()) << name;
+    }
+    c.treeTimeout = 5;
+    nlohmann::json s = FileDistributionScenario(c).RunSystem(
+        registry.Find("bullet-prime", SystemSpec::FILE_DISTRIBUTION), out);
+    EXPECT_DOUBLE_EQ(s["tree_timeout_s"].get<double>(), 5.0);
+    EXPECT_TRUE(s["tree_fail_on_peer_down"].get<bool>());
+    s = FileDistributionScenario(c).RunSystem(
+        registry.Find("bittorrent", SystemSpec::FILE_DISTRIBUTION), out);
+    EXPECT_FALSE(s.contains("tree_timeout_s"));
+    for (double bad : {-1.0, 0.001})
+    {
+        c.treeTimeout = bad;
+        EXPECT_THROW(c.Validate(), std::invalid_argument) << bad;
+    }
+    std::filesystem::remove_all(dir);
 }
 
 TEST(BulletPrime, UnderChurnEveryReceiverThatStaysLongEnoughCompletes)
