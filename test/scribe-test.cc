@@ -7,12 +7,14 @@
 
 #include "star-network.h"
 
+#include "ns3/nstime.h"
 #include "ns3/scribe.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <set>
@@ -380,4 +382,175 @@ TEST(Scribe, AnycastFromANodeStillJoiningReachesTheTree)
     EXPECT_TRUE(r[0].second == s.net->GetClientAddress(4)
                 || r[0].second == s.net->GetClientAddress(11));
     EXPECT_TRUE(s.scribe[late]->GetParent(group).has_value()) << "and the late node joined";
+}
+
+namespace
+{
+/// The subscribers of \p group on \p s after the tree formed: (child, its parent's index),
+/// children of non-root parents first.
+std::vector<std::pair<uint32_t, uint32_t>>
+ParentLinks(ScribeNet& s, const PastryId& group)
+{
+    std::map<Ipv4Address, uint32_t> index;
+    for (uint32_t i = 0; i < s.pastry.size(); ++i)
+    {
+        index[s.pastry[i]->GetHandle().address] = i;
+    }
+    std::vector<std::pair<uint32_t, uint32_t>> links;
+    for (uint32_t i = 0; i < s.pastry.size(); ++i)
+    {
+        if (auto p = s.scribe[i]->GetParent(group))
+        {
+            links.emplace_back(i, index.at(p->address));
+        }
+    }
+    return links;
+}
+} // namespace
+
+TEST(Scribe, DataFromTheParentCountsAsItsHeartbeat)
+{
+    // A parent whose explicit heartbeats stop (here: its timer set to 1000 s) is repaired
+    // around by its children after HeartbeatMisses intervals, unless data from it keeps
+    // arriving: the Scribe paper's implicit heartbeat (NoteParentData, which SplitStream calls
+    // for every stripe packet from the stripe's parent).
+    const uint32_t n = 10;
+    ScribeNet s(n);
+    const PastryId group = PastryId::FromName("implicit");
+    for (uint32_t i = 1; i < n; ++i)
+    {
+        Simulator::Schedule(Seconds(5 + 0.05 * i), [&s, i, group]() {
+            s.scribe[i]->Subscribe(group);
+        });
+    }
+    std::map<uint32_t, uint32_t> repairs;
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        s.scribe[i]->TraceConnectWithoutContext("Repair",
+                                                Callback<void, const PastryId&, Ipv4Address>(
+                                                    [&repairs, i](const PastryId&, Ipv4Address) {
+                                                        ++repairs[i];
+                                                    }));
+    }
+    uint32_t parent = n;
+    std::vector<uint32_t> fed;  // children the test feeds "data" from the parent
+    std::vector<uint32_t> left; // children that hear nothing from it
+    Simulator::Schedule(Seconds(20), [&]() {
+        std::map<uint32_t, std::vector<uint32_t>> children;
+        for (const auto& [c, p] : ParentLinks(s, group))
+        {
+            children[p].push_back(c);
+        }
+        for (const auto& [p, cs] : children)
+        {
+            if (cs.size() >= 2 && (parent == n || cs.size() > children[parent].size()))
+            {
+                parent = p;
+            }
+        }
+        ASSERT_LT(parent, n) << "a node with two children";
+        const auto& cs = children[parent];
+        fed.assign(cs.begin(), cs.begin() + cs.size() / 2);
+        left.assign(cs.begin() + cs.size() / 2, cs.end());
+        s.scribe[parent]->SetAttribute("HeartbeatInterval", TimeValue(Seconds(1000)));
+        const Ipv4Address from = s.pastry[parent]->GetHandle().address;
+        for (uint32_t c : fed)
+        {
+            EXPECT_TRUE(s.scribe[c]->NoteParentData(group, from));
+            EXPECT_FALSE(s.scribe[c]->NoteParentData(group, s.pastry[c]->GetHandle().address))
+                << "data from a node that is not the parent is no heartbeat";
+            EXPECT_FALSE(s.scribe[c]->NoteParentData(PastryId::FromName("other"), from));
+        }
+    });
+    for (double t = 21; t < 45; t += 1)
+    {
+        Simulator::Schedule(Seconds(t), [&]() {
+            const Ipv4Address from = s.pastry[parent]->GetHandle().address;
+            for (uint32_t c : fed)
+            {
+                s.scribe[c]->NoteParentData(group, from);
+            }
+        });
+    }
+    Simulator::Stop(Seconds(45));
+    Simulator::Run();
+    ASSERT_FALSE(fed.empty());
+    for (uint32_t c : fed)
+    {
+        EXPECT_EQ(repairs[c], 0u) << "node " << c << " hears data from its parent";
+        auto p = s.scribe[c]->GetParent(group);
+        EXPECT_TRUE(p && p->address == s.pastry[parent]->GetHandle().address);
+    }
+    for (uint32_t c : left)
+    {
+        EXPECT_GE(repairs[c], 1u) << "node " << c << " hears nothing from its parent";
+    }
+}
+
+TEST(Scribe, AParentThatDropsASilentChildTellsIt)
+{
+    // A child whose renewals do not arrive (here: it never renews) is dropped after
+    // DropChildTicks intervals; the parent tells it, with its siblings, so it finds a parent
+    // at once instead of after missing HeartbeatMisses heartbeats (a Repair).
+    const uint32_t n = 10;
+    ScribeNet s(n);
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        s.scribe[i]->SetAttribute("RenewTicks", UintegerValue(1));
+        s.scribe[i]->SetAttribute("DropChildTicks", UintegerValue(3));
+    }
+    const PastryId group = PastryId::FromName("renewals");
+    for (uint32_t i = 1; i < n; ++i)
+    {
+        Simulator::Schedule(Seconds(5 + 0.05 * i), [&s, i, group]() {
+            s.scribe[i]->Subscribe(group);
+        });
+    }
+    uint32_t child = n;
+    uint32_t orphaned = 0;
+    uint32_t repairs = 0;
+    uint32_t disagreements = 0;
+    Simulator::Schedule(Seconds(15), [&]() {
+        auto links = ParentLinks(s, group);
+        ASSERT_FALSE(links.empty());
+        child = links.front().first;
+        s.scribe[child]->SetAttribute("RenewTicks", UintegerValue(1000));
+        s.scribe[child]->TraceConnectWithoutContext(
+            "ParentChanged", Callback<void, const PastryId&, Ipv4Address>(
+                                 [&orphaned](const PastryId&, Ipv4Address p) {
+                                     orphaned += p == Ipv4Address();
+                                 }));
+        s.scribe[child]->TraceConnectWithoutContext(
+            "Repair",
+            Callback<void, const PastryId&, Ipv4Address>([&repairs](const PastryId&, Ipv4Address) {
+                ++repairs;
+            }));
+    });
+    for (double t = 16; t < 75; t += 0.5)
+    {
+        Simulator::Schedule(Seconds(t), [&]() {
+            // The child believes in a parent that no longer has it.
+            auto p = s.scribe[child]->GetParent(group);
+            if (!p)
+            {
+                return;
+            }
+            for (uint32_t i = 0; i < n; ++i)
+            {
+                if (s.pastry[i]->GetHandle().address == p->address)
+                {
+                    const auto cs = s.scribe[i]->GetChildren(group);
+                    const Ipv4Address me = s.pastry[child]->GetHandle().address;
+                    disagreements += std::none_of(cs.begin(), cs.end(), [&](const auto& c) {
+                        return c.address == me;
+                    });
+                }
+            }
+        });
+    }
+    Simulator::Stop(Seconds(75));
+    Simulator::Run();
+    EXPECT_GE(orphaned, 2u) << "dropped (and told) again and again: it never renews";
+    EXPECT_EQ(repairs, 0u) << "never left to find out by silence";
+    EXPECT_LE(disagreements, 4u) << "of 118 samples";
 }

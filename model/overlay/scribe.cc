@@ -332,6 +332,18 @@ Scribe::GetParent(const PastryId& group) const
     return g ? g->parent : std::nullopt;
 }
 
+bool
+Scribe::NoteParentData(const PastryId& group, Ipv4Address from)
+{
+    auto it = m_groups.find(group);
+    if (it == m_groups.end() || !it->second.parent || it->second.parent->address != from)
+    {
+        return false;
+    }
+    it->second.lastParentHeard = Simulator::Now();
+    return true;
+}
+
 std::vector<PastryHandle>
 Scribe::GetChildren(const PastryId& group) const
 {
@@ -1229,8 +1241,16 @@ Scribe::Tick()
         }
         for (const auto& a : silent)
         {
+            // Told, with its siblings, as a pushed-down child is: a child that is alive but
+            // whose renewals wait behind data on its uplink (a TCP connection backing off for
+            // tens of seconds) finds a new parent at once instead of after its heartbeat
+            // timeout.
             NS_LOG_INFO(m_pastry->GetHandle() << " drops silent child " << a << " in " << id);
-            RemoveChild(id, a);
+            DropChild(id, a);
+        }
+        if (!silent.empty())
+        {
+            Prune(id);
         }
         it = m_groups.find(id);
         if (it == m_groups.end())

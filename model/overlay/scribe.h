@@ -115,7 +115,8 @@ class ScribeClient
  *   every node visited: the AnycastFailed trace).
  * - Maintenance (the constants of Mace's ScribeMS): parents send heartbeats (with their path
  *   from the root) every HeartbeatInterval (5 s); a child that misses HeartbeatMisses (2) of
- *   them reports the parent failed to Pastry and subscribes again; children renew every
+ *   them (data from the parent, NoteParentData, counts as one) reports the parent failed to
+ *   Pastry and subscribes again; children renew every
  *   RenewTicks (6) intervals and a parent drops a child silent for DropChildTicks (10). A
  *   root that stops being the group id's Pastry root subscribes towards the new one.
  *
@@ -181,6 +182,15 @@ class Scribe : public Object
     /// Gives up the current parent in \p group (if any) and subscribes again by routing.
     void Resubscribe(const PastryId& group);
 
+    /**
+     * \brief Data from \p from in \p group's tree: if \p from is this node's parent there,
+     * it counts as a heartbeat (Castro et al., JSAC 2002, Section 2.3: "multicast messages
+     * serve as an implicit heartbeat"). For a client whose data travels outside Scribe
+     * (SplitStream's stripes over TFRC or TCP), so a parent whose explicit heartbeats wait
+     * behind that data is not taken for failed.
+     * \return whether \p from is the parent
+     */
+    bool NoteParentData(const PastryId& group, Ipv4Address from);
     bool IsMember(const PastryId& group) const;
     /// In the group's tree: root, with a parent, or joining (its subscription on its way).
     bool IsInTree(const PastryId& group) const;

@@ -96,6 +96,7 @@ SplitStreamApplication::Disseminate(const StreamHeader& header, Ptr<const Packet
         return;
     }
     const uint32_t stripe = m_forest->StripeOf(header.seq);
+    m_forest->NoteStripeData(stripe, from);
     for (const auto& to : m_forest->GetTargets(stripe))
     {
         if (to != from && !SendData(to, packet, header.seq))

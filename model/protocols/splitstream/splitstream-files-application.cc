@@ -175,7 +175,12 @@ SplitStreamFilesApplication::ReceiveData(Ipv4Address from, Ptr<Packet> packet)
         return;
     }
     StreamHeader h;
-    if (AcceptStreamBlock(from, packet, h) == StreamBlock::Fresh)
+    const StreamBlock got = AcceptStreamBlock(from, packet, h);
+    if (got != StreamBlock::Bad)
+    {
+        m_forest->NoteStripeData(m_forest->StripeOf(h.seq), from);
+    }
+    if (got == StreamBlock::Fresh)
     {
         Push(h.seq, packet, from);
     }

@@ -357,6 +357,15 @@ SplitStreamForest::GetParent(uint32_t stripe) const
     return p ? std::make_optional(p->address) : std::nullopt;
 }
 
+void
+SplitStreamForest::NoteStripeData(uint32_t stripe, Ipv4Address from)
+{
+    if (m_scribe && stripe < m_numStripes)
+    {
+        m_scribe->NoteParentData(GetStripeId(stripe), from);
+    }
+}
+
 bool
 SplitStreamForest::IsParent(Ipv4Address address) const
 {

@@ -97,6 +97,9 @@ class SplitStreamForest
     std::optional<Ipv4Address> GetParent(uint32_t stripe) const;
     /// Whether \p address is this node's parent in some stripe.
     bool IsParent(Ipv4Address address) const;
+    /// Stripe \p stripe's data came from \p from: if that is the stripe's parent, it counts
+    /// as its heartbeat (Scribe::NoteParentData).
+    void NoteStripeData(uint32_t stripe, Ipv4Address from);
     /// Children over all stripes.
     uint32_t GetOutDegree() const;
     /// Stripes this node has a parent in (or is the root of).
