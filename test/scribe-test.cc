@@ -107,14 +107,22 @@ struct ScribeNet
 
     /// Checks the group's tree: one root, every member reaches it by parent links without a
     /// loop, parent and child agree. \returns the number of nodes with children
-    uint32_t
-    CheckTree(const PastryId& group, const std::set<uint32_t>& members)
+    /// Node index by address.
+    std::map<Ipv4Address, uint32_t>
+    Index() const
     {
         std::map<Ipv4Address, uint32_t> index;
         for (uint32_t i = 0; i < pastry.size(); ++i)
         {
             index[pastry[i]->GetHandle().address] = i;
         }
+        return index;
+    }
+
+    uint32_t
+    CheckTree(const PastryId& group, const std::set<uint32_t>& members)
+    {
+        const std::map<Ipv4Address, uint32_t> index = Index();
         uint32_t roots = 0;
         uint32_t interior = 0;
         for (uint32_t i = 0; i < pastry.size(); ++i)
@@ -391,11 +399,7 @@ namespace
 std::vector<std::pair<uint32_t, uint32_t>>
 ParentLinks(ScribeNet& s, const PastryId& group)
 {
-    std::map<Ipv4Address, uint32_t> index;
-    for (uint32_t i = 0; i < s.pastry.size(); ++i)
-    {
-        index[s.pastry[i]->GetHandle().address] = i;
-    }
+    const std::map<Ipv4Address, uint32_t> index = s.Index();
     std::vector<std::pair<uint32_t, uint32_t>> links;
     for (uint32_t i = 0; i < s.pastry.size(); ++i)
     {
