@@ -24,7 +24,7 @@ namespace
 /// streaming 5 s, a parent whose heartbeats wait behind a full access queue (the source
 /// pushing blocks over TCP) is declared failed although alive: Figure 17's congested mesh
 /// lost 79 parents that way in one run, none with these values, which are neutral on the
-/// default mesh (doc/bullet-prime.md, "The online tree's timeouts").
+/// default mesh (doc/bullet-prime.md, the Figure 17 paragraph).
 void
 FileTreeTimeouts(OverlayHelper& h)
 {
