@@ -966,7 +966,13 @@ TEST_F(NamespaceHosts, MalformedFramesAndGarbageOnPortsLeaveTheTransferIntact)
         EXPECT_EQ(n["exit_status"].get<int>(), 0) << n.dump();
         EXPECT_EQ(n["results"]["rejected"].get<uint64_t>(), 0u) << n.dump(); // no bad blocks
     }
-    EXPECT_EQ(s["emulation"]["emulator_exit_status"].get<int>(), 0);
+    // The emulator survived the garbage and ran to the end: 0, or 3 when it ran to the end
+    // but fell behind real time too often (a fidelity verdict on a loaded machine, which
+    // the tests of the emulated paths assert; this one asserts that bad input crashes
+    // nothing and loses nothing). Any other status is a crash or an error.
+    const int emulatorStatus = s["emulation"]["emulator_exit_status"].get<int>();
+    EXPECT_TRUE(emulatorStatus == 0 || emulatorStatus == 3) << emulatorStatus << "\n" << out;
+    EXPECT_EQ(s["emulation"]["fidelity_ok"].get<bool>(), emulatorStatus == 0);
 
     // The garbage was sent, and the node closed every garbage connection.
     nlohmann::json f = LastJsonLine(frames);
@@ -1010,7 +1016,8 @@ TEST_F(NamespaceHosts, MalformedFramesAndGarbageOnPortsLeaveTheTransferIntact)
               << h2["ipv4_drops"].dump() << "; emulator guard " << emu["input_guard"].dump()
               << ", ipv4 " << emu["ipv4_drops"].dump() << "; completion max "
               << bp["completion_max_s"].get<double>() << " s, run "
-              << s["wall_seconds"].get<double>() << " s wall" << std::endl;
+              << s["wall_seconds"].get<double>() << " s wall; emulator "
+              << (emulatorStatus == 0 ? "kept to real time" : "fell behind real time") << std::endl;
 }
 
 /**
