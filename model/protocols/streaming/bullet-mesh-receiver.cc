@@ -100,14 +100,22 @@ BulletMeshReceiver::LeastResembling(const SummaryTicket& mine,
 void
 BulletMeshReceiver::NewEpoch(const std::vector<RanSubMember>& members)
 {
-    m_requestPending = false; // an unanswered request is given up after an epoch
+    const Time now = Simulator::Now();
+    for (auto it = m_openRequests.begin(); it != m_openRequests.end();)
+    {
+        it = now - it->second >= m_config.requestTimeout ? m_openRequests.erase(it) : ++it;
+    }
+    for (auto it = m_rejectedBy.begin(); it != m_rejectedBy.end();)
+    {
+        it = now - it->second >= m_config.rejectHoldDown ? m_rejectedBy.erase(it) : ++it;
+    }
     RequestPeer(members);
 }
 
 void
 BulletMeshReceiver::RequestPeer(const std::vector<RanSubMember>& members)
 {
-    if (m_senders.size() >= m_config.maxSenders || m_config.isSource)
+    if (m_senders.size() + m_openRequests.size() >= m_config.maxSenders || m_config.isSource)
     {
         return;
     }
@@ -115,7 +123,8 @@ BulletMeshReceiver::RequestPeer(const std::vector<RanSubMember>& members)
     double resemblance = 0;
     auto eligible = [this](Ipv4Address a) {
         return a != m_config.local && !IsSender(a)
-               && !(m_tree->HasParent() && m_tree->GetParent() == a);
+               && !(m_tree->HasParent() && m_tree->GetParent() == a) && m_openRequests.count(a) == 0
+               && m_rejectedBy.count(a) == 0;
     };
     if (!LeastResembling(m_recovery.GetWorkingSet().GetTicket(), members, eligible, chosen,
                          resemblance))
@@ -123,8 +132,7 @@ BulletMeshReceiver::RequestPeer(const std::vector<RanSubMember>& members)
         return;
     }
     NS_LOG_INFO(m_config.local << " asks " << chosen << " (resemblance " << resemblance << ")");
-    m_requestPending = true;
-    m_pending = chosen;
+    m_openRequests[chosen] = Simulator::Now();
     BulletPeerHeader h = MakeDigest();
     m_link.sendControl(chosen, BulletPeerHeader::kRequest, &h);
 }
@@ -136,12 +144,20 @@ BulletMeshReceiver::HandleAccept(Ipv4Address from)
     {
         return;
     }
-    if (!m_requestPending || m_pending != from || m_senders.size() >= m_config.maxSenders)
+    auto open = m_openRequests.find(from);
+    if (open == m_openRequests.end() || m_senders.size() >= m_config.maxSenders)
     {
+        NS_LOG_INFO(m_config.local << " declines an accept from " << from << " (request "
+                                   << (open == m_openRequests.end() ? "not open" : "open")
+                                   << ", senders " << m_senders.size() << ")");
+        if (open != m_openRequests.end())
+        {
+            m_openRequests.erase(open);
+        }
         m_link.sendControl(from, BulletPeerHeader::kDrop, nullptr); // an answer we no longer want
         return;
     }
-    m_requestPending = false;
+    m_openRequests.erase(open);
     MeshEvaluationPolicy::SenderFigures s;
     s.address = from;
     m_senders.push_back(s);
@@ -152,9 +168,9 @@ BulletMeshReceiver::HandleAccept(Ipv4Address from)
 void
 BulletMeshReceiver::HandleReject(Ipv4Address from)
 {
-    if (m_requestPending && m_pending == from)
+    if (m_openRequests.erase(from))
     {
-        m_requestPending = false;
+        m_rejectedBy[from] = Simulator::Now();
     }
 }
 

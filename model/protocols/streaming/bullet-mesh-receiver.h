@@ -14,6 +14,7 @@
 #include "ns3/summary-ticket.h"
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,9 +26,13 @@ namespace ns3
  * \brief A Bullet node as a receiver of its mesh peers (2003 Sections 3.1-3.2): it finds
  * senders and keeps them told what it lacks.
  *
- * - Finding peers: each RanSub epoch, with room for another sender, it asks the candidate
- *   whose summary ticket least resembles its own (LeastResembling), sending its digest;
- *   an accept from that candidate makes it a sender, any other accept is answered by a drop.
+ * - Finding peers: each RanSub epoch, with room for another sender (counting the requests
+ *   still open), it asks the candidate whose summary ticket least resembles its own
+ *   (LeastResembling), sending its digest. A request stays open for RequestTimeout: an
+ *   accept within it makes the candidate a sender if there is still room (control messages
+ *   over TCP through full queues take seconds, often longer than an epoch); any other accept
+ *   is answered by a drop. A candidate that rejected is not asked again for RejectHoldDown
+ *   (a full sender makes room only at its evaluations; the source may take no receivers).
  * - Refreshing: every refresh (and whenever its senders change) each sender gets the
  *   node's digest with the number of rows s of its sequence matrix and that sender's row,
  *   rows rotating every RowRotation refreshes (Figure 4b); the parent gets the digest as a
@@ -47,6 +52,8 @@ class BulletMeshReceiver
         uint32_t maxSenders{10}; ///< MaxSenders
         uint32_t rowRotation{1}; ///< RowRotation (0: rows only change with s)
         Time refreshPeriod;      ///< RefreshPeriod
+        Time requestTimeout;     ///< PeerRequestTimeout: how long a request stays open
+        Time rejectHoldDown;     ///< RejectHoldDown: no new request to a rejecter for this long
         uint32_t packetSize{0};  ///< bytes counted per data packet received
     };
 
@@ -67,7 +74,8 @@ class BulletMeshReceiver
                                 const std::function<bool(Ipv4Address)>& eligible,
                                 Ipv4Address& chosen, double& resemblance);
 
-    /// A RanSub epoch: an unanswered request is given up, and a new one made if there is room.
+    /// A RanSub epoch: requests open longer than RequestTimeout are given up, and a new one
+    /// made if there is room.
     void NewEpoch(const std::vector<RanSubMember>& members);
     /// Asks the least resembling eligible member of \p members to become a sender.
     void RequestPeer(const std::vector<RanSubMember>& members);
@@ -76,7 +84,8 @@ class BulletMeshReceiver
     /// Sends every sender its refresh and the parent the child digest.
     void SendRefreshes();
 
-    /// An accept (message kAccept): \p from becomes a sender if it was the one asked.
+    /// An accept (message kAccept): \p from becomes a sender if its request is open and
+    /// there is room.
     void HandleAccept(Ipv4Address from);
     /// A reject (message kReject).
     void HandleReject(Ipv4Address from);
@@ -103,8 +112,8 @@ class BulletMeshReceiver
     std::function<void(Ipv4Address)> m_senderAdded;
 
     std::vector<MeshEvaluationPolicy::SenderFigures> m_senders;
-    bool m_requestPending{false};
-    Ipv4Address m_pending;
+    std::map<Ipv4Address, Time> m_openRequests; ///< candidate -> when asked
+    std::map<Ipv4Address, Time> m_rejectedBy;   ///< candidate -> when it last rejected
     uint64_t m_bytesSinceRefresh{0};
     Time m_lastRefreshSent;
     Time m_lastParentData; ///< when the tree last brought a packet

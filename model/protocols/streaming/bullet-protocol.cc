@@ -58,6 +58,19 @@ BulletAttributes::AddTo(TypeId tid)
                       "How often a receiver refreshes its senders' filters and rows",
                       TimeValue(Seconds(5)), MakeTimeAccessor(&BulletAttributes::m_refreshPeriod),
                       MakeTimeChecker(MilliSeconds(1)))
+        .AddAttribute("PeerRequestTimeout",
+                      "How long a peering request stays open: an accept within it makes the "
+                      "candidate a sender if there is room (requests and answers travel the "
+                      "control channel, which can take longer than an epoch)",
+                      TimeValue(Seconds(20)),
+                      MakeTimeAccessor(&BulletAttributes::m_peerRequestTimeout),
+                      MakeTimeChecker(MilliSeconds(1)))
+        .AddAttribute("RejectHoldDown",
+                      "How long a receiver does not ask a candidate that rejected its "
+                      "request again (a full sender makes room only at its evaluations; the "
+                      "source may accept no receivers); 0 asks again at once",
+                      TimeValue(Seconds(15)), MakeTimeAccessor(&BulletAttributes::m_rejectHoldDown),
+                      MakeTimeChecker(Seconds(0)))
         .AddAttribute("EvaluationEpochs",
                       "RanSub epochs between evaluations of senders and receivers",
                       UintegerValue(3), MakeUintegerAccessor(&BulletAttributes::m_evaluationEpochs),
@@ -176,6 +189,8 @@ BulletProtocol::BulletProtocol(BulletAttributes& attributes, const Host& host)
     rx.maxSenders = a.m_maxSenders;
     rx.rowRotation = a.m_rowRotation;
     rx.refreshPeriod = a.m_refreshPeriod;
+    rx.requestTimeout = a.m_peerRequestTimeout;
+    rx.rejectHoldDown = a.m_rejectHoldDown;
     rx.packetSize = m_host.packetSize;
     m_meshReceiver = std::make_unique<BulletMeshReceiver>(
         rx, m_host.tree, *m_recovery, relay, link, [this](Ipv4Address sender) {

@@ -46,10 +46,10 @@ class BulletAttributes
   public:
     /**
      * Adds Bullet's attributes (MaxSenders, MaxReceivers, RecoveredRelay, RowRotation,
-     * SourceAcceptsPeers, RefreshPeriod, EvaluationEpochs, DuplicateThreshold,
-     * MeshEvaluation, BloomFalsePositiveRate, TicketEntries, InitialLimitingFactor,
-     * ReceiverTimeout, ChildSendPolicy) and trace sources (SenderAdded, PeerDropped, their
-     * callback types named as the class's, which inherits them from here).
+     * SourceAcceptsPeers, RefreshPeriod, PeerRequestTimeout, RejectHoldDown, EvaluationEpochs,
+     * DuplicateThreshold, MeshEvaluation, BloomFalsePositiveRate, TicketEntries,
+     * InitialLimitingFactor, ReceiverTimeout, ChildSendPolicy) and trace sources (SenderAdded,
+     * PeerDropped, their callback types named as the class's, which inherits them from here).
      * \param tid the TypeId of a class that derives from BulletAttributes
      * \returns \p tid with them
      */
@@ -68,6 +68,8 @@ class BulletAttributes
     TypeId m_recoveredRelayType;
     uint32_t m_rowRotation;
     Time m_refreshPeriod;
+    Time m_peerRequestTimeout;
+    Time m_rejectHoldDown;
     uint32_t m_evaluationEpochs;
     double m_duplicateThreshold;
     TypeId m_meshEvaluationType;

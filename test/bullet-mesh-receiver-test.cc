@@ -1,0 +1,206 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+// BulletMeshReceiver's peering requests (2003 Section 3.1) without a network: the messages
+// it sends go to a recording link, and the simulator only keeps the time. A request stays
+// open for PeerRequestTimeout, so an accept that took longer than an epoch over the
+// control channel still makes a sender; a candidate that rejected is not asked again for
+// RejectHoldDown; requests still open count against MaxSenders.
+
+#include "ns3/bullet-mesh-receiver.h"
+#include "ns3/overlay-tree.h"
+#include "ns3/recovered-relay-policy.h"
+#include "ns3/simulator.h"
+#include "ns3/stream-recovery.h"
+
+#include <gtest/gtest.h>
+
+using namespace ns3;
+
+namespace
+{
+
+struct Sent
+{
+    Ipv4Address to;
+    uint16_t type;
+};
+
+class MeshReceiverRequests : public ::testing::Test
+{
+  protected:
+    void
+    SetUp() override
+    {
+        m_tree = CreateObject<StaticTree>();
+        m_tree->Configure(false, Ipv4Address("10.0.0.1"), {});
+        m_recovery = std::make_unique<StreamRecovery>(64, 0.01, 1000);
+        BulletPeerLink link;
+        link.sendControl = [this](Ipv4Address to, uint16_t type, const BulletPeerHeader*) {
+            m_sent.push_back({to, type});
+        };
+        link.peerDropped = [](Ipv4Address, const std::string&) {};
+        BulletMeshReceiver::Config c;
+        c.local = Ipv4Address("10.0.0.2");
+        c.maxSenders = 3;
+        c.refreshPeriod = Seconds(5);
+        c.requestTimeout = Seconds(20);
+        c.rejectHoldDown = Seconds(15);
+        c.packetSize = 1000;
+        m_rx = std::make_unique<BulletMeshReceiver>(
+            c, m_tree, *m_recovery, CreateObject<RelayParentRow>(), link, [this](Ipv4Address s) {
+                m_added.push_back(s);
+            });
+    }
+
+    void
+    TearDown() override
+    {
+        m_rx.reset();
+        Simulator::Destroy();
+    }
+
+    /// A RanSub set of \p nodes, each with an empty summary ticket (all equally resembling:
+    /// the first eligible one is asked).
+    static std::vector<RanSubMember>
+    Members(const std::vector<std::string>& nodes)
+    {
+        SummaryTicket empty(
+            std::make_shared<const MinWisePermutations>(SummaryTicket::kDefaultEntries));
+        Buffer b;
+        b.AddAtStart(empty.GetSerializedSize());
+        Buffer::Iterator it = b.Begin();
+        empty.Serialize(it);
+        std::vector<uint8_t> bytes(b.GetSize());
+        b.CopyData(bytes.data(), bytes.size());
+        std::vector<RanSubMember> out;
+        for (const auto& n : nodes)
+        {
+            out.push_back({Ipv4Address(n.c_str()), bytes});
+        }
+        return out;
+    }
+
+    static void
+    AdvanceTo(Time t)
+    {
+        Simulator::Stop(t - Simulator::Now());
+        Simulator::Run();
+    }
+
+    /// Requests sent since the last call, to whom.
+    std::vector<Ipv4Address>
+    TakeRequests()
+    {
+        std::vector<Ipv4Address> out;
+        for (const auto& s : m_sent)
+        {
+            if (s.type == BulletPeerHeader::kRequest)
+            {
+                out.push_back(s.to);
+            }
+        }
+        m_sent.clear();
+        return out;
+    }
+
+    Ptr<StaticTree> m_tree;
+    std::unique_ptr<StreamRecovery> m_recovery;
+    std::unique_ptr<BulletMeshReceiver> m_rx;
+    std::vector<Sent> m_sent;
+    std::vector<Ipv4Address> m_added;
+};
+
+const Ipv4Address kA("10.0.0.10");
+const Ipv4Address kB("10.0.0.11");
+const Ipv4Address kC("10.0.0.12");
+
+} // namespace
+
+TEST_F(MeshReceiverRequests, AnAcceptThatArrivesAfterTheNextEpochStillMakesASender)
+{
+    m_rx->NewEpoch(Members({"10.0.0.10", "10.0.0.11"}));
+    EXPECT_EQ(TakeRequests(), std::vector<Ipv4Address>{kA});
+    AdvanceTo(Seconds(5));
+    m_rx->NewEpoch(Members({"10.0.0.10", "10.0.0.11"}));
+    // A's request is still open: it is not asked twice; B is asked besides.
+    EXPECT_EQ(TakeRequests(), std::vector<Ipv4Address>{kB});
+    AdvanceTo(Seconds(7));
+    m_rx->HandleAccept(kA); // 7 s after the request, an epoch and more
+    EXPECT_TRUE(m_rx->IsSender(kA));
+    EXPECT_EQ(m_added, std::vector<Ipv4Address>{kA});
+    for (const auto& s : m_sent)
+    {
+        EXPECT_NE(s.type, BulletPeerHeader::kDrop) << "the accept was declined";
+    }
+}
+
+TEST_F(MeshReceiverRequests, AnAcceptAfterTheRequestTimeoutIsDeclined)
+{
+    m_rx->NewEpoch(Members({"10.0.0.10"}));
+    EXPECT_EQ(TakeRequests(), std::vector<Ipv4Address>{kA});
+    for (int e = 1; e <= 4; ++e)
+    {
+        AdvanceTo(Seconds(5 * e));
+        m_rx->NewEpoch({}); // nobody new to ask; at 20 s A's request is given up
+    }
+    m_rx->HandleAccept(kA);
+    EXPECT_FALSE(m_rx->IsSender(kA));
+    ASSERT_EQ(m_sent.size(), 1u);
+    EXPECT_EQ(m_sent[0].to, kA);
+    EXPECT_EQ(m_sent[0].type, BulletPeerHeader::kDrop);
+    // An accept nobody asked for is declined too.
+    m_sent.clear();
+    m_rx->HandleAccept(kC);
+    EXPECT_FALSE(m_rx->IsSender(kC));
+    ASSERT_EQ(m_sent.size(), 1u);
+    EXPECT_EQ(m_sent[0].type, BulletPeerHeader::kDrop);
+}
+
+TEST_F(MeshReceiverRequests, ARejecterIsNotAskedAgainUntilTheHoldDownEnds)
+{
+    const auto set = Members({"10.0.0.10", "10.0.0.11"});
+    m_rx->NewEpoch(set);
+    EXPECT_EQ(TakeRequests(), std::vector<Ipv4Address>{kA});
+    m_rx->HandleReject(kA);
+    AdvanceTo(Seconds(5));
+    m_rx->NewEpoch(set);
+    EXPECT_EQ(TakeRequests(), std::vector<Ipv4Address>{kB}) << "A rejected 5 s ago";
+    m_rx->HandleReject(kB);
+    AdvanceTo(Seconds(10));
+    m_rx->NewEpoch(set);
+    EXPECT_TRUE(TakeRequests().empty()) << "both rejected within 15 s";
+    AdvanceTo(Seconds(15));
+    m_rx->NewEpoch(set);
+    EXPECT_EQ(TakeRequests(), std::vector<Ipv4Address>{kA}) << "A's hold-down is over";
+    // A reject from a node with no open request changes nothing.
+    m_rx->HandleReject(kC);
+    AdvanceTo(Seconds(20));
+    m_rx->NewEpoch(Members({"10.0.0.12"}));
+    EXPECT_EQ(TakeRequests(), std::vector<Ipv4Address>{kC});
+}
+
+TEST_F(MeshReceiverRequests, OpenRequestsCountAgainstMaxSenders)
+{
+    // MaxSenders 3: a sender and two open requests leave no room for a fourth request.
+    const auto set = Members({"10.0.0.10", "10.0.0.11", "10.0.0.12", "10.0.0.13"});
+    m_rx->NewEpoch(set);
+    m_rx->HandleAccept(kA);
+    ASSERT_TRUE(m_rx->IsSender(kA));
+    AdvanceTo(Seconds(5));
+    m_rx->NewEpoch(set);
+    AdvanceTo(Seconds(10));
+    m_rx->NewEpoch(set);
+    std::vector<Ipv4Address> asked = TakeRequests();
+    EXPECT_EQ(asked, (std::vector<Ipv4Address>{kA, kB, kC}));
+    AdvanceTo(Seconds(15));
+    m_rx->NewEpoch(set);
+    EXPECT_TRUE(TakeRequests().empty());
+    // Both open requests are accepted: the receiver is at MaxSenders, and never above.
+    m_rx->HandleAccept(kB);
+    m_rx->HandleAccept(kC);
+    EXPECT_EQ(m_rx->GetSenders().size(), 3u);
+    AdvanceTo(Seconds(20));
+    m_rx->NewEpoch(set);
+    EXPECT_TRUE(TakeRequests().empty());
+}
