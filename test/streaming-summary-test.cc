@@ -9,8 +9,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 using namespace ns3;
@@ -22,7 +25,7 @@ constexpr uint32_t kClients = 8;
 
 /// Runs \p system on the smallest INET topology with kClients clients for 30 simulated s.
 nlohmann::json
-RunSystemNamed(const std::string& system)
+RunSystemNamed(const std::string& system, std::string* forestCsv = nullptr)
 {
     StreamingScenario::Config c;
     c.topoNodes = 3037;
@@ -38,6 +41,11 @@ RunSystemNamed(const std::string& system)
         ExperimentOutput out("summary-test", 0, nullptr, tmpl);
         s = scenario.RunSystem(SystemRegistry::Get().Find(system, SystemSpec::STREAMING), "random",
                                out);
+    }
+    if (forestCsv)
+    {
+        std::ifstream in(std::string(tmpl) + "/" + system + "-forest.csv");
+        *forestCsv = std::string(std::istreambuf_iterator<char>(in), {});
     }
     std::filesystem::remove_all(tmpl);
     return s;
@@ -112,7 +120,8 @@ TEST(StreamingSummary, SplitStreamCountsItsStripeParentsAsParents)
     // Every SplitStream packet comes down a stripe tree: from the node's parent in one of its
     // 16 stripes (or, at a stripe's root, from the source). From-parent data is then all the
     // data a receiver gets, where the installation's tree (none here) would give 0.
-    const auto s = RunSystemNamed("splitstream");
+    std::string csv;
+    const auto s = RunSystemNamed("splitstream", &csv);
     const double useful = s["useful_kbps"].get<double>();
     const double raw = s["raw_kbps"].get<double>();
     const double parent = s["from_parent_kbps"].get<double>();
@@ -127,6 +136,38 @@ TEST(StreamingSummary, SplitStreamCountsItsStripeParentsAsParents)
     EXPECT_GT(s["forest_complete_s"].get<double>(), 0.0);
     EXPECT_LE(s["forest_complete_s"].get<double>(), 30.0);
     EXPECT_EQ(s["forest_missing_receivers"].get<uint32_t>(), 0u);
+    // 99% of the receivers (here: all of them) are connected no later than all are.
+    ASSERT_FALSE(s["forest_99pct_s"].is_null()) << s.dump();
+    EXPECT_LE(s["forest_99pct_s"].get<double>(), s["forest_complete_s"].get<double>());
+    EXPECT_EQ(s["forest_receivers"].get<uint32_t>(), kClients - 1);
+
+    // The forest's CSV: a row per second, its first row with zero lacking at the time the
+    // summary reports.
+    std::istringstream rows(csv);
+    std::string line;
+    ASSERT_TRUE(std::getline(rows, line));
+    EXPECT_EQ(line, "time_s,receivers_lacking_a_stripe,receivers");
+    double firstComplete = -1;
+    double last = 0;
+    int n = 0;
+    while (std::getline(rows, line))
+    {
+        double t = 0;
+        uint32_t lacking = 0;
+        uint32_t receivers = 0;
+        ASSERT_EQ(std::sscanf(line.c_str(), "%lf,%u,%u", &t, &lacking, &receivers), 3) << line;
+        EXPECT_GT(t, last) << line;
+        EXPECT_EQ(receivers, kClients - 1);
+        EXPECT_LE(lacking, receivers);
+        if (lacking == 0 && firstComplete < 0)
+        {
+            firstComplete = t;
+        }
+        last = t;
+        ++n;
+    }
+    EXPECT_GE(n, 29); // 30 s, one sample per second
+    EXPECT_DOUBLE_EQ(firstComplete, s["forest_complete_s"].get<double>());
 }
 
 TEST(StreamingSummary, TreeStreamingGetsEverythingFromItsParent)

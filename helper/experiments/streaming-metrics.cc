@@ -124,6 +124,7 @@ StreamingMetrics::StreamingMetrics(Ptr<SimulatedNetwork> net, const ApplicationC
             }
         }
     }
+    m_forestReceiverCount = m_forestReceivers.size();
     if (m_forest)
     {
         Simulator::Schedule(m_interval, &StreamingMetrics::SampleForest, this);
@@ -199,10 +200,8 @@ StreamingMetrics::SampleForest()
     m_refusedAtSource = m_forestSource
                             ? StaticCast<SplitStreamApplication>(m_forestSource)->GetRefusedSends()
                             : 0;
-    if (missing == 0 && m_forestComplete.IsNegative())
-    {
-        m_forestComplete = Simulator::Now();
-    }
+    m_forestSeries.push_back(missing);
+    m_forestSampleNs.push_back(Simulator::Now().GetNanoSeconds());
     Simulator::Schedule(m_interval, &StreamingMetrics::SampleForest, this);
 }
 
@@ -422,6 +421,27 @@ StreamingMetrics::WritePairs(const std::string& path) const
     }
 }
 
+bool
+StreamingMetrics::WriteForestSeries(const std::string& path) const
+{
+    if (!m_forest)
+    {
+        return false;
+    }
+    std::ofstream out(path);
+    if (!out)
+    {
+        throw std::runtime_error("cannot write " + path);
+    }
+    out << "time_s,receivers_lacking_a_stripe,receivers\n";
+    for (size_t k = 0; k < m_forestSeries.size(); ++k)
+    {
+        out << NanoSeconds(m_forestSampleNs[k]).GetSeconds() << "," << m_forestSeries[k] << ","
+            << m_forestReceiverCount << "\n";
+    }
+    return true;
+}
+
 void
 StreamingMetrics::WriteNodeSummary(const std::string& path, Time start, Time end) const
 {
@@ -622,9 +642,25 @@ StreamingMetrics::Summary(Time start, Time end) const
     if (m_forest)
     {
         // The forest's state at the last sample (the run's end), not the window's.
-        j["forest_complete_s"] = m_forestComplete.IsNegative()
-                                     ? nlohmann::json(nullptr)
-                                     : nlohmann::json(m_forestComplete.GetSeconds());
+        // The first samples at which no receiver, and at most 1% of them, lacked a stripe.
+        nlohmann::json complete = nullptr;
+        nlohmann::json almost = nullptr;
+        for (size_t k = 0; k < m_forestSeries.size(); ++k)
+        {
+            const double t = NanoSeconds(m_forestSampleNs[k]).GetSeconds();
+            if (almost.is_null() && 100.0 * m_forestSeries[k] <= m_forestReceiverCount)
+            {
+                almost = t;
+            }
+            if (m_forestSeries[k] == 0)
+            {
+                complete = t;
+                break;
+            }
+        }
+        j["forest_complete_s"] = complete;
+        j["forest_99pct_s"] = almost;
+        j["forest_receivers"] = m_forestReceiverCount;
         j["forest_missing_receivers"] = m_forestMissing;
         j["forest_failures"] = m_forestFailures;
         j["forest_push_downs"] = m_forestPushDowns;
@@ -721,7 +757,9 @@ StreamingMetrics::Pack() const
     j["source_first_bin"] = m_sourceFirstBin;
     j["source_new_bytes"] = m_sourceNewBytes;
     j["forest"] = m_forest;
-    j["forest_complete_ns"] = m_forestComplete.GetNanoSeconds();
+    j["forest_series"] = m_forestSeries;
+    j["forest_sample_ns"] = m_forestSampleNs;
+    j["forest_receivers"] = m_forestReceiverCount;
     j["forest_counts"] = {m_forestMissing,      m_forestFailures,          m_forestPushDowns,
                           m_forestRepairs,      m_pastryFailures.probe,    m_pastryFailures.leaf,
                           m_pastryFailures.hop, m_pastryFailures.reported, m_refusedAtSource,
@@ -788,20 +826,18 @@ StreamingMetrics::Merge(const std::string& packed)
     }
     if (j["forest"].get<bool>())
     {
-        // The forest is complete when it is on every rank: at the latest rank's time.
-        const Time complete = NanoSeconds(j["forest_complete_ns"].get<int64_t>());
-        if (!m_forest)
+        // Every rank samples at the same times: the forest's count is the sum of the ranks'.
+        const auto series = j["forest_series"].get<std::vector<uint32_t>>();
+        if (m_forestSeries.size() < series.size())
         {
-            m_forestComplete = complete;
+            m_forestSeries.resize(series.size(), 0);
+            m_forestSampleNs = j["forest_sample_ns"].get<std::vector<int64_t>>();
         }
-        else if (m_forestComplete.IsNegative() || complete.IsNegative())
+        for (size_t k = 0; k < series.size(); ++k)
         {
-            m_forestComplete = Seconds(-1);
+            m_forestSeries[k] += series[k];
         }
-        else
-        {
-            m_forestComplete = std::max(m_forestComplete, complete);
-        }
+        m_forestReceiverCount += j["forest_receivers"].get<uint32_t>();
         m_forest = true;
         const auto& c = j["forest_counts"];
         m_forestMissing += c[0].get<uint32_t>();

@@ -100,6 +100,13 @@ class StreamingMetrics
      * \returns receivers not yet connected in every stripe, or nothing if no SplitStream runs
      */
     std::optional<uint32_t> GetForestMissing() const;
+    /**
+     * \brief Writes the SplitStream forest's build over time, one row per sample (every
+     * interval): time_s, receivers_lacking_a_stripe, receivers. Nothing is written if no
+     * SplitStream runs.
+     * \returns whether the file was written
+     */
+    bool WriteForestSeries(const std::string& path) const;
 
   private:
     Bin& At(uint32_t node);
@@ -109,8 +116,7 @@ class StreamingMetrics
     void Merge(const std::string& packed);
     /// Samples every mesh node's senders and receivers into its current bin, every interval.
     void SamplePeers();
-    /// Counts, every interval, the SplitStream receivers not yet connected in every stripe;
-    /// records when none is left the first time.
+    /// Counts, every interval, the SplitStream receivers not yet connected in every stripe.
     void SampleForest();
     /// Counts a data packet of \p bytes from client \p from to address \p to.
     void CountPair(uint32_t from, Ipv4Address to, uint32_t bytes);
@@ -129,8 +135,11 @@ class StreamingMetrics
     std::vector<Ptr<Application>> m_forestReceivers;
     /// whether SplitStream runs (on any rank, after Gather)
     bool m_forest{false};
-    /// when every SplitStream receiver was first connected in every stripe (negative: not yet)
-    Time m_forestComplete{Seconds(-1)};
+    /// per forest sample (every interval from the first): receivers lacking a stripe, summed
+    /// over ranks by Gather
+    std::vector<uint32_t> m_forestSeries;
+    std::vector<int64_t> m_forestSampleNs;      ///< the samples' times
+    uint32_t m_forestReceiverCount{0};          ///< SplitStream receivers (all ranks after Gather)
     uint32_t m_forestMissing{0};                ///< receivers lacking a stripe at the last sample
     uint64_t m_forestFailures{0};               ///< forest construction failures at the last sample
     uint64_t m_forestPushDowns{0};              ///< children pushed down at a cap (last sample)

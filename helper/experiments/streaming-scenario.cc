@@ -516,6 +516,7 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
         metrics.WriteNodeSeries(out.Path(name + "-nodes.csv"));
         metrics.WriteNodeSummary(out.Path(name + "-per-node.csv"), GetWindowStart(), end);
         metrics.WritePairs(out.Path(name + "-pairs.csv"));
+        metrics.WriteForestSeries(out.Path(name + "-forest.csv"));
         summary = metrics.Summary(GetWindowStart(), end);
     }
     summary["source"] = m_source;
@@ -671,6 +672,11 @@ PrintStreamingTable(const nlohmann::json& systems, std::ostream& os)
                 os << "complete at " << s["forest_complete_s"].get<double>() << " s ("
                    << s["forest_missing_receivers"].get<uint32_t>()
                    << " receivers lack a stripe at the end)";
+            }
+            if (!s["forest_99pct_s"].is_null())
+            {
+                os << ", 99% of the receivers in every stripe from " << std::setprecision(0)
+                   << s["forest_99pct_s"].get<double>() << " s";
             }
             os << ", " << s["forest_failures"].get<uint64_t>() << " forest failures";
         }
