@@ -8,6 +8,7 @@
 // RejectHoldDown; requests still open count against MaxSenders.
 
 #include "ns3/bullet-mesh-receiver.h"
+#include "ns3/checked-header.h"
 #include "ns3/overlay-tree.h"
 #include "ns3/recovered-relay-policy.h"
 #include "ns3/simulator.h"
@@ -67,12 +68,7 @@ class MeshReceiverRequests : public ::testing::Test
     {
         SummaryTicket empty(
             std::make_shared<const MinWisePermutations>(SummaryTicket::kDefaultEntries));
-        Buffer b;
-        b.AddAtStart(empty.GetSerializedSize());
-        Buffer::Iterator it = b.Begin();
-        empty.Serialize(it);
-        std::vector<uint8_t> bytes(b.GetSize());
-        b.CopyData(bytes.data(), bytes.size());
+        const std::vector<uint8_t> bytes = WireBytes(empty);
         std::vector<RanSubMember> out;
         for (const auto& n : nodes)
         {

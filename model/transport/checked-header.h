@@ -7,7 +7,9 @@
 #include "ns3/buffer.h"
 #include "ns3/header.h"
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace ns3
 {
@@ -77,6 +79,24 @@ class CheckedHeader : public Header
     bool m_valid{true};
     std::string m_error;
 };
+
+/**
+ * \ingroup bullet
+ * \brief The wire form of \p x as bytes: anything with GetSerializedSize() and
+ * Serialize(Buffer::Iterator&) (summary tickets, block summaries), e.g. for a RanSub payload.
+ */
+template<class T>
+std::vector<uint8_t>
+WireBytes(const T& x)
+{
+    Buffer b;
+    b.AddAtStart(x.GetSerializedSize());
+    Buffer::Iterator it = b.Begin();
+    x.Serialize(it);
+    std::vector<uint8_t> bytes(b.GetSize());
+    b.CopyData(bytes.data(), bytes.size());
+    return bytes;
+}
 
 } // namespace ns3
 

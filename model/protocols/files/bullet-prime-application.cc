@@ -4,6 +4,7 @@
 #include "bullet-prime-application.h"
 
 #include "ns3/block-frame.h"
+#include "ns3/checked-header.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
@@ -257,13 +258,7 @@ BulletPrimeApplication::SummaryPayload() const
     // uplink belongs to the push.
     BlockSummary summary = BlockSummary::Make(
         IsSource() && !m_pushDone ? BlockBitmap(GetHoldings().GetNumBlocks()) : GetHoldings());
-    Buffer b;
-    b.AddAtStart(summary.GetSerializedSize());
-    Buffer::Iterator it = b.Begin();
-    summary.Serialize(it);
-    std::vector<uint8_t> bytes(b.GetSize());
-    b.CopyData(bytes.data(), bytes.size());
-    return bytes;
+    return WireBytes(summary);
 }
 
 void

@@ -4,6 +4,7 @@
 #include "bullet-protocol.h"
 
 #include "ns3/boolean.h"
+#include "ns3/checked-header.h"
 #include "ns3/double.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
@@ -291,14 +292,7 @@ BulletProtocol::GetMalformedPeerMessages() const
 std::vector<uint8_t>
 BulletProtocol::TicketPayload() const
 {
-    const SummaryTicket& t = m_recovery->GetWorkingSet().GetTicket();
-    Buffer b;
-    b.AddAtStart(t.GetSerializedSize());
-    Buffer::Iterator it = b.Begin();
-    t.Serialize(it);
-    std::vector<uint8_t> bytes(b.GetSize());
-    b.CopyData(bytes.data(), bytes.size());
-    return bytes;
+    return WireBytes(m_recovery->GetWorkingSet().GetTicket());
 }
 
 void
