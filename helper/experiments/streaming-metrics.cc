@@ -161,10 +161,16 @@ StreamingMetrics::SamplePeers()
     Simulator::Schedule(m_interval, &StreamingMetrics::SamplePeers, this);
 }
 
+uint32_t
+StreamingMetrics::LastForestMissing() const
+{
+    return m_forestSeries.empty() ? 0 : m_forestSeries.back();
+}
+
 std::optional<uint32_t>
 StreamingMetrics::GetForestMissing() const
 {
-    return m_forest ? std::make_optional(m_forestMissing) : std::nullopt;
+    return m_forest ? std::make_optional(LastForestMissing()) : std::nullopt;
 }
 
 void
@@ -191,7 +197,6 @@ StreamingMetrics::SampleForest()
         repairs += forest->GetRepairs();
         declared += forest->GetPastry()->GetFailureCounts();
     }
-    m_forestMissing = missing;
     m_forestFailures = failures;
     m_forestPushDowns = pushDowns;
     m_forestRepairs = repairs;
@@ -661,7 +666,7 @@ StreamingMetrics::Summary(Time start, Time end) const
         j["forest_complete_s"] = complete;
         j["forest_99pct_s"] = almost;
         j["forest_receivers"] = m_forestReceiverCount;
-        j["forest_missing_receivers"] = m_forestMissing;
+        j["forest_missing_receivers"] = LastForestMissing();
         j["forest_failures"] = m_forestFailures;
         j["forest_push_downs"] = m_forestPushDowns;
         j["forest_repairs"] = m_forestRepairs;
@@ -760,10 +765,9 @@ StreamingMetrics::Pack() const
     j["forest_series"] = m_forestSeries;
     j["forest_sample_ns"] = m_forestSampleNs;
     j["forest_receivers"] = m_forestReceiverCount;
-    j["forest_counts"] = {m_forestMissing,      m_forestFailures,          m_forestPushDowns,
-                          m_forestRepairs,      m_pastryFailures.probe,    m_pastryFailures.leaf,
-                          m_pastryFailures.hop, m_pastryFailures.reported, m_refusedAtSource,
-                          m_refusedAtReceivers};
+    j["forest_counts"] = {m_forestFailures,          m_forestPushDowns,     m_forestRepairs,
+                          m_pastryFailures.probe,    m_pastryFailures.leaf, m_pastryFailures.hop,
+                          m_pastryFailures.reported, m_refusedAtSource,     m_refusedAtReceivers};
     const std::vector<uint8_t> bytes = nlohmann::json::to_msgpack(j);
     return std::string(bytes.begin(), bytes.end());
 }
@@ -840,16 +844,15 @@ StreamingMetrics::Merge(const std::string& packed)
         m_forestReceiverCount += j["forest_receivers"].get<uint32_t>();
         m_forest = true;
         const auto& c = j["forest_counts"];
-        m_forestMissing += c[0].get<uint32_t>();
-        m_forestFailures += c[1].get<uint64_t>();
-        m_forestPushDowns += c[2].get<uint64_t>();
-        m_forestRepairs += c[3].get<uint64_t>();
-        m_pastryFailures.probe += c[4].get<uint64_t>();
-        m_pastryFailures.leaf += c[5].get<uint64_t>();
-        m_pastryFailures.hop += c[6].get<uint64_t>();
-        m_pastryFailures.reported += c[7].get<uint64_t>();
-        m_refusedAtSource += c[8].get<uint64_t>();
-        m_refusedAtReceivers += c[9].get<uint64_t>();
+        m_forestFailures += c[0].get<uint64_t>();
+        m_forestPushDowns += c[1].get<uint64_t>();
+        m_forestRepairs += c[2].get<uint64_t>();
+        m_pastryFailures.probe += c[3].get<uint64_t>();
+        m_pastryFailures.leaf += c[4].get<uint64_t>();
+        m_pastryFailures.hop += c[5].get<uint64_t>();
+        m_pastryFailures.reported += c[6].get<uint64_t>();
+        m_refusedAtSource += c[7].get<uint64_t>();
+        m_refusedAtReceivers += c[8].get<uint64_t>();
     }
 }
 

@@ -118,6 +118,8 @@ class StreamingMetrics
     void SamplePeers();
     /// Counts, every interval, the SplitStream receivers not yet connected in every stripe.
     void SampleForest();
+    /// Receivers lacking a stripe at the last forest sample (0 before the first).
+    uint32_t LastForestMissing() const;
     /// Counts a data packet of \p bytes from client \p from to address \p to.
     void CountPair(uint32_t from, Ipv4Address to, uint32_t bytes);
     /// Whether \p node is failed at time \p t.
@@ -140,7 +142,6 @@ class StreamingMetrics
     std::vector<uint32_t> m_forestSeries;
     std::vector<int64_t> m_forestSampleNs;      ///< the samples' times
     uint32_t m_forestReceiverCount{0};          ///< SplitStream receivers (all ranks after Gather)
-    uint32_t m_forestMissing{0};                ///< receivers lacking a stripe at the last sample
     uint64_t m_forestFailures{0};               ///< forest construction failures at the last sample
     uint64_t m_forestPushDowns{0};              ///< children pushed down at a cap (last sample)
     uint64_t m_forestRepairs{0};                ///< parents lost to silence (last sample)

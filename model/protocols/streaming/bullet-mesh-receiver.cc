@@ -100,15 +100,14 @@ BulletMeshReceiver::LeastResembling(const SummaryTicket& mine,
 void
 BulletMeshReceiver::NewEpoch(const std::vector<RanSubMember>& members)
 {
-    const Time now = Simulator::Now();
-    for (auto it = m_openRequests.begin(); it != m_openRequests.end();)
-    {
-        it = now - it->second >= m_config.requestTimeout ? m_openRequests.erase(it) : ++it;
-    }
-    for (auto it = m_rejectedBy.begin(); it != m_rejectedBy.end();)
-    {
-        it = now - it->second >= m_config.rejectHoldDown ? m_rejectedBy.erase(it) : ++it;
-    }
+    auto expire = [now = Simulator::Now()](std::map<Ipv4Address, Time>& since, Time age) {
+        for (auto it = since.begin(); it != since.end();)
+        {
+            it = now - it->second >= age ? since.erase(it) : ++it;
+        }
+    };
+    expire(m_openRequests, m_config.requestTimeout);
+    expire(m_rejectedBy, m_config.rejectHoldDown);
     RequestPeer(members);
 }
 
@@ -150,10 +149,7 @@ BulletMeshReceiver::HandleAccept(Ipv4Address from)
         NS_LOG_INFO(m_config.local << " declines an accept from " << from << " (request "
                                    << (open == m_openRequests.end() ? "not open" : "open")
                                    << ", senders " << m_senders.size() << ")");
-        if (open != m_openRequests.end())
-        {
-            m_openRequests.erase(open);
-        }
+        m_openRequests.erase(from);
         m_link.sendControl(from, BulletPeerHeader::kDrop, nullptr); // an answer we no longer want
         return;
     }
