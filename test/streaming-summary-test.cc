@@ -15,6 +15,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 using namespace ns3;
 
@@ -25,7 +26,8 @@ constexpr uint32_t kClients = 8;
 
 /// Runs \p system on the smallest INET topology with kClients clients for 30 simulated s.
 nlohmann::json
-RunSystemNamed(const std::string& system, std::string* forestCsv = nullptr)
+RunSystemNamed(const std::string& system, std::string* forestCsv = nullptr,
+               std::string* perNodeCsv = nullptr)
 {
     StreamingScenario::Config c;
     c.topoNodes = 3037;
@@ -46,6 +48,11 @@ RunSystemNamed(const std::string& system, std::string* forestCsv = nullptr)
     {
         std::ifstream in(std::string(tmpl) + "/" + system + "-forest.csv");
         *forestCsv = std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    if (perNodeCsv)
+    {
+        std::ifstream in(std::string(tmpl) + "/" + system + "-per-node.csv");
+        *perNodeCsv = std::string(std::istreambuf_iterator<char>(in), {});
     }
     std::filesystem::remove_all(tmpl);
     return s;
@@ -92,6 +99,42 @@ TEST(StreamingSummary, TreeStreamingHasNoPeerCounts)
     EXPECT_FALSE(s.contains("mean_senders"));
     EXPECT_NEAR(s["source_new_kbps"].get<double>(), 600.0, 0.03 * 600);
     EXPECT_LE(s["useful_kbps"].get<double>(), 1.02 * s["access_link_bound_kbps"].get<double>());
+}
+
+TEST(StreamingSummary, PerNodeRowsCarryTheNodesAccessLinks)
+{
+    // Each receiver's row names its access links' rates, drawn from the medium profile's
+    // Client-Stub range (800-2800 kbps, one draw per link: both directions alike), and no
+    // receiver takes in more useful data than its own downlink carries.
+    std::string csv;
+    RunSystemNamed("bullet", nullptr, &csv);
+    std::istringstream in(csv);
+    std::string line;
+    ASSERT_TRUE(std::getline(in, line));
+    EXPECT_EQ(line, "node,useful_kbps,raw_kbps,from_parent_kbps,uplink_kbps,downlink_kbps");
+    uint32_t rows = 0;
+    while (std::getline(in, line))
+    {
+        std::istringstream f(line);
+        std::string cell;
+        std::vector<double> v;
+        while (std::getline(f, cell, ','))
+        {
+            v.push_back(std::stod(cell));
+        }
+        ASSERT_EQ(v.size(), 6u) << line;
+        const double useful = v[1];
+        const double raw = v[2];
+        const double up = v[4];
+        const double down = v[5];
+        EXPECT_GE(up, 800.0) << line;
+        EXPECT_LE(up, 2800.0) << line;
+        EXPECT_DOUBLE_EQ(up, down) << line;
+        EXPECT_LE(useful, raw + 1e-9) << line;
+        EXPECT_LE(raw, 1.02 * down) << line;
+        ++rows;
+    }
+    EXPECT_EQ(rows, kClients - 1);
 }
 
 TEST(StreamingSummary, ReachMatchesUsefulRate)

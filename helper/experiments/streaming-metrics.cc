@@ -455,14 +455,28 @@ StreamingMetrics::WriteNodeSummary(const std::string& path, Time start, Time end
     {
         throw std::runtime_error("cannot write " + path);
     }
-    out << "node,useful_kbps,raw_kbps,from_parent_kbps\n";
+    // With each node's access link rates (its first hop towards the source, and the last
+    // hop from it), to tell a node held by its own links from one the protocol starves.
+    out << "node,useful_kbps,raw_kbps,from_parent_kbps,uplink_kbps,downlink_kbps\n";
     for (uint32_t n = 0; n < m_bins.size(); ++n)
     {
         if (n != m_source)
         {
+            double up = 0;
+            double down = 0;
+            const auto toSource = m_net->GetPath(n, m_source);
+            const auto fromSource = m_net->GetPath(m_source, n);
+            if (!toSource.empty() && !fromSource.empty())
+            {
+                up = m_net->GetLinkRate(toSource.front().link, toSource.front().fromA).GetBitRate()
+                     / 1000.0;
+                down = m_net->GetLinkRate(fromSource.back().link, fromSource.back().fromA)
+                           .GetBitRate()
+                       / 1000.0;
+            }
             out << n << "," << MeanKbps(n, start, end, &Bin::usefulBytes) << ","
                 << MeanKbps(n, start, end, &Bin::rawBytes) << ","
-                << MeanKbps(n, start, end, &Bin::parentBytes) << "\n";
+                << MeanKbps(n, start, end, &Bin::parentBytes) << "," << up << "," << down << "\n";
         }
     }
 }
