@@ -93,6 +93,32 @@ TEST(StreamingSummary, BulletReportsBoundSourceRateAndPeerCounts)
     EXPECT_LT(blocked, 1.0);
 }
 
+TEST(StreamingSummary, QueueDropsCountEveryLinkPacketOnce)
+{
+    // Every packet put on a link leaves one sending queue, so the sites' counts add up to the
+    // run's link packets; drops are a share of what each site was offered.
+    for (const std::string system : {"bullet", "bottleneck-tree"})
+    {
+        const auto s = RunSystemNamed(system);
+        ASSERT_TRUE(s.contains("queue_drops")) << system;
+        uint64_t sent = 0;
+        for (const char* site :
+             {"client_uplink", "client_downlink", "stub_stub", "transit_stub", "transit_transit"})
+        {
+            const auto& q = s["queue_drops"][site];
+            sent += q["sent"].get<uint64_t>();
+            const double dropped = q["dropped"].get<double>();
+            const double offered = q["sent"].get<double>() + dropped;
+            EXPECT_NEAR(q["drop_fraction"].get<double>(), offered ? dropped / offered : 0.0, 1e-12)
+                << system << " " << site;
+        }
+        EXPECT_EQ(sent, s["link_packets"].get<uint64_t>()) << system;
+        // Clients send and receive: both ends of the access links carry traffic.
+        EXPECT_GT(s["queue_drops"]["client_uplink"]["sent"].get<uint64_t>(), 0u) << system;
+        EXPECT_GT(s["queue_drops"]["client_downlink"]["sent"].get<uint64_t>(), 0u) << system;
+    }
+}
+
 TEST(StreamingSummary, TreeStreamingHasNoPeerCounts)
 {
     const auto s = RunSystemNamed("bottleneck-tree");

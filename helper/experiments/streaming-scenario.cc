@@ -531,6 +531,26 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
         summary["mpi_packets_received_across"] = Ranks::Sum(across.received);
         summary["mpi_packets_in_flight_at_end"] = Ranks::Sum(across.inFlight);
     }
+    {
+        // Where the drop-tail queues lost packets (TFRC's loss events; the loss profiles'
+        // random losses are not counted here), summed over the ranks.
+        bool lean = true;
+        const auto counts = net->GetQueueCounts(lean);
+        if (lean)
+        {
+            nlohmann::json drops;
+            for (uint32_t k = 0; k < SimulatedNetwork::kQueueSites; ++k)
+            {
+                const uint64_t sent = Ranks::Sum(counts[k].sent);
+                const uint64_t dropped = Ranks::Sum(counts[k].dropped);
+                drops[SimulatedNetwork::ToString(SimulatedNetwork::QueueSite(k))] = {
+                    {"sent", sent},
+                    {"dropped", dropped},
+                    {"drop_fraction", sent + dropped ? double(dropped) / (sent + dropped) : 0.0}};
+            }
+            summary["queue_drops"] = drops;
+        }
+    }
     summary["join_over_s"] = m_config.joinOver;
     summary["control_idle_s"] = m_config.controlIdle;
     summary["control_tcp"] = m_config.controlTcp;
@@ -686,6 +706,18 @@ PrintStreamingTable(const nlohmann::json& systems, std::ostream& os)
                << 100 * s["reach_under_10pct"].get<double>() << "% reached under 10% of the "
                << "receivers and " << 100 * s["reach_over_90pct"].get<double>()
                << "% at least 90% (mean " << 100 * s["reach_mean"].get<double>() << "%)";
+        }
+        if (s.contains("queue_drops"))
+        {
+            const auto& q = s["queue_drops"];
+            auto pct = [&q](const char* site) {
+                return 100 * q[site]["drop_fraction"].get<double>();
+            };
+            os << std::setprecision(2) << "; full queues dropped " << pct("client_uplink")
+               << "% of the packets at clients' uplinks, " << pct("client_downlink")
+               << "% at their downlinks, " << pct("stub_stub") << "% / " << pct("transit_stub")
+               << "% / " << pct("transit_transit") << "% on stub-stub / transit-stub / "
+               << "transit-transit links";
         }
         os << "\n";
     }

@@ -175,6 +175,73 @@ SimulatedNetwork::GetRemotePackets() const
     return count;
 }
 
+std::string
+SimulatedNetwork::ToString(QueueSite site)
+{
+    switch (site)
+    {
+        case QueueSite::ClientUplink:
+            return "client_uplink";
+        case QueueSite::ClientDownlink:
+            return "client_downlink";
+        case QueueSite::StubStub:
+            return "stub_stub";
+        case QueueSite::TransitStub:
+            return "transit_stub";
+        case QueueSite::TransitTransit:
+            return "transit_transit";
+    }
+    return "unknown";
+}
+
+std::array<SimulatedNetwork::QueueCounts, SimulatedNetwork::kQueueSites>
+SimulatedNetwork::GetQueueCounts(bool& ok) const
+{
+    std::array<QueueCounts, kQueueSites> counts{};
+    ok = true;
+    for (uint32_t l = 0; l < m_spec.links.size(); ++l)
+    {
+        const LinkSpec& link = m_spec.links[l];
+        for (bool aSide : {true, false})
+        {
+            auto dev = DynamicCast<LinkDevice>(m_devices[2 * l + (aSide ? 0 : 1)]);
+            if (!dev)
+            {
+                ok = false;
+                continue;
+            }
+            if (dev->GetNode()->GetSystemId() != Simulator::GetSystemId())
+            {
+                continue;
+            }
+            QueueSite site;
+            switch (link.cls)
+            {
+                case LinkClass::ClientStub:
+                {
+                    // Clients are the vertices from nRouters on; the client's end sends up.
+                    const uint32_t sender = aSide ? link.a : link.b;
+                    site = sender >= m_spec.nRouters ? QueueSite::ClientUplink
+                                                     : QueueSite::ClientDownlink;
+                    break;
+                }
+                case LinkClass::StubStub:
+                    site = QueueSite::StubStub;
+                    break;
+                case LinkClass::TransitStub:
+                    site = QueueSite::TransitStub;
+                    break;
+                default:
+                    site = QueueSite::TransitTransit;
+                    break;
+            }
+            counts[uint32_t(site)].sent += dev->GetTxPackets();
+            counts[uint32_t(site)].dropped += dev->GetTxDropped();
+        }
+    }
+    return counts;
+}
+
 int64_t
 SimulatedNetwork::FindClient(Ptr<Node> node) const
 {

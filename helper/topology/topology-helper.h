@@ -13,6 +13,7 @@
 #include "ns3/overlay-routing.h"
 #include "ns3/topology-spec.h"
 
+#include <array>
 #include <map>
 #include <string>
 #include <vector>
@@ -61,6 +62,35 @@ class SimulatedNetwork : public Object
      * inFlight).
      */
     RemotePackets GetRemotePackets() const;
+
+    /// Where on the path a link's sending end sits: a client's access link towards the core
+    /// (uplink) or from it (downlink), or a core link of the paper's classes.
+    enum class QueueSite : uint8_t
+    {
+        ClientUplink = 0,
+        ClientDownlink = 1,
+        StubStub = 2,
+        TransitStub = 3,
+        TransitTransit = 4,
+    };
+    static constexpr uint32_t kQueueSites = 5;
+    /// "client_uplink", "client_downlink", "stub_stub", "transit_stub", "transit_transit".
+    static std::string ToString(QueueSite site);
+
+    /// What the link devices of one QueueSite put on their links and dropped at their full
+    /// drop-tail queues, on this rank.
+    struct QueueCounts
+    {
+        uint64_t sent{0};
+        uint64_t dropped{0};
+    };
+
+    /**
+     * \brief Packets sent and dropped at the sending queues, by site, over this rank's
+     * LinkDevices since they were built (with ns-3's point-to-point devices, SetLinkType("p2p"),
+     * \p ok is false: their queue-full drops happen in the traffic control layer).
+     */
+    std::array<QueueCounts, kQueueSites> GetQueueCounts(bool& ok) const;
     /// Routes packets for \p address to client \p client as well: a real host the emulator
     /// attaches behind the client node (HostAttachmentHelper).
     void AddClientAlias(uint32_t client, Ipv4Address address);
