@@ -44,16 +44,15 @@ RunSystemNamed(const std::string& system, std::string* forestCsv = nullptr,
         s = scenario.RunSystem(SystemRegistry::Get().Find(system, SystemSpec::STREAMING), "random",
                                out);
     }
-    if (forestCsv)
-    {
-        std::ifstream in(std::string(tmpl) + "/" + system + "-forest.csv");
-        *forestCsv = std::string(std::istreambuf_iterator<char>(in), {});
-    }
-    if (perNodeCsv)
-    {
-        std::ifstream in(std::string(tmpl) + "/" + system + "-per-node.csv");
-        *perNodeCsv = std::string(std::istreambuf_iterator<char>(in), {});
-    }
+    auto read = [&](const std::string& suffix, std::string* into) {
+        if (into)
+        {
+            std::ifstream in(std::string(tmpl) + "/" + system + suffix);
+            *into = std::string(std::istreambuf_iterator<char>(in), {});
+        }
+    };
+    read("-forest.csv", forestCsv);
+    read("-per-node.csv", perNodeCsv);
     std::filesystem::remove_all(tmpl);
     return s;
 }

@@ -447,6 +447,12 @@ StreamingMetrics::WriteForestSeries(const std::string& path) const
     return true;
 }
 
+double
+StreamingMetrics::HopKbps(const SimulatedNetwork::Hop& hop) const
+{
+    return m_net->GetLinkRate(hop.link, hop.fromA).GetBitRate() / 1000.0;
+}
+
 void
 StreamingMetrics::WriteNodeSummary(const std::string& path, Time start, Time end) const
 {
@@ -468,11 +474,8 @@ StreamingMetrics::WriteNodeSummary(const std::string& path, Time start, Time end
             const auto fromSource = m_net->GetPath(m_source, n);
             if (!toSource.empty() && !fromSource.empty())
             {
-                up = m_net->GetLinkRate(toSource.front().link, toSource.front().fromA).GetBitRate()
-                     / 1000.0;
-                down = m_net->GetLinkRate(fromSource.back().link, fromSource.back().fromA)
-                           .GetBitRate()
-                       / 1000.0;
+                up = HopKbps(toSource.front());
+                down = HopKbps(fromSource.back());
             }
             out << n << "," << MeanKbps(n, start, end, &Bin::usefulBytes) << ","
                 << MeanKbps(n, start, end, &Bin::rawBytes) << ","
@@ -576,11 +579,7 @@ StreamingMetrics::Summary(Time start, Time end) const
         const auto path = m_net->GetPath(m_source, n);
         if (!path.empty())
         {
-            const auto& up = path.front();
-            const auto& down = path.back();
-            bound += std::min(m_net->GetLinkRate(up.link, up.fromA).GetBitRate(),
-                              m_net->GetLinkRate(down.link, down.fromA).GetBitRate())
-                     / 1000.0;
+            bound += std::min(HopKbps(path.front()), HopKbps(path.back()));
             ++bounded;
         }
     }

@@ -125,6 +125,8 @@ class StreamingMetrics
     /// Whether \p node is failed at time \p t.
     bool FailedAt(uint32_t node, Time t) const;
     double MeanKbps(uint32_t node, Time start, Time end, uint64_t Bin::*field) const;
+    /// The rate of the link \p hop crosses, in its direction, in kbps.
+    double HopKbps(const SimulatedNetwork::Hop& hop) const;
 
     Ptr<SimulatedNetwork> m_net;
     uint32_t m_source{0};

@@ -534,15 +534,13 @@ StreamingScenario::RunSystem(const std::string& name, const std::string& appType
     {
         // Where the drop-tail queues lost packets (TFRC's loss events; the loss profiles'
         // random losses are not counted here), summed over the ranks.
-        bool lean = true;
-        const auto counts = net->GetQueueCounts(lean);
-        if (lean)
+        if (const auto counts = net->GetQueueCounts())
         {
             nlohmann::json drops;
             for (uint32_t k = 0; k < SimulatedNetwork::kQueueSites; ++k)
             {
-                const uint64_t sent = Ranks::Sum(counts[k].sent);
-                const uint64_t dropped = Ranks::Sum(counts[k].dropped);
+                const uint64_t sent = Ranks::Sum((*counts)[k].sent);
+                const uint64_t dropped = Ranks::Sum((*counts)[k].dropped);
                 drops[SimulatedNetwork::ToString(SimulatedNetwork::QueueSite(k))] = {
                     {"sent", sent},
                     {"dropped", dropped},

@@ -194,11 +194,10 @@ SimulatedNetwork::ToString(QueueSite site)
     return "unknown";
 }
 
-std::array<SimulatedNetwork::QueueCounts, SimulatedNetwork::kQueueSites>
-SimulatedNetwork::GetQueueCounts(bool& ok) const
+std::optional<std::array<SimulatedNetwork::QueueCounts, SimulatedNetwork::kQueueSites>>
+SimulatedNetwork::GetQueueCounts() const
 {
     std::array<QueueCounts, kQueueSites> counts{};
-    ok = true;
     for (uint32_t l = 0; l < m_spec.links.size(); ++l)
     {
         const LinkSpec& link = m_spec.links[l];
@@ -207,8 +206,7 @@ SimulatedNetwork::GetQueueCounts(bool& ok) const
             auto dev = DynamicCast<LinkDevice>(m_devices[2 * l + (aSide ? 0 : 1)]);
             if (!dev)
             {
-                ok = false;
-                continue;
+                return std::nullopt;
             }
             if (dev->GetNode()->GetSystemId() != Simulator::GetSystemId())
             {

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -87,10 +88,10 @@ class SimulatedNetwork : public Object
 
     /**
      * \brief Packets sent and dropped at the sending queues, by site, over this rank's
-     * LinkDevices since they were built (with ns-3's point-to-point devices, SetLinkType("p2p"),
-     * \p ok is false: their queue-full drops happen in the traffic control layer).
+     * LinkDevices since they were built; nothing with ns-3's point-to-point devices
+     * (SetLinkType("p2p")), whose queue-full drops happen partly in the traffic control layer.
      */
-    std::array<QueueCounts, kQueueSites> GetQueueCounts(bool& ok) const;
+    std::optional<std::array<QueueCounts, kQueueSites>> GetQueueCounts() const;
     /// Routes packets for \p address to client \p client as well: a real host the emulator
     /// attaches behind the client node (HostAttachmentHelper).
     void AddClientAlias(uint32_t client, Ipv4Address address);
