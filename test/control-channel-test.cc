@@ -3,9 +3,11 @@
  */
 #include "star-network.h"
 
+#include "ns3/block-transport.h"
 #include "ns3/control-channel.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/simulator.h"
+#include "ns3/streaming-scenario.h"
 #include "ns3/topology-helper.h"
 #include "ns3/udp-socket-factory.h"
 
@@ -94,6 +96,34 @@ TEST(TcpControlChannel, TransportFactoryConfiguresItsConnections)
     const Time fast = FirstTcpMessageArrival(linuxTimers);
     EXPECT_GT(fast, Seconds(1.1)) << "the SYN is sent again after the factory's 1 s";
     EXPECT_LT(fast, Seconds(1.5));
+}
+
+TEST(TcpControlChannel, StreamingProgramsUseLinuxTimersUnlessToldNs3)
+{
+    // The papers' hosts ran Linux: the streaming programs' control connections use its
+    // timers by default (README, doc/bullet.md); --controlTcp=ns3 gives ns-3's socket defaults.
+    StreamingScenario::Config config;
+    config.Validate();
+    const ObjectFactory linuxTimers = StreamingScenario(config).ControlTransportFactory();
+    Ptr<BlockTransport> t = linuxTimers.Create<BlockTransport>();
+    TimeValue minRto;
+    TimeValue delAck;
+    t->GetAttribute("MinRto", minRto);
+    t->GetAttribute("DelAckTimeout", delAck);
+    EXPECT_EQ(minRto.Get(), MilliSeconds(200));
+    EXPECT_EQ(delAck.Get(), MilliSeconds(40));
+    const Time fast = FirstTcpMessageArrival(linuxTimers);
+    EXPECT_GT(fast, Seconds(1.1)) << "the SYN is sent again after Linux's 1 s";
+    EXPECT_LT(fast, Seconds(1.5));
+
+    config.controlTcp = "ns3";
+    config.Validate();
+    const Time slow = FirstTcpMessageArrival(StreamingScenario(config).ControlTransportFactory());
+    EXPECT_GT(slow, Seconds(3.1)) << "the SYN is sent again after ns-3's 3 s";
+    EXPECT_LT(slow, Seconds(3.5));
+
+    config.controlTcp = "bsd";
+    EXPECT_THROW(config.Validate(), std::invalid_argument);
 }
 
 TEST(TcpControlChannel, ResetClosesTheConnectionAndTheNextMessageDialsAFreshOne)

@@ -74,8 +74,9 @@ StreamingScenario::Config::AddTo(CommandLine& cmd)
                  "a message (reopened on demand; 0: never)",
                  controlIdle);
     cmd.AddValue("controlTcp",
-                 "TCP timers of the control connections: ns3 (the socket's defaults) or linux "
-                 "(MinRto 200 ms, ConnTimeout 1 s, DelAckTimeout 40 ms)",
+                 "TCP timers of the control connections: linux (MinRto 200 ms, ConnTimeout 1 s, "
+                 "DelAckTimeout 40 ms: Linux hosts', as the papers' ModelNet hosts) or ns3 "
+                 "(ns-3's socket defaults: MinRto 1 s, ConnTimeout 3 s, DelAckTimeout 200 ms)",
                  controlTcp);
     distributed.AddTo(cmd);
 }

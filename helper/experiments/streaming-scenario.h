@@ -73,9 +73,11 @@ class StreamingScenario
         std::string links{"lean"};
         /// TCP control connections silent this long are closed (reopened on demand); 0: never
         double controlIdle{0};
-        /// TCP timers of the control connections: "ns3" (the socket's defaults) or "linux"
-        /// (MinRto 200 ms, ConnTimeout 1 s, DelAckTimeout 40 ms, as on the papers' hosts)
-        std::string controlTcp{"ns3"};
+        /// TCP timers of the control connections: "linux" (MinRto 200 ms, ConnTimeout 1 s,
+        /// DelAckTimeout 40 ms: Linux hosts' timers, as the papers' ModelNet hosts ran; the
+        /// default) or "ns3" (ns-3's socket defaults: MinRto 1 s, ConnTimeout 3 s,
+        /// DelAckTimeout 200 ms)
+        std::string controlTcp{"linux"};
         /// Under mpirun: synchronisation and partition (doc/distributed.md)
         DistributedOptions distributed;
 
