@@ -6,6 +6,7 @@
 #include "ns3/bittorrent-application.h"
 #include "ns3/bittorrent-tracker.h"
 #include "ns3/block-store.h"
+#include "ns3/block-transport.h"
 #include "ns3/boolean.h"
 #include "ns3/buffer.h"
 #include "ns3/checked-header.h"
@@ -118,6 +119,13 @@ class StreamingRole : public NodeRole
             throw std::invalid_argument("--rate must be positive");
         }
         OverlayHelper helper = MakeHelper(m_spec, system, o);
+        // The control connections' timers of the simulated streaming programs' default
+        // (--controlTcp=linux), so that a host runs what the simulation it is compared with runs.
+        ObjectFactory control;
+        control.SetTypeId(BlockTransport::GetTypeId());
+        BlockTransport::SetLinuxTimers(control);
+        helper.SetControlChannel("ns3::TcpControlChannel", "Transport",
+                                 ObjectFactoryValue(control));
         helper.SetAttribute("Rate", DataRateValue(DataRate(uint64_t(o.rateKbps * 1000))));
         helper.SetAttribute("PacketSize", UintegerValue(o.packetSize));
         m_warmup = o.warmup;

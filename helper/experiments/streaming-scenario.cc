@@ -254,9 +254,7 @@ StreamingScenario::ControlTransportFactory() const
     }
     if (m_config.controlTcp == "linux")
     {
-        f.Set("MinRto", TimeValue(MilliSeconds(200)));
-        f.Set("ConnTimeout", TimeValue(Seconds(1)));
-        f.Set("DelAckTimeout", TimeValue(MilliSeconds(40)));
+        BlockTransport::SetLinuxTimers(f);
     }
     return f;
 }

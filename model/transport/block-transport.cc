@@ -140,6 +140,14 @@ BlockTransport::GetTypeId()
     return tid;
 }
 
+void
+BlockTransport::SetLinuxTimers(ObjectFactory& factory)
+{
+    factory.Set("MinRto", TimeValue(MilliSeconds(200)));
+    factory.Set("ConnTimeout", TimeValue(Seconds(1)));
+    factory.Set("DelAckTimeout", TimeValue(MilliSeconds(40)));
+}
+
 BlockTransport::BlockTransport()
 {
     NS_LOG_FUNCTION(this);
