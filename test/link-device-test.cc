@@ -187,6 +187,58 @@ TEST(LinkDevice, DropsWhatAFullQueueCannotHoldAndCountsWhatItSends)
     EXPECT_EQ(received["p2p"], received["lean"]);
 }
 
+TEST(LinkDevice, SchedulesAnEndOfTransmissionOnlyWhilePacketsWait)
+{
+    // 1,000-byte packets on 1 Mb/s hold the link 8,016 us. Sent: one at 1 s; one at the
+    // instant it ends; one while the second is on the wire (it waits, with the queue empty
+    // until then); one after the link has been idle; then a burst of four (one goes, three
+    // wait). Arrivals match point-to-point's, and the lean device schedules an event at the
+    // end of a transmission only when a packet waits for it: 4 of the 8 packets.
+    const Time hold = MicroSeconds(8016);
+    const Time delay = MilliSeconds(3);
+    std::map<std::string, std::vector<Arrival>> runs;
+    std::map<std::string, uint64_t> events;
+    for (std::string type : {"idle", "lean", "p2p"})
+    {
+        if (type == "idle")
+        {
+            // What building two nodes and a link schedules by itself.
+            Link("lean", DataRate("1Mbps"), delay, 10);
+            Simulator::Run();
+            events[type] = Simulator::GetEventCount();
+            Simulator::Destroy();
+            continue;
+        }
+        TwoNodes t = Link(type, DataRate("1Mbps"), delay, 10);
+        Burst(t, Seconds(1), {1000});
+        Burst(t, Seconds(1) + hold, {1000});
+        Burst(t, Seconds(1) + hold + MicroSeconds(100), {1000});
+        Burst(t, Seconds(2), {1000});
+        Burst(t, Seconds(3), {1000, 1000, 1000, 1000});
+        Simulator::Run();
+        runs[type] = *t.arrivals;
+        events[type] = Simulator::GetEventCount();
+        Simulator::Destroy();
+    }
+    const auto& lean = runs["lean"];
+    const std::vector<Time> expected{Seconds(1) + hold + delay,     Seconds(1) + 2 * hold + delay,
+                                     Seconds(1) + 3 * hold + delay, Seconds(2) + hold + delay,
+                                     Seconds(3) + hold + delay,     Seconds(3) + 2 * hold + delay,
+                                     Seconds(3) + 3 * hold + delay, Seconds(3) + 4 * hold + delay};
+    ASSERT_EQ(lean.size(), expected.size());
+    ASSERT_EQ(runs["p2p"].size(), expected.size());
+    for (uint32_t i = 0; i < expected.size(); ++i)
+    {
+        EXPECT_EQ(lean[i].at, expected[i]) << "packet " << i;
+        EXPECT_EQ(runs["p2p"][i].at, expected[i]) << "packet " << i;
+    }
+    // 5 bursts, 8 arrivals, and 4 ends of transmission: the third packet's wait, and the
+    // burst's three waiting packets'. The second packet, sent at the instant the link
+    // frees, goes at once.
+    EXPECT_EQ(events["lean"] - events["idle"], 5u + 8u + 4u);
+    EXPECT_GT(events["p2p"], events["lean"]);
+}
+
 TEST(LinkDevice, ErrorModelDropsTheSamePacketsAsOnPointToPoint)
 {
     // A receive-side RateErrorModel (per packet, as the lossy profiles use it) draws once

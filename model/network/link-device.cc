@@ -212,10 +212,16 @@ LinkDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protocolNumbe
         }
         return false;
     }
-    if (!m_busy)
+    if (m_queued == 0 && Simulator::Now() >= m_busyUntil)
     {
         TransmitStart(packet, protocolNumber);
         return true;
+    }
+    if (!m_drainPending)
+    {
+        // The first packet to wait: the link takes it when the current transmission ends.
+        m_drainPending = true;
+        Simulator::Schedule(m_busyUntil - Simulator::Now(), &LinkDevice::TransmitComplete, this);
     }
     uint32_t tail = m_head + m_queued;
     if (tail >= capacity)
@@ -231,7 +237,6 @@ LinkDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protocolNumbe
 void
 LinkDevice::TransmitStart(Ptr<Packet> packet, uint16_t protocol)
 {
-    m_busy = true;
     const uint32_t bytes = packet->GetSize() + kFramingBytes;
     ++m_txPackets;
     m_txBytes += bytes;
@@ -239,10 +244,12 @@ LinkDevice::TransmitStart(Ptr<Packet> packet, uint16_t protocol)
     {
         m_txTrace(packet);
     }
-    // As PointToPointNetDevice::TransmitStart and PointToPointChannel::TransmitStart: the end
-    // of the transmission first, then the arrival, in the peer's context.
+    // As PointToPointNetDevice::TransmitStart and PointToPointChannel::TransmitStart: the
+    // arrival after the transmission time and the delay, in the peer's context.
+    // The end of the transmission needs an event only if packets wait by then (Send
+    // schedules it): on most links most packets find the device idle.
     const Time txTime = m_bps.CalculateBytesTxTime(bytes);
-    Simulator::Schedule(txTime, &LinkDevice::TransmitComplete, this);
+    m_busyUntil = Simulator::Now() + txTime;
     if (!m_remote)
     {
         Simulator::ScheduleWithContext(m_peerContext, txTime + m_delay, &LinkDevice::Receive,
@@ -275,7 +282,7 @@ LinkDevice::TransmitStart(Ptr<Packet> packet, uint16_t protocol)
 void
 LinkDevice::TransmitComplete()
 {
-    m_busy = false;
+    m_drainPending = false;
     if (m_queued == 0)
     {
         return;
@@ -289,6 +296,11 @@ LinkDevice::TransmitComplete()
     }
     --m_queued;
     TransmitStart(packet, protocol);
+    if (m_queued > 0)
+    {
+        m_drainPending = true;
+        Simulator::Schedule(m_busyUntil - Simulator::Now(), &LinkDevice::TransmitComplete, this);
+    }
 }
 
 void

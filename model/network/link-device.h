@@ -164,7 +164,9 @@ class LinkDevice : public NetDevice
 
     /// Puts \p packet on the link now (the device is idle).
     void TransmitStart(Ptr<Packet> packet, uint16_t protocol);
-    /// The link is free again: the next queued packet, if any, goes.
+    /// The link is free again and packets wait: the oldest goes. Scheduled only while the
+    /// queue holds packets (an idle device needs no event at the end of a transmission: a
+    /// packet sent after m_busyUntil goes at once).
     void TransmitComplete();
     /// Called by the channel once both ends are attached.
     void ConnectPeer(LinkDevice* peer, Time delay);
@@ -172,7 +174,8 @@ class LinkDevice : public NetDevice
     void ReceiveRemote(Ptr<Packet> packet);
 
     // What every packet sent touches, first.
-    bool m_busy{false};                            ///< a packet is being transmitted
+    Time m_busyUntil;                              ///< end of the current transmission
+    bool m_drainPending{false};                    ///< a TransmitComplete is scheduled
     bool m_remote{false};                          ///< the peer is on another MPI rank
     uint32_t m_queued{0};                          ///< packets waiting
     uint32_t m_head{0};                            ///< index of the oldest waiting packet in m_ring
