@@ -3,6 +3,7 @@
  */
 // LinkDevice, the lean link of the simulated core (doc/performance.md): it must time, queue
 // and lose packets exactly as ns-3's point-to-point device and channel do.
+#include "ns3/boolean.h"
 #include "ns3/error-model.h"
 #include "ns3/experiment-output.h"
 #include "ns3/link-device.h"
@@ -52,7 +53,8 @@ struct TwoNodes
     std::shared_ptr<std::vector<Arrival>> arrivals = std::make_shared<std::vector<Arrival>>();
 };
 
-/// Nodes a and b joined by a link of \p type ("lean" or "p2p"): \p rate from a to b, \p delay,
+/// Nodes a and b joined by a link of \p type ("lean", "lazy": LinkDevices without an event at
+/// each end of transmission, or "p2p"): \p rate from a to b, \p delay,
 /// queues of \p queue packets, \p em (if any) on b's receive side. b records what it gets.
 TwoNodes
 Link(const std::string& type, DataRate rate, Time delay, uint32_t queue,
@@ -61,7 +63,7 @@ Link(const std::string& type, DataRate rate, Time delay, uint32_t queue,
     TwoNodes t;
     Ptr<Node> na = CreateObject<Node>();
     Ptr<Node> nb = CreateObject<Node>();
-    if (type == "lean")
+    if (type == "lean" || type == "lazy")
     {
         Ptr<LinkChannel> channel = CreateObject<LinkChannel>();
         channel->SetDelay(delay);
@@ -72,6 +74,7 @@ Link(const std::string& type, DataRate rate, Time delay, uint32_t queue,
             dev->SetAddress(Mac48Address::Allocate());
             node->AddDevice(dev);
             dev->SetQueueSize(queue);
+            dev->SetAttribute("EventAtEveryTransmitEnd", BooleanValue(type == "lean"));
             dev->Attach(channel);
         }
         da->SetDataRate(rate);
@@ -187,18 +190,19 @@ TEST(LinkDevice, DropsWhatAFullQueueCannotHoldAndCountsWhatItSends)
     EXPECT_EQ(received["p2p"], received["lean"]);
 }
 
-TEST(LinkDevice, SchedulesAnEndOfTransmissionOnlyWhilePacketsWait)
+TEST(LinkDevice, EndsOfTransmissionAreEventsAlwaysOrOnlyWhilePacketsWait)
 {
     // 1,000-byte packets on 1 Mb/s hold the link 8,016 us. Sent: one at 1 s; one at the
     // instant it ends; one while the second is on the wire (it waits, with the queue empty
     // until then); one after the link has been idle; then a burst of four (one goes, three
-    // wait). Arrivals match point-to-point's, and the lean device schedules an event at the
-    // end of a transmission only when a packet waits for it: 4 of the 8 packets.
+    // wait). Arrivals match point-to-point's on both kinds of LinkDevice; by default it
+    // schedules an event at the end of every transmission, as point-to-point does, and with
+    // EventAtEveryTransmitEnd false only when a packet waits for it: 4 of the 8.
     const Time hold = MicroSeconds(8016);
     const Time delay = MilliSeconds(3);
     std::map<std::string, std::vector<Arrival>> runs;
     std::map<std::string, uint64_t> events;
-    for (std::string type : {"idle", "lean", "p2p"})
+    for (std::string type : {"idle", "lean", "lazy", "p2p"})
     {
         if (type == "idle")
         {
@@ -220,23 +224,24 @@ TEST(LinkDevice, SchedulesAnEndOfTransmissionOnlyWhilePacketsWait)
         events[type] = Simulator::GetEventCount();
         Simulator::Destroy();
     }
-    const auto& lean = runs["lean"];
     const std::vector<Time> expected{Seconds(1) + hold + delay,     Seconds(1) + 2 * hold + delay,
                                      Seconds(1) + 3 * hold + delay, Seconds(2) + hold + delay,
                                      Seconds(3) + hold + delay,     Seconds(3) + 2 * hold + delay,
                                      Seconds(3) + 3 * hold + delay, Seconds(3) + 4 * hold + delay};
-    ASSERT_EQ(lean.size(), expected.size());
-    ASSERT_EQ(runs["p2p"].size(), expected.size());
-    for (uint32_t i = 0; i < expected.size(); ++i)
+    for (std::string type : {"lean", "lazy", "p2p"})
     {
-        EXPECT_EQ(lean[i].at, expected[i]) << "packet " << i;
-        EXPECT_EQ(runs["p2p"][i].at, expected[i]) << "packet " << i;
+        ASSERT_EQ(runs[type].size(), expected.size()) << type;
+        for (uint32_t i = 0; i < expected.size(); ++i)
+        {
+            EXPECT_EQ(runs[type][i].at, expected[i]) << type << ", packet " << i;
+        }
     }
-    // 5 bursts, 8 arrivals, and 4 ends of transmission: the third packet's wait, and the
-    // burst's three waiting packets'. The second packet, sent at the instant the link
-    // frees, goes at once.
-    EXPECT_EQ(events["lean"] - events["idle"], 5u + 8u + 4u);
-    EXPECT_GT(events["p2p"], events["lean"]);
+    // 5 bursts, 8 arrivals, and 8 ends of transmission, or 4 when they are scheduled only
+    // for waiting packets: the third packet's, and the burst's three. The second packet,
+    // sent at the instant the link frees, goes at once.
+    EXPECT_EQ(events["lean"] - events["idle"], 5u + 8u + 8u);
+    EXPECT_EQ(events["lazy"] - events["idle"], 5u + 8u + 4u);
+    EXPECT_EQ(events["p2p"], events["lean"]);
 }
 
 TEST(LinkDevice, ErrorModelDropsTheSamePacketsAsOnPointToPoint)

@@ -66,8 +66,11 @@ StreamingScenario::Config::AddTo(CommandLine& cmd)
                  ransubRecovery);
     AddSchedulerOption(cmd, scheduler);
     cmd.AddValue("links",
-                 "link devices of the core: lean (LinkDevice) or p2p (ns-3's point-to-point "
-                 "devices); same results",
+                 "link devices of the core: lean (LinkDevice), p2p (ns-3's point-to-point "
+                 "devices), both with the same results, or lazy (LinkDevice with an event at "
+                 "the end of a transmission only while packets wait: about one event less per "
+                 "hop, 10% faster at paper scale; simultaneous events may run in another "
+                 "order, which changes results where ties are common, e.g. mesh2008)",
                  links);
     cmd.AddValue("controlIdle",
                  "close TCP control connections silent for this many seconds, without losing "
@@ -141,9 +144,9 @@ StreamingScenario::Config::Validate() const
     {
         throw std::invalid_argument("--controlTcp must be ns3 or linux");
     }
-    if (links != "lean" && links != "p2p")
+    if (links != "lean" && links != "p2p" && links != "lazy")
     {
-        throw std::invalid_argument("--links must be lean or p2p");
+        throw std::invalid_argument("--links must be lean, lazy or p2p");
     }
     distributed.Validate();
 }

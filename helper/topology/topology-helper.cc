@@ -3,6 +3,7 @@
  */
 #include "topology-helper.h"
 
+#include "ns3/boolean.h"
 #include "ns3/drop-tail-queue.h"
 #include "ns3/error-model.h"
 #include "ns3/internet-stack-helper.h"
@@ -438,11 +439,12 @@ TopologyHelper::SetDirectForwarding(bool direct)
 void
 TopologyHelper::SetLinkType(const std::string& type)
 {
-    if (type != "lean" && type != "p2p")
+    if (type != "lean" && type != "lazy" && type != "p2p")
     {
-        throw std::invalid_argument("unknown link type '" + type + "' (lean or p2p)");
+        throw std::invalid_argument("unknown link type '" + type + "' (lean, lazy or p2p)");
     }
-    m_lean = type == "lean";
+    m_lean = type != "p2p";
+    m_everyEnd = type != "lazy";
 }
 
 void
@@ -556,10 +558,12 @@ TopologyHelper::Build(const TopologySpec& spec) const
         {
             // As PointToPointHelper::Install: addresses, devices added, then the channel.
             auto la = CreateObject<LinkDevice>();
+            la->SetAttribute("EventAtEveryTransmitEnd", BooleanValue(m_everyEnd));
             la->SetAddress(Mac48Address::Allocate());
             node(l.a)->AddDevice(la);
             la->SetQueueSize(m_queuePackets);
             auto lb = CreateObject<LinkDevice>();
+            lb->SetAttribute("EventAtEveryTransmitEnd", BooleanValue(m_everyEnd));
             lb->SetAddress(Mac48Address::Allocate());
             node(l.b)->AddDevice(lb);
             lb->SetQueueSize(m_queuePackets);

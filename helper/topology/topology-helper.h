@@ -190,8 +190,11 @@ class TopologyHelper
      *
      * "lean" (default): LinkDevice and LinkChannel, which time, queue and lose packets as
      * ns-3's point-to-point device and channel do, without their queue objects, traces and
-     * copies (see doc/performance.md); "p2p": PointToPointNetDevice and PointToPointChannel.
-     * \param type "lean" or "p2p"
+     * copies (see doc/performance.md); "p2p": PointToPointNetDevice and PointToPointChannel;
+     * "lazy": LinkDevices that schedule the end of a transmission only while packets wait
+     * (LinkDevice's EventAtEveryTransmitEnd false: the same timing with about one event less
+     * per hop, but simultaneous events may run in another order, so results can differ).
+     * \param type "lean", "lazy" or "p2p"
      * \throws std::invalid_argument for another type
      */
     void SetLinkType(const std::string& type);
@@ -216,6 +219,7 @@ class TopologyHelper
     std::string m_routing{"overlay"};
     bool m_directForwarding{true};
     bool m_lean{true};
+    bool m_everyEnd{true}; ///< LinkDevice's EventAtEveryTransmitEnd (false: "lazy")
     uint32_t m_queuePackets{10};
     int64_t m_streamBase{1000000};
     std::vector<uint32_t> m_rankOf;

@@ -4,6 +4,7 @@
 #include "link-device.h"
 
 #include "ns3/abort.h"
+#include "ns3/boolean.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/pointer.h"
@@ -50,6 +51,15 @@ LinkDevice::GetTypeId()
                   UintegerValue(100),
                   MakeUintegerAccessor(&LinkDevice::SetQueueSize, &LinkDevice::GetQueueSize),
                   MakeUintegerChecker<uint32_t>())
+              .AddAttribute(
+                  "EventAtEveryTransmitEnd",
+                  "Schedule an event at the end of every transmission, as ns-3's "
+                  "PointToPointNetDevice does (the same event order, so the same results as "
+                  "its links); false: only while packets wait for the link (an idle link "
+                  "sends at once), which saves about one event per hop but lets simultaneous "
+                  "events run in another order",
+                  BooleanValue(true), MakeBooleanAccessor(&LinkDevice::m_everyEnd),
+                  MakeBooleanChecker())
               .AddAttribute("ReceiveErrorModel",
                             "The error model asked for every packet received (loss)",
                             PointerValue(), MakePointerAccessor(&LinkDevice::m_receiveErrorModel),
@@ -212,14 +222,15 @@ LinkDevice::Send(Ptr<Packet> packet, const Address& dest, uint16_t protocolNumbe
         }
         return false;
     }
-    if (m_queued == 0 && Simulator::Now() >= m_busyUntil)
+    if (m_queued == 0 && !m_drainPending && Simulator::Now() >= m_busyUntil)
     {
         TransmitStart(packet, protocolNumber);
         return true;
     }
     if (!m_drainPending)
     {
-        // The first packet to wait: the link takes it when the current transmission ends.
+        // The first packet to wait on a device that schedules ends only when needed: the
+        // link takes it when the current transmission ends.
         m_drainPending = true;
         Simulator::Schedule(m_busyUntil - Simulator::Now(), &LinkDevice::TransmitComplete, this);
     }
@@ -244,12 +255,18 @@ LinkDevice::TransmitStart(Ptr<Packet> packet, uint16_t protocol)
     {
         m_txTrace(packet);
     }
-    // As PointToPointNetDevice::TransmitStart and PointToPointChannel::TransmitStart: the
-    // arrival after the transmission time and the delay, in the peer's context.
-    // The end of the transmission needs an event only if packets wait by then (Send
-    // schedules it): on most links most packets find the device idle.
+    // As PointToPointChannel::TransmitStart: the arrival after the transmission time and the
+    // delay, in the peer's context.
+    // As PointToPointNetDevice::TransmitStart: the end of the transmission first (unless it
+    // is scheduled only when a packet waits for it: on most links most packets find the
+    // device idle), then the arrival.
     const Time txTime = m_bps.CalculateBytesTxTime(bytes);
     m_busyUntil = Simulator::Now() + txTime;
+    if (m_everyEnd)
+    {
+        m_drainPending = true;
+        Simulator::Schedule(txTime, &LinkDevice::TransmitComplete, this);
+    }
     if (!m_remote)
     {
         Simulator::ScheduleWithContext(m_peerContext, txTime + m_delay, &LinkDevice::Receive,
@@ -296,7 +313,7 @@ LinkDevice::TransmitComplete()
     }
     --m_queued;
     TransmitStart(packet, protocol);
-    if (m_queued > 0)
+    if (!m_drainPending && m_queued > 0)
     {
         m_drainPending = true;
         Simulator::Schedule(m_busyUntil - Simulator::Now(), &LinkDevice::TransmitComplete, this);

@@ -164,9 +164,9 @@ class LinkDevice : public NetDevice
 
     /// Puts \p packet on the link now (the device is idle).
     void TransmitStart(Ptr<Packet> packet, uint16_t protocol);
-    /// The link is free again and packets wait: the oldest goes. Scheduled only while the
-    /// queue holds packets (an idle device needs no event at the end of a transmission: a
-    /// packet sent after m_busyUntil goes at once).
+    /// The link is free again: the oldest waiting packet, if any, goes. Scheduled at the end
+    /// of every transmission (EventAtEveryTransmitEnd), or only while packets wait (a packet
+    /// sent to an idle device after m_busyUntil goes at once).
     void TransmitComplete();
     /// Called by the channel once both ends are attached.
     void ConnectPeer(LinkDevice* peer, Time delay);
@@ -176,6 +176,7 @@ class LinkDevice : public NetDevice
     // What every packet sent touches, first.
     Time m_busyUntil;                              ///< end of the current transmission
     bool m_drainPending{false};                    ///< a TransmitComplete is scheduled
+    bool m_everyEnd{true};                         ///< EventAtEveryTransmitEnd
     bool m_remote{false};                          ///< the peer is on another MPI rank
     uint32_t m_queued{0};                          ///< packets waiting
     uint32_t m_head{0};                            ///< index of the oldest waiting packet in m_ring
