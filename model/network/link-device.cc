@@ -255,11 +255,10 @@ LinkDevice::TransmitStart(Ptr<Packet> packet, uint16_t protocol)
     {
         m_txTrace(packet);
     }
-    // As PointToPointChannel::TransmitStart: the arrival after the transmission time and the
-    // delay, in the peer's context.
-    // As PointToPointNetDevice::TransmitStart: the end of the transmission first (unless it
-    // is scheduled only when a packet waits for it: on most links most packets find the
-    // device idle), then the arrival.
+    // As PointToPointNetDevice::TransmitStart and PointToPointChannel::TransmitStart: the end
+    // of the transmission first (unless it is scheduled only when a packet waits for it: on
+    // most links most packets find the device idle), then the arrival after the transmission
+    // time and the delay, in the peer's context.
     const Time txTime = m_bps.CalculateBytesTxTime(bytes);
     m_busyUntil = Simulator::Now() + txTime;
     if (m_everyEnd)
