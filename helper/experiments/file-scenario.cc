@@ -91,13 +91,7 @@ FileDistributionScenario::Config::AddTo(CommandLine& cmd)
                  "at T s for D s, then the partition heals (mesh2008); \"\" none",
                  partition);
     AddSchedulerOption(cmd, scheduler);
-    cmd.AddValue("links",
-                 "link devices of the core: lean (LinkDevice), p2p (ns-3's point-to-point "
-                 "devices), both with the same results, or lazy (LinkDevice with an event at "
-                 "the end of a transmission only while packets wait: about one event less per "
-                 "hop, 10% faster at paper scale; simultaneous events may run in another "
-                 "order, which changes results where ties are common, e.g. mesh2008)",
-                 links);
+    TopologyHelper::AddLinkTypeOption(cmd, links);
     distributed.AddTo(cmd);
 }
 
@@ -250,7 +244,7 @@ FileDistributionScenario::Config::Validate() const
             "--output needs --payload=real: a virtual payload has no bytes");
     }
     ValidateScheduler(scheduler);
-    if (links != "lean" && links != "p2p" && links != "lazy")
+    if (!TopologyHelper::IsLinkType(links))
     {
         throw std::invalid_argument("--links must be lean, lazy or p2p");
     }

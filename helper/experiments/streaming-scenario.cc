@@ -15,6 +15,7 @@
 #include "ns3/streaming-metrics.h"
 #include "ns3/tcp-l4-protocol.h"
 #include "ns3/tfrc-equation.h"
+#include "ns3/topology-helper.h"
 #include "ns3/uinteger.h"
 
 #include <boost/random/mersenne_twister.hpp>
@@ -65,13 +66,7 @@ StreamingScenario::Config::AddTo(CommandLine& cmd)
                  "worst case, RanSub stalls after a failure)",
                  ransubRecovery);
     AddSchedulerOption(cmd, scheduler);
-    cmd.AddValue("links",
-                 "link devices of the core: lean (LinkDevice), p2p (ns-3's point-to-point "
-                 "devices), both with the same results, or lazy (LinkDevice with an event at "
-                 "the end of a transmission only while packets wait: about one event less per "
-                 "hop, 10% faster at paper scale; simultaneous events may run in another "
-                 "order, which changes results where ties are common, e.g. mesh2008)",
-                 links);
+    TopologyHelper::AddLinkTypeOption(cmd, links);
     cmd.AddValue("controlIdle",
                  "close TCP control connections silent for this many seconds, without losing "
                  "a message (reopened on demand; 0: never)",
@@ -144,7 +139,7 @@ StreamingScenario::Config::Validate() const
     {
         throw std::invalid_argument("--controlTcp must be ns3 or linux");
     }
-    if (links != "lean" && links != "p2p" && links != "lazy")
+    if (!TopologyHelper::IsLinkType(links))
     {
         throw std::invalid_argument("--links must be lean, lazy or p2p");
     }

@@ -22,6 +22,8 @@
 namespace ns3
 {
 
+class CommandLine;
+
 /**
  * \ingroup bullet
  * \brief A TopologySpec built as ns-3 nodes, links, addresses and routes.
@@ -198,6 +200,14 @@ class TopologyHelper
      * \throws std::invalid_argument for another type
      */
     void SetLinkType(const std::string& type);
+    /// Whether SetLinkType takes \p type ("lean", "lazy" or "p2p").
+    static bool IsLinkType(const std::string& type);
+    /**
+     * \brief Adds the scenario programs' --links option (SetLinkType), bound to \p type.
+     * \param cmd the program's command line
+     * \param type where the chosen link type goes
+     */
+    static void AddLinkTypeOption(CommandLine& cmd, std::string& type);
     /// Device queue size in packets (ModelNet: 10).
     void SetQueueSize(uint32_t packets);
     /// First RNG stream for the links' error models (two per link are used).
