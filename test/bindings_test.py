@@ -64,7 +64,7 @@ def measures(summary):
         return {
             k: measures(v)
             for k, v in summary.items()
-            if "wall" not in k and k != "peak_rss_mb"
+            if "wall" not in k and k not in ("peak_rss_mb", "huge_pages_mb")
         }
     if isinstance(summary, list):
         return [measures(v) for v in summary]

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <sys/resource.h>
 
 namespace ns3
@@ -22,6 +23,24 @@ PeakRssMb()
     struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);
     return usage.ru_maxrss / 1024.0; // ru_maxrss is in KB on Linux
+}
+
+double
+HugePagesMb()
+{
+    std::ifstream in("/proc/self/smaps_rollup");
+    std::string key;
+    while (in >> key)
+    {
+        if (key == "AnonHugePages:")
+        {
+            double kb = 0;
+            in >> kb;
+            return kb / 1024.0;
+        }
+        in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
+    }
+    return 0; // no such file (not Linux) or no such line (a kernel without THP)
 }
 
 void
@@ -107,6 +126,7 @@ ExperimentOutput::WriteSummary(double simulatedSeconds)
     m_summary["wall_seconds"]
         = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
     m_summary["peak_rss_mb"] = Ranks::Max(PeakRssMb());
+    m_summary["huge_pages_mb"] = Ranks::Max(HugePagesMb());
     if (Ranks::IsDistributed())
     {
         std::vector<double> perRank;

@@ -15,6 +15,11 @@ namespace ns3
 /// Peak resident set size of this process so far, in MB (getrusage).
 double PeakRssMb();
 
+/// This process's anonymous memory in transparent huge pages now, in MB (AnonHugePages of
+/// /proc/self/smaps_rollup; 0 where there is none). `./ns3 run` asks glibc's malloc for huge
+/// pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1), which large runs need to be fast.
+double HugePagesMb();
+
 /**
  * Records what one system's run cost in its summary \p summary: wall_seconds, events
  * (Simulator::GetEventCount(), so call it before Simulator::Destroy), events_per_wall_second
@@ -35,8 +40,8 @@ std::string JoinArgs(int argc, char** argv);
  * \brief The result directory of one experiment run, in the layout every example shares.
  *
  * Writes DIR/summary.json with the common keys (experiment, args, seed, simulated_seconds,
- * wall_seconds, peak_rss_mb) plus whatever the example puts under Systems() or Root();
- * CSV and PNG files go beside it (Path()). See doc/results-format.md.
+ * wall_seconds, peak_rss_mb, huge_pages_mb) plus whatever the example puts under Systems() or
+ * Root(); CSV and PNG files go beside it (Path()). See doc/results-format.md.
  */
 class ExperimentOutput
 {
