@@ -265,6 +265,45 @@ TEST(OverlayRouteTable, AHubWithMoreLinksThanTwoBytesIndexRoutesThroughEveryOne)
     EXPECT_EQ(table.GetPath(leaves, 5), std::vector<uint32_t>{leaves - 1}) << "to the hub";
 }
 
+// Every forwarded hop maps the packet's destination address to a destination (an
+// open-addressing table): each registered address finds its own, re-registering moves it,
+// and any other address (neighbours of registered ones, colliding patterns) finds none.
+TEST(OverlayRouteTable, AddressesFindTheirDestinationsAndNoOtherDoes)
+{
+    const uint32_t n = 3000;
+    std::vector<std::pair<uint32_t, uint32_t>> links;
+    std::vector<uint32_t> dest;
+    for (uint32_t v = 0; v < n; ++v)
+    {
+        links.emplace_back(v, v + 1);
+        dest.push_back(v);
+    }
+    OverlayRouteTable table(n + 1, links, dest);
+    EXPECT_EQ(table.FindDestination(Ipv4Address("10.0.0.1")), -1) << "empty table";
+    // Addresses as the topology helper gives them (one /30 per client link, so the low bits
+    // repeat with a stride of 4), and a block whose low 20 bits are all the same.
+    auto address = [](uint32_t d) {
+        return d < 2000 ? Ipv4Address(0x0a000001u + 4 * d)
+                        : Ipv4Address(((d - 1999) << 20) | 0x80002u);
+    };
+    for (uint32_t d = 0; d < n; ++d)
+    {
+        table.SetDestinationAddress(d, address(d));
+    }
+    for (uint32_t d = 0; d < n; ++d)
+    {
+        ASSERT_EQ(table.FindDestination(address(d)), int64_t(d)) << address(d);
+        EXPECT_EQ(table.FindDestination(Ipv4Address(address(d).Get() + 1)), -1);
+    }
+    EXPECT_EQ(table.FindDestination(Ipv4Address("0.0.0.0")), -1);
+    EXPECT_EQ(table.FindDestination(Ipv4Address("255.255.255.255")), -1);
+    table.SetDestinationAddress(7, address(5)); // the address moves to another destination
+    EXPECT_EQ(table.FindDestination(address(5)), 7);
+    EXPECT_EQ(table.FindDestination(address(7)), 7);
+    EXPECT_EQ(table.FindDestination(address(6)), 6);
+    EXPECT_THROW(table.SetDestinationAddress(n, Ipv4Address("10.9.9.9")), std::invalid_argument);
+}
+
 TEST(TopologyHelper, OverlayRoutesDeliverWithExactPathDelay)
 {
     auto spec = Annotate("medium", "none", 12);

@@ -14,8 +14,10 @@
 #include "ns3/socket.h"
 #include "ns3/traffic-control-layer.h"
 
+#include <algorithm>
 #include <queue>
 #include <stdexcept>
+#include <string>
 
 namespace ns3
 {
@@ -136,17 +138,61 @@ OverlayRouteTable::GetPath(uint32_t vertex, uint32_t dest) const
     return path;
 }
 
+uint32_t
+OverlayRouteTable::SlotOf(uint32_t address) const
+{
+    // Fibonacci hashing: the top bits of the product (client addresses differ in their low
+    // bits); then linear probing to the address or an empty slot.
+    const uint32_t mask = m_addressSlots.size() - 1;
+    uint32_t slot = (address * 0x9e3779b1u) >> m_slotShift;
+    while (m_addressSlots[slot].destPlusOne != 0 && m_addressSlots[slot].address != address)
+    {
+        slot = (slot + 1) & mask;
+    }
+    return slot;
+}
+
 void
 OverlayRouteTable::SetDestinationAddress(uint32_t dest, Ipv4Address address)
 {
-    m_addressToDest[address.Get()] = dest;
+    if (dest >= m_destinations.size())
+    {
+        throw std::invalid_argument("route table: no destination " + std::to_string(dest));
+    }
+    if (2 * (m_nAddresses + 1) > m_addressSlots.size())
+    {
+        // At most half full: a lookup reads one slot, rarely two.
+        std::vector<AddressSlot> old;
+        old.swap(m_addressSlots);
+        const uint32_t size = std::max<uint32_t>(16, 2 * old.size());
+        m_addressSlots.assign(size, AddressSlot());
+        m_slotShift = 32 - __builtin_ctz(size);
+        for (const AddressSlot& a : old)
+        {
+            if (a.destPlusOne != 0)
+            {
+                m_addressSlots[SlotOf(a.address)] = a;
+            }
+        }
+    }
+    AddressSlot& slot = m_addressSlots[SlotOf(address.Get())];
+    if (slot.destPlusOne == 0)
+    {
+        ++m_nAddresses;
+    }
+    slot.address = address.Get();
+    slot.destPlusOne = dest + 1;
 }
 
 int64_t
 OverlayRouteTable::FindDestination(Ipv4Address address) const
 {
-    auto it = m_addressToDest.find(address.Get());
-    return it == m_addressToDest.end() ? -1 : int64_t(it->second);
+    if (m_addressSlots.empty())
+    {
+        return -1;
+    }
+    const AddressSlot& slot = m_addressSlots[SlotOf(address.Get())];
+    return slot.destPlusOne == 0 ? -1 : int64_t(slot.destPlusOne) - 1;
 }
 
 NS_OBJECT_ENSURE_REGISTERED(OverlayStaticRouting);

@@ -75,7 +75,19 @@ class OverlayRouteTable : public SimpleRefCount<OverlayRouteTable>
     std::vector<uint16_t> m_nextHop;
     /// [vertex * destinations + dest] -> index, for indices from kStoredWide up
     std::unordered_map<size_t, uint32_t> m_wideHops;
-    std::unordered_map<uint32_t, uint32_t> m_addressToDest;
+    /// An address and its destination + 1 (0: an empty slot).
+    struct AddressSlot
+    {
+        uint32_t address{0};
+        uint32_t destPlusOne{0};
+    };
+    /// The slot holding \p address, or the empty one where it would go.
+    uint32_t SlotOf(uint32_t address) const;
+    /// Address -> destination by open addressing (every forwarded hop looks one up; a
+    /// std::unordered_map took a division and two dependent cache misses).
+    std::vector<AddressSlot> m_addressSlots;
+    uint32_t m_slotShift{32}; ///< 32 - log2(m_addressSlots.size())
+    uint32_t m_nAddresses{0}; ///< slots in use
 };
 
 /**
