@@ -353,6 +353,55 @@ TEST(TopologyHelper, OverlayRoutesDeliverWithExactPathDelay)
     Simulator::Destroy();
 }
 
+// A router forwards at the link layer while its outgoing interface is up, and hands the
+// packet to IPv4 (which drops it: no route through a down interface) while it is down;
+// ForwardDirectly keeps its own copy of the interface's state, which SetDown and SetUp
+// must reach.
+TEST(TopologyHelper, DirectForwardingFollowsInterfacesGoingDownAndUp)
+{
+    auto spec = Annotate("medium", "none", 6);
+    Ptr<SimulatedNetwork> net = TopologyHelper().Build(spec);
+    const auto path = net->GetPath(0, 3);
+    ASSERT_GE(path.size(), 3u);
+    // The second hop leaves a router (the first leaves the client).
+    Ptr<NetDevice> out = net->GetDevice(path[1].link, path[1].fromA);
+    Ptr<Ipv4> ipv4 = out->GetNode()->GetObject<Ipv4>();
+    const int32_t iface = ipv4->GetInterfaceForDevice(out);
+    ASSERT_GE(iface, 1);
+    uint32_t received = 0;
+    Ptr<Socket> rx = Socket::CreateSocket(net->GetClient(3), UdpSocketFactory::GetTypeId());
+    rx->Bind(InetSocketAddress(Ipv4Address::GetAny(), 9));
+    rx->SetRecvCallback([&received](Ptr<Socket> s) {
+        while (s->Recv())
+        {
+            ++received;
+        }
+    });
+    Ptr<Socket> tx = Socket::CreateSocket(net->GetClient(0), UdpSocketFactory::GetTypeId());
+    InetSocketAddress to(net->GetClientAddress(3), 9);
+    std::vector<uint32_t> seen;
+    for (int t = 1; t <= 5; ++t)
+    {
+        Simulator::Schedule(Seconds(t), [tx, to]() {
+            tx->SendTo(Create<Packet>(100), 0, to);
+        });
+        Simulator::Schedule(Seconds(t) + MilliSeconds(900), [&]() {
+            seen.push_back(received);
+        });
+    }
+    // Up at 1 s; down for the packets of 2 s and 3 s; up again from 4 s.
+    Simulator::Schedule(Seconds(1.95), [ipv4, iface]() {
+        ipv4->SetDown(iface);
+    });
+    Simulator::Schedule(Seconds(3.95), [ipv4, iface]() {
+        ipv4->SetUp(iface);
+    });
+    Simulator::Stop(Seconds(6));
+    Simulator::Run();
+    EXPECT_EQ(seen, (std::vector<uint32_t>{1, 1, 1, 2, 3}));
+    Simulator::Destroy();
+}
+
 TEST(TopologyHelper, NixVectorRoutingAlsoDelivers)
 {
     auto spec = Annotate("high", "none", 6);

@@ -330,7 +330,7 @@ OverlayStaticRouting::HopOf(uint32_t hop)
             && iface)
         {
             h.device = PeekPointer(dev);
-            h.iface = iface;
+            h.interface = InterfaceOf(dev);
             h.txq = ndqi ? PeekPointer(ndqi->GetTxQueue(0)) : nullptr;
         }
     }
@@ -362,7 +362,10 @@ OverlayStaticRouting::ForwardDirectly(Ptr<NetDevice> in, Ptr<const Packet> packe
     }
     const Hop* hop = HopOf(next);
     Ipv4Interface* inIface = InterfacePtr(in);
-    if (!hop || !inIface || !inIface->IsUp() || !inIface->IsForwarding() || !hop->iface->IsUp()
+    // The outgoing interface's state is this object's copy (kept by NotifyInterfaceUp and
+    // Down): one object less to touch per hop. The incoming one's forwarding flag has no
+    // notification, so that interface is asked.
+    if (!hop || !inIface || !inIface->IsUp() || !inIface->IsForwarding() || !IsUp(hop->interface)
         || packet->GetSize() > hop->device->GetMtu())
     {
         return false;
@@ -410,11 +413,34 @@ OverlayStaticRouting::InterfaceOf(Ptr<const NetDevice> device)
 void
 OverlayStaticRouting::NotifyInterfaceUp(uint32_t interface)
 {
+    // Ipv4L3Protocol::SetUp and SetDown change the interface, then tell its routing.
+    if (interface < m_interfaceUp.size())
+    {
+        m_interfaceUp[interface] = 1;
+    }
 }
 
 void
 OverlayStaticRouting::NotifyInterfaceDown(uint32_t interface)
 {
+    if (interface < m_interfaceUp.size())
+    {
+        m_interfaceUp[interface] = 0;
+    }
+}
+
+bool
+OverlayStaticRouting::IsUp(uint32_t interface)
+{
+    if (interface >= m_interfaceUp.size())
+    {
+        m_interfaceUp.resize(interface + 1, -1);
+    }
+    if (m_interfaceUp[interface] < 0)
+    {
+        m_interfaceUp[interface] = m_ipv4->IsUp(interface) ? 1 : 0;
+    }
+    return m_interfaceUp[interface] == 1;
 }
 
 void
@@ -433,6 +459,7 @@ OverlayStaticRouting::SetIpv4(Ptr<Ipv4> ipv4)
     m_ipv4 = ipv4;
     m_interfaceOf.clear();
     m_ifacePtr.clear();
+    m_interfaceUp.clear();
     m_hops.assign(m_routes.size(), Hop());
 }
 
@@ -468,6 +495,7 @@ OverlayStaticRouting::DoDispose()
     m_ipv4 = nullptr;
     m_interfaceOf.clear();
     m_ifacePtr.clear();
+    m_interfaceUp.clear();
     m_hops.clear();
     m_table = nullptr;
     m_routes.clear();
