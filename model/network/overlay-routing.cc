@@ -331,6 +331,7 @@ OverlayStaticRouting::HopOf(uint32_t hop)
         {
             h.device = PeekPointer(dev);
             h.interface = InterfaceOf(dev);
+            h.up = iface->IsUp();
             h.txq = ndqi ? PeekPointer(ndqi->GetTxQueue(0)) : nullptr;
         }
     }
@@ -362,10 +363,10 @@ OverlayStaticRouting::ForwardDirectly(Ptr<NetDevice> in, Ptr<const Packet> packe
     }
     const Hop* hop = HopOf(next);
     Ipv4Interface* inIface = InterfacePtr(in);
-    // The outgoing interface's state is this object's copy (kept by NotifyInterfaceUp and
+    // The outgoing interface's state is the hop's copy (kept by NotifyInterfaceUp and
     // Down): one object less to touch per hop. The incoming one's forwarding flag has no
     // notification, so that interface is asked.
-    if (!hop || !inIface || !inIface->IsUp() || !inIface->IsForwarding() || !IsUp(hop->interface)
+    if (!hop || !inIface || !inIface->IsUp() || !inIface->IsForwarding() || !hop->up
         || packet->GetSize() > hop->device->GetMtu())
     {
         return false;
@@ -414,33 +415,25 @@ void
 OverlayStaticRouting::NotifyInterfaceUp(uint32_t interface)
 {
     // Ipv4L3Protocol::SetUp and SetDown change the interface, then tell its routing.
-    if (interface < m_interfaceUp.size())
-    {
-        m_interfaceUp[interface] = 1;
-    }
+    SetHopsUp(interface, true);
 }
 
 void
 OverlayStaticRouting::NotifyInterfaceDown(uint32_t interface)
 {
-    if (interface < m_interfaceUp.size())
-    {
-        m_interfaceUp[interface] = 0;
-    }
+    SetHopsUp(interface, false);
 }
 
-bool
-OverlayStaticRouting::IsUp(uint32_t interface)
+void
+OverlayStaticRouting::SetHopsUp(uint32_t interface, bool up)
 {
-    if (interface >= m_interfaceUp.size())
+    for (Hop& h : m_hops)
     {
-        m_interfaceUp.resize(interface + 1, -1);
+        if (h.checked && h.interface == int32_t(interface))
+        {
+            h.up = up;
+        }
     }
-    if (m_interfaceUp[interface] < 0)
-    {
-        m_interfaceUp[interface] = m_ipv4->IsUp(interface) ? 1 : 0;
-    }
-    return m_interfaceUp[interface] == 1;
 }
 
 void
@@ -459,7 +452,6 @@ OverlayStaticRouting::SetIpv4(Ptr<Ipv4> ipv4)
     m_ipv4 = ipv4;
     m_interfaceOf.clear();
     m_ifacePtr.clear();
-    m_interfaceUp.clear();
     m_hops.assign(m_routes.size(), Hop());
 }
 
@@ -495,7 +487,6 @@ OverlayStaticRouting::DoDispose()
     m_ipv4 = nullptr;
     m_interfaceOf.clear();
     m_ifacePtr.clear();
-    m_interfaceUp.clear();
     m_hops.clear();
     m_table = nullptr;
     m_routes.clear();

@@ -157,6 +157,7 @@ class OverlayStaticRouting : public Ipv4RoutingProtocol
         bool checked{false};           ///< looked up
         NetDevice* device{nullptr};    ///< null: not a device to forward on directly
         int32_t interface{-1};         ///< its IPv4 interface's index
+        bool up{false}; ///< that interface is up (IPv4's state, kept by the notifications)
         NetDeviceQueue* txq{nullptr};  ///< its only transmit queue (null: none)
     };
 
@@ -168,10 +169,8 @@ class OverlayStaticRouting : public Ipv4RoutingProtocol
     Ptr<Ipv4> m_ipv4;
     std::vector<int32_t> m_interfaceOf;     ///< by device index; -1 not known yet
     std::vector<Ipv4Interface*> m_ifacePtr; ///< by device index; null not known yet
-    /// Interface \p interface is up: this object's copy of IPv4's state, read once, then
-    /// kept by NotifyInterfaceUp and NotifyInterfaceDown.
-    bool IsUp(uint32_t interface);
-    std::vector<int8_t> m_interfaceUp; ///< by interface index: 1 up, 0 down, -1 not read yet
+    /// Records in the hops through \p interface that it went up or down.
+    void SetHopsUp(uint32_t interface, bool up);
     std::vector<Hop> m_hops;                ///< by route
     bool m_checksums{false};                ///< Node::ChecksumEnabled(), at Configure
     Ptr<const OverlayRouteTable> m_table;
