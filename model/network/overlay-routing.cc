@@ -330,7 +330,7 @@ OverlayStaticRouting::HopOf(uint32_t hop)
             && iface)
         {
             h.device = PeekPointer(dev);
-            h.interface = InterfaceOf(dev);
+            h.ifaceIndex = InterfaceOf(dev);
             h.up = iface->IsUp();
             h.txq = ndqi ? PeekPointer(ndqi->GetTxQueue(0)) : nullptr;
         }
@@ -425,11 +425,11 @@ OverlayStaticRouting::NotifyInterfaceDown(uint32_t interface)
 }
 
 void
-OverlayStaticRouting::SetHopsUp(uint32_t interface, bool up)
+OverlayStaticRouting::SetHopsUp(uint32_t ifaceIndex, bool up)
 {
     for (Hop& h : m_hops)
     {
-        if (h.checked && h.interface == int32_t(interface))
+        if (h.checked && h.ifaceIndex == int32_t(ifaceIndex))
         {
             h.up = up;
         }

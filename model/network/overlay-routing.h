@@ -154,11 +154,11 @@ class OverlayStaticRouting : public Ipv4RoutingProtocol
     /// to the node and live as long as this (DoDispose forgets them).
     struct Hop
     {
-        bool checked{false};           ///< looked up
-        NetDevice* device{nullptr};    ///< null: not a device to forward on directly
-        int32_t interface{-1};         ///< its IPv4 interface's index
+        bool checked{false};        ///< looked up
+        NetDevice* device{nullptr}; ///< null: not a device to forward on directly
+        int32_t ifaceIndex{-1};     ///< its IPv4 interface's index
         bool up{false}; ///< that interface is up (IPv4's state, kept by the notifications)
-        NetDeviceQueue* txq{nullptr};  ///< its only transmit queue (null: none)
+        NetDeviceQueue* txq{nullptr}; ///< its only transmit queue (null: none)
     };
 
     /// Route \p hop's device, if packets may leave on it directly (else null).
@@ -169,10 +169,10 @@ class OverlayStaticRouting : public Ipv4RoutingProtocol
     Ptr<Ipv4> m_ipv4;
     std::vector<int32_t> m_interfaceOf;     ///< by device index; -1 not known yet
     std::vector<Ipv4Interface*> m_ifacePtr; ///< by device index; null not known yet
-    /// Records in the hops through \p interface that it went up or down.
-    void SetHopsUp(uint32_t interface, bool up);
-    std::vector<Hop> m_hops;                ///< by route
-    bool m_checksums{false};                ///< Node::ChecksumEnabled(), at Configure
+    /// Records in the hops through interface \p ifaceIndex that it went up or down.
+    void SetHopsUp(uint32_t ifaceIndex, bool up);
+    std::vector<Hop> m_hops; ///< by route
+    bool m_checksums{false}; ///< Node::ChecksumEnabled(), at Configure
     Ptr<const OverlayRouteTable> m_table;
     uint32_t m_vertex{0};
     std::vector<Ptr<Ipv4Route>> m_routes;
