@@ -21,6 +21,13 @@ double PeakRssMb();
 double HugePagesMb();
 
 /**
+ * A line of advice for a large run that will not get huge pages: its environment lacks
+ * glibc.malloc.hugetlb in GLIBC_TUNABLES and the kernel gives transparent huge pages only to
+ * memory that asks for them (`madvise`). Empty otherwise (`./ns3 run` sets the tunable).
+ */
+std::string HugePagesAdvice();
+
+/**
  * Records what one system's run cost in its summary \p summary: wall_seconds, events
  * (Simulator::GetEventCount(), so call it before Simulator::Destroy), events_per_wall_second
  * and wall_per_sim_second (doc/results-format.md).

@@ -34,6 +34,16 @@ RefuseSeveralRanks(const std::string& program)
     }
 }
 
+/// For a \p large run, says so if it will not get huge pages (HugePagesAdvice).
+void
+AdviseHugePages(bool large)
+{
+    if (const std::string advice = large ? HugePagesAdvice() : ""; !advice.empty())
+    {
+        std::cout << advice << "\n";
+    }
+}
+
 } // namespace
 
 // ------------------------------------------------------------------------ bullet-streaming
@@ -84,6 +94,7 @@ BulletStreamingProgram::Run(const std::string& args) const
               << "-node INET topology, profile " << config.profile << ", loss " << config.loss
               << ", " << config.rateKbps << " kbps for " << config.duration
               << " s, source = client " << scenario.GetSource() << "\n";
+    AdviseHugePages(config.clients >= 500 || config.topoNodes >= 10000);
     if (config.fail != "none")
     {
         std::cout << "failure: " << config.fail << " at " << scenario.GetFailAt().As(Time::S)
@@ -201,6 +212,7 @@ FileDistributionProgram::Run(const std::string& args) const
               << scenario.GetManifest().GetFileSize() << "-byte file (SHA-256 "
               << BlockManifest::ToHex(scenario.GetManifest().GetFileDigest()).substr(0, 16)
               << "...), source = node " << scenario.GetSource() << "\n";
+    AdviseHugePages(config.nodes >= 100);
     // The Bullet' variants the paper compares, as attributes of its policies.
     const std::map<std::string, std::string> strategies{
         {"rarest-random", "ns3::RarestRandomRequest"},
