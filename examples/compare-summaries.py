@@ -11,8 +11,8 @@ Exit status 0 if identical, 1 if not, 2 on a missing file.
 import json
 import sys
 
-IGNORED = {"wall_seconds", "peak_rss_mb", "huge_pages_mb", "args", "simulated_s", "wall_us_per_link_packet",
-           "events", "events_per_wall_second", "wall_per_sim_second"}
+IGNORED = {"wall_seconds", "peak_rss_mb", "huge_pages_mb", "args", "simulated_s",
+           "wall_us_per_link_packet", "events", "events_per_wall_second", "wall_per_sim_second"}
 
 
 def strip(x):

@@ -152,14 +152,15 @@ def run_point(args, binary, count, topo):
             full = ["/usr/bin/time", "-v", "-o", time_path] + full
         if args.nice > 0:
             full = ["nice", "-n", str(args.nice)] + full
+        env = run_env(args)
         with open(os.path.join(outdir, "command.txt"), "w") as f:
-            tunables = run_env(args).get("GLIBC_TUNABLES")
+            tunables = env.get("GLIBC_TUNABLES")
             prefix = f"GLIBC_TUNABLES={shlex.quote(tunables)} " if tunables else ""
             f.write(prefix + shlex.join(full) + "\n")
         start = time.monotonic()
         with open(os.path.join(outdir, "stdout.txt"), "w") as out, \
                 open(os.path.join(outdir, "stderr.txt"), "w") as err:
-            rc = subprocess.call(full, stdout=out, stderr=err, env=run_env(args))
+            rc = subprocess.call(full, stdout=out, stderr=err, env=env)
         wall = time.monotonic() - start
         if rc != 0 or not os.path.exists(summary_path):
             if os.path.exists(summary_path):
