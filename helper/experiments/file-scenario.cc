@@ -244,10 +244,7 @@ FileDistributionScenario::Config::Validate() const
             "--output needs --payload=real: a virtual payload has no bytes");
     }
     ValidateScheduler(scheduler);
-    if (!TopologyHelper::IsLinkType(links))
-    {
-        throw std::invalid_argument("--links must be lean, lazy or p2p");
-    }
+    TopologyHelper::ValidateLinkTypeOption(links);
     distributed.Validate();
 }
 

@@ -139,10 +139,7 @@ StreamingScenario::Config::Validate() const
     {
         throw std::invalid_argument("--controlTcp must be ns3 or linux");
     }
-    if (!TopologyHelper::IsLinkType(links))
-    {
-        throw std::invalid_argument("--links must be lean, lazy or p2p");
-    }
+    TopologyHelper::ValidateLinkTypeOption(links);
     distributed.Validate();
 }
 

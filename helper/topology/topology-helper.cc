@@ -444,6 +444,15 @@ TopologyHelper::IsLinkType(const std::string& type)
 }
 
 void
+TopologyHelper::ValidateLinkTypeOption(const std::string& type)
+{
+    if (!IsLinkType(type))
+    {
+        throw std::invalid_argument("--links must be lean, lazy or p2p");
+    }
+}
+
+void
 TopologyHelper::AddLinkTypeOption(CommandLine& cmd, std::string& type)
 {
     cmd.AddValue("links",

@@ -208,6 +208,12 @@ class TopologyHelper
      * \param type where the chosen link type goes
      */
     static void AddLinkTypeOption(CommandLine& cmd, std::string& type);
+    /**
+     * \brief Checks the value of the --links option that AddLinkTypeOption adds.
+     * \param type the value given
+     * \throws std::invalid_argument naming the option and its values when IsLinkType is false
+     */
+    static void ValidateLinkTypeOption(const std::string& type);
     /// Device queue size in packets (ModelNet: 10).
     void SetQueueSize(uint32_t packets);
     /// First RNG stream for the links' error models (two per link are used).

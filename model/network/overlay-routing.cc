@@ -429,7 +429,7 @@ OverlayStaticRouting::SetHopsUp(uint32_t ifaceIndex, bool up)
 {
     for (Hop& h : m_hops)
     {
-        if (h.checked && h.ifaceIndex == int32_t(ifaceIndex))
+        if (h.ifaceIndex == int32_t(ifaceIndex))
         {
             h.up = up;
         }
