@@ -394,7 +394,7 @@ TEST(TopologyHelper, LinksHandIpv4StraightToIpv4AndSniffersStillSeeTraffic)
     ASSERT_TRUE(dev);
     ASSERT_EQ(dev->GetNode(), middle);
     Ptr<Packet> frame = Create<Packet>(60);
-    Simulator::ScheduleWithContext(middle->GetId(), Seconds(0), [dev, frame]() {
+    Simulator::ScheduleWithContext(middle->GetId(), Seconds(0), [dev, frame]() mutable {
         dev->Receive(frame, 0x86DD);
     });
     Simulator::Run();

@@ -3,6 +3,7 @@
  */
 #include "ns3/bandwidth-change.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/ipv4-header.h"
 #include "ns3/ipv4.h"
 #include "ns3/link-device.h"
 #include "ns3/node.h"
@@ -20,6 +21,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <map>
 #include <stdexcept>
 
@@ -400,6 +402,89 @@ TEST(TopologyHelper, DirectForwardingFollowsInterfacesGoingDownAndUp)
     Simulator::Run();
     EXPECT_EQ(seen, (std::vector<uint32_t>{1, 1, 1, 2, 3}));
     Simulator::Destroy();
+}
+
+// A router sends on the very packet it received, its header rewritten, only while nothing
+// else refers to it; a packet someone still holds (here a trace sink of the sender's
+// device) is copied first and stays as it was sent.
+TEST(TopologyHelper, RoutersRewriteOnlyPacketsNobodyElseHolds)
+{
+    for (const bool hold : {false, true})
+    {
+        SCOPED_TRACE(hold ? "the sender's trace holds the packet" : "nobody holds it");
+        auto spec = Annotate("medium", "none", 6);
+        Ptr<SimulatedNetwork> net = TopologyHelper().Build(spec);
+        const auto path = net->GetPath(0, 3);
+        ASSERT_GE(path.size(), 3u) << "at least two routers";
+        struct Seen
+        {
+            const Packet* packet;
+            uint8_t ttl;
+        };
+        std::vector<Seen> hops; // what each device on the path put on its link, in order
+        Ptr<const Packet> held;
+        for (size_t h = 0; h < path.size(); ++h)
+        {
+            auto dev = DynamicCast<LinkDevice>(net->GetDevice(path[h].link, path[h].fromA));
+            ASSERT_TRUE(dev);
+            dev->TraceConnectWithoutContext(
+                "Tx", Callback<void, Ptr<const Packet>>([&, h, hold](Ptr<const Packet> p) {
+                    Ipv4Header header;
+                    p->PeekHeader(header);
+                    hops.push_back({PeekPointer(p), header.GetTtl()});
+                    if (h == 0 && hold)
+                    {
+                        held = p;
+                    }
+                }));
+        }
+        uint32_t received = 0;
+        Ptr<Socket> rx = Socket::CreateSocket(net->GetClient(3), UdpSocketFactory::GetTypeId());
+        rx->Bind(InetSocketAddress(Ipv4Address::GetAny(), 9));
+        rx->SetRecvCallback([&received](Ptr<Socket> s) {
+            while (s->Recv())
+            {
+                ++received;
+            }
+        });
+        Ptr<Socket> tx = Socket::CreateSocket(net->GetClient(0), UdpSocketFactory::GetTypeId());
+        InetSocketAddress to(net->GetClientAddress(3), 9);
+        Simulator::Schedule(Seconds(1), [tx, to]() {
+            tx->SendTo(Create<Packet>(100), 0, to);
+        });
+        Simulator::Stop(Seconds(3));
+        Simulator::Run();
+        EXPECT_EQ(received, 1u);
+        ASSERT_EQ(hops.size(), path.size());
+        // The sender's device is hop 0; each router takes one off the TTL.
+        for (size_t h = 1; h < hops.size(); ++h)
+        {
+            EXPECT_EQ(int(hops[h].ttl), int(hops[0].ttl) - int(h)) << "hop " << h;
+        }
+        if (hold)
+        {
+            ASSERT_TRUE(held);
+            EXPECT_EQ(PeekPointer(held), hops[0].packet);
+            Ipv4Header header;
+            held->PeekHeader(header);
+            EXPECT_EQ(int(header.GetTtl()), int(hops[0].ttl)) << "the held packet was changed";
+            EXPECT_NE(hops[1].packet, hops[0].packet) << "the first router copied it";
+            // Its copy is nobody else's: the routers after it send that copy on.
+            for (size_t h = 2; h < hops.size(); ++h)
+            {
+                EXPECT_EQ(hops[h].packet, hops[1].packet) << "hop " << h;
+            }
+        }
+        else
+        {
+            for (size_t h = 1; h < hops.size(); ++h)
+            {
+                EXPECT_EQ(hops[h].packet, hops[0].packet) << "hop " << h << ": not copied";
+            }
+        }
+        held = nullptr;
+        Simulator::Destroy();
+    }
 }
 
 TEST(TopologyHelper, NixVectorRoutingAlsoDelivers)

@@ -84,6 +84,13 @@ DeliverToIpv4(Ptr<NetDevice> dev, bool router)
     // (LeakSanitizer, issue #18).
     Ipv4L3Protocol* ipv4Raw = PeekPointer(ipv4);
     OverlayStaticRouting* routing = PeekPointer(routingPtr);
+    // A LinkDevice hands its IPv4 arrivals to the routing itself, before this callback, and
+    // says when the packet may go on without a copy (LinkDevice::Forwarder).
+    if (auto link = DynamicCast<LinkDevice>(dev); link && routing)
+    {
+        link->SetForwarder(routingPtr);
+        routing = nullptr;
+    }
     dev->SetReceiveCallback(
         Callback<bool, Ptr<NetDevice>, Ptr<const Packet>, uint16_t, const Address&>(
             [ipv4 = ipv4Raw, routing](Ptr<NetDevice> device, Ptr<const Packet> p, uint16_t protocol,

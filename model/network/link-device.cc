@@ -13,6 +13,7 @@
 #include "ns3/uinteger.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #ifdef BULLET_MPI
 #    include "ns3/mpi-interface.h"
@@ -320,7 +321,21 @@ LinkDevice::TransmitComplete()
 }
 
 void
-LinkDevice::Receive(Ptr<Packet> packet, uint16_t protocol)
+LinkDevice::SetForwarder(Ptr<Object> forwarder)
+{
+    auto* f = dynamic_cast<Forwarder*>(PeekPointer(forwarder));
+    if (forwarder && !f)
+    {
+        throw std::invalid_argument("LinkDevice::SetForwarder: "
+                                    + forwarder->GetInstanceTypeId().GetName()
+                                    + " is not a LinkDevice::Forwarder");
+    }
+    m_forwarder = f;
+    m_forwarderObject = forwarder;
+}
+
+void
+LinkDevice::Receive(Ptr<Packet>& packet, uint16_t protocol)
 {
     if (m_receiveErrorModel && m_receiveErrorModel->IsCorrupt(packet))
     {
@@ -335,6 +350,13 @@ LinkDevice::Receive(Ptr<Packet> packet, uint16_t protocol)
     {
         m_promiscCallback(this, packet, protocol, m_remoteAddress, GetAddress(),
                           NetDevice::PACKET_HOST);
+    }
+    // The scheduled arrival passes its own reference: a count of one means that nothing
+    // else (sender, traces, sniffers) holds this packet.
+    if (m_forwarder && protocol == kIpv4Protocol
+        && m_forwarder->ForwardArrival(this, packet, packet->GetReferenceCount() == 1))
+    {
+        return;
     }
     if (!m_rxCallback.IsNull())
     {
@@ -410,7 +432,7 @@ LinkDevice::IsBroadcast() const
 Address
 LinkDevice::GetBroadcast() const
 {
-    return Mac48Address("ff:ff:ff:ff:ff:ff");
+    return Mac48Address::GetBroadcast(); // parsed once, not per call
 }
 
 bool
@@ -497,6 +519,8 @@ LinkDevice::DoDispose()
     m_ring.clear();
     m_queued = 0;
     m_receiveErrorModel = nullptr;
+    m_forwarder = nullptr;
+    m_forwarderObject = nullptr;
     m_rxCallback = NetDevice::ReceiveCallback();
     m_promiscCallback = NetDevice::PromiscReceiveCallback();
     m_node = nullptr;

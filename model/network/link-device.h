@@ -61,10 +61,32 @@ class Node;
  * sources of the point-to-point device but two (Tx and Drop), which cost one test each while
  * nobody listens. The receiver gets the very packet the sender passed to Send (as a const
  * packet), so a sender must not change a packet once sent (ns-3's stacks do not).
+ *
+ * A Forwarder (a router's link-layer forwarding, OverlayStaticRouting) may take an arriving
+ * IPv4 packet before the receive callback. When the arrival event holds the only reference
+ * to the packet, the forwarder is told so and may change that packet and send it on instead
+ * of a copy: nobody else can see it.
  */
 class LinkDevice : public NetDevice
 {
   public:
+    /**
+     * \brief What may take a packet arriving on a LinkDevice before its receive callback.
+     */
+    class Forwarder
+    {
+      public:
+        virtual ~Forwarder() = default;
+        /**
+         * \brief An IPv4 packet arrived on \p device.
+         * \param device the receiving device
+         * \param packet the packet (IPv4 header first)
+         * \param exclusive nothing else refers to \p packet: it may be changed and sent on
+         * \returns true if the packet was handled (sent on or dropped), false to pass it up
+         */
+        virtual bool ForwardArrival(NetDevice* device, Ptr<Packet>& packet, bool exclusive) = 0;
+    };
+
     /// The bytes of framing a packet is timed with on the wire (a PPP header).
     static constexpr uint32_t kFramingBytes = 2;
     /// The one protocol that crosses MPI ranks (Ethernet type of IPv4).
@@ -117,10 +139,19 @@ class LinkDevice : public NetDevice
 
     /**
      * \brief A packet arrives from the peer (the channel schedules this).
-     * \param packet the packet as the peer sent it
+     * \param packet the packet as the peer sent it: the arrival event's own reference (a
+     * packet nothing else refers to may go on to the forwarder as exclusive)
      * \param protocol its protocol number (Ethernet type)
      */
-    void Receive(Ptr<Packet> packet, uint16_t protocol);
+    void Receive(Ptr<Packet>& packet, uint16_t protocol);
+
+    /**
+     * \brief Sets what may take arriving IPv4 packets before the receive callback.
+     * \param forwarder an Object that is a Forwarder (null: none), e.g. the node's
+     * OverlayStaticRouting; the device keeps it until it is disposed
+     * \throws std::invalid_argument if \p forwarder is not a Forwarder
+     */
+    void SetForwarder(Ptr<Object> forwarder);
 
     // NetDevice
     void SetIfIndex(const uint32_t index) override;
@@ -191,6 +222,8 @@ class LinkDevice : public NetDevice
     TracedCallback<Ptr<const Packet>> m_dropTrace; ///< a packet is dropped (queue, errors)
     // What every packet received touches.
     Ptr<ErrorModel> m_receiveErrorModel; ///< receive-side loss (null: none)
+    Forwarder* m_forwarder{nullptr};     ///< takes IPv4 arrivals first (null: none)
+    Ptr<Object> m_forwarderObject;       ///< the Object m_forwarder is (keeps it alive)
     NetDevice::ReceiveCallback m_rxCallback;
     NetDevice::PromiscReceiveCallback m_promiscCallback;
     Address m_remoteAddress; ///< the peer's address, passed up with each packet

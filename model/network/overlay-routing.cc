@@ -291,14 +291,14 @@ OverlayStaticRouting::RouteInput(Ptr<const Packet> p, const Ipv4Header& header,
 }
 
 Ipv4Interface*
-OverlayStaticRouting::InterfacePtr(Ptr<const NetDevice> device)
+OverlayStaticRouting::InterfacePtr(const NetDevice* device)
 {
     const uint32_t index = device->GetIfIndex();
     if (index < m_ifacePtr.size() && m_ifacePtr[index])
     {
         return m_ifacePtr[index];
     }
-    const int32_t iif = InterfaceOf(device);
+    const int32_t iif = InterfaceOf(Ptr<const NetDevice>(device));
     auto l3 = DynamicCast<Ipv4L3Protocol>(m_ipv4);
     if (iif < 0 || !l3)
     {
@@ -325,7 +325,7 @@ OverlayStaticRouting::HopOf(uint32_t hop)
         Ptr<NetDevice> dev = m_routes[hop]->GetOutputDevice();
         auto ndqi = dev->GetObject<NetDeviceQueueInterface>();
         auto tc = dev->GetNode()->GetObject<TrafficControlLayer>();
-        Ipv4Interface* iface = InterfacePtr(dev);
+        Ipv4Interface* iface = InterfacePtr(PeekPointer(dev));
         if ((!ndqi || ndqi->GetNTxQueues() == 1) && tc && !tc->GetRootQueueDiscOnDevice(dev)
             && iface)
         {
@@ -333,6 +333,7 @@ OverlayStaticRouting::HopOf(uint32_t hop)
             h.ifaceIndex = InterfaceOf(dev);
             h.up = iface->IsUp();
             h.txq = ndqi ? PeekPointer(ndqi->GetTxQueue(0)) : nullptr;
+            h.broadcast = dev->GetBroadcast();
         }
     }
     return h.device ? &h : nullptr;
@@ -340,6 +341,22 @@ OverlayStaticRouting::HopOf(uint32_t hop)
 
 bool
 OverlayStaticRouting::ForwardDirectly(Ptr<NetDevice> in, Ptr<const Packet> packet)
+{
+    return Forward(PeekPointer(in), packet, false);
+}
+
+bool
+OverlayStaticRouting::ForwardArrival(NetDevice* in, Ptr<Packet>& packet, bool exclusive)
+{
+    if (!m_ipv4 || PeekPointer(m_ipv4->GetRoutingProtocol()) != this)
+    {
+        return false; // replaced: the node's routing decides
+    }
+    return Forward(in, packet, exclusive);
+}
+
+bool
+OverlayStaticRouting::Forward(NetDevice* in, const Ptr<const Packet>& packet, bool inPlace)
 {
     if (!m_table || !m_ipv4 || m_checksums)
     {
@@ -378,14 +395,16 @@ OverlayStaticRouting::ForwardDirectly(Ptr<NetDevice> in, Ptr<const Packet> packe
     // What Ipv4L3Protocol::IpForward and the traffic control layer do to the packet: one
     // hop less to live; no priority tag (a single-queue device drops it); the header back.
     // The header was parsed once above (PeekHeader): drop its bytes rather than parse them
-    // again (RemoveHeader deserialised every forwarded packet a second time).
-    Ptr<Packet> p = packet->Copy();
+    // again (RemoveHeader deserialised every forwarded packet a second time). A packet
+    // nobody else refers to is rewritten itself (its buffer, unless shared with another
+    // packet, takes the header back in place); any other is copied first, as IPv4 does.
+    Ptr<Packet> p = inPlace ? ConstCast<Packet>(packet) : packet->Copy();
     p->RemoveAtStart(20);
     header.SetTtl(header.GetTtl() - 1);
     SocketPriorityTag priority;
     p->RemovePacketTag(priority);
     p->AddHeader(header);
-    hop->device->Send(p, hop->device->GetBroadcast(), Ipv4L3Protocol::PROT_NUMBER);
+    hop->device->Send(p, hop->broadcast, Ipv4L3Protocol::PROT_NUMBER);
     return true;
 }
 

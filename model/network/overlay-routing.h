@@ -4,6 +4,8 @@
 #ifndef BULLET_OVERLAY_ROUTING_H
 #define BULLET_OVERLAY_ROUTING_H
 
+#include "link-device.h"
+
 #include "ns3/ipv4-address.h"
 #include "ns3/ipv4-interface.h"
 #include "ns3/ipv4-route.h"
@@ -97,7 +99,9 @@ class OverlayRouteTable : public SimpleRefCount<OverlayRouteTable>
  * Each node knows its vertex and one route per neighbour; a lookup is a hash of the
  * destination address and one array read, whatever the node's degree.
  */
-class OverlayStaticRouting : public Ipv4RoutingProtocol
+class OverlayStaticRouting
+    : public Ipv4RoutingProtocol
+    , public LinkDevice::Forwarder
 {
   public:
     static TypeId GetTypeId();
@@ -141,12 +145,25 @@ class OverlayStaticRouting : public Ipv4RoutingProtocol
      */
     bool ForwardDirectly(Ptr<NetDevice> in, Ptr<const Packet> packet);
 
+    /**
+     * \brief ForwardDirectly for a LinkDevice's arrival, while this is still its node's
+     * routing protocol. A packet nothing else refers to (\p exclusive) goes on itself, its
+     * header rewritten in place, instead of a copy: one allocation less per hop.
+     * \param in the device the packet arrived on
+     * \param packet the arriving packet
+     * \param exclusive nothing else refers to \p packet
+     * \returns as ForwardDirectly
+     */
+    bool ForwardArrival(NetDevice* in, Ptr<Packet>& packet, bool exclusive) override;
+
   protected:
     void DoDispose() override;
 
   private:
     /// The route to \p dest's next hop, or null.
     Ptr<Ipv4Route> Lookup(Ipv4Address dest, bool& isSelf) const;
+    /// ForwardDirectly's work: \p packet itself goes on if \p inPlace, else a copy.
+    bool Forward(NetDevice* in, const Ptr<const Packet>& packet, bool inPlace);
     /// Ipv4::GetInterfaceForDevice, remembered per device index.
     int32_t InterfaceOf(Ptr<const NetDevice> device);
 
@@ -159,12 +176,13 @@ class OverlayStaticRouting : public Ipv4RoutingProtocol
         int32_t ifaceIndex{-1};     ///< its IPv4 interface's index
         bool up{false}; ///< that interface is up (IPv4's state, kept by the notifications)
         NetDeviceQueue* txq{nullptr}; ///< its only transmit queue (null: none)
+        Address broadcast;            ///< its broadcast address (what IPv4 sends to on it)
     };
 
     /// Route \p hop's device, if packets may leave on it directly (else null).
     const Hop* HopOf(uint32_t hop);
     /// The IPv4 interface of \p device (null: none), remembered per device index.
-    Ipv4Interface* InterfacePtr(Ptr<const NetDevice> device);
+    Ipv4Interface* InterfacePtr(const NetDevice* device);
 
     Ptr<Ipv4> m_ipv4;
     std::vector<int32_t> m_interfaceOf;     ///< by device index; -1 not known yet
