@@ -355,6 +355,26 @@ TEST(TopologyHelper, OverlayRoutesDeliverWithExactPathDelay)
     Simulator::Destroy();
 }
 
+namespace
+{
+
+/// A UDP socket on port 9 of \p node that counts what it receives in \p received.
+Ptr<Socket>
+CountingUdpSink(Ptr<Node> node, uint32_t& received)
+{
+    Ptr<Socket> rx = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
+    rx->Bind(InetSocketAddress(Ipv4Address::GetAny(), 9));
+    rx->SetRecvCallback([&received](Ptr<Socket> s) {
+        while (s->Recv())
+        {
+            ++received;
+        }
+    });
+    return rx;
+}
+
+} // namespace
+
 // A router forwards at the link layer while its outgoing interface is up, and hands the
 // packet to IPv4 (which drops it: no route through a down interface) while it is down;
 // ForwardDirectly keeps its own copy of the interface's state, which SetDown and SetUp
@@ -371,14 +391,7 @@ TEST(TopologyHelper, DirectForwardingFollowsInterfacesGoingDownAndUp)
     const int32_t iface = ipv4->GetInterfaceForDevice(out);
     ASSERT_GE(iface, 1);
     uint32_t received = 0;
-    Ptr<Socket> rx = Socket::CreateSocket(net->GetClient(3), UdpSocketFactory::GetTypeId());
-    rx->Bind(InetSocketAddress(Ipv4Address::GetAny(), 9));
-    rx->SetRecvCallback([&received](Ptr<Socket> s) {
-        while (s->Recv())
-        {
-            ++received;
-        }
-    });
+    Ptr<Socket> rx = CountingUdpSink(net->GetClient(3), received);
     Ptr<Socket> tx = Socket::CreateSocket(net->GetClient(0), UdpSocketFactory::GetTypeId());
     InetSocketAddress to(net->GetClientAddress(3), 9);
     std::vector<uint32_t> seen;
@@ -439,14 +452,7 @@ TEST(TopologyHelper, RoutersRewriteOnlyPacketsNobodyElseHolds)
                 }));
         }
         uint32_t received = 0;
-        Ptr<Socket> rx = Socket::CreateSocket(net->GetClient(3), UdpSocketFactory::GetTypeId());
-        rx->Bind(InetSocketAddress(Ipv4Address::GetAny(), 9));
-        rx->SetRecvCallback([&received](Ptr<Socket> s) {
-            while (s->Recv())
-            {
-                ++received;
-            }
-        });
+        Ptr<Socket> rx = CountingUdpSink(net->GetClient(3), received);
         Ptr<Socket> tx = Socket::CreateSocket(net->GetClient(0), UdpSocketFactory::GetTypeId());
         InetSocketAddress to(net->GetClientAddress(3), 9);
         Simulator::Schedule(Seconds(1), [tx, to]() {
@@ -512,14 +518,7 @@ TEST(TopologyHelper, LinkLossDropsTheConfiguredShare)
     uint32_t received[2] = {0, 0};
     for (uint32_t c = 0; c < 2; ++c)
     {
-        Ptr<Socket> rx = Socket::CreateSocket(net->GetClient(c), UdpSocketFactory::GetTypeId());
-        rx->Bind(InetSocketAddress(Ipv4Address::GetAny(), 9));
-        rx->SetRecvCallback([&received, c](Ptr<Socket> s) {
-            while (s->Recv())
-            {
-                ++received[c];
-            }
-        });
+        Ptr<Socket> rx = CountingUdpSink(net->GetClient(c), received[c]);
     }
     const uint32_t n = 5000;
     for (uint32_t c = 0; c < 2; ++c)
