@@ -183,14 +183,14 @@ class OverlayStaticRouting
     const Hop* HopOf(uint32_t hop);
     /// The IPv4 interface of \p device (null: none), remembered per device index.
     Ipv4Interface* InterfacePtr(const NetDevice* device);
+    /// Records in the hops through interface \p ifaceIndex that it went up or down.
+    void SetHopsUp(uint32_t ifaceIndex, bool up);
 
     Ptr<Ipv4> m_ipv4;
     std::vector<int32_t> m_interfaceOf;     ///< by device index; -1 not known yet
     std::vector<Ipv4Interface*> m_ifacePtr; ///< by device index; null not known yet
-    /// Records in the hops through interface \p ifaceIndex that it went up or down.
-    void SetHopsUp(uint32_t ifaceIndex, bool up);
-    std::vector<Hop> m_hops; ///< by route
-    bool m_checksums{false}; ///< Node::ChecksumEnabled(), at Configure
+    std::vector<Hop> m_hops;                ///< by route
+    bool m_checksums{false};                ///< Node::ChecksumEnabled(), at Configure
     Ptr<const OverlayRouteTable> m_table;
     uint32_t m_vertex{0};
     std::vector<Ptr<Ipv4Route>> m_routes;
