@@ -261,6 +261,57 @@ TEST(CountingBloomFilter, RemoveUndoesInsertExactly)
     EXPECT_EQ(f.ToBloomFilter().CountSetBits(), 0u);
 }
 
+TEST(CountingBloomFilter, WireBitsFollowTheCountersThroughSaturation)
+{
+    // The filter keeps its one-bit form up to date as it goes: after any mix of insertions
+    // and removals, and with saturated counters, bit i must be set iff counter i is nonzero.
+    auto check = [](const CountingBloomFilter& f, const std::string& when) {
+        const BloomFilter wire = f.ToBloomFilter();
+        uint32_t nonzero = 0;
+        for (uint32_t c = 0; c < f.GetNumCells(); ++c)
+        {
+            nonzero += f.GetCounter(c) != 0;
+        }
+        EXPECT_EQ(wire.CountSetBits(), nonzero) << when;
+        EXPECT_EQ(wire.GetPopulation(), f.GetPopulation()) << when;
+        for (uint32_t key = 0; key < 3000; ++key)
+        {
+            ASSERT_EQ(wire.Contains(key), f.Contains(key)) << when << ", key " << key;
+        }
+    };
+    boost::random::mt19937 rng(8);
+    std::vector<uint32_t> keys = RandomKeys(rng, 1500);
+    CountingBloomFilter f(4000, 4);
+    for (uint32_t i = 0; i < keys.size(); ++i)
+    {
+        f.Insert(keys[i]);
+        if (i % 3 == 2)
+        {
+            ASSERT_TRUE(f.Remove(keys[i - 1]));
+        }
+    }
+    check(f, "after mixed insertions and removals");
+    // One key inserted past the 16-bit counters' range saturates its cells: they are never
+    // decremented again, so its bits stay set after as many removals.
+    CountingBloomFilter small(64, 2);
+    for (uint32_t i = 0; i < 70000; ++i)
+    {
+        small.Insert(7);
+    }
+    small.Insert(8);
+    for (uint32_t i = 0; i < 70000; ++i)
+    {
+        small.Remove(7);
+    }
+    check(small, "after saturation");
+    EXPECT_TRUE(small.Contains(7));
+    ASSERT_TRUE(small.Remove(8));
+    check(small, "after removing the unsaturated key");
+    small.Clear();
+    check(small, "after Clear");
+    EXPECT_EQ(small.ToBloomFilter().CountSetBits(), 0u);
+}
+
 TEST(BloomFilter, WireRoundTrip)
 {
     boost::random::mt19937 rng(4);

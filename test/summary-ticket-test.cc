@@ -163,6 +163,108 @@ TEST(SummaryTicket, EntriesAreTheMinWiseKeys)
     EXPECT_TRUE(TicketOf(keys, perms) == bigger);
 }
 
+TEST(SummaryTicket, RemoveThenRepairEqualsARebuild)
+{
+    // Random insertions and removals anywhere in the set (not only the oldest keys, as a
+    // sliding window does): after each Repair the ticket must be the one built from scratch
+    // over the keys left, and removing a key that is no entry's minimum must leave nothing
+    // to repair.
+    for (auto mapping : {MinWisePermutations::PLAIN, MinWisePermutations::SCRAMBLED})
+    {
+        auto perms = Perms(30, MinWisePermutations::kDefaultSeed, mapping);
+        boost::random::mt19937 rng(17);
+        boost::random::uniform_int_distribution<uint32_t> key(0, 5000);
+        boost::random::bernoulli_distribution<> insert(0.55);
+        std::set<uint32_t> set;
+        SummaryTicket t(perms);
+        uint32_t repairs = 0;
+        uint32_t harmless = 0;
+        for (int step = 0; step < 4000; ++step)
+        {
+            if (insert(rng) || set.empty())
+            {
+                const uint32_t k = key(rng);
+                if (set.insert(k).second)
+                {
+                    t.Insert(k);
+                }
+            }
+            else
+            {
+                auto it = set.begin();
+                std::advance(it, key(rng) % set.size());
+                const bool entry = !t.NeedsRepair() && [&t, k = *it]() {
+                    for (uint32_t j = 0; j < t.GetNumEntries(); ++j)
+                    {
+                        if (t.GetEntry(j) == k)
+                        {
+                            return true;
+                        }
+                    }
+                    return false;
+                }();
+                const bool dirtyBefore = t.NeedsRepair();
+                t.Remove(*it);
+                set.erase(it);
+                if (!dirtyBefore)
+                {
+                    ASSERT_EQ(t.NeedsRepair(), entry) << Name(mapping) << " step " << step;
+                    harmless += !entry;
+                }
+            }
+            if (step % 7 == 0)
+            {
+                repairs += t.NeedsRepair();
+                t.Repair([&set](auto&& visit) {
+                    for (uint32_t k : set)
+                    {
+                        visit(k);
+                    }
+                });
+                ASSERT_FALSE(t.NeedsRepair());
+                ASSERT_TRUE(t == TicketOf(set, perms)) << Name(mapping) << " step " << step;
+            }
+        }
+        EXPECT_GT(repairs, 20u) << Name(mapping);
+        EXPECT_GT(harmless, 500u) << Name(mapping);
+    }
+}
+
+TEST(SummaryTicket, RepairOfAnEmptiedSetAndOfAWireTicket)
+{
+    auto perms = Perms();
+    const std::vector<uint32_t> keys{5, 9, 400, 77};
+    SummaryTicket t = TicketOf(keys, perms);
+    for (uint32_t k : keys)
+    {
+        t.Remove(k);
+    }
+    EXPECT_TRUE(t.NeedsRepair());
+    t.Repair([](auto&&) {});
+    EXPECT_TRUE(t.IsEmpty());
+    EXPECT_FALSE(t.NeedsRepair());
+    t.Insert(3);
+    EXPECT_TRUE(t == TicketOf(std::vector<uint32_t>{3}, perms));
+
+    // A ticket read from the wire has no images yet: Remove and Repair must compute them.
+    SummaryTicket sent = TicketOf(keys, perms);
+    SummaryTicket read(perms);
+    ASSERT_TRUE(FromBytes(ToBytes(sent), sent.GetSerializedSize(), read).ok);
+    ASSERT_TRUE(read == sent);
+    read.Remove(sent.GetEntry(0));
+    read.Insert(1000);
+    std::set<uint32_t> rest(keys.begin(), keys.end());
+    rest.erase(sent.GetEntry(0));
+    rest.insert(1000);
+    read.Repair([&rest](auto&& visit) {
+        for (uint32_t k : rest)
+        {
+            visit(k);
+        }
+    });
+    EXPECT_TRUE(read == TicketOf(rest, perms));
+}
+
 TEST(SummaryTicket, EmptyTickets)
 {
     auto perms = Perms();

@@ -218,6 +218,7 @@ CountingBloomFilter::CountingBloomFilter(uint32_t numCells, uint8_t numHashes)
     : m_numCells(numCells)
     , m_numHashes(numHashes)
     , m_counters(numCells, 0)
+    , m_bits(BytesFor(numCells), 0)
 {
     NS_LOG_FUNCTION(this << numCells << +numHashes);
     NS_ASSERT_MSG(numCells > 0, "a Bloom filter needs at least one cell");
@@ -232,6 +233,10 @@ CountingBloomFilter::Insert(uint32_t key)
     for (uint32_t j = 0; j < m_numHashes; ++j)
     {
         uint32_t i = idx[j];
+        if (m_counters[i] == 0)
+        {
+            m_bits[i / 8] |= uint8_t(1u << (i % 8));
+        }
         if (m_counters[i] != std::numeric_limits<uint16_t>::max())
         {
             ++m_counters[i];
@@ -259,9 +264,9 @@ CountingBloomFilter::Remove(uint32_t key)
     for (uint32_t j = 0; j < m_numHashes; ++j)
     {
         uint32_t i = idx[j];
-        if (m_counters[i] != std::numeric_limits<uint16_t>::max())
+        if (m_counters[i] != std::numeric_limits<uint16_t>::max() && --m_counters[i] == 0)
         {
-            --m_counters[i];
+            m_bits[i / 8] &= uint8_t(~(1u << (i % 8)));
         }
     }
     NS_ASSERT(m_population > 0);
@@ -276,7 +281,8 @@ CountingBloomFilter::Contains(uint32_t key) const
     BloomHash::Indices(key, m_numHashes, m_numCells, idx);
     for (uint32_t j = 0; j < m_numHashes; ++j)
     {
-        if (m_counters[idx[j]] == 0)
+        const uint32_t i = idx[j];
+        if (!(m_bits[i / 8] & (1u << (i % 8))))
         {
             return false;
         }
@@ -288,6 +294,7 @@ void
 CountingBloomFilter::Clear()
 {
     std::fill(m_counters.begin(), m_counters.end(), 0);
+    std::fill(m_bits.begin(), m_bits.end(), 0);
     m_population = 0;
 }
 
@@ -325,13 +332,7 @@ BloomFilter
 CountingBloomFilter::ToBloomFilter() const
 {
     BloomFilter f(m_numCells, m_numHashes);
-    for (uint32_t i = 0; i < m_numCells; ++i)
-    {
-        if (m_counters[i] != 0)
-        {
-            f.m_bits[i / 8] |= uint8_t(1u << (i % 8));
-        }
-    }
+    f.m_bits = m_bits;
     f.m_population = m_population;
     return f;
 }

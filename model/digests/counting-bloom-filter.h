@@ -155,6 +155,9 @@ class CountingBloomFilter
     uint8_t m_numHashes;              //!< k
     uint32_t m_population{0};         //!< keys inserted minus keys removed
     std::vector<uint16_t> m_counters; //!< one saturating counter per cell
+    /// Bit i set iff counter i is nonzero, kept up to date by Insert and Remove: the wire
+    /// form, ready for ToBloomFilter (once per digest) and Contains.
+    std::vector<uint8_t> m_bits;
 };
 
 } // namespace ns3

@@ -102,14 +102,7 @@ SummaryTicket::Insert(uint32_t key)
         }
         return;
     }
-    if (m_images.size() != n) // entries read from the wire: their images, once
-    {
-        m_images.resize(n);
-        for (uint32_t j = 0; j < n; ++j)
-        {
-            m_images[j] = m_perms->Apply(j, m_entries[j]);
-        }
-    }
+    ComputeImages();
     for (uint32_t j = 0; j < n; ++j)
     {
         const uint64_t image = m_perms->Apply(j, key);
@@ -122,10 +115,56 @@ SummaryTicket::Insert(uint32_t key)
 }
 
 void
+SummaryTicket::ComputeImages()
+{
+    const uint32_t n = m_entries.size();
+    if (m_images.size() != n) // entries read from the wire: their images, once
+    {
+        m_images.resize(n);
+        for (uint32_t j = 0; j < n; ++j)
+        {
+            m_images[j] = m_perms->Apply(j, m_entries[j]);
+        }
+    }
+}
+
+void
+SummaryTicket::Remove(uint32_t key)
+{
+    for (uint32_t j = 0; j < m_entries.size(); ++j)
+    {
+        if (m_entries[j] == key)
+        {
+            if (m_dirty.empty())
+            {
+                m_dirty.assign(m_entries.size(), 0);
+            }
+            if (!m_dirty[j])
+            {
+                m_dirty[j] = 1;
+                ++m_numDirty;
+            }
+        }
+    }
+    if (m_numDirty > 0)
+    {
+        ComputeImages(); // Repair writes the images of the entries it recomputes
+    }
+}
+
+bool
+SummaryTicket::NeedsRepair() const
+{
+    return m_numDirty > 0;
+}
+
+void
 SummaryTicket::Clear()
 {
     m_entries.clear();
     m_images.clear();
+    m_dirty.clear();
+    m_numDirty = 0;
 }
 
 bool
@@ -144,6 +183,7 @@ uint32_t
 SummaryTicket::GetEntry(uint32_t j) const
 {
     NS_ASSERT_MSG(!m_entries.empty(), "empty ticket has no entries");
+    NS_ASSERT_MSG(!NeedsRepair(), "a ticket with removed entries must be repaired first");
     return m_entries.at(j);
 }
 
@@ -158,6 +198,8 @@ SummaryTicket::Resemblance(const SummaryTicket& other) const
 {
     NS_ASSERT_MSG(GetNumEntries() == other.GetNumEntries(),
                   "tickets of different sizes cannot be compared");
+    NS_ASSERT_MSG(!NeedsRepair() && !other.NeedsRepair(),
+                  "a ticket with removed entries must be repaired first");
     if (m_entries.empty() || other.m_entries.empty())
     {
         return m_entries.empty() && other.m_entries.empty() ? 1.0 : 0.0;
@@ -179,6 +221,7 @@ SummaryTicket::GetSerializedSize() const
 void
 SummaryTicket::Serialize(Buffer::Iterator& it) const
 {
+    NS_ASSERT_MSG(!NeedsRepair(), "a ticket with removed entries must be repaired first");
     it.WriteU8(static_cast<uint8_t>(m_entries.size()));
     for (uint32_t e : m_entries)
     {
@@ -211,6 +254,8 @@ SummaryTicket::Deserialize(WireReader& reader)
     }
     m_entries = std::move(entries);
     m_images.clear();
+    m_dirty.clear();
+    m_numDirty = 0;
     return true;
 }
 

@@ -7,7 +7,9 @@
 #include "ns3/buffer.h"
 #include "ns3/checked-header.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -93,7 +95,59 @@ class SummaryTicket
 
     /// Adds \p key: each entry keeps whichever of its key and \p key permutes lower.
     void Insert(uint32_t key);
-    /// Forgets everything (a ticket cannot remove single keys; rebuild it instead).
+    /**
+     * Takes \p key out of the set the ticket describes. A ticket does not know the rest of
+     * the set, so the entries that held \p key (if any) are marked for Repair; the others
+     * stay exact, since removing a key that is not an entry's minimum changes no minimum.
+     */
+    void Remove(uint32_t key);
+    /// True if a Remove left entries that must be recomputed before the ticket is read.
+    bool NeedsRepair() const;
+    /**
+     * Recomputes the entries a Remove invalidated, from the whole remaining set: \p forEach
+     * is called with a visitor and must call it once for each key of the set. An empty set
+     * empties the ticket. The result is the ticket a rebuild from scratch would give (an
+     * entry is the set's unique minimum under a bijection).
+     */
+    template<typename ForEach>
+    void
+    Repair(ForEach&& forEach)
+    {
+        if (!NeedsRepair())
+        {
+            return;
+        }
+        std::vector<uint32_t> dirty;
+        for (uint32_t j = 0; j < m_dirty.size(); ++j)
+        {
+            if (m_dirty[j])
+            {
+                dirty.push_back(j);
+                m_images[j] = std::numeric_limits<uint64_t>::max();
+            }
+        }
+        bool any = false;
+        forEach([this, &dirty, &any](uint32_t key) {
+            any = true;
+            for (uint32_t j : dirty)
+            {
+                const uint64_t image = m_perms->Apply(j, key);
+                if (image < m_images[j])
+                {
+                    m_images[j] = image;
+                    m_entries[j] = key;
+                }
+            }
+        });
+        if (!any)
+        {
+            Clear();
+            return;
+        }
+        std::fill(m_dirty.begin(), m_dirty.end(), 0);
+        m_numDirty = 0;
+    }
+    /// Forgets everything.
     void Clear();
 
     /// True when no key has been inserted.
@@ -123,11 +177,17 @@ class SummaryTicket
     bool operator==(const SummaryTicket& other) const;
 
   private:
+    /// Computes m_images if the entries came from the wire without them.
+    void ComputeImages();
+
     std::shared_ptr<const MinWisePermutations> m_perms; //!< shared, immutable permutations
     std::vector<uint32_t> m_entries;                    //!< empty, or one key per permutation
     /// The entries' images under their permutations (empty until an Insert needs them), so
     /// that an insertion applies each permutation once
     std::vector<uint64_t> m_images;
+    /// Per entry: its key was removed, its value awaits Repair (empty until a Remove).
+    std::vector<uint8_t> m_dirty;
+    uint32_t m_numDirty{0}; //!< entries marked in m_dirty
 };
 
 } // namespace ns3

@@ -86,10 +86,7 @@ WorkingSet::Insert(uint32_t seq)
     FlipBit(seq);
     ++m_size;
     m_filter.Insert(seq);
-    if (!m_ticketStale)
-    {
-        m_ticket.Insert(seq);
-    }
+    m_ticket.Insert(seq);
     return true;
 }
 
@@ -108,7 +105,6 @@ WorkingSet::Advance(uint32_t newLow)
     }
     // Only [low, low + window) can hold anything: a jump costs at most one window.
     const uint64_t end = std::min<uint64_t>(newLow, uint64_t(m_low) + m_window);
-    bool removedAny = false;
     for (uint64_t seq = m_low; seq < end && m_size > 0; ++seq)
     {
         if (IsHeldBit(uint32_t(seq)))
@@ -117,14 +113,10 @@ WorkingSet::Advance(uint32_t newLow)
             --m_size;
             [[maybe_unused]] bool removed = m_filter.Remove(uint32_t(seq));
             NS_ASSERT_MSG(removed, "a held key must be in the filter");
-            removedAny = true;
+            m_ticket.Remove(uint32_t(seq));
         }
     }
     m_low = newLow;
-    if (removedAny)
-    {
-        m_ticketStale = true;
-    }
 }
 
 uint32_t
@@ -189,14 +181,9 @@ WorkingSet::GetRequestRange() const
 const SummaryTicket&
 WorkingSet::GetTicket() const
 {
-    if (m_ticketStale)
-    {
-        m_ticket.Clear();
-        ForEach(m_low, m_high, [this](uint32_t seq) {
-            m_ticket.Insert(seq);
-        });
-        m_ticketStale = false;
-    }
+    m_ticket.Repair([this](auto&& visit) {
+        ForEach(m_low, m_high, visit);
+    });
     return m_ticket;
 }
 

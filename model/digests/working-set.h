@@ -36,7 +36,8 @@ struct SequenceRange
  * window is at most GetWindow() sequence numbers wide: receiving a sequence number beyond
  * low + window - 1 slides low forward and removes what fell behind from the counting filter
  * (Advance() does the same on demand). The summary ticket is kept up to date incrementally on
- * insertion and rebuilt from the remaining keys, lazily, after a clean-up.
+ * insertion; a clean-up invalidates only the entries whose key it removed, and those are
+ * recomputed from the remaining keys, lazily, when the ticket is read.
  *
  * The exact membership is kept too (a node knows which packets it has), as one bit per
  * sequence number of the window in a ring: inserting, testing and sliding cost O(1) per
@@ -118,7 +119,7 @@ class WorkingSet
     BloomFilter GetBloomFilter() const;
     /// [low, max(low, high)]: the range the filter covers and the receiver asks for.
     SequenceRange GetRequestRange() const;
-    /// The min-wise ticket of the current window (rebuilt here if a clean-up invalidated it).
+    /// The min-wise ticket of the current window (entries a clean-up invalidated recomputed here).
     const SummaryTicket& GetTicket() const;
 
   private:
@@ -146,10 +147,11 @@ class WorkingSet
     /// Exact membership within the window: bit (seq & m_ringMask) for low <= seq < low +
     /// window, where no two sequence numbers share a bit.
     std::vector<uint64_t> m_ring;
-    uint32_t m_size{0};                //!< bits set
-    CountingBloomFilter m_filter;      //!< the digest of m_held
-    mutable SummaryTicket m_ticket;    //!< min-wise ticket of m_held (when not stale)
-    mutable bool m_ticketStale{false}; //!< a clean-up removed keys: rebuild before use
+    uint32_t m_size{0};           //!< bits set
+    CountingBloomFilter m_filter; //!< the digest of m_held
+    /// Min-wise ticket of the held keys; entries whose key a clean-up removed are
+    /// recomputed by GetTicket.
+    mutable SummaryTicket m_ticket;
 };
 
 } // namespace ns3

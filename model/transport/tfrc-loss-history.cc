@@ -44,25 +44,46 @@ TfrcLossHistory::Weights(uint32_t n)
     return w;
 }
 
-double
-TfrcLossHistory::MeanInterval(const std::vector<double>& intervals, uint32_t n)
+namespace
 {
-    if (intervals.size() < 2 || n == 0)
+
+/**
+ * RFC 5348 section 5.4's I_mean over \p size intervals, interval i being \p at(i) (I_0 the
+ * open one), with weights \p w: the one computation behind MeanInterval and
+ * GetLossEventRate, the latter reading the history in place, once per data packet.
+ */
+template<typename At>
+double
+WeightedMean(size_t size, At at, const std::vector<double>& w)
+{
+    if (size < 2 || w.empty())
     {
         return 0;
     }
-    std::vector<double> w = Weights(n);
-    size_t k = std::min<size_t>(intervals.size() - 1, n);
+    const size_t k = std::min<size_t>(size - 1, w.size());
     double iTot0 = 0;
     double iTot1 = 0;
     double wTot = 0;
     for (size_t i = 0; i < k; ++i)
     {
-        iTot0 += intervals[i] * w[i];
-        iTot1 += intervals[i + 1] * w[i];
+        iTot0 += at(i) * w[i];
+        iTot1 += at(i + 1) * w[i];
         wTot += w[i];
     }
     return std::max(iTot0, iTot1) / wTot;
+}
+
+} // namespace
+
+double
+TfrcLossHistory::MeanInterval(const std::vector<double>& intervals, uint32_t n)
+{
+    return WeightedMean(
+        intervals.size(),
+        [&intervals](size_t i) {
+            return intervals[i];
+        },
+        Weights(n));
 }
 
 void
@@ -194,7 +215,14 @@ TfrcLossHistory::GetLossEventRate() const
     {
         return 0;
     }
-    double mean = MeanInterval(GetIntervals(), m_n);
+    // As MeanInterval(GetIntervals(), m_n), without building the vector.
+    const double open = double(m_maxSeq - m_eventStartSeq + 1);
+    const double mean = WeightedMean(
+        1 + m_closed.size(),
+        [this, open](size_t i) {
+            return i == 0 ? open : m_closed[i - 1];
+        },
+        m_weights);
     return mean > 0 ? std::min(1.0, 1.0 / mean) : 0;
 }
 
