@@ -3,9 +3,9 @@
  *
  * bullet-cost: what Bullet's protocol work costs beside moving its packets. Runs Bullet, then
  * replays its data traffic matrix (the same number of packets between the same client pairs,
- * evenly spread over the run) as plain UDP over the same network, and compares wall-clock
- * times, per data packet and per packet put on a link. Each is run --repeat times,
- * alternating, and its fastest run counts. A benchmark: it prints figures and writes
+ * evenly spread over the run, one send pending per pair) as plain UDP over the same network, and
+ * compares wall-clock times, per data packet and per packet put on a link. Each is run --repeat
+ * times, alternating, and its fastest run counts. A benchmark: it prints figures and writes
  * summary.json, it asserts nothing. See doc/performance.md.
  *
  *   ./ns3 run "bullet-cost --clients=50 --duration=60"
@@ -87,6 +87,59 @@ struct Replay
 };
 
 /**
+ * One client pair's share of the replay: its packets evenly spread over the run, with one
+ * send pending at a time (as a paced sender has), so the replay's event queue holds a send per
+ * pair rather than every send of the run at once.
+ */
+class PairSender
+{
+  public:
+    PairSender(Ptr<Socket> socket, InetSocketAddress to, uint32_t size, uint64_t packets, Time span)
+        : m_socket(socket)
+        , m_to(to)
+        , m_size(size)
+        , m_packets(packets)
+        , m_span(span)
+    {
+    }
+
+    /// Schedules the first send (nothing if the pair has no packets).
+    void
+    Start()
+    {
+        if (m_packets > 0)
+        {
+            Simulator::Schedule(SendTime(0), &PairSender::Send, this);
+        }
+    }
+
+  private:
+    /// When packet \p k goes: the middle of its 1/packets of the run.
+    Time
+    SendTime(uint64_t k) const
+    {
+        return m_span * (k + 0.5) / m_packets;
+    }
+
+    void
+    Send()
+    {
+        m_socket->SendTo(Create<Packet>(m_size), 0, m_to);
+        if (++m_sent < m_packets)
+        {
+            Simulator::Schedule(SendTime(m_sent) - Simulator::Now(), &PairSender::Send, this);
+        }
+    }
+
+    Ptr<Socket> m_socket;
+    InetSocketAddress m_to;
+    uint32_t m_size;
+    uint64_t m_packets;
+    Time m_span;
+    uint64_t m_sent{0};
+};
+
+/**
  * Sends \p pairs' packets as plain UDP over a fresh copy of \p scenario's network, each
  * pair's evenly spread over the run, and counts what arrives.
  */
@@ -112,17 +165,14 @@ ReplayUdp(const StreamingScenario& scenario, const std::vector<Pair>& pairs)
         sockets.push_back(s);
     }
     const Time span = Seconds(scenario.GetConfig().duration);
+    std::vector<PairSender> senders;
+    senders.reserve(pairs.size());
     for (const auto& p : pairs)
     {
         uint32_t size = p.packets ? p.bytes / p.packets : 0;
-        InetSocketAddress to(net->GetClientAddress(p.to), 9);
-        Ptr<Socket> s = sockets.at(p.from);
-        for (uint64_t k = 0; k < p.packets; ++k)
-        {
-            Simulator::Schedule(span * (k + 0.5) / p.packets, [s, to, size]() {
-                s->SendTo(Create<Packet>(size), 0, to);
-            });
-        }
+        senders.emplace_back(sockets.at(p.from), InetSocketAddress(net->GetClientAddress(p.to), 9),
+                             size, p.packets, span);
+        senders.back().Start();
         r.sent += p.packets;
     }
     LinkPacketCounter links;
