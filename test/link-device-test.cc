@@ -153,6 +153,33 @@ TEST(LinkDevice, SerialisesAndDelaysAsPointToPoint)
     }
 }
 
+TEST(LinkDevice, TransmissionTimesFollowEachFrameSizeAndTheCurrentRate)
+{
+    // Repeated and alternating sizes, then the same size again after the rate changes: each
+    // packet must hold the link for its own size at the rate of the moment it starts.
+    const Time delay = MilliSeconds(5);
+    TwoNodes t = Link("lean", DataRate("1Mbps"), delay, 10);
+    Burst(t, Seconds(1), {1000, 1000, 40, 1000});
+    Ptr<LinkDevice> a = DynamicCast<LinkDevice>(t.a);
+    Simulator::Schedule(Seconds(2), [a]() {
+        a->SetDataRate(DataRate("2Mbps"));
+    });
+    Burst(t, Seconds(3), {1000, 40});
+    Simulator::Run();
+    Simulator::Destroy();
+    const auto& got = *t.arrivals;
+    ASSERT_EQ(got.size(), 6u);
+    Time wire = Seconds(1);
+    const std::vector<uint32_t> first{1000, 1000, 40, 1000};
+    for (uint32_t i = 0; i < first.size(); ++i)
+    {
+        wire += MicroSeconds((first[i] + 2) * 8); // 1 Mb/s: a bit takes 1 us
+        EXPECT_EQ(got[i].at, wire + delay) << "packet " << i;
+    }
+    EXPECT_EQ(got[4].at, Seconds(3) + NanoSeconds(1002 * 8 * 500) + delay); // 2 Mb/s: 500 ns
+    EXPECT_EQ(got[5].at, Seconds(3) + NanoSeconds((1002 + 42) * 8 * 500) + delay);
+}
+
 TEST(LinkDevice, DropsWhatAFullQueueCannotHoldAndCountsWhatItSends)
 {
     // A queue of 3: of a burst of 6, one goes on the wire at once, 3 wait, 2 are dropped;

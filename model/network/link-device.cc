@@ -84,6 +84,7 @@ void
 LinkDevice::SetDataRate(DataRate rate)
 {
     m_bps = rate;
+    m_txTimeBytes = 0; // the remembered transmission time was for the old rate
 }
 
 DataRate
@@ -260,7 +261,15 @@ LinkDevice::TransmitStart(Ptr<Packet> packet, uint16_t protocol)
     // of the transmission first (unless it is scheduled only when a packet waits for it: on
     // most links most packets find the device idle), then the arrival after the transmission
     // time and the delay, in the peer's context.
-    const Time txTime = m_bps.CalculateBytesTxTime(bytes);
+    // CalculateBytesTxTime divides 128-bit fixed-point numbers (about 2% of a run, once per
+    // hop); a link carries runs of equal frames (data, acknowledgements), so the last size's
+    // time is remembered. The same value either way.
+    if (bytes != m_txTimeBytes)
+    {
+        m_txTime = m_bps.CalculateBytesTxTime(bytes);
+        m_txTimeBytes = bytes;
+    }
+    const Time txTime = m_txTime;
     m_busyUntil = Simulator::Now() + txTime;
     if (m_everyEnd)
     {

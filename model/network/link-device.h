@@ -214,6 +214,8 @@ class LinkDevice : public NetDevice
     uint32_t m_peerContext{0};                     ///< the peer's node id (its events' context)
     LinkDevice* m_peer{nullptr};                   ///< the other end (owned by its node)
     DataRate m_bps{DataRate("32768b/s")};          ///< transmit rate
+    uint32_t m_txTimeBytes{0};                     ///< the frame size m_txTime is for (0: none)
+    Time m_txTime;                                 ///< m_bps.CalculateBytesTxTime(m_txTimeBytes)
     Time m_delay;                                  ///< propagation delay (the channel's)
     uint64_t m_txPackets{0};                       ///< packets put on the link
     uint64_t m_txBytes{0};                         ///< their bytes, framing included
