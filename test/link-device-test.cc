@@ -158,8 +158,9 @@ TEST(LinkDevice, TransmissionTimesFollowEachFrameSizeAndTheCurrentRate)
     // Repeated and alternating sizes, then the same size again after the rate changes: each
     // packet must hold the link for its own size at the rate of the moment it starts.
     const Time delay = MilliSeconds(5);
+    const std::vector<uint32_t> first{1000, 1000, 40, 1000};
     TwoNodes t = Link("lean", DataRate("1Mbps"), delay, 10);
-    Burst(t, Seconds(1), {1000, 1000, 40, 1000});
+    Burst(t, Seconds(1), first);
     Ptr<LinkDevice> a = DynamicCast<LinkDevice>(t.a);
     Simulator::Schedule(Seconds(2), [a]() {
         a->SetDataRate(DataRate("2Mbps"));
@@ -170,7 +171,6 @@ TEST(LinkDevice, TransmissionTimesFollowEachFrameSizeAndTheCurrentRate)
     const auto& got = *t.arrivals;
     ASSERT_EQ(got.size(), 6u);
     Time wire = Seconds(1);
-    const std::vector<uint32_t> first{1000, 1000, 40, 1000};
     for (uint32_t i = 0; i < first.size(); ++i)
     {
         wire += MicroSeconds((first[i] + 2) * 8); // 1 Mb/s: a bit takes 1 us
