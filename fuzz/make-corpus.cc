@@ -163,10 +163,11 @@ Streaming()
     peer.filter = Filter(100, 4, 0, 20);
     peer.low = 5;
     peer.high = 60;
-    peer.senders = 4;
-    peer.row = 2;
+    peer.share = {4, 2, 1};
     peer.receivedKbps = 600;
     Write("bullet-peer-header", "request", bullet_fuzz::HeaderBytes(peer));
+    peer.share = {9, 7, 3}; // RowsByDelivery's shares: several rows
+    Write("bullet-peer-header", "several-rows", bullet_fuzz::HeaderBytes(peer));
     BulletPeerHeader digestOnly;
     Write("bullet-peer-header", "empty", bullet_fuzz::HeaderBytes(digestOnly));
 

@@ -49,7 +49,8 @@ class MeshReceiverRequests : public ::testing::Test
         c.rejectHoldDown = Seconds(15);
         c.packetSize = 1000;
         m_rx = std::make_unique<BulletMeshReceiver>(
-            c, m_tree, *m_recovery, CreateObject<RelayParentRow>(), link, [this](Ipv4Address s) {
+            c, m_tree, *m_recovery, CreateObject<RelayParentRow>(), CreateObject<UniformRows>(),
+            link, [this](Ipv4Address s) {
                 m_added.push_back(s);
             });
     }

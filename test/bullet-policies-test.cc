@@ -23,16 +23,17 @@ TEST(RecoveredRelayPolicy, ParentRowLeavesExactlyThePacketsOutsideTheParentsRow)
     const uint16_t row = 3;
     for (uint32_t seq = 0; seq <= high; ++seq)
     {
-        EXPECT_EQ(policy.LeftToPeers(seq, high, rows, row), seq % rows != row) << seq;
+        EXPECT_EQ(policy.LeftToPeers(seq, high, {rows, row, 1}), seq % rows != row) << seq;
     }
     for (uint32_t seq = high + 1; seq < high + 20; ++seq)
     {
-        EXPECT_FALSE(policy.LeftToPeers(seq, high, rows, row)) << "newer than the child's newest";
+        EXPECT_FALSE(policy.LeftToPeers(seq, high, {rows, row, 1}))
+            << "newer than the child's newest";
     }
     // A child that reported no rows (no digest yet, or another policy) gets every packet.
     for (uint32_t seq = 0; seq <= 20; ++seq)
     {
-        EXPECT_FALSE(policy.LeftToPeers(seq, high, 0, 0));
+        EXPECT_FALSE(policy.LeftToPeers(seq, high, RowShare{}));
     }
 }
 
@@ -45,41 +46,35 @@ TEST(RecoveredRelayPolicy, AllLeavesNothingToPeersNoneEveryRecoveredPacket)
     {
         for (uint16_t rows : {0, 1, 3})
         {
-            EXPECT_FALSE(all.LeftToPeers(seq, high, rows, 0));
-            EXPECT_EQ(none.LeftToPeers(seq, high, rows, 0), seq <= high) << seq;
+            EXPECT_FALSE(all.LeftToPeers(seq, high, {rows, 0, 1}));
+            EXPECT_EQ(none.LeftToPeers(seq, high, {rows, 0, 1}), seq <= high) << seq;
         }
     }
 }
 
-TEST(RecoveredRelayPolicy, RowsAChildReports)
+TEST(RecoveredRelayPolicy, OnlyParentRowGivesTheParentAShare)
 {
     RelayParentRow parentRow;
-    EXPECT_EQ(parentRow.ExtraRows(true), 1);
-    EXPECT_EQ(parentRow.ExtraRows(false), 0);
-    // Senders have rows (i + shift) mod (s + 1); the parent has the one after theirs.
-    for (uint16_t senders : {0, 1, 3, 9})
-    {
-        for (uint32_t shift : {0u, 1u, 2u, 7u, 100u})
-        {
-            auto r = parentRow.ParentRows(senders, shift);
-            EXPECT_EQ(r.rows, senders + 1);
-            EXPECT_EQ(r.row, (senders + shift) % (senders + 1));
-            for (uint16_t i = 0; i < senders; ++i)
-            {
-                EXPECT_NE(r.row, (i + shift) % r.rows) << "parent and sender share a row";
-            }
-        }
-    }
     RelayAllRecovered all;
     RelayNoRecovered none;
+    EXPECT_TRUE(parentRow.ParentServesRows(true));
+    EXPECT_FALSE(parentRow.ParentServesRows(false));
     for (const RecoveredRelayPolicy* p :
          {static_cast<RecoveredRelayPolicy*>(&all), static_cast<RecoveredRelayPolicy*>(&none)})
     {
-        EXPECT_EQ(p->ExtraRows(true), 0);
-        EXPECT_EQ(p->ExtraRows(false), 0);
-        auto r = p->ParentRows(3, 5);
-        EXPECT_EQ(r.rows, 0) << "no row assigned to the parent";
-        EXPECT_EQ(r.row, 0);
+        EXPECT_FALSE(p->ParentServesRows(true));
+        EXPECT_FALSE(p->ParentServesRows(false));
+    }
+}
+
+TEST(RecoveredRelayPolicy, ParentRowLeavesWhatIsOutsideAShareOfSeveralRows)
+{
+    RelayParentRow policy;
+    const RowShare share{10, 8, 4}; // rows 8, 9, 0, 1 of 10
+    for (uint32_t seq = 0; seq <= 200; ++seq)
+    {
+        const bool mine = seq % 10 >= 8 || seq % 10 <= 1;
+        EXPECT_EQ(policy.LeftToPeers(seq, 200, share), !mine) << seq;
     }
 }
 

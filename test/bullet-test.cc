@@ -340,8 +340,7 @@ TEST(BulletPeerHeader, RoundTripAndMalformedInput)
     h.filter.Insert(7);
     h.low = 10;
     h.high = 900;
-    h.senders = 4;
-    h.row = 3;
+    h.share = {9, 7, 3}; // rows 7, 8 and 0 of 9
     h.receivedKbps = 512;
     Ptr<Packet> p = Create<Packet>();
     p->AddHeader(h);
@@ -351,18 +350,42 @@ TEST(BulletPeerHeader, RoundTripAndMalformedInput)
     ASSERT_EQ(p->RemoveHeader(back), bytes.size());
     EXPECT_TRUE(back.filter.Contains(7));
     EXPECT_EQ(back.high, 900u);
-    EXPECT_EQ(back.row, 3u);
+    EXPECT_EQ(back.share, (RowShare{9, 7, 3}));
     for (uint32_t cut = 0; cut < bytes.size(); ++cut)
     {
         BulletPeerHeader t;
         EXPECT_EQ(Create<Packet>(bytes.data(), cut)->RemoveHeader(t), 0u) << cut;
     }
-    h.row = 4; // row must be below the number of senders
-    Ptr<Packet> bad = Create<Packet>();
-    bad->AddHeader(h);
+    // A share must lie in the matrix: first row below the rows, 1 to rows rows.
+    for (RowShare wrong : {RowShare{9, 9, 1}, RowShare{9, 0, 0}, RowShare{9, 2, 10}})
+    {
+        h.share = wrong;
+        Ptr<Packet> bad = Create<Packet>();
+        bad->AddHeader(h);
+        BulletPeerHeader t;
+        bad->RemoveHeader(t);
+        EXPECT_FALSE(t.IsValid()) << wrong.rows << " " << wrong.first << " " << wrong.count;
+    }
+    // The paper's one row takes 4 bytes, as rows and row; a longer share 2 more, flagged in
+    // the rows' top bit. A one-row share in the longer form is not canonical: refused.
+    h.share = {9, 7, 1};
+    const uint32_t oneRow = h.GetSerializedSize();
+    h.share = {9, 7, 3};
+    EXPECT_EQ(h.GetSerializedSize(), oneRow + 2);
+    // bytes (share {9, 7, 3}) end in rows | flag, first, count, then the 4-byte bandwidth.
+    const std::size_t at = bytes.size() - 10;
+    ASSERT_EQ(bytes[at], 0x80);
+    ASSERT_EQ(bytes[at + 1], 9);
+    std::vector<uint8_t> b = bytes;
+    b[at + 5] = 1; // count 1 in the several-rows form
     BulletPeerHeader t;
-    bad->RemoveHeader(t);
-    EXPECT_FALSE(t.IsValid());
+    Create<Packet>(b.data(), b.size())->RemoveHeader(t);
+    EXPECT_FALSE(t.IsValid()) << "a one-row share in the several-rows form";
+    b[at + 5] = 2;
+    BulletPeerHeader u;
+    Create<Packet>(b.data(), b.size())->RemoveHeader(u);
+    ASSERT_TRUE(u.IsValid());
+    EXPECT_EQ(u.share, (RowShare{9, 7, 2}));
 }
 
 namespace
@@ -379,7 +402,8 @@ struct MeshScenario
     TreeSpec tree;
 
     MeshScenario(const std::string& app, const std::string& policy = "ns3::DisjointChildSend",
-                 double sourceLinkBps = 1.2e6, bool sourceAcceptsPeers = false)
+                 double sourceLinkBps = 1.2e6, bool sourceAcceptsPeers = false,
+                 const std::string& rowAssignment = "ns3::UniformRows")
     {
         std::vector<double> rates(13, 3e6);
         rates[0] = sourceLinkBps;
@@ -392,6 +416,7 @@ struct MeshScenario
         {
             helper.SetAttribute("ChildSendPolicy", TypeIdValue(TypeId::LookupByName(policy)));
             helper.SetAttribute("SourceAcceptsPeers", BooleanValue(sourceAcceptsPeers));
+            helper.SetAttribute("RowAssignment", TypeIdValue(TypeId::LookupByName(rowAssignment)));
         }
         apps = helper.InstallStaticTree(net, tree);
         metrics = std::make_unique<StreamingMetrics>(net, apps, tree.root);
@@ -406,9 +431,10 @@ struct MeshScenario
     }
 };
 
-} // namespace
-
-TEST(Bullet, PeersRecoverWhatTheConstrainedTreeCannotCarry)
+/// Bullet on MeshScenario with rows divided by \p rowAssignment: the mesh recovers what the
+/// tree cannot carry, and the senders' rows keep them disjoint.
+void
+CheckPeersRecover(const std::string& rowAssignment)
 {
     double treeUseful = 0;
     {
@@ -416,7 +442,7 @@ TEST(Bullet, PeersRecoverWhatTheConstrainedTreeCannotCarry)
         Simulator::Run();
         treeUseful = tree.metrics->Summary(Seconds(75), Seconds(150))["useful_kbps"];
     }
-    MeshScenario s("ns3::BulletApplication");
+    MeshScenario s("ns3::BulletApplication", "ns3::DisjointChildSend", 1.2e6, false, rowAssignment);
     // Which peers sent each node each packet, to check that rows keep senders disjoint.
     std::map<std::pair<uint32_t, uint32_t>, uint32_t> peerCopies;
 
@@ -457,6 +483,20 @@ TEST(Bullet, PeersRecoverWhatTheConstrainedTreeCannotCarry)
         auto app = DynamicCast<BulletApplication>(s.apps.Get(i));
         EXPECT_FALSE(app->GetSenders().empty()) << "node " << i;
     }
+}
+
+} // namespace
+
+TEST(Bullet, PeersRecoverWhatTheConstrainedTreeCannotCarry)
+{
+    CheckPeersRecover("ns3::UniformRows");
+}
+
+// Shares that follow what each sender delivered (not in the papers) change how many rows
+// each sender has, not that each row has one sender: the same bounds hold.
+TEST(Bullet, SharesByDeliveryStillRecoverAndKeepPeersDisjoint)
+{
+    CheckPeersRecover("ns3::RowsByDelivery");
 }
 
 TEST(Bullet, DuplicatesStayUnderTenPercentInSteadyState)

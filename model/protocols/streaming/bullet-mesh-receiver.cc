@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <numeric>
 
 namespace ns3
 {
@@ -16,12 +17,14 @@ NS_LOG_COMPONENT_DEFINE("BulletMeshReceiver");
 
 BulletMeshReceiver::BulletMeshReceiver(const Config& config, Ptr<OverlayTree> tree,
                                        const StreamRecovery& recovery,
-                                       Ptr<RecoveredRelayPolicy> relay, BulletPeerLink link,
+                                       Ptr<RecoveredRelayPolicy> relay,
+                                       Ptr<RowAssignmentPolicy> rows, BulletPeerLink link,
                                        std::function<void(Ipv4Address)> senderAdded)
     : m_config(config)
     , m_tree(tree)
     , m_recovery(recovery)
     , m_relay(relay)
+    , m_rows(rows)
     , m_link(std::move(link))
     , m_senderAdded(std::move(senderAdded))
 {
@@ -192,21 +195,33 @@ void
 BulletMeshReceiver::SendRefreshes()
 {
     BulletPeerHeader h = MakeDigest();
-    const uint16_t rows = m_senders.size() + m_relay->ExtraRows(m_tree->HasParent());
-    const uint32_t shift = m_config.rowRotation ? m_refreshRound / m_config.rowRotation : 0;
-    h.senders = rows;
-    for (uint16_t i = 0; i < m_senders.size(); ++i)
+    // The matrix is divided among the senders and, if the relay policy says so, the parent
+    // (after them). Rows rotate from one refresh to the next (Figure 4b), so a hole the sender
+    // of one row cannot fill is asked of another sender in the next period.
+    const bool parentServes = m_relay->ParentServesRows(m_tree->HasParent());
+    std::vector<uint32_t> delivered;
+    for (auto& s : m_senders)
     {
-        // Rows rotate from one refresh to the next (Figure 4b), so a hole the sender of
-        // one row cannot fill is asked of another sender in the next period.
-        h.row = (i + shift) % rows;
+        delivered.push_back(s.deliveredSinceRefresh);
+        s.deliveredSinceRefresh = 0;
+    }
+    if (parentServes)
+    {
+        // What a parent delivers is mostly the stream's new packets, not its share; count it
+        // as a typical sender.
+        uint64_t sum = std::accumulate(delivered.begin(), delivered.end(), uint64_t(0));
+        delivered.push_back(delivered.empty() ? 0 : uint32_t(sum / delivered.size()));
+    }
+    const uint32_t shift = m_config.rowRotation ? m_refreshRound / m_config.rowRotation : 0;
+    const std::vector<RowShare> shares = m_rows->Assign(delivered, shift);
+    for (std::size_t i = 0; i < m_senders.size(); ++i)
+    {
+        h.share = shares[i];
         m_link.sendControl(m_senders[i].address, BulletPeerHeader::kRefresh, &h);
     }
     if (m_tree->HasParent())
     {
-        RecoveredRelayPolicy::Rows parent = m_relay->ParentRows(m_senders.size(), shift);
-        h.senders = parent.rows;
-        h.row = parent.row;
+        h.share = parentServes ? shares.back() : RowShare{};
         m_link.sendControl(m_tree->GetParent(), BulletPeerHeader::kChildDigest, &h);
     }
     m_bytesSinceRefresh = 0;
@@ -230,6 +245,7 @@ BulletMeshReceiver::Received(Ipv4Address from, bool duplicate)
         {
             ++s.received;
             s.duplicates += duplicate;
+            s.deliveredSinceRefresh += !duplicate;
         }
     }
 }

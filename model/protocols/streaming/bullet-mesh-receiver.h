@@ -10,6 +10,7 @@
 #include "ns3/overlay-tree.h"
 #include "ns3/ransub.h"
 #include "ns3/recovered-relay-policy.h"
+#include "ns3/row-assignment-policy.h"
 #include "ns3/stream-recovery.h"
 #include "ns3/summary-ticket.h"
 
@@ -59,11 +60,13 @@ class BulletMeshReceiver
 
     /**
      * \param recovery the node's working set and digest (read only)
+     * \param relay what the parent relays, and whether it has a share of the matrix
+     * \param rows how the matrix is divided at each refresh
      * \param senderAdded called when a peer becomes a sender
      */
     BulletMeshReceiver(const Config& config, Ptr<OverlayTree> tree, const StreamRecovery& recovery,
-                       Ptr<RecoveredRelayPolicy> relay, BulletPeerLink link,
-                       std::function<void(Ipv4Address)> senderAdded);
+                       Ptr<RecoveredRelayPolicy> relay, Ptr<RowAssignmentPolicy> rows,
+                       BulletPeerLink link, std::function<void(Ipv4Address)> senderAdded);
 
     /**
      * The member whose summary ticket least resembles \p mine among those \p eligible
@@ -108,6 +111,7 @@ class BulletMeshReceiver
     Ptr<OverlayTree> m_tree;
     const StreamRecovery& m_recovery;
     Ptr<RecoveredRelayPolicy> m_relay;
+    Ptr<RowAssignmentPolicy> m_rows; ///< divides the matrix at each refresh
     BulletPeerLink m_link;
     std::function<void(Ipv4Address)> m_senderAdded;
 

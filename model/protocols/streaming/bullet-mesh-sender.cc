@@ -80,8 +80,7 @@ BulletMeshSender::HandleRequest(Ipv4Address from, const BulletPeerHeader& h)
     r.filter = h.filter;
     r.low = h.low;
     r.high = h.high;
-    r.senders = 1; // until the first refresh assigns a row
-    r.row = 0;
+    r.share = RowShare{}; // every packet, until the first refresh assigns rows
     r.lastRefresh = Simulator::Now();
     m_link.sendControl(from, BulletPeerHeader::kAccept, nullptr);
     NS_LOG_INFO(m_config.local << " accepts receiver " << from);
@@ -100,8 +99,7 @@ BulletMeshSender::HandleRefresh(Ipv4Address from, const BulletPeerHeader& h)
     r.filter = h.filter;
     r.low = h.low;
     r.high = h.high;
-    r.senders = std::max<uint16_t>(1, h.senders);
-    r.row = h.senders ? h.row : 0;
+    r.share = h.share;
     r.reportedKbps = h.receivedKbps;
     r.lastRefresh = Simulator::Now();
     // What we hold of our row of the receiver's wanted range that its filter lacks, less
@@ -109,7 +107,7 @@ BulletMeshSender::HandleRefresh(Ipv4Address from, const BulletPeerHeader& h)
     SequenceSet recent;
     recent.Swap(r.sentSinceRefresh);
     std::deque<uint32_t> missing = m_recovery.Missing(h, [&r, &recent](uint32_t seq) {
-        return seq % r.senders == r.row && !recent.Contains(seq);
+        return r.share.Contains(seq) && !recent.Contains(seq);
     });
     if (m_config.order)
     {
@@ -126,7 +124,7 @@ BulletMeshSender::Offer(uint32_t seq, Ipv4Address from)
 {
     for (auto& [a, r] : m_receivers)
     {
-        if (a != from && seq >= r.low && seq <= r.high && seq % r.senders == r.row
+        if (a != from && seq >= r.low && seq <= r.high && r.share.Contains(seq)
             && !r.filter.Contains(seq))
         {
             m_recovery.OweAlso(a, seq);

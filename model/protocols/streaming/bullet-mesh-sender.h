@@ -24,13 +24,14 @@ namespace ns3
 /**
  * \ingroup bullet
  * \brief A Bullet node as a sender to its mesh peers (2003 Section 3.2): it accepts
- * receivers while it has room and sends each the packets of its row that it lacks.
+ * receivers while it has room and sends each the packets of its share that it lacks.
  *
- * A receiver's request or refresh carries its Bloom filter, the range it wants, its rows s
- * and this node's row; the packets this node holds in the range, in its row and not in the
- * filter (less those sent since the last refresh, which the filter may predate) are owed to
- * the receiver through StreamRecovery (oldest first, or in the order Config::order gives),
- * and so is every new packet of its row the receiver lacks. A receiver that sends no refresh for
+ * A receiver's request or refresh carries its Bloom filter, the range it wants, and this
+ * node's share of its sequence matrix (one row of s in the paper); the packets this node
+ * holds in the range, in its share and not in the filter (less those sent since the last
+ * refresh, which the filter may predate) are owed to the receiver through StreamRecovery
+ * (oldest first, or in the order Config::order gives), and so is every new packet of its
+ * share the receiver lacks. A receiver that sends no refresh for
  * ReceiverTimeout periods is dropped.
  */
 class BulletMeshSender
@@ -60,7 +61,7 @@ class BulletMeshSender
     void HandleRequest(Ipv4Address from, const BulletPeerHeader& h);
     /// A receiver's refresh (message kRefresh): what it is owed is computed anew.
     void HandleRefresh(Ipv4Address from, const BulletPeerHeader& h);
-    /// New packet \p seq (from \p from): owed to every other receiver whose row it is.
+    /// New packet \p seq (from \p from): owed to every other receiver whose share it is in.
     void Offer(uint32_t seq, Ipv4Address from);
     /// The transport to \p peer has room again.
     void OnSendReady(Ipv4Address peer);
@@ -84,8 +85,7 @@ class BulletMeshSender
         BloomFilter filter;
         uint32_t low{0};
         uint32_t high{0};
-        uint16_t senders{1};
-        uint16_t row{0};
+        RowShare share; ///< the rows of its matrix we serve (none assigned: all)
         uint32_t reportedKbps{0};
         /// Sent since the last refresh: the refresh's filter may predate their arrival.
         SequenceSet sentSinceRefresh;

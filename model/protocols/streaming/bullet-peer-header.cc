@@ -27,23 +27,30 @@ BulletPeerHeader::GetInstanceTypeId() const
 uint32_t
 BulletPeerHeader::GetSerializedSize() const
 {
-    return StreamDigestHeader::GetSerializedSize() + 8;
+    return StreamDigestHeader::GetSerializedSize() + 8 + (share.count == 1 ? 0 : 2);
 }
 
 void
 BulletPeerHeader::Serialize(Buffer::Iterator start) const
 {
     SerializeDigest(start);
-    start.WriteHtonU16(senders);
-    start.WriteHtonU16(row);
+    // The paper's one row: rows and row, 4 bytes. A share of several rows sets the rows'
+    // top bit and adds its count.
+    const bool several = share.count != 1;
+    start.WriteHtonU16(share.rows | (several ? kSeveralRows : 0));
+    start.WriteHtonU16(share.first);
+    if (several)
+    {
+        start.WriteHtonU16(share.count);
+    }
     start.WriteHtonU32(receivedKbps);
 }
 
 void
 BulletPeerHeader::Print(std::ostream& os) const
 {
-    os << "range=[" << low << "," << high << "] s=" << senders << " row=" << row
-       << " rx=" << receivedKbps << "kbps filter=" << filter.GetNumBits() << "b";
+    os << "range=[" << low << "," << high << "] s=" << share.rows << " rows=" << share.first << "+"
+       << share.count << " rx=" << receivedKbps << "kbps filter=" << filter.GetNumBits() << "b";
 }
 
 void
@@ -54,12 +61,18 @@ BulletPeerHeader::DoDeserialize(WireReader& reader)
     {
         return;
     }
-    senders = reader.ReadNtohU16();
-    row = reader.ReadNtohU16();
+    const uint16_t rows = reader.ReadNtohU16();
+    share.rows = rows & ~kSeveralRows;
+    share.first = reader.ReadNtohU16();
+    share.count = (rows & kSeveralRows) ? reader.ReadNtohU16() : 1;
     receivedKbps = reader.ReadNtohU32();
-    if (reader.Ok() && senders > 0 && row >= senders)
+    if (reader.Ok() && (rows & kSeveralRows) && share.count == 1)
     {
-        reader.Fail("Bullet peer message: row outside the matrix");
+        reader.Fail("Bullet peer message: a one-row share in the several-rows form");
+    }
+    else if (reader.Ok() && !share.IsValid())
+    {
+        reader.Fail("Bullet peer message: rows outside the matrix");
     }
 }
 

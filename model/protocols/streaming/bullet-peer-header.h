@@ -4,6 +4,7 @@
 #ifndef BULLET_BULLET_PEER_HEADER_H
 #define BULLET_BULLET_PEER_HEADER_H
 
+#include "ns3/row-assignment-policy.h"
 #include "ns3/stream-recovery.h"
 
 #include <functional>
@@ -15,12 +16,12 @@ namespace ns3
 /**
  * \ingroup bullet
  * \brief Bullet's peering messages: a request or refresh carries the receiver's Bloom
- * filter, the range it still wants, its number of senders and the addressee's row, and the
+ * filter, the range it still wants, the addressee's share of its sequence matrix (the rows
+ * of the matrix, the share's first row and its number of rows: one in the paper), and the
  * bandwidth it receives in total; accept, reject and drop carry nothing else.
  *
- * A child's digest to its parent is the same header: there `senders` and `row` are the rows
- * of the child's matrix and the parent's row in it, as the RecoveredRelayPolicy has them
- * (0 and 0: no row assigned).
+ * A child's digest to its parent is the same header: there `share` is the parent's share of
+ * the child's matrix, as the RecoveredRelayPolicy has it (0 rows: none assigned).
  */
 class BulletPeerHeader : public StreamDigestHeader
 {
@@ -36,8 +37,10 @@ class BulletPeerHeader : public StreamDigestHeader
     static TypeId GetTypeId();
     TypeId GetInstanceTypeId() const override;
 
-    uint16_t senders{0}; ///< s: rows of the receiver's sequence matrix
-    uint16_t row{0};     ///< mod: the row this sender serves
+    RowShare share{}; ///< the addressee's rows of the receiver's sequence matrix (s, mod)
+
+    /// On the wire, the rows' top bit: a count of rows follows the first row (else one).
+    static constexpr uint16_t kSeveralRows = 0x8000;
     uint32_t receivedKbps{0};
 
     uint32_t GetSerializedSize() const override;

@@ -7,6 +7,7 @@
 #include "ns3/checked-header.h"
 #include "ns3/double.h"
 #include "ns3/log.h"
+#include "ns3/object-factory.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/uinteger.h"
@@ -87,6 +88,15 @@ BulletAttributes::AddTo(TypeId tid)
                       TypeIdValue(PaperMeshEvaluation::GetTypeId()),
                       MakeTypeIdAccessor(&BulletAttributes::m_meshEvaluationType),
                       MakeTypeIdChecker())
+        .AddAttribute("RowAssignment",
+                      "How a receiver divides its sequence matrix among its senders (and its "
+                      "parent, under RecoveredRelay ParentRow) at each refresh, a "
+                      "RowAssignmentPolicy: ns3::UniformRows (the paper's matrix, a row each; "
+                      "the default) or ns3::RowsByDelivery (not in the papers: shares in "
+                      "proportion to what each delivered in the last period)",
+                      TypeIdValue(UniformRows::GetTypeId()),
+                      MakeTypeIdAccessor(&BulletAttributes::m_rowAssignmentType),
+                      MakeTypeIdChecker())
         .AddAttribute("BloomFalsePositiveRate",
                       "Target false-positive rate the Bloom filter is sized for", DoubleValue(0.01),
                       MakeDoubleAccessor(&BulletAttributes::m_falsePositive),
@@ -140,6 +150,27 @@ BulletProtocol::ChildPolicyType(const BulletAttributes& a, bool isSource)
     return tid;
 }
 
+namespace
+{
+
+/// The policy \p tid names, as attribute \p attribute chose it: a clear error if it is not a
+/// concrete T.
+template<typename T>
+Ptr<T>
+CreatePolicy(TypeId tid, const std::string& attribute)
+{
+    if (!tid.IsChildOf(T::GetTypeId()) || !tid.HasConstructor())
+    {
+        NS_FATAL_ERROR("BulletApplication::" << attribute << ": '" << tid.GetName() << "' is not a "
+                                             << T::GetTypeId().GetName() << " one can create");
+    }
+    ObjectFactory factory;
+    factory.SetTypeId(tid);
+    return factory.Create<T>();
+}
+
+} // namespace
+
 BulletProtocol::BulletProtocol(BulletAttributes& attributes, const Host& host)
     : m_attributes(attributes)
     , m_host(host)
@@ -162,13 +193,13 @@ BulletProtocol::BulletProtocol(BulletAttributes& attributes, const Host& host)
         return true;
     });
 
-    ObjectFactory factory;
-    factory.SetTypeId(ChildPolicyType(a, m_host.isSource));
-    Ptr<ChildSendPolicy> childPolicy = factory.Create<ChildSendPolicy>();
-    factory.SetTypeId(a.m_recoveredRelayType);
-    Ptr<RecoveredRelayPolicy> relay = factory.Create<RecoveredRelayPolicy>();
-    factory.SetTypeId(a.m_meshEvaluationType);
-    m_evaluation = factory.Create<MeshEvaluationPolicy>();
+    Ptr<ChildSendPolicy> childPolicy
+        = CreatePolicy<ChildSendPolicy>(ChildPolicyType(a, m_host.isSource), "ChildSendPolicy");
+    Ptr<RecoveredRelayPolicy> relay
+        = CreatePolicy<RecoveredRelayPolicy>(a.m_recoveredRelayType, "RecoveredRelay");
+    m_evaluation = CreatePolicy<MeshEvaluationPolicy>(a.m_meshEvaluationType, "MeshEvaluation");
+    Ptr<RowAssignmentPolicy> rows
+        = CreatePolicy<RowAssignmentPolicy>(a.m_rowAssignmentType, "RowAssignment");
 
     BulletPeerLink link;
     link.sendControl = [this](Ipv4Address to, uint16_t type, const BulletPeerHeader* h) {
@@ -194,7 +225,7 @@ BulletProtocol::BulletProtocol(BulletAttributes& attributes, const Host& host)
     rx.rejectHoldDown = a.m_rejectHoldDown;
     rx.packetSize = m_host.packetSize;
     m_meshReceiver = std::make_unique<BulletMeshReceiver>(
-        rx, m_host.tree, *m_recovery, relay, link, [this](Ipv4Address sender) {
+        rx, m_host.tree, *m_recovery, relay, rows, link, [this](Ipv4Address sender) {
             m_attributes.m_senderAddedTrace(sender);
         });
 

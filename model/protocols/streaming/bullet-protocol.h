@@ -47,7 +47,7 @@ class BulletAttributes
     /**
      * Adds Bullet's attributes (MaxSenders, MaxReceivers, RecoveredRelay, RowRotation,
      * SourceAcceptsPeers, RefreshPeriod, PeerRequestTimeout, RejectHoldDown, EvaluationEpochs,
-     * DuplicateThreshold, MeshEvaluation, BloomFalsePositiveRate, TicketEntries,
+     * DuplicateThreshold, MeshEvaluation, RowAssignment, BloomFalsePositiveRate, TicketEntries,
      * InitialLimitingFactor, ReceiverTimeout, ChildSendPolicy) and trace sources (SenderAdded,
      * PeerDropped, their callback types named as the class's, which inherits them from here).
      * \param tid the TypeId of a class that derives from BulletAttributes
@@ -73,6 +73,7 @@ class BulletAttributes
     uint32_t m_evaluationEpochs;
     double m_duplicateThreshold;
     TypeId m_meshEvaluationType;
+    TypeId m_rowAssignmentType;
     double m_falsePositive;
     uint32_t m_ticketEntries;
     double m_initialLimitingFactor;

@@ -88,7 +88,7 @@ BulletTreePush::Has(Ipv4Address child, uint32_t seq) const
         return false;
     }
     const ChildHoldings& h = it->second;
-    return m_relay->LeftToPeers(seq, h.high, h.rows.rows, h.rows.row) || h.sentSince.Contains(seq)
+    return m_relay->LeftToPeers(seq, h.high, h.share) || h.sentSince.Contains(seq)
            || h.filter.Contains(seq);
 }
 
@@ -129,8 +129,7 @@ BulletTreePush::HandleChildDigest(Ipv4Address from, const BulletPeerHeader& dige
     ChildHoldings& c = m_holdings[from];
     c.filter = digest.filter;
     c.high = digest.high;
-    c.rows.rows = digest.senders;
-    c.rows.row = digest.row;
+    c.share = digest.share;
     c.sentSince.Clear();
 }
 

@@ -69,8 +69,8 @@ class BulletTreePush
     struct ChildHoldings
     {
         BloomFilter filter;
-        uint32_t high{0};                ///< the child's newest packet at its digest
-        RecoveredRelayPolicy::Rows rows; ///< what the child reported of its matrix
+        uint32_t high{0}; ///< the child's newest packet at its digest
+        RowShare share;   ///< this node's share of the child's matrix, as the child reported it
         SequenceSet sentSince;
     };
 

@@ -33,8 +33,9 @@ class MeshEvaluationPolicy : public Object
     struct SenderFigures
     {
         Ipv4Address address;
-        uint32_t received{0};   ///< packets since the last evaluation
-        uint32_t duplicates{0}; ///< of which duplicates
+        uint32_t received{0};              ///< packets since the last evaluation
+        uint32_t duplicates{0};            ///< of which duplicates
+        uint32_t deliveredSinceRefresh{0}; ///< new packets since the last refresh (for rows)
     };
 
     /// What a sender counted of one of its receivers.

@@ -36,20 +36,14 @@ RelayAllRecovered::GetTypeId()
     return tid;
 }
 
-uint16_t
-RelayAllRecovered::ExtraRows(bool hasParent) const
+bool
+RelayAllRecovered::ParentServesRows(bool hasParent) const
 {
-    return 0;
-}
-
-RecoveredRelayPolicy::Rows
-RelayAllRecovered::ParentRows(uint16_t senders, uint32_t shift) const
-{
-    return {};
+    return false;
 }
 
 bool
-RelayAllRecovered::LeftToPeers(uint32_t seq, uint32_t childHigh, uint16_t rows, uint16_t row) const
+RelayAllRecovered::LeftToPeers(uint32_t seq, uint32_t childHigh, const RowShare& share) const
 {
     return false;
 }
@@ -66,27 +60,17 @@ RelayParentRow::GetTypeId()
     return tid;
 }
 
-uint16_t
-RelayParentRow::ExtraRows(bool hasParent) const
+bool
+RelayParentRow::ParentServesRows(bool hasParent) const
 {
-    return hasParent ? 1 : 0;
-}
-
-RecoveredRelayPolicy::Rows
-RelayParentRow::ParentRows(uint16_t senders, uint32_t shift) const
-{
-    // The parent's row is the one after the senders', and rotates with theirs.
-    Rows r;
-    r.rows = senders + ExtraRows(true);
-    r.row = (uint64_t(senders) + shift) % r.rows;
-    return r;
+    return hasParent;
 }
 
 bool
-RelayParentRow::LeftToPeers(uint32_t seq, uint32_t childHigh, uint16_t rows, uint16_t row) const
+RelayParentRow::LeftToPeers(uint32_t seq, uint32_t childHigh, const RowShare& share) const
 {
     // A child that reported no rows (another policy, or no digest yet) gets every one.
-    return seq <= childHigh && rows > 0 && seq % rows != row;
+    return seq <= childHigh && share.rows > 0 && !share.Contains(seq);
 }
 
 // ---------------------------------------------------------------- None
@@ -101,20 +85,14 @@ RelayNoRecovered::GetTypeId()
     return tid;
 }
 
-uint16_t
-RelayNoRecovered::ExtraRows(bool hasParent) const
+bool
+RelayNoRecovered::ParentServesRows(bool hasParent) const
 {
-    return 0;
-}
-
-RecoveredRelayPolicy::Rows
-RelayNoRecovered::ParentRows(uint16_t senders, uint32_t shift) const
-{
-    return {};
+    return false;
 }
 
 bool
-RelayNoRecovered::LeftToPeers(uint32_t seq, uint32_t childHigh, uint16_t rows, uint16_t row) const
+RelayNoRecovered::LeftToPeers(uint32_t seq, uint32_t childHigh, const RowShare& share) const
 {
     return seq <= childHigh;
 }

@@ -6,6 +6,7 @@
 
 #include "ns3/attribute.h"
 #include "ns3/object.h"
+#include "ns3/row-assignment-policy.h"
 
 #include <cstdint>
 
@@ -17,9 +18,9 @@ namespace ns3
  * \brief Which packets a Bullet parent recovered from its peers it relays to a child that
  * lacks them, chosen by BulletApplication's RecoveredRelay attribute.
  *
- * The one place where the choice lives: how many rows of its sequence matrix a node adds
- * for its parent (ExtraRows), what a child tells its parent in its digest (ParentRows), and,
- * at the parent, which recovered packets are left to the child's own peers (LeftToPeers).
+ * The one place where the choice lives: whether a node gives its parent a share of its
+ * sequence matrix (ParentServesRows), reported in its digest to the parent, and, at the
+ * parent, which recovered packets are left to the child's own peers (LeftToPeers).
  * No simulator inside.
  */
 class RecoveredRelayPolicy : public Object
@@ -27,28 +28,19 @@ class RecoveredRelayPolicy : public Object
   public:
     static TypeId GetTypeId();
 
-    /// Rows of a sequence matrix and one row in it; {0, 0}: no row assigned.
-    struct Rows
-    {
-        uint16_t rows{0};
-        uint16_t row{0};
-    };
-
-    /// Rows of a node's sequence matrix beyond one per sender (the parent's, if any).
-    virtual uint16_t ExtraRows(bool hasParent) const = 0;
     /**
-     * What a child that has a parent reports in its digest to it, when its \p senders
-     * senders serve rows (i + \p shift) mod rows, i = 0 .. senders - 1.
+     * Whether a node with a parent (\p hasParent) counts the parent among those its sequence
+     * matrix is divided among, beside its senders (after them), and tells the parent its
+     * share in its digest; if not, the digest carries no share (0 rows).
      */
-    virtual Rows ParentRows(uint16_t senders, uint32_t shift) const = 0;
+    virtual bool ParentServesRows(bool hasParent) const = 0;
     /**
      * At the parent: whether new-to-this-node packet \p seq is left to the child's own peers,
-     * for a child whose last digest had newest packet \p childHigh and reported \p rows and
-     * \p row. Packets up to the child's newest are ones the parent recovered; newer ones
-     * are never left to peers.
+     * for a child whose last digest had newest packet \p childHigh and gave this node
+     * \p share of its matrix. Packets up to the child's newest are ones the parent
+     * recovered; newer ones are never left to peers.
      */
-    virtual bool LeftToPeers(uint32_t seq, uint32_t childHigh, uint16_t rows,
-                             uint16_t row) const = 0;
+    virtual bool LeftToPeers(uint32_t seq, uint32_t childHigh, const RowShare& share) const = 0;
 };
 
 /**
@@ -60,24 +52,23 @@ class RelayAllRecovered : public RecoveredRelayPolicy
 {
   public:
     static TypeId GetTypeId();
-    uint16_t ExtraRows(bool hasParent) const override;
-    Rows ParentRows(uint16_t senders, uint32_t shift) const override;
-    bool LeftToPeers(uint32_t seq, uint32_t childHigh, uint16_t rows, uint16_t row) const override;
+    bool ParentServesRows(bool hasParent) const override;
+    bool LeftToPeers(uint32_t seq, uint32_t childHigh, const RowShare& share) const override;
 };
 
 /**
  * \ingroup bullet
- * \brief The default: a child counts its parent as one more row of its sequence matrix,
- * after its senders' and rotating with them, and the parent relays only the recovered
- * packets of that row, so parent and peers stay disjoint. Short name `ParentRow`.
+ * \brief The default: a child counts its parent as one more server of its sequence matrix
+ * (one more row in the paper's matrix), after its senders and rotating with them, and the
+ * parent relays only the recovered packets of its share, so parent and peers stay
+ * disjoint. Short name `ParentRow`.
  */
 class RelayParentRow : public RecoveredRelayPolicy
 {
   public:
     static TypeId GetTypeId();
-    uint16_t ExtraRows(bool hasParent) const override;
-    Rows ParentRows(uint16_t senders, uint32_t shift) const override;
-    bool LeftToPeers(uint32_t seq, uint32_t childHigh, uint16_t rows, uint16_t row) const override;
+    bool ParentServesRows(bool hasParent) const override;
+    bool LeftToPeers(uint32_t seq, uint32_t childHigh, const RowShare& share) const override;
 };
 
 /**
@@ -89,9 +80,8 @@ class RelayNoRecovered : public RecoveredRelayPolicy
 {
   public:
     static TypeId GetTypeId();
-    uint16_t ExtraRows(bool hasParent) const override;
-    Rows ParentRows(uint16_t senders, uint32_t shift) const override;
-    bool LeftToPeers(uint32_t seq, uint32_t childHigh, uint16_t rows, uint16_t row) const override;
+    bool ParentServesRows(bool hasParent) const override;
+    bool LeftToPeers(uint32_t seq, uint32_t childHigh, const RowShare& share) const override;
 };
 
 /**
