@@ -24,7 +24,7 @@ OWN = re.compile(
     r"ns3::(Bullet|WorkingSet|CountingBloomFilter|BloomFilter|BloomHash|SummaryTicket|MinWise|"
     r"SequenceSet|StreamRecovery|StreamDigest|RanSub|StreamingApplication|OverlayApplication|"
     r"ChildSendPolicy|DisjointChildSend|Relay|RecoveredRelay|RandomTree|OverlayTree|"
-    r"MeshEvaluation|PaperMesh|StreamHeader|TreeStreaming|Gossip|AntiEntropy|SendToAllChildren)"
+    r"MeshEvaluation|PaperMesh|RowAssignment|UniformRows|RowsByDelivery|RowShare|StreamHeader|TreeStreaming|Gossip|AntiEntropy|SendToAllChildren)"
 )
 TFRC = re.compile(r"ns3::(Tfrc|DataTransport|UdpDataTransport|InetEndpointLess)")
 TCP_OWN = re.compile(

@@ -11,10 +11,13 @@
 #include "ns3/checked-header.h"
 #include "ns3/overlay-tree.h"
 #include "ns3/recovered-relay-policy.h"
+#include "ns3/row-assignment-policy.h"
 #include "ns3/simulator.h"
 #include "ns3/stream-recovery.h"
 
 #include <gtest/gtest.h>
+
+#include <map>
 
 using namespace ns3;
 
@@ -25,6 +28,7 @@ struct Sent
 {
     Ipv4Address to;
     uint16_t type;
+    RowShare share; ///< the header's, if it had one
 };
 
 class MeshReceiverRequests : public ::testing::Test
@@ -36,9 +40,16 @@ class MeshReceiverRequests : public ::testing::Test
         m_tree = CreateObject<StaticTree>();
         m_tree->Configure(false, Ipv4Address("10.0.0.1"), {});
         m_recovery = std::make_unique<StreamRecovery>(64, 0.01, 1000);
+        MakeReceiver(CreateObject<UniformRows>());
+    }
+
+    /// (Re)creates the receiver under test, dividing its matrix by \p rows.
+    void
+    MakeReceiver(Ptr<RowAssignmentPolicy> rows)
+    {
         BulletPeerLink link;
-        link.sendControl = [this](Ipv4Address to, uint16_t type, const BulletPeerHeader*) {
-            m_sent.push_back({to, type});
+        link.sendControl = [this](Ipv4Address to, uint16_t type, const BulletPeerHeader* h) {
+            m_sent.push_back({to, type, h ? h->share : RowShare{}});
         };
         link.peerDropped = [](Ipv4Address, const std::string&) {};
         BulletMeshReceiver::Config c;
@@ -48,11 +59,11 @@ class MeshReceiverRequests : public ::testing::Test
         c.requestTimeout = Seconds(20);
         c.rejectHoldDown = Seconds(15);
         c.packetSize = 1000;
-        m_rx = std::make_unique<BulletMeshReceiver>(
-            c, m_tree, *m_recovery, CreateObject<RelayParentRow>(), CreateObject<UniformRows>(),
-            link, [this](Ipv4Address s) {
-                m_added.push_back(s);
-            });
+        m_rx = std::make_unique<BulletMeshReceiver>(c, m_tree, *m_recovery,
+                                                    CreateObject<RelayParentRow>(), rows, link,
+                                                    [this](Ipv4Address s) {
+                                                        m_added.push_back(s);
+                                                    });
     }
 
     void
@@ -200,4 +211,66 @@ TEST_F(MeshReceiverRequests, OpenRequestsCountAgainstMaxSenders)
     AdvanceTo(Seconds(20));
     m_rx->NewEpoch(set);
     EXPECT_TRUE(TakeRequests().empty());
+}
+
+// A refresh divides the matrix among the senders and the parent (RelayParentRow): each row of
+// it is asked of exactly one of them, with the paper's rows and with shares by delivery,
+// whatever the senders delivered.
+TEST_F(MeshReceiverRequests, RefreshesDivideTheMatrixAmongSendersAndParent)
+{
+    const Ipv4Address parent("10.0.0.1");
+    for (bool byDelivery : {false, true})
+    {
+        if (byDelivery)
+        {
+            MakeReceiver(CreateObject<RowsByDelivery>());
+        }
+        for (const auto& [t, who] : std::vector<std::pair<double, std::string>>{
+                 {5, "10.0.0.10"}, {10, "10.0.0.11"}, {15, "10.0.0.12"}})
+        {
+            AdvanceTo(Seconds(t + (byDelivery ? 100 : 0)));
+            m_rx->NewEpoch(Members({who}));
+            m_rx->HandleAccept(Ipv4Address(who.c_str()));
+        }
+        ASSERT_TRUE(m_rx->IsSender(kA) && m_rx->IsSender(kB) && m_rx->IsSender(kC));
+        for (int refresh = 0; refresh < 4; ++refresh)
+        {
+            // Uneven deliveries: A 40 new packets, B 20 and 20 duplicates, C none.
+            for (int k = 0; k < 40; ++k)
+            {
+                m_rx->Received(kA, false);
+                m_rx->Received(kB, k % 2 == 1);
+            }
+            m_sent.clear();
+            m_rx->SendRefreshes();
+            std::map<Ipv4Address, RowShare> shares;
+            for (const auto& s : m_sent)
+            {
+                if (s.type == BulletPeerHeader::kRefresh
+                    || s.type == BulletPeerHeader::kChildDigest)
+                {
+                    shares[s.to] = s.share;
+                }
+            }
+            ASSERT_EQ(shares.size(), 4u) << "three senders and the parent";
+            ASSERT_TRUE(shares.count(parent));
+            const uint16_t rows = shares[parent].rows;
+            EXPECT_EQ(rows, byDelivery ? 32 : 4);
+            for (uint32_t seq = 0; seq < rows; ++seq)
+            {
+                int owners = 0;
+                for (const auto& [to, share] : shares)
+                {
+                    EXPECT_EQ(share.rows, rows);
+                    owners += share.Contains(seq);
+                }
+                EXPECT_EQ(owners, 1) << "row " << seq << " refresh " << refresh;
+            }
+            if (byDelivery)
+            {
+                EXPECT_GT(shares[kA].count, shares[kB].count) << "A delivered more than B";
+                EXPECT_GT(shares[kB].count, shares[kC].count) << "B delivered more than C";
+            }
+        }
+    }
 }

@@ -356,15 +356,19 @@ TEST(BulletPeerHeader, RoundTripAndMalformedInput)
         BulletPeerHeader t;
         EXPECT_EQ(Create<Packet>(bytes.data(), cut)->RemoveHeader(t), 0u) << cut;
     }
+    // bytes (share {9, 7, 3}) end in rows | flag, first, count, then the 4-byte bandwidth.
+    const std::size_t at = bytes.size() - 10;
+    ASSERT_EQ(bytes[at], 0x80);
+    ASSERT_EQ(bytes[at + 1], 9);
     // A share must lie in the matrix: first row below the rows, 1 to rows rows.
-    for (RowShare wrong : {RowShare{9, 9, 1}, RowShare{9, 0, 0}, RowShare{9, 2, 10}})
+    for (auto [first, count] : {std::pair{9, 3}, std::pair{0, 0}, std::pair{2, 10}})
     {
-        h.share = wrong;
-        Ptr<Packet> bad = Create<Packet>();
-        bad->AddHeader(h);
+        std::vector<uint8_t> b = bytes;
+        b[at + 3] = first;
+        b[at + 5] = count;
         BulletPeerHeader t;
-        bad->RemoveHeader(t);
-        EXPECT_FALSE(t.IsValid()) << wrong.rows << " " << wrong.first << " " << wrong.count;
+        Create<Packet>(b.data(), b.size())->RemoveHeader(t);
+        EXPECT_FALSE(t.IsValid()) << "rows 9, first " << first << ", count " << count;
     }
     // The paper's one row takes 4 bytes, as rows and row; a longer share 2 more, flagged in
     // the rows' top bit. A one-row share in the longer form is not canonical: refused.
@@ -372,15 +376,17 @@ TEST(BulletPeerHeader, RoundTripAndMalformedInput)
     const uint32_t oneRow = h.GetSerializedSize();
     h.share = {9, 7, 3};
     EXPECT_EQ(h.GetSerializedSize(), oneRow + 2);
-    // bytes (share {9, 7, 3}) end in rows | flag, first, count, then the 4-byte bandwidth.
-    const std::size_t at = bytes.size() - 10;
-    ASSERT_EQ(bytes[at], 0x80);
-    ASSERT_EQ(bytes[at + 1], 9);
     std::vector<uint8_t> b = bytes;
     b[at + 5] = 1; // count 1 in the several-rows form
     BulletPeerHeader t;
     Create<Packet>(b.data(), b.size())->RemoveHeader(t);
     EXPECT_FALSE(t.IsValid()) << "a one-row share in the several-rows form";
+    std::vector<uint8_t> none = bytes;
+    none[at + 1] = 0; // no rows, in the several-rows form (the short form's 0 is the one)
+    none[at + 3] = 0;
+    BulletPeerHeader z;
+    Create<Packet>(none.data(), none.size())->RemoveHeader(z);
+    EXPECT_FALSE(z.IsValid()) << "no rows in the several-rows form";
     b[at + 5] = 2;
     BulletPeerHeader u;
     Create<Packet>(b.data(), b.size())->RemoveHeader(u);

@@ -36,6 +36,7 @@ BulletPeerHeader::Serialize(Buffer::Iterator start) const
     SerializeDigest(start);
     // The paper's one row: rows and row, 4 bytes. A share of several rows sets the rows'
     // top bit and adds its count.
+    NS_ASSERT_MSG(share.IsValid(), "a share outside its matrix");
     const bool several = share.count != 1;
     start.WriteHtonU16(share.rows | (several ? kSeveralRows : 0));
     start.WriteHtonU16(share.first);
@@ -66,9 +67,9 @@ BulletPeerHeader::DoDeserialize(WireReader& reader)
     share.first = reader.ReadNtohU16();
     share.count = (rows & kSeveralRows) ? reader.ReadNtohU16() : 1;
     receivedKbps = reader.ReadNtohU32();
-    if (reader.Ok() && (rows & kSeveralRows) && share.count == 1)
+    if (reader.Ok() && (rows & kSeveralRows) && (share.count == 1 || share.rows == 0))
     {
-        reader.Fail("Bullet peer message: a one-row share in the several-rows form");
+        reader.Fail("Bullet peer message: no rows or one row in the several-rows form");
     }
     else if (reader.Ok() && !share.IsValid())
     {

@@ -33,8 +33,9 @@ BulletAttributes::AddTo(TypeId tid)
             "lacks them, a RecoveredRelayPolicy: ns3::RelayAllRecovered (All: the paper's "
             "behaviour; the child's peers may be sending the same ones), "
             "ns3::RelayParentRow (ParentRow, the default: the child counts its parent as "
-            "one more row of its sequence matrix and the parent relays only that row, so "
-            "parent and peers stay disjoint) or ns3::RelayNoRecovered (None: only packets "
+            "one more server of its sequence matrix, a row in the paper's, and the parent "
+            "relays only its share, so parent and peers stay disjoint) or ns3::RelayNoRecovered "
+            "(None: only packets "
             "newer than the child's newest); the short names are accepted too",
             TypeIdValue(RelayParentRow::GetTypeId()),
             MakeTypeIdAccessor(&BulletAttributes::m_recoveredRelayType),
