@@ -25,11 +25,17 @@ struct RowShare
     uint16_t first{0}; ///< the share's first row
     uint16_t count{1}; ///< rows in the share, first included
 
-    /// Whether packet \p seq lies in the share (always, when no rows are assigned).
+    /// Whether packet \p seq lies in the share (always, when no rows are assigned). Per
+    /// packet and receiver on a sender: one division.
     bool
     Contains(uint32_t seq) const
     {
-        return rows == 0 || (seq % rows + rows - first) % rows < count;
+        if (rows == 0)
+        {
+            return true;
+        }
+        const uint32_t row = seq % rows;
+        return (row >= first ? row - first : row + rows - first) < count;
     }
 
     /// Rows a matrix has at most (the wire keeps the top bit of the 16 for a flag).
