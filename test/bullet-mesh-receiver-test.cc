@@ -43,9 +43,10 @@ class MeshReceiverRequests : public ::testing::Test
         MakeReceiver(CreateObject<UniformRows>());
     }
 
-    /// (Re)creates the receiver under test, dividing its matrix by \p rows.
+    /// (Re)creates the receiver under test, dividing its matrix by \p rows and making at most
+    /// \p requestsPerEpoch peering requests per epoch (0: any number).
     void
-    MakeReceiver(Ptr<RowAssignmentPolicy> rows)
+    MakeReceiver(Ptr<RowAssignmentPolicy> rows, uint32_t requestsPerEpoch = 1)
     {
         BulletPeerLink link;
         link.sendControl = [this](Ipv4Address to, uint16_t type, const BulletPeerHeader* h) {
@@ -55,6 +56,7 @@ class MeshReceiverRequests : public ::testing::Test
         BulletMeshReceiver::Config c;
         c.local = Ipv4Address("10.0.0.2");
         c.maxSenders = 3;
+        c.requestsPerEpoch = requestsPerEpoch;
         c.refreshPeriod = Seconds(5);
         c.requestTimeout = Seconds(20);
         c.rejectHoldDown = Seconds(15);
@@ -211,6 +213,43 @@ TEST_F(MeshReceiverRequests, OpenRequestsCountAgainstMaxSenders)
     AdvanceTo(Seconds(20));
     m_rx->NewEpoch(set);
     EXPECT_TRUE(TakeRequests().empty());
+}
+
+// 2008 Section 4.2.2.1: a receiver may ask as many candidates in an epoch as its sender limit
+// allows, or a given number; open requests and senders still count against MaxSenders (3).
+TEST_F(MeshReceiverRequests, SeveralRequestsPerEpochFillTheSenderSetAndNoMore)
+{
+    const auto set = Members({"10.0.0.10", "10.0.0.11", "10.0.0.12", "10.0.0.13"});
+    const Ipv4Address kD("10.0.0.13");
+    MakeReceiver(CreateObject<UniformRows>(), 0);
+    m_rx->NewEpoch(set);
+    EXPECT_EQ(TakeRequests(), (std::vector<Ipv4Address>{kA, kB, kC})) << "as many as room allows";
+    m_rx->HandleAccept(kA);
+    m_rx->HandleReject(kB);
+    AdvanceTo(Seconds(5));
+    m_rx->NewEpoch(set);
+    // A is a sender, C's request open, B in its hold-down: one slot, for D.
+    EXPECT_EQ(TakeRequests(), std::vector<Ipv4Address>{kD});
+    AdvanceTo(Seconds(10));
+    m_rx->NewEpoch(set);
+    EXPECT_TRUE(TakeRequests().empty());
+    m_rx->HandleAccept(kC);
+    m_rx->HandleAccept(kD);
+    EXPECT_EQ(m_rx->GetSenders().size(), 3u);
+
+    // Two per epoch: two, then the one slot left.
+    MakeReceiver(CreateObject<UniformRows>(), 2);
+    AdvanceTo(Seconds(15));
+    m_rx->NewEpoch(set);
+    EXPECT_EQ(TakeRequests(), (std::vector<Ipv4Address>{kA, kB}));
+    AdvanceTo(Seconds(20));
+    m_rx->NewEpoch(set);
+    EXPECT_EQ(TakeRequests(), std::vector<Ipv4Address>{kC});
+    // An epoch without candidates sends nothing.
+    AdvanceTo(Seconds(25));
+    MakeReceiver(CreateObject<UniformRows>(), 0);
+    m_rx->NewEpoch({});
+    EXPECT_TRUE(m_sent.empty());
 }
 
 // A refresh divides the matrix among the senders and the parent (RelayParentRow): each row of

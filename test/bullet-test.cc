@@ -295,7 +295,7 @@ Member(uint32_t node, uint32_t from, uint32_t to, std::shared_ptr<const MinWiseP
 
 } // namespace
 
-TEST(BulletPeering, ChoosesTheLeastResemblingEligibleCandidate)
+TEST(BulletPeering, RanksEligibleCandidatesLeastResemblingFirst)
 {
     auto perms = std::make_shared<MinWisePermutations>(30);
     SummaryTicket mine(perms);
@@ -308,29 +308,29 @@ TEST(BulletPeering, ChoosesTheLeastResemblingEligibleCandidate)
                                       Member(3, 2000, 3000, perms), // disjoint
                                       Member(4, 100, 1100, perms)}; // J = 0.82
     members.push_back({Ipv4Address(5), {1, 2, 3}});                 // malformed ticket
-    Ipv4Address chosen;
-    double r = 0;
-    ASSERT_TRUE(BulletApplication::LeastResembling(
-        mine, members,
-        [](Ipv4Address) {
-            return true;
-        },
-        chosen, r));
-    EXPECT_EQ(chosen, Ipv4Address(3));
-    EXPECT_LT(r, 0.1);
-    ASSERT_TRUE(BulletApplication::LeastResembling(
-        mine, members,
-        [](Ipv4Address a) {
-            return a != Ipv4Address(3);
-        },
-        chosen, r));
-    EXPECT_EQ(chosen, Ipv4Address(2));
-    EXPECT_FALSE(BulletApplication::LeastResembling(
-        mine, {members.back()},
-        [](Ipv4Address) {
-            return true;
-        },
-        chosen, r));
+    auto nodes = [](const std::vector<BulletMeshReceiver::Candidate>& ranked) {
+        std::vector<uint32_t> out;
+        for (const auto& c : ranked)
+        {
+            out.push_back(c.node.Get());
+        }
+        return out;
+    };
+    auto all = BulletApplication::RankByResemblance(mine, members, [](Ipv4Address) {
+        return true;
+    });
+    EXPECT_EQ(nodes(all), (std::vector<uint32_t>{3, 2, 4, 1}));
+    ASSERT_EQ(all.size(), 4U);
+    EXPECT_LT(all[0].resemblance, 0.1);
+    EXPECT_GT(all[3].resemblance, 0.9);
+    EXPECT_LE(all[1].resemblance, all[2].resemblance);
+    auto but3 = BulletApplication::RankByResemblance(mine, members, [](Ipv4Address a) {
+        return a != Ipv4Address(3);
+    });
+    EXPECT_EQ(nodes(but3), (std::vector<uint32_t>{2, 4, 1}));
+    EXPECT_TRUE(BulletApplication::RankByResemblance(mine, {members.back()}, [](Ipv4Address) {
+                    return true;
+                }).empty());
 }
 
 TEST(BulletPeerHeader, RoundTripAndMalformedInput)

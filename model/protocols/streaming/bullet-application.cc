@@ -84,13 +84,12 @@ BulletApplication::GetMalformedPeerMessages() const
     return m_protocol ? m_protocol->GetMalformedPeerMessages() : 0;
 }
 
-bool
-BulletApplication::LeastResembling(const SummaryTicket& mine,
-                                   const std::vector<RanSubMember>& members,
-                                   const std::function<bool(Ipv4Address)>& eligible,
-                                   Ipv4Address& chosen, double& resemblance)
+std::vector<BulletMeshReceiver::Candidate>
+BulletApplication::RankByResemblance(const SummaryTicket& mine,
+                                     const std::vector<RanSubMember>& members,
+                                     const std::function<bool(Ipv4Address)>& eligible)
 {
-    return BulletMeshReceiver::LeastResembling(mine, members, eligible, chosen, resemblance);
+    return BulletMeshReceiver::RankByResemblance(mine, members, eligible);
 }
 
 void

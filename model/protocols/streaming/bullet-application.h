@@ -56,10 +56,10 @@ class BulletApplication
     /// Peering messages (request, refresh, child digest) dropped as malformed.
     uint64_t GetMalformedPeerMessages() const;
 
-    /// \copydoc BulletMeshReceiver::LeastResembling
-    static bool LeastResembling(const SummaryTicket& mine, const std::vector<RanSubMember>& members,
-                                const std::function<bool(Ipv4Address)>& eligible,
-                                Ipv4Address& chosen, double& resemblance);
+    /// \copydoc BulletMeshReceiver::RankByResemblance
+    static std::vector<BulletMeshReceiver::Candidate> RankByResemblance(
+        const SummaryTicket& mine, const std::vector<RanSubMember>& members,
+        const std::function<bool(Ipv4Address)>& eligible);
 
   protected:
     void DoDispose() override;

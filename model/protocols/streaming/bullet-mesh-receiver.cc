@@ -67,13 +67,12 @@ BulletMeshReceiver::ResetCounts()
 
 // ---------------------------------------------------------------- finding senders
 
-bool
-BulletMeshReceiver::LeastResembling(const SummaryTicket& mine,
-                                    const std::vector<RanSubMember>& members,
-                                    const std::function<bool(Ipv4Address)>& eligible,
-                                    Ipv4Address& chosen, double& resemblance)
+std::vector<BulletMeshReceiver::Candidate>
+BulletMeshReceiver::RankByResemblance(const SummaryTicket& mine,
+                                      const std::vector<RanSubMember>& members,
+                                      const std::function<bool(Ipv4Address)>& eligible)
 {
-    bool found = false;
+    std::vector<Candidate> ranked;
     for (const auto& m : members)
     {
         if (!eligible(m.node))
@@ -89,15 +88,12 @@ BulletMeshReceiver::LeastResembling(const SummaryTicket& mine,
         {
             continue; // a malformed ticket: not a candidate
         }
-        double r = mine.Resemblance(theirs);
-        if (!found || r < resemblance)
-        {
-            found = true;
-            resemblance = r;
-            chosen = m.node;
-        }
+        ranked.push_back({m.node, mine.Resemblance(theirs)});
     }
-    return found;
+    std::stable_sort(ranked.begin(), ranked.end(), [](const Candidate& a, const Candidate& b) {
+        return a.resemblance < b.resemblance;
+    });
+    return ranked;
 }
 
 void
@@ -111,32 +107,41 @@ BulletMeshReceiver::NewEpoch(const std::vector<RanSubMember>& members)
     };
     expire(m_openRequests, m_config.requestTimeout);
     expire(m_rejectedBy, m_config.rejectHoldDown);
-    RequestPeer(members);
+    RequestPeers(members);
 }
 
 void
-BulletMeshReceiver::RequestPeer(const std::vector<RanSubMember>& members)
+BulletMeshReceiver::RequestPeers(const std::vector<RanSubMember>& members)
 {
-    if (m_senders.size() + m_openRequests.size() >= m_config.maxSenders || m_config.isSource)
+    auto hasRoom = [this]() {
+        return m_senders.size() + m_openRequests.size() < m_config.maxSenders;
+    };
+    if (!hasRoom() || m_config.isSource)
     {
         return;
     }
-    Ipv4Address chosen;
-    double resemblance = 0;
     auto eligible = [this](Ipv4Address a) {
         return a != m_config.local && !IsSender(a)
                && !(m_tree->HasParent() && m_tree->GetParent() == a) && m_openRequests.count(a) == 0
                && m_rejectedBy.count(a) == 0;
     };
-    if (!LeastResembling(m_recovery.GetWorkingSet().GetTicket(), members, eligible, chosen,
-                         resemblance))
+    const std::vector<Candidate> ranked
+        = RankByResemblance(m_recovery.GetWorkingSet().GetTicket(), members, eligible);
+    const size_t most = m_config.requestsPerEpoch == 0
+                            ? ranked.size()
+                            : std::min<size_t>(ranked.size(), m_config.requestsPerEpoch);
+    if (most == 0)
     {
         return;
     }
-    NS_LOG_INFO(m_config.local << " asks " << chosen << " (resemblance " << resemblance << ")");
-    m_openRequests[chosen] = Simulator::Now();
     BulletPeerHeader h = MakeDigest();
-    m_link.sendControl(chosen, BulletPeerHeader::kRequest, &h);
+    for (size_t k = 0; k < most && hasRoom(); ++k)
+    {
+        NS_LOG_INFO(m_config.local << " asks " << ranked[k].node << " (resemblance "
+                                   << ranked[k].resemblance << ")");
+        m_openRequests[ranked[k].node] = Simulator::Now();
+        m_link.sendControl(ranked[k].node, BulletPeerHeader::kRequest, &h);
+    }
 }
 
 void

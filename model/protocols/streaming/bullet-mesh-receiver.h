@@ -29,7 +29,9 @@ namespace ns3
  *
  * - Finding peers: each RanSub epoch, with room for another sender (counting the requests
  *   still open), it asks the candidate whose summary ticket least resembles its own
- *   (LeastResembling), sending its digest. A request stays open for RequestTimeout: an
+ *   (RankByResemblance), sending its digest; with requestsPerEpoch above 1, or 0, the next
+ *   least resembling ones too, while there is room (2008 Section 4.2.2.1 asks as many as the
+ *   sender limit allows). A request stays open for RequestTimeout: an
  *   accept within it makes the candidate a sender if there is still room (control messages
  *   over TCP through full queues take seconds, often longer than an epoch); any other accept
  *   is answered by a drop. A candidate that rejected is not asked again for RejectHoldDown
@@ -51,6 +53,9 @@ class BulletMeshReceiver
         Ipv4Address local;       ///< this node's address
         bool isSource{false};    ///< whether this node is the stream's source
         uint32_t maxSenders{10}; ///< MaxSenders
+        /// PeerRequestsPerEpoch: requests made at most per epoch (0: as many as MaxSenders
+        /// allows)
+        uint32_t requestsPerEpoch{1};
         uint32_t rowRotation{1}; ///< RowRotation (0: rows only change with s)
         Time refreshPeriod;      ///< RefreshPeriod
         Time requestTimeout;     ///< PeerRequestTimeout: how long a request stays open
@@ -68,20 +73,29 @@ class BulletMeshReceiver
                        Ptr<RecoveredRelayPolicy> relay, Ptr<RowAssignmentPolicy> rows,
                        BulletPeerLink link, std::function<void(Ipv4Address)> senderAdded);
 
-    /**
-     * The member whose summary ticket least resembles \p mine among those \p eligible
-     * accepts (2003 Section 3.1); members with malformed tickets are skipped.
-     * \returns false if there is no such member
-     */
-    static bool LeastResembling(const SummaryTicket& mine, const std::vector<RanSubMember>& members,
-                                const std::function<bool(Ipv4Address)>& eligible,
-                                Ipv4Address& chosen, double& resemblance);
+    /// A candidate sender and how much its summary ticket resembles this node's.
+    struct Candidate
+    {
+        Ipv4Address node;
+        double resemblance;
+    };
 
-    /// A RanSub epoch: requests open longer than RequestTimeout are given up, and a new one
+    /**
+     * The members of \p members that \p eligible accepts, the one whose summary ticket least
+     * resembles \p mine first (2003 Section 3.1), equals in the members' order; members with
+     * malformed tickets are skipped.
+     */
+    static std::vector<Candidate> RankByResemblance(
+        const SummaryTicket& mine, const std::vector<RanSubMember>& members,
+        const std::function<bool(Ipv4Address)>& eligible);
+
+    /// A RanSub epoch: requests open longer than RequestTimeout are given up, and new ones
     /// made if there is room.
     void NewEpoch(const std::vector<RanSubMember>& members);
-    /// Asks the least resembling eligible member of \p members to become a sender.
-    void RequestPeer(const std::vector<RanSubMember>& members);
+    /// Asks the least resembling eligible members of \p members to become senders: one, or
+    /// up to requestsPerEpoch (0: any number), while senders and open requests stay under
+    /// MaxSenders.
+    void RequestPeers(const std::vector<RanSubMember>& members);
     /// This node's digest as its senders get it (without rows).
     BulletPeerHeader MakeDigest() const;
     /// Sends every sender its refresh and the parent the child digest.

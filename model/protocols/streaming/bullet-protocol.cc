@@ -68,6 +68,14 @@ BulletAttributes::AddTo(TypeId tid)
                       TimeValue(Seconds(20)),
                       MakeTimeAccessor(&BulletAttributes::m_peerRequestTimeout),
                       MakeTimeChecker(MilliSeconds(1)))
+        .AddAttribute("PeerRequestsPerEpoch",
+                      "Peering requests a receiver makes at most per RanSub epoch, to the "
+                      "least resembling candidates, while its senders and open requests stay "
+                      "under MaxSenders: 1 is the 2003 paper's (Section 3.1), 0 asks as many as "
+                      "MaxSenders allows (2008 Section 4.2.2.1, for a faster start)",
+                      UintegerValue(1),
+                      MakeUintegerAccessor(&BulletAttributes::m_peerRequestsPerEpoch),
+                      MakeUintegerChecker<uint32_t>())
         .AddAttribute("RejectHoldDown",
                       "How long a receiver does not ask a candidate that rejected its "
                       "request again (a full sender makes room only at its evaluations; the "
@@ -220,6 +228,7 @@ BulletProtocol::BulletProtocol(BulletAttributes& attributes, const Host& host)
     rx.local = m_host.local;
     rx.isSource = m_host.isSource;
     rx.maxSenders = a.m_maxSenders;
+    rx.requestsPerEpoch = a.m_peerRequestsPerEpoch;
     rx.rowRotation = a.m_rowRotation;
     rx.refreshPeriod = a.m_refreshPeriod;
     rx.requestTimeout = a.m_peerRequestTimeout;

@@ -46,7 +46,8 @@ class BulletAttributes
   public:
     /**
      * Adds Bullet's attributes (MaxSenders, MaxReceivers, RecoveredRelay, RowRotation,
-     * SourceAcceptsPeers, RefreshPeriod, PeerRequestTimeout, RejectHoldDown, EvaluationEpochs,
+     * SourceAcceptsPeers, RefreshPeriod, PeerRequestTimeout, PeerRequestsPerEpoch,
+     * RejectHoldDown, EvaluationEpochs,
      * DuplicateThreshold, MeshEvaluation, RowAssignment, BloomFalsePositiveRate, TicketEntries,
      * InitialLimitingFactor, ReceiverTimeout, ChildSendPolicy) and trace sources (SenderAdded,
      * PeerDropped, their callback types named as the class's, which inherits them from here).
@@ -69,6 +70,7 @@ class BulletAttributes
     uint32_t m_rowRotation;
     Time m_refreshPeriod;
     Time m_peerRequestTimeout;
+    uint32_t m_peerRequestsPerEpoch;
     Time m_rejectHoldDown;
     uint32_t m_evaluationEpochs;
     double m_duplicateThreshold;
