@@ -155,10 +155,11 @@ TEST(LinkDevice, SerialisesAndDelaysAsPointToPoint)
 
 TEST(LinkDevice, TransmissionTimesFollowEachFrameSizeAndTheCurrentRate)
 {
-    // Repeated and alternating sizes, then the same size again after the rate changes: each
-    // packet must hold the link for its own size at the rate of the moment it starts.
+    // Repeated and alternating sizes, more sizes than the device remembers (then the first
+    // ones again), then the same sizes after the rate changes: each packet must hold the link
+    // for its own size at the rate of the moment it starts.
     const Time delay = MilliSeconds(5);
-    const std::vector<uint32_t> first{1000, 1000, 40, 1000};
+    const std::vector<uint32_t> first{1000, 1000, 40, 1000, 60, 80, 100, 40, 1000};
     TwoNodes t = Link("lean", DataRate("1Mbps"), delay, 10);
     Burst(t, Seconds(1), first);
     Ptr<LinkDevice> a = DynamicCast<LinkDevice>(t.a);
@@ -169,15 +170,16 @@ TEST(LinkDevice, TransmissionTimesFollowEachFrameSizeAndTheCurrentRate)
     Simulator::Run();
     Simulator::Destroy();
     const auto& got = *t.arrivals;
-    ASSERT_EQ(got.size(), 6u);
+    ASSERT_EQ(got.size(), first.size() + 2);
     Time wire = Seconds(1);
     for (uint32_t i = 0; i < first.size(); ++i)
     {
         wire += MicroSeconds((first[i] + 2) * 8); // 1 Mb/s: a bit takes 1 us
         EXPECT_EQ(got[i].at, wire + delay) << "packet " << i;
     }
-    EXPECT_EQ(got[4].at, Seconds(3) + NanoSeconds(1002 * 8 * 500) + delay); // 2 Mb/s: 500 ns
-    EXPECT_EQ(got[5].at, Seconds(3) + NanoSeconds((1002 + 42) * 8 * 500) + delay);
+    const Time second = Seconds(3) + delay;
+    EXPECT_EQ(got[first.size()].at, second + NanoSeconds(1002 * 8 * 500)); // 2 Mb/s: 500 ns
+    EXPECT_EQ(got[first.size() + 1].at, second + NanoSeconds((1002 + 42) * 8 * 500));
 }
 
 TEST(LinkDevice, DropsWhatAFullQueueCannotHoldAndCountsWhatItSends)

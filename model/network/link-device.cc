@@ -84,7 +84,8 @@ void
 LinkDevice::SetDataRate(DataRate rate)
 {
     m_bps = rate;
-    m_txTimeBytes = 0; // the remembered transmission time was for the old rate
+    m_txTimeBytes.fill(0); // the remembered transmission times were for the old rate
+    m_txTime.fill(Time());
 }
 
 DataRate
@@ -262,14 +263,26 @@ LinkDevice::TransmitStart(Ptr<Packet> packet, uint16_t protocol)
     // most links most packets find the device idle), then the arrival after the transmission
     // time and the delay, in the peer's context.
     // CalculateBytesTxTime divides 128-bit fixed-point numbers (about 2% of a run, once per
-    // hop); a link carries runs of equal frames (data, acknowledgements), so the last size's
-    // time is remembered. The same value either way.
-    if (bytes != m_txTimeBytes)
+    // hop); a link carries a few frame sizes over and over (data, acknowledgements, TFRC
+    // feedback, control segments), so the times of the last four sizes are remembered. The
+    // same value either way.
+    Time txTime;
+    uint32_t k = 0;
+    while (k < m_txTimeBytes.size() && m_txTimeBytes[k] != bytes)
     {
-        m_txTime = m_bps.CalculateBytesTxTime(bytes);
-        m_txTimeBytes = bytes;
+        ++k;
     }
-    const Time txTime = m_txTime;
+    if (k < m_txTimeBytes.size())
+    {
+        txTime = m_txTime[k];
+    }
+    else
+    {
+        txTime = m_bps.CalculateBytesTxTime(bytes);
+        m_txTimeBytes[m_txTimeNext] = bytes;
+        m_txTime[m_txTimeNext] = txTime;
+        m_txTimeNext = (m_txTimeNext + 1) % m_txTimeBytes.size();
+    }
     m_busyUntil = Simulator::Now() + txTime;
     if (m_everyEnd)
     {

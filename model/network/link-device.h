@@ -15,6 +15,7 @@
 #include "ns3/ptr.h"
 #include "ns3/traced-callback.h"
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <vector>
@@ -205,17 +206,20 @@ class LinkDevice : public NetDevice
     void ReceiveRemote(Ptr<Packet> packet);
 
     // What every packet sent touches, first.
-    Time m_busyUntil;                              ///< end of the current transmission
-    bool m_drainPending{false};                    ///< a TransmitComplete is scheduled
-    bool m_everyEnd{true};                         ///< EventAtEveryTransmitEnd
-    bool m_remote{false};                          ///< the peer is on another MPI rank
-    uint32_t m_queued{0};                          ///< packets waiting
-    uint32_t m_head{0};                            ///< index of the oldest waiting packet in m_ring
-    uint32_t m_peerContext{0};                     ///< the peer's node id (its events' context)
-    LinkDevice* m_peer{nullptr};                   ///< the other end (owned by its node)
-    DataRate m_bps{DataRate("32768b/s")};          ///< transmit rate
-    uint32_t m_txTimeBytes{0};                     ///< the frame size m_txTime is for (0: none)
-    Time m_txTime;                                 ///< m_bps.CalculateBytesTxTime(m_txTimeBytes)
+    Time m_busyUntil;                     ///< end of the current transmission
+    bool m_drainPending{false};           ///< a TransmitComplete is scheduled
+    bool m_everyEnd{true};                ///< EventAtEveryTransmitEnd
+    bool m_remote{false};                 ///< the peer is on another MPI rank
+    uint32_t m_queued{0};                 ///< packets waiting
+    uint32_t m_head{0};                   ///< index of the oldest waiting packet in m_ring
+    uint32_t m_peerContext{0};            ///< the peer's node id (its events' context)
+    LinkDevice* m_peer{nullptr};          ///< the other end (owned by its node)
+    DataRate m_bps{DataRate("32768b/s")}; ///< transmit rate
+    /// Frame sizes whose transmission times at m_bps are remembered (a 0-byte entry's
+    /// time, 0, is right at any rate), and those times; m_txTimeNext is replaced next.
+    std::array<uint32_t, 4> m_txTimeBytes{};
+    std::array<Time, 4> m_txTime{};
+    uint32_t m_txTimeNext{0};
     Time m_delay;                                  ///< propagation delay (the channel's)
     uint64_t m_txPackets{0};                       ///< packets put on the link
     uint64_t m_txBytes{0};                         ///< their bytes, framing included
