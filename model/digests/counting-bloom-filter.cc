@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace ns3
@@ -28,10 +29,19 @@ BytesFor(uint64_t bits)
 uint32_t
 PopCount(const std::vector<uint8_t>& bytes)
 {
+    // Eight bytes at a time: without a popcount instruction (the baseline x86-64 has none)
+    // each __builtin_popcount is a call into libgcc, and a filter has thousands of bytes.
     uint32_t n = 0;
-    for (uint8_t b : bytes)
+    size_t i = 0;
+    for (; i + 8 <= bytes.size(); i += 8)
     {
-        n += __builtin_popcount(b);
+        uint64_t word;
+        std::memcpy(&word, bytes.data() + i, 8);
+        n += __builtin_popcountll(word);
+    }
+    for (; i < bytes.size(); ++i)
+    {
+        n += __builtin_popcount(bytes[i]);
     }
     return n;
 }

@@ -66,18 +66,16 @@ MinWisePermutations::Scramble(uint32_t x)
     return x;
 }
 
+uint32_t
+MinWisePermutations::Map(uint32_t x) const
+{
+    return m_mapping == SCRAMBLED ? Scramble(x) : x;
+}
+
 uint64_t
 MinWisePermutations::Apply(uint32_t j, uint32_t x) const
 {
-    if (m_mapping == SCRAMBLED)
-    {
-        x = Scramble(x);
-    }
-    // v mod p for the Mersenne prime p = 2^61 - 1 without a 128-bit division: 2^61 = 1
-    // (mod p), so v = (v mod 2^61) + (v >> 61) (mod p), and that sum (v < 2^94) is below 2p.
-    const unsigned __int128 v = static_cast<unsigned __int128>(m_a[j]) * x + m_b[j];
-    const uint64_t r = static_cast<uint64_t>(v & kUniverse) + static_cast<uint64_t>(v >> 61);
-    return r >= kUniverse ? r - kUniverse : r;
+    return Permute(j, Map(x));
 }
 
 // ---------------------------------------------------------------------------- SummaryTicket
@@ -92,20 +90,21 @@ void
 SummaryTicket::Insert(uint32_t key)
 {
     uint32_t n = m_perms->GetSize();
+    const uint32_t mapped = m_perms->Map(key); // once, not once per permutation
     if (m_entries.empty())
     {
         m_entries.assign(n, key);
         m_images.resize(n);
         for (uint32_t j = 0; j < n; ++j)
         {
-            m_images[j] = m_perms->Apply(j, key);
+            m_images[j] = m_perms->Permute(j, mapped);
         }
         return;
     }
     ComputeImages();
     for (uint32_t j = 0; j < n; ++j)
     {
-        const uint64_t image = m_perms->Apply(j, key);
+        const uint64_t image = m_perms->Permute(j, mapped);
         if (image < m_images[j])
         {
             m_entries[j] = key;

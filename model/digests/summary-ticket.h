@@ -59,8 +59,23 @@ class MinWisePermutations
     uint64_t GetSeed() const;
     /// Whether keys are scrambled before P_j.
     KeyMapping GetKeyMapping() const;
-    /// The permuted value of \p x under permutation j: P_j(x), or P_j(S(x)) when scrambled.
+    /// The permuted value of \p x under permutation j: P_j(x), or P_j(S(x)) when scrambled;
+    /// Permute(j, Map(x)).
     uint64_t Apply(uint32_t j, uint32_t x) const;
+    /// The key as the permutations take it: S(x) when scrambled, else x (once per key, for
+    /// all j).
+    uint32_t Map(uint32_t x) const;
+    /// P_j of a key already mapped by Map().
+    uint64_t
+    Permute(uint32_t j, uint32_t mapped) const
+    {
+        // v mod p for the Mersenne prime p = 2^61 - 1 without a 128-bit division: 2^61 = 1
+        // (mod p), so v = (v mod 2^61) + (v >> 61) (mod p), and that sum (v < 2^94) is below
+        // 2p.
+        const unsigned __int128 v = static_cast<unsigned __int128>(m_a[j]) * mapped + m_b[j];
+        const uint64_t r = static_cast<uint64_t>(v & kUniverse) + static_cast<uint64_t>(v >> 61);
+        return r >= kUniverse ? r - kUniverse : r;
+    }
     /// S: a bijection of 32-bit keys (xor-shift / odd-multiply rounds), fixed for all nodes.
     static uint32_t Scramble(uint32_t x);
 
@@ -129,9 +144,10 @@ class SummaryTicket
         bool any = false;
         forEach([this, &dirty, &any](uint32_t key) {
             any = true;
+            const uint32_t mapped = m_perms->Map(key);
             for (uint32_t j : dirty)
             {
-                const uint64_t image = m_perms->Apply(j, key);
+                const uint64_t image = m_perms->Permute(j, mapped);
                 if (image < m_images[j])
                 {
                     m_images[j] = image;
