@@ -216,10 +216,10 @@ class LinkDevice : public NetDevice
     LinkDevice* m_peer{nullptr};          ///< the other end (owned by its node)
     DataRate m_bps{DataRate("32768b/s")}; ///< transmit rate
     /// Frame sizes whose transmission times at m_bps are remembered (a 0-byte entry's
-    /// time, 0, is right at any rate), and those times; m_txTimeNext is replaced next.
+    /// time, 0, is right at any rate).
     std::array<uint32_t, 4> m_txTimeBytes{};
-    std::array<Time, 4> m_txTime{};
-    uint32_t m_txTimeNext{0};
+    std::array<Time, 4> m_txTime{};                ///< m_bps.CalculateBytesTxTime(m_txTimeBytes[k])
+    uint32_t m_txTimeNext{0};                      ///< the entry a new size replaces next
     Time m_delay;                                  ///< propagation delay (the channel's)
     uint64_t m_txPackets{0};                       ///< packets put on the link
     uint64_t m_txBytes{0};                         ///< their bytes, framing included

@@ -135,12 +135,22 @@ BulletMeshReceiver::RequestPeers(const std::vector<RanSubMember>& members)
         return;
     }
     BulletPeerHeader h = MakeDigest();
-    for (size_t k = 0; k < most && hasRoom(); ++k)
+    size_t asked = 0;
+    for (const Candidate& c : ranked)
     {
-        NS_LOG_INFO(m_config.local << " asks " << ranked[k].node << " (resemblance "
-                                   << ranked[k].resemblance << ")");
-        m_openRequests[ranked[k].node] = Simulator::Now();
-        m_link.sendControl(ranked[k].node, BulletPeerHeader::kRequest, &h);
+        if (asked == most || !hasRoom())
+        {
+            break;
+        }
+        if (m_openRequests.count(c.node) != 0)
+        {
+            continue; // listed twice in the set (RanSub's sets may repeat a node that moved)
+        }
+        NS_LOG_INFO(m_config.local << " asks " << c.node << " (resemblance " << c.resemblance
+                                   << ")");
+        m_openRequests[c.node] = Simulator::Now();
+        m_link.sendControl(c.node, BulletPeerHeader::kRequest, &h);
+        ++asked;
     }
 }
 

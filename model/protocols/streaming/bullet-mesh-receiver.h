@@ -76,8 +76,8 @@ class BulletMeshReceiver
     /// A candidate sender and how much its summary ticket resembles this node's.
     struct Candidate
     {
-        Ipv4Address node;
-        double resemblance;
+        Ipv4Address node;   ///< the member
+        double resemblance; ///< its ticket's resemblance to this node's, in [0, 1]
     };
 
     /**
