@@ -5,10 +5,10 @@
 #define BULLET_FUZZ_UTIL_H
 
 // What the libFuzzer targets of fuzz/ share: a check that aborts (so that libFuzzer records
-// the input as a crash), the bytes of a wire form, and round-trip checks for the two kinds of
-// parsers of the module: CheckedHeader subclasses (the path a receiver takes: a Packet of the
-// received bytes and RemoveHeader) and wire forms embedded in messages (Deserialize(WireReader&)
-// and Serialize(Buffer::Iterator&)).
+// the input as a crash), the bytes of a header (ns3::WireBytes gives an embedded wire form's),
+// and round-trip checks for the two kinds of parsers of the module: CheckedHeader subclasses
+// (the path a receiver takes: a Packet of the received bytes and RemoveHeader) and wire forms
+// embedded in messages (Deserialize(WireReader&) and Serialize(Buffer::Iterator&)).
 //
 // A round trip is strict: what a parser accepts, serialized again, must be exactly the bytes it
 // consumed (the wire forms are canonical), and must parse again to the same value.
@@ -72,22 +72,6 @@ HeaderBytes(const H& h)
     ns3::Buffer buf;
     buf.AddAtStart(size);
     h.Serialize(buf.Begin());
-    std::vector<uint8_t> bytes(size);
-    buf.CopyData(bytes.data(), size);
-    return bytes;
-}
-
-/// The wire bytes of an embedded wire form; aborts if Serialize() writes other than its size.
-template<typename T>
-std::vector<uint8_t>
-WireBytes(const T& obj)
-{
-    uint32_t size = obj.GetSerializedSize();
-    ns3::Buffer buf;
-    buf.AddAtStart(size);
-    ns3::Buffer::Iterator it = buf.Begin();
-    obj.Serialize(it);
-    FUZZ_CHECK(it.GetDistanceFrom(buf.Begin()) == size);
     std::vector<uint8_t> bytes(size);
     buf.CopyData(bytes.data(), size);
     return bytes;
@@ -162,7 +146,7 @@ CheckWireForm(const uint8_t* data, size_t size, const T& blank)
     uint32_t consumed = reader.GetConsumed();
     FUZZ_CHECK(consumed <= size);
     FUZZ_CHECK(obj.GetSerializedSize() == consumed);
-    std::vector<uint8_t> bytes = WireBytes(obj);
+    std::vector<uint8_t> bytes = ns3::WireBytes(obj);
     FUZZ_CHECK(std::equal(bytes.begin(), bytes.end(), data));
     ns3::Buffer again = MakeBuffer(bytes.data(), bytes.size());
     ns3::WireReader reader2(again.Begin());

@@ -171,8 +171,8 @@ Streaming()
     BulletPeerHeader digestOnly;
     Write("bullet-peer-header", "empty", bullet_fuzz::HeaderBytes(digestOnly));
 
-    Write("bloom-filter", "filter", bullet_fuzz::WireBytes(Filter(61, 5, 1000, 7)));
-    Write("bloom-filter", "empty", bullet_fuzz::WireBytes(BloomFilter(16, 2)));
+    Write("bloom-filter", "filter", ns3::WireBytes(Filter(61, 5, 1000, 7)));
+    Write("bloom-filter", "empty", ns3::WireBytes(BloomFilter(16, 2)));
 
     auto perms = std::make_shared<const MinWisePermutations>(SummaryTicket::kDefaultEntries);
     SummaryTicket ticket(perms);
@@ -180,14 +180,14 @@ Streaming()
     {
         ticket.Insert(k);
     }
-    Write("summary-ticket", "ticket", bullet_fuzz::WireBytes(ticket));
-    Write("summary-ticket", "empty", bullet_fuzz::WireBytes(SummaryTicket(perms)));
+    Write("summary-ticket", "ticket", ns3::WireBytes(ticket));
+    Write("summary-ticket", "empty", ns3::WireBytes(SummaryTicket(perms)));
 
     RanSubHeader r;
     r.epoch = 3;
     r.count = 12;
     r.set.population = 12;
-    r.set.members.push_back({Ipv4Address("10.0.0.2"), bullet_fuzz::WireBytes(ticket)});
+    r.set.members.push_back({Ipv4Address("10.0.0.2"), ns3::WireBytes(ticket)});
     r.set.members.push_back({Ipv4Address("10.0.0.3"), {1, 2, 3}});
     Write("ransub-header", "collect", bullet_fuzz::HeaderBytes(r));
     RanSubHeader none;
@@ -206,11 +206,11 @@ Files()
     {
         have.Set(b);
     }
-    Write("block-bitmap", "summary", bullet_fuzz::WireBytes(BlockSummary::Make(have, 16)));
-    Write("block-bitmap", "summary-exact", bullet_fuzz::WireBytes(BlockSummary::Make(have)));
+    Write("block-bitmap", "summary", ns3::WireBytes(BlockSummary::Make(have, 16)));
+    Write("block-bitmap", "summary-exact", ns3::WireBytes(BlockSummary::Make(have)));
     BitmapDiffSender sender(300);
-    Write("block-bitmap", "diff", bullet_fuzz::WireBytes(sender.MakeDiff(have)));
-    Write("block-bitmap", "diff-empty", bullet_fuzz::WireBytes(sender.MakeDiff(have)));
+    Write("block-bitmap", "diff", ns3::WireBytes(sender.MakeDiff(have)));
+    Write("block-bitmap", "diff-empty", ns3::WireBytes(sender.MakeDiff(have)));
 
     BulletPrimeRequestHeader request;
     request.marked = true;
@@ -231,9 +231,9 @@ Files()
     Write("bullet-prime-headers", "block", bullet_fuzz::HeaderBytes(block));
 
     Write("block-manifest", "real",
-          bullet_fuzz::WireBytes(BlockManifest::Make(FileContent::Generate(100, 1), 40)));
+          ns3::WireBytes(BlockManifest::Make(FileContent::Generate(100, 1), 40)));
     Write("block-manifest", "virtual",
-          bullet_fuzz::WireBytes(BlockManifest::Make(FileContent::Virtual(1 << 20), 16384)));
+          ns3::WireBytes(BlockManifest::Make(FileContent::Virtual(1 << 20), 16384)));
 }
 
 void

@@ -4,6 +4,7 @@
 #ifndef BULLET_CHECKED_HEADER_H
 #define BULLET_CHECKED_HEADER_H
 
+#include "ns3/abort.h"
 #include "ns3/buffer.h"
 #include "ns3/header.h"
 
@@ -84,15 +85,22 @@ class CheckedHeader : public Header
  * \ingroup bullet
  * \brief The wire form of \p x as bytes: anything with GetSerializedSize() and
  * Serialize(Buffer::Iterator&) (summary tickets, block summaries), e.g. for a RanSub payload.
+ * Aborts if Serialize() writes other than GetSerializedSize() bytes (the fuzz targets rely on
+ * it).
  */
 template<class T>
 std::vector<uint8_t>
 WireBytes(const T& x)
 {
+    const uint32_t size = x.GetSerializedSize();
     Buffer b;
-    b.AddAtStart(x.GetSerializedSize());
+    b.AddAtStart(size);
     Buffer::Iterator it = b.Begin();
     x.Serialize(it);
+    NS_ABORT_MSG_UNLESS(it.GetDistanceFrom(b.Begin()) == size,
+                        "WireBytes: Serialize() wrote " << it.GetDistanceFrom(b.Begin())
+                                                        << " bytes, GetSerializedSize() said "
+                                                        << size);
     std::vector<uint8_t> bytes(b.GetSize());
     b.CopyData(bytes.data(), bytes.size());
     return bytes;
