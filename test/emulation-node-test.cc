@@ -1084,10 +1084,6 @@ TEST_F(NamespaceHosts, ReceiverKilledMidTransferIsMarkedFailedAndTheOthersComple
               << s["wall_seconds"].get<double>() << " s wall" << std::endl;
 }
 
-#endif // BULLET_EMULATOR
-
-} // namespace
-
 /**
  * BitTorrent with real clients, both ways, over namespace hosts (4 Mbit/s access links):
  * 1. our seeder and tracker on host 0; host 1 runs the real transmission-cli, host 2 our
@@ -1233,3 +1229,7 @@ TEST_F(NamespaceHosts, BulletStreamingReceiverInAQemuVmGetsTheStream)
               << " kbps; the VM node's lag p99 " << vm["lag_ms"]["p99"].get<double>() << " ms"
               << std::endl;
 }
+
+#endif // BULLET_EMULATOR
+
+} // namespace
