@@ -777,7 +777,7 @@ PYBIND11_MODULE(ns3bullet, m)
         py::class_<StreamingScenario::Config> cls(
             m, "StreamingConfig",
             "StreamingScenario::Config: the options the streaming programs share, with the "
-            "scenario's defaults (a program may change some: BulletStreaming().clients is 50).");
+            "scenario's defaults (a program may change some: BulletStreaming().clients is 200).");
         OptionTable<StreamingScenario::Config> table(cls, "streaming");
         AddStreamingOptions(
             table, [](StreamingScenario::Config & c) -> auto& { return c; });

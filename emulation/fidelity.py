@@ -88,7 +88,7 @@ def main():
             common = ["--rate=" + a.rate, "--duration=" + a.duration, "--warmup=" + a.warmup,
                       "--seed=%d" % seed]
             sim = [os.path.join(a.bin, "bullet-streaming"), "--clients=%d" % a.hosts,
-                   "--source=0", "--systems=bullet", "--plot=false", "--quiet",
+                   "--source=0", "--systems=bullet", "--loss=none", "--plot=false", "--quiet",
                    "--outdir=" + d + "-sim"] + common + net
             print("fidelity: seed %d, streaming in simulation" % seed, flush=True)
             run(sim, d + "-sim.log")

@@ -7,12 +7,16 @@
  * streaming with anti-entropy (4.4, Figure 11); on lossy links (4.5, Figure 12); under a node
  * failure (4.6, Figures 13-14).
  *
+ * With no options: 200 clients on 5,000 nodes, medium bandwidths with the paper's losses
+ * (Section 4.5), 240 s; --loss=none --clients=50 --duration=120 is the lossless Figure 7
+ * setting at the scale the other examples use.
+ *
  *   ./ns3 run bullet-streaming
- *   ./ns3 run "bullet-streaming --profile=low --clients=200 --duration=300"
- *   ./ns3 run "bullet-streaming --systems=bullet --disjoint=false"
- *   ./ns3 run "bullet-streaming --systems=bullet,gossip,antientropy --clients=100 --rate=900"
- *   ./ns3 run "bullet-streaming --systems=bullet,bottleneck-tree --loss=bullet2003"
- *   ./ns3 run "bullet-streaming --systems=bullet --fail=root-child --failAt=100"
+ *   ./ns3 run "bullet-streaming --profile=low --seed=2"
+ *   ./ns3 run "bullet-streaming --systems=bullet --disjoint=false --loss=none"
+ *   ./ns3 run "bullet-streaming --systems=bullet,gossip,antientropy --loss=none \
+ *              --clients=100 --rate=900 --duration=120"
+ *   ./ns3 run "bullet-streaming --systems=bullet --fail=root-child --loss=none"
  */
 #include "ns3/command-line.h"
 #include "ns3/experiment-output.h"

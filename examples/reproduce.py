@@ -76,7 +76,7 @@ except ImportError:
 # paper gives no run length; 900 s and maxTime 1500 s at paper scale are ours).
 SCALES = {
     "quick": dict(
-        stream=dict(clients=30, topoNodes=3037, duration=60),
+        stream=dict(clients=30, topoNodes=3037, duration=60, loss="none"),
         epidemic=dict(clients=30, topoNodes=3037),
         mesh=dict(nodes=10, size=1000000),
         mesh17=dict(nodes=10, size=500000),
@@ -87,7 +87,7 @@ SCALES = {
         churn=(30, 60),
     ),
     "lab": dict(
-        stream=dict(clients=50, topoNodes=5000, duration=120),
+        stream=dict(clients=50, topoNodes=5000, duration=120, loss="none"),
         epidemic=dict(clients=50, topoNodes=5000),
         mesh=dict(nodes=20, size=4000000),
         mesh17=dict(nodes=30, size=2000000),
@@ -98,7 +98,7 @@ SCALES = {
         churn=(60, 150),
     ),
     "paper": dict(
-        stream=dict(clients=1000, topoNodes=20000, duration=400),
+        stream=dict(clients=1000, topoNodes=20000, duration=400, loss="none"),
         epidemic=dict(clients=100, topoNodes=5000),
         mesh=dict(nodes=100, size=100000000),
         mesh17=dict(nodes=100, size=10000000),

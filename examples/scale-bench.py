@@ -97,7 +97,8 @@ def command_for(args, binary, count, topo, outdir):
            f"--systems={args.systems}", f"--seed={args.seed}", "--quiet", "--plot=false",
            f"--outdir={outdir}"]
     if args.program == "bullet-streaming":
-        cmd += [f"--duration={args.duration:g}", f"--warmup={args.warmup:g}"]
+        # lossless medium, the paper's Figure 7 setting (the program's default is lossy)
+        cmd += [f"--duration={args.duration:g}", f"--warmup={args.warmup:g}", "--loss=none"]
     else:
         cmd += ["--topology=inet", f"--size={args.size}", f"--payload={args.payload}",
                 f"--maxTime={args.maxTime:g}"]

@@ -73,6 +73,7 @@ def rate_point(value, outdir, seed):
         clients=30,
         topoNodes=3037,
         duration=60,
+        loss="none",
         rate=float(value),
         seed=seed,
         quiet=True,

@@ -117,7 +117,7 @@ class OptionsTest(unittest.TestCase):
                         self.assertEqual(value, float(default))
                     elif default is not None:
                         self.assertEqual(as_command_line(value), default)
-        self.assertEqual(ns3bullet.BulletStreaming().clients, 50)
+        self.assertEqual(ns3bullet.BulletStreaming().clients, 200)
         self.assertEqual(ns3bullet.TreeStreaming().clients, 150)
         self.assertEqual(ns3bullet.StreamingConfig().clients, 100)
         self.assertEqual(ns3bullet.FileDistribution().nodes, 20)
@@ -255,7 +255,7 @@ class ErrorsTest(unittest.TestCase):
         # The result directory cannot be made: ns-3's NS_FATAL_ERROR ends the run's process.
         with self.assertRaisesRegex(RuntimeError, "cannot create output directory"):
             ns3bullet.BulletStreaming(systems="bullet", outdir="/proc/no/such/dir").run()
-        self.assertEqual(ns3bullet.BulletStreaming().clients, 50)  # still alive
+        self.assertEqual(ns3bullet.BulletStreaming().clients, 200)  # still alive
 
     def test_types_and_names(self):
         options = ns3bullet.BulletStreaming()
@@ -309,6 +309,7 @@ class RunsTest(unittest.TestCase):
             topoNodes=3037,
             duration=30,
             rate=300,
+            loss="none",
             quiet=True,
             plot=False,
             outdir=outdir,

@@ -80,7 +80,7 @@ class AcrossRanksTest(unittest.TestCase):
                     self.assertEqual(two["load_received"], one["load_received"])
 
 
-STREAMING = ["--topoNodes=3037", "--clients=30", "--duration=40",
+STREAMING = ["--topoNodes=3037", "--clients=30", "--duration=40", "--loss=none",
              "--systems=bullet,bottleneck-tree", "--tree=online", "--fail=root-child",
              "--failAt=25", "--seed=2", "--plot=false", "--quiet"]
 FILES = ["--nodes=14", "--size=3000000", "--systems=bullet-prime,bittorrent,splitstream",

@@ -61,8 +61,9 @@ PROGRAM_DEFAULTS = {
         systems="bullet,bottleneck-tree,random-tree",
         tree="random",
         disjoint="true",
-        clients="50",
-        duration="120",
+        clients="200",
+        duration="240",
+        loss="bullet2003",
     ),
     # examples/tfrc-dumbbell.cc; the TFRC socket's pacing is an ns-3 attribute
     # (model/tfrc-socket.cc), given as --ns3::TfrcSocket::Pacing=...
@@ -944,8 +945,8 @@ LABS = {
         "Bullet's mesh: recovering what the tree cannot carry (2003 Figure 7)",
         "bullet-streaming",
         {"systems": "bullet,random-tree", "clients": "50", "topoNodes": "5000",
-         "duration": "120", "profile": "medium", "rate": "600", "tree": "random",
-         "disjoint": "true"},
+         "duration": "120", "loss": "none", "profile": "medium", "rate": "600",
+         "tree": "random", "disjoint": "true"},
         [1, 2],
         ["bullet", "random-tree"],
         [
