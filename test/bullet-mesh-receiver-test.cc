@@ -13,6 +13,7 @@
 #include "ns3/recovered-relay-policy.h"
 #include "ns3/row-assignment-policy.h"
 #include "ns3/simulator.h"
+#include "ns3/stream-header.h"
 #include "ns3/stream-recovery.h"
 
 #include <gtest/gtest.h>
@@ -28,7 +29,8 @@ struct Sent
 {
     Ipv4Address to;
     uint16_t type;
-    RowShare share; ///< the header's, if it had one
+    RowShare share;     ///< the header's, if it had one
+    BloomFilter filter; ///< the header's, if it had one
 };
 
 class MeshReceiverRequests : public ::testing::Test
@@ -46,11 +48,12 @@ class MeshReceiverRequests : public ::testing::Test
     /// (Re)creates the receiver under test, dividing its matrix by \p rows and making at most
     /// \p requestsPerEpoch peering requests per epoch (0: any number).
     void
-    MakeReceiver(Ptr<RowAssignmentPolicy> rows, uint32_t requestsPerEpoch = 1)
+    MakeReceiver(Ptr<RowAssignmentPolicy> rows, uint32_t requestsPerEpoch = 1,
+                 Ptr<DigestFilterPolicy> filters = CreateObject<WindowFilter>())
     {
         BulletPeerLink link;
         link.sendControl = [this](Ipv4Address to, uint16_t type, const BulletPeerHeader* h) {
-            m_sent.push_back({to, type, h ? h->share : RowShare{}});
+            m_sent.push_back({to, type, h ? h->share : RowShare{}, h ? h->filter : BloomFilter{}});
         };
         link.peerDropped = [](Ipv4Address, const std::string&) {};
         BulletMeshReceiver::Config c;
@@ -62,8 +65,8 @@ class MeshReceiverRequests : public ::testing::Test
         c.rejectHoldDown = Seconds(15);
         c.packetSize = 1000;
         m_rx = std::make_unique<BulletMeshReceiver>(c, m_tree, *m_recovery,
-                                                    CreateObject<RelayParentRow>(), rows, link,
-                                                    [this](Ipv4Address s) {
+                                                    CreateObject<RelayParentRow>(), rows, filters,
+                                                    link, [this](Ipv4Address s) {
                                                         m_added.push_back(s);
                                                     });
     }
@@ -312,5 +315,51 @@ TEST_F(MeshReceiverRequests, RefreshesDivideTheMatrixAmongSendersAndParent)
                 EXPECT_GT(shares[kB].count, shares[kC].count) << "B delivered more than C";
             }
         }
+    }
+}
+
+// With the 2008 paper's filters per share (DigestFilter ns3::ShareFilter), each sender and the
+// parent get a filter of their own share's packets only, a fraction of the window filter, and
+// a peering request still carries the whole window's.
+TEST_F(MeshReceiverRequests, WithShareFiltersEachRefreshCarriesItsSharesFilter)
+{
+    MakeReceiver(CreateObject<UniformRows>(), 0, CreateObject<ShareFilter>());
+    for (uint32_t seq = 100; seq < 160; ++seq)
+    {
+        if (seq % 5 != 0)
+        {
+            StreamHeader h;
+            h.seq = seq;
+            m_recovery->Hold(h);
+        }
+    }
+    const WorkingSet& ws = m_recovery->GetWorkingSet();
+    const BloomFilter window = ws.GetBloomFilter();
+    m_rx->NewEpoch(Members({"10.0.0.10", "10.0.0.11", "10.0.0.12"}));
+    for (const auto& s : m_sent)
+    {
+        ASSERT_EQ(s.type, BulletPeerHeader::kRequest);
+        EXPECT_EQ(s.filter, window) << "a request carries the window's filter";
+    }
+    m_rx->HandleAccept(kA);
+    m_rx->HandleAccept(kB);
+    m_rx->HandleAccept(kC);
+    m_sent.clear();
+    m_rx->SendRefreshes();
+    ASSERT_EQ(m_sent.size(), 4u) << "three senders and the parent";
+    for (const auto& s : m_sent)
+    {
+        ASSERT_EQ(s.share.rows, 4) << "three senders and the parent share the matrix";
+        EXPECT_EQ(s.filter.GetNumBits(), (window.GetNumBits() + 3) / 4);
+        uint32_t held = 0;
+        for (uint32_t seq = 100; seq < 160; ++seq)
+        {
+            if (s.share.Contains(seq) && ws.Contains(seq))
+            {
+                ++held;
+                EXPECT_TRUE(s.filter.Contains(seq)) << seq;
+            }
+        }
+        EXPECT_EQ(s.filter.GetPopulation(), held);
     }
 }

@@ -18,13 +18,15 @@ NS_LOG_COMPONENT_DEFINE("BulletMeshReceiver");
 BulletMeshReceiver::BulletMeshReceiver(const Config& config, Ptr<OverlayTree> tree,
                                        const StreamRecovery& recovery,
                                        Ptr<RecoveredRelayPolicy> relay,
-                                       Ptr<RowAssignmentPolicy> rows, BulletPeerLink link,
+                                       Ptr<RowAssignmentPolicy> rows,
+                                       Ptr<DigestFilterPolicy> filters, BulletPeerLink link,
                                        std::function<void(Ipv4Address)> senderAdded)
     : m_config(config)
     , m_tree(tree)
     , m_recovery(recovery)
     , m_relay(relay)
     , m_rows(rows)
+    , m_filters(filters)
     , m_link(std::move(link))
     , m_senderAdded(std::move(senderAdded))
 {
@@ -232,11 +234,13 @@ BulletMeshReceiver::SendRefreshes()
     for (std::size_t i = 0; i < m_senders.size(); ++i)
     {
         h.share = shares[i];
+        h.filter = m_filters->Build(m_recovery.GetWorkingSet(), h.share);
         m_link.sendControl(m_senders[i].address, BulletPeerHeader::kRefresh, &h);
     }
     if (m_tree->HasParent())
     {
         h.share = parentServes ? shares.back() : RowShare{};
+        h.filter = m_filters->Build(m_recovery.GetWorkingSet(), h.share);
         m_link.sendControl(m_tree->GetParent(), BulletPeerHeader::kChildDigest, &h);
     }
     m_bytesSinceRefresh = 0;

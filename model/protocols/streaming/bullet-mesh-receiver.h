@@ -5,6 +5,7 @@
 #define BULLET_BULLET_MESH_RECEIVER_H
 
 #include "ns3/bullet-peer-header.h"
+#include "ns3/digest-filter-policy.h"
 #include "ns3/mesh-evaluation-policy.h"
 #include "ns3/nstime.h"
 #include "ns3/overlay-tree.h"
@@ -67,11 +68,13 @@ class BulletMeshReceiver
      * \param recovery the node's working set and digest (read only)
      * \param relay what the parent relays, and whether it has a share of the matrix
      * \param rows how the matrix is divided at each refresh
+     * \param filters which filter goes with each share
      * \param senderAdded called when a peer becomes a sender
      */
     BulletMeshReceiver(const Config& config, Ptr<OverlayTree> tree, const StreamRecovery& recovery,
                        Ptr<RecoveredRelayPolicy> relay, Ptr<RowAssignmentPolicy> rows,
-                       BulletPeerLink link, std::function<void(Ipv4Address)> senderAdded);
+                       Ptr<DigestFilterPolicy> filters, BulletPeerLink link,
+                       std::function<void(Ipv4Address)> senderAdded);
 
     /// A candidate sender and how much its summary ticket resembles this node's.
     struct Candidate
@@ -125,7 +128,8 @@ class BulletMeshReceiver
     Ptr<OverlayTree> m_tree;
     const StreamRecovery& m_recovery;
     Ptr<RecoveredRelayPolicy> m_relay;
-    Ptr<RowAssignmentPolicy> m_rows; ///< divides the matrix at each refresh
+    Ptr<RowAssignmentPolicy> m_rows;   ///< divides the matrix at each refresh
+    Ptr<DigestFilterPolicy> m_filters; ///< the filter that goes with each share
     BulletPeerLink m_link;
     std::function<void(Ipv4Address)> m_senderAdded;
 

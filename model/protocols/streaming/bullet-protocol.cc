@@ -106,6 +106,16 @@ BulletAttributes::AddTo(TypeId tid)
                       TypeIdValue(UniformRows::GetTypeId()),
                       MakeTypeIdAccessor(&BulletAttributes::m_rowAssignmentType),
                       MakeTypeIdChecker())
+        .AddAttribute("DigestFilter",
+                      "Which Bloom filter a receiver sends each sender (and its parent) with "
+                      "its share of the sequence matrix, a DigestFilterPolicy: "
+                      "ns3::WindowFilter (the 2003 paper's: the whole working set's, to every "
+                      "sender; the default) or ns3::ShareFilter (2008 Section 4.3.2.4: a "
+                      "smaller filter of the share's packets only, at the same false-positive "
+                      "rate, for less control traffic)",
+                      TypeIdValue(WindowFilter::GetTypeId()),
+                      MakeTypeIdAccessor(&BulletAttributes::m_digestFilterType),
+                      MakeTypeIdChecker())
         .AddAttribute("BloomFalsePositiveRate",
                       "Target false-positive rate the Bloom filter is sized for", DoubleValue(0.01),
                       MakeDoubleAccessor(&BulletAttributes::m_falsePositive),
@@ -209,6 +219,8 @@ BulletProtocol::BulletProtocol(BulletAttributes& attributes, const Host& host)
     m_evaluation = CreatePolicy<MeshEvaluationPolicy>(a.m_meshEvaluationType, "MeshEvaluation");
     Ptr<RowAssignmentPolicy> rows
         = CreatePolicy<RowAssignmentPolicy>(a.m_rowAssignmentType, "RowAssignment");
+    Ptr<DigestFilterPolicy> filters
+        = CreatePolicy<DigestFilterPolicy>(a.m_digestFilterType, "DigestFilter");
 
     BulletPeerLink link;
     link.sendControl = [this](Ipv4Address to, uint16_t type, const BulletPeerHeader* h) {
@@ -235,7 +247,7 @@ BulletProtocol::BulletProtocol(BulletAttributes& attributes, const Host& host)
     rx.rejectHoldDown = a.m_rejectHoldDown;
     rx.packetSize = m_host.packetSize;
     m_meshReceiver = std::make_unique<BulletMeshReceiver>(
-        rx, m_host.tree, *m_recovery, relay, rows, link, [this](Ipv4Address sender) {
+        rx, m_host.tree, *m_recovery, relay, rows, filters, link, [this](Ipv4Address sender) {
             m_attributes.m_senderAddedTrace(sender);
         });
 

@@ -48,7 +48,8 @@ class BulletAttributes
      * Adds Bullet's attributes (MaxSenders, MaxReceivers, RecoveredRelay, RowRotation,
      * SourceAcceptsPeers, RefreshPeriod, PeerRequestTimeout, PeerRequestsPerEpoch,
      * RejectHoldDown, EvaluationEpochs,
-     * DuplicateThreshold, MeshEvaluation, RowAssignment, BloomFalsePositiveRate, TicketEntries,
+     * DuplicateThreshold, MeshEvaluation, RowAssignment, DigestFilter, BloomFalsePositiveRate,
+     * TicketEntries,
      * InitialLimitingFactor, ReceiverTimeout, ChildSendPolicy) and trace sources (SenderAdded,
      * PeerDropped, their callback types named as the class's, which inherits them from here).
      * \param tid the TypeId of a class that derives from BulletAttributes
@@ -76,6 +77,7 @@ class BulletAttributes
     double m_duplicateThreshold;
     TypeId m_meshEvaluationType;
     TypeId m_rowAssignmentType;
+    TypeId m_digestFilterType;
     double m_falsePositive;
     uint32_t m_ticketEntries;
     double m_initialLimitingFactor;
