@@ -20,7 +20,7 @@ namespace
 
 /// A full window of 2,000 packets (a 20-s window at 800 kbps) with about 70% of them held.
 WorkingSet
-TwoThirdsHeld(uint32_t seed)
+SeventyPercentHeld(uint32_t seed)
 {
     WorkingSet ws(2000, 0.01);
     boost::random::mt19937 rng(seed);
@@ -39,7 +39,7 @@ TwoThirdsHeld(uint32_t seed)
 
 TEST(DigestFilter, TheWindowFilterIsTheWorkingSetsWhateverTheShare)
 {
-    const WorkingSet ws = TwoThirdsHeld(1);
+    const WorkingSet ws = SeventyPercentHeld(1);
     const WindowFilter policy;
     for (const RowShare& share : {RowShare{}, RowShare{7, 3, 1}, RowShare{32, 30, 5}})
     {
@@ -49,7 +49,7 @@ TEST(DigestFilter, TheWindowFilterIsTheWorkingSetsWhateverTheShare)
 
 TEST(DigestFilter, AShareFilterOfNoRowsOrAllRowsIsTheWindowFilter)
 {
-    const WorkingSet ws = TwoThirdsHeld(2);
+    const WorkingSet ws = SeventyPercentHeld(2);
     const ShareFilter policy;
     EXPECT_EQ(policy.Build(ws, RowShare{}), ws.GetBloomFilter());
     EXPECT_EQ(policy.Build(ws, RowShare{1, 0, 1}), ws.GetBloomFilter());
@@ -64,7 +64,7 @@ TEST(DigestFilter, AShareFilterHoldsTheSharesPacketsInAFractionOfTheBytes)
     const ShareFilter policy;
     for (uint32_t seed = 1; seed <= 5; ++seed)
     {
-        const WorkingSet ws = TwoThirdsHeld(seed);
+        const WorkingSet ws = SeventyPercentHeld(seed);
         const BloomFilter window = ws.GetBloomFilter();
         for (const RowShare& share : {RowShare{7, 3, 1}, RowShare{10, 9, 1}, RowShare{32, 30, 5}})
         {
@@ -104,7 +104,7 @@ TEST(DigestFilter, AShareFilterHoldsTheSharesPacketsInAFractionOfTheBytes)
 
 TEST(DigestFilter, AShareFilterCostsAboutOneSthOfTheWindowFiltersBytes)
 {
-    const WorkingSet ws = TwoThirdsHeld(9);
+    const WorkingSet ws = SeventyPercentHeld(9);
     const uint32_t window = ws.GetBloomFilter().GetSerializedSize();
     for (uint16_t s = 2; s <= 10; ++s)
     {
