@@ -79,6 +79,7 @@ ReadPairs(const std::string& path)
 struct Replay
 {
     double wall{0};
+    double run{0}; ///< Simulator::Run alone
     double cpu{0};
     uint64_t sent{0};
     uint64_t received{0};
@@ -177,7 +178,9 @@ ReplayUdp(const StreamingScenario& scenario, const std::vector<Pair>& pairs)
     }
     LinkPacketCounter links;
     Simulator::Stop(span + Seconds(2));
+    const auto runStart = std::chrono::steady_clock::now();
     Simulator::Run();
+    r.run = std::chrono::duration<double>(std::chrono::steady_clock::now() - runStart).count();
     r.linkPackets = links.GetPackets();
     r.events = Simulator::GetEventCount();
     Simulator::Destroy();
@@ -219,6 +222,7 @@ main(int argc, char* argv[])
         nlohmann::json bulletWalls = nlohmann::json::array();
         nlohmann::json udpWalls = nlohmann::json::array();
         double bulletWall = 0;
+        double bulletRun = 0;
         double bulletCpu = 0;
         uint64_t bulletHops = 0;
         uint64_t bulletEvents = 0;
@@ -239,6 +243,8 @@ main(int argc, char* argv[])
             const double wall = bullet["wall_seconds"];
             bulletWalls.push_back(wall);
             bulletWall = run == 0 ? wall : std::min(bulletWall, wall);
+            const double runWall = bullet["run_wall_seconds"];
+            bulletRun = run == 0 ? runWall : std::min(bulletRun, runWall);
             bulletCpu = run == 0 ? cpu : std::min(bulletCpu, cpu);
             bulletHops = bullet["link_packets"];
             if (run == 0)
@@ -250,6 +256,7 @@ main(int argc, char* argv[])
             if (run > 0)
             {
                 r.wall = std::min(r.wall, udp.wall);
+                r.run = std::min(r.run, udp.run);
                 r.cpu = std::min(r.cpu, udp.cpu);
             }
             udp = r;
@@ -279,6 +286,11 @@ main(int argc, char* argv[])
                   << " us, ratio " << bulletPerData / udpPerData << "\n"
                   << "wall per link packet: Bullet " << bulletPerLink << " us, UDP " << udpPerLink
                   << " us, ratio " << bulletPerLink / udpPerLink << "\n"
+                  << "Simulator::Run alone (without building the network, the overlay and the "
+                     "output): Bullet "
+                  << bulletRun << " s, UDP " << udp.run << " s; ratio per data packet "
+                  << bulletRun / udp.run << ", per link packet "
+                  << (bulletRun / bulletHops) / (udp.run / udpHops) << "\n"
                   << "events per link packet: Bullet " << double(bulletEvents) / bulletHops
                   << ", UDP " << double(udp.events) / udpHops << "\n"
                   << "CPU time: Bullet " << bulletCpu << " s, UDP " << udp.cpu
@@ -295,6 +307,10 @@ main(int argc, char* argv[])
         out.Root()["udp_us_per_data_packet"] = udpPerData;
         out.Root()["bullet_us_per_link_packet"] = bulletPerLink;
         out.Root()["udp_us_per_link_packet"] = udpPerLink;
+        out.Root()["bullet_run_seconds"] = bulletRun;
+        out.Root()["udp_run_seconds"] = udp.run;
+        out.Root()["run_ratio_per_data_packet"] = bulletRun / udp.run;
+        out.Root()["run_ratio_per_link_packet"] = (bulletRun / bulletHops) / (udp.run / udpHops);
         out.Root()["repeat"] = repeat;
         out.Root()["bullet_wall_runs"] = bulletWalls;
         out.Root()["udp_wall_runs"] = udpWalls;

@@ -12,7 +12,8 @@ import json
 import sys
 
 IGNORED = {"wall_seconds", "peak_rss_mb", "huge_pages_mb", "args", "simulated_s",
-           "wall_us_per_link_packet", "events", "events_per_wall_second", "wall_per_sim_second"}
+           "wall_us_per_link_packet", "events", "events_per_wall_second", "wall_per_sim_second",
+           "run_wall_seconds"}
 
 
 def strip(x):
